@@ -1,0 +1,1 @@
+"""The permanent archive: recordings, transcripts, materials, topics, search, feeds, OAI-PMH."""

@@ -1,0 +1,1 @@
+"""The programme: events, members and roles, tracks, rooms, sessions, presenters, releases."""

@@ -1,0 +1,114 @@
+"""The programme's tables. Times are stored in UTC and shown in the event's zone."""
+
+from enum import Enum
+
+from piccolo.columns import (
+    UUID,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.apps.user.tables import BaseUser
+from piccolo.table import Table
+
+
+class EventMode(str, Enum):
+    in_person = "in_person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class Visibility(str, Enum):
+    public = "public"
+    unlisted = "unlisted"
+    private = "private"
+
+
+class RoomKind(str, Enum):
+    physical = "physical"
+    virtual = "virtual"
+    hybrid = "hybrid"
+
+
+class SessionKind(str, Enum):
+    talk = "talk"
+    panel = "panel"
+    workshop = "workshop"
+    keynote = "keynote"
+    break_ = "break"
+    networking = "networking"
+
+
+class SessionStatus(str, Enum):
+    draft = "draft"
+    confirmed = "confirmed"
+    cancelled = "cancelled"
+
+
+class Event(Table):
+    slug = Varchar(length=100, unique=True)
+    title = Varchar(length=200)
+    description = Text(default="")
+    timezone = Varchar(length=64, default="UTC")
+    start_date = Date()
+    end_date = Date()
+    venue = Varchar(length=300, default="")
+    mode = Varchar(length=16, choices=EventMode, default=EventMode.hybrid)
+    visibility = Varchar(length=16, choices=Visibility, default=Visibility.public)
+    created_at = Timestamptz()
+
+
+class Track(Table):
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    name = Varchar(length=100)
+    colour = Varchar(length=7, default="#3b6ea5")
+
+
+class Room(Table):
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    name = Varchar(length=100)
+    kind = Varchar(length=16, choices=RoomKind, default=RoomKind.physical)
+    capacity = Integer(null=True, default=None)
+    location = Varchar(length=200, default="")
+    stream_url = Varchar(length=500, default="")
+    description = Text(default="")
+    position = Integer(default=0)
+
+
+class Session(Table, tablename="programme_session"):
+    """One item of an event's programme (not an HTTP session)."""
+
+    guid = UUID(unique=True)
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    slug = Varchar(length=120)
+    title = Varchar(length=300)
+    subtitle = Varchar(length=300, default="")
+    abstract = Text(default="")
+    description = Text(default="")
+    kind = Varchar(length=16, choices=SessionKind, default=SessionKind.talk)
+    track = ForeignKey(references=Track, null=True, on_delete=OnDelete.set_null)
+    room = ForeignKey(references=Room, null=True, on_delete=OnDelete.set_null)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    language = Varchar(length=16, default="en")
+    status = Varchar(length=16, choices=SessionStatus, default=SessionStatus.confirmed)
+
+
+class Presenter(Table):
+    """Someone who presents: an account holder or an external person."""
+
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    name = Varchar(length=200)
+    affiliation = Varchar(length=200, default="")
+    bio = Text(default="")
+
+
+class SessionPresenter(Table):
+    session = ForeignKey(references=Session, null=False, on_delete=OnDelete.cascade)
+    presenter = ForeignKey(references=Presenter, null=False, on_delete=OnDelete.cascade)
+    position = Integer(default=0)

@@ -1,0 +1,1 @@
+"""Live networking: lounges, tables, chat, presence, directory and speed networking."""

@@ -1,0 +1,1 @@
+"""Infrastructure every package may use, plus the composition root (``app.py``, ``cli.py``)."""

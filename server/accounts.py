@@ -1,0 +1,176 @@
+"""Accounts and profiles: create, authenticate, read and edit.
+
+Accounts are Piccolo ``BaseUser`` rows (PBKDF2-SHA256, OWASP iteration count)
+whose username is the lower-cased email. Hashing takes a few hundred
+milliseconds on purpose, so it runs in a thread instead of stalling every
+other request and socket on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from piccolo.apps.user.tables import BaseUser
+
+from server.tables import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, Profile
+
+EMAIL_MAX = 100
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+# A valid hash of an unguessable password: checked when no account matches so
+# that a wrong email takes as long as a wrong password.
+_DUMMY_HASH = BaseUser.hash_password("no account has this password")
+
+
+class ValidationError(ValueError):
+    """Bad input, per form field, in words meant for the person who typed it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    display_name: str
+    affiliation: str
+    bio: str
+    is_admin: bool
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_profile_fields(display_name: str, affiliation: str, bio: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not display_name.strip():
+        errors["display_name"] = "Enter the name other people will see."
+    elif len(display_name) > DISPLAY_NAME_MAX:
+        errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
+    if len(affiliation) > AFFILIATION_MAX:
+        errors["affiliation"] = f"Use at most {AFFILIATION_MAX} characters."
+    if len(bio) > BIO_MAX:
+        errors["bio"] = f"Use at most {BIO_MAX} characters."
+    return errors
+
+
+def check_new_account(email: str, password: str, display_name: str) -> dict[str, str]:
+    errors = check_profile_fields(display_name, "", "")
+    email = normalise_email(email)
+    if not email:
+        errors["email"] = "Enter your email address."
+    elif len(email) > EMAIL_MAX:
+        errors["email"] = f"Email addresses longer than {EMAIL_MAX} characters are not supported."
+    elif not _EMAIL.match(email):
+        errors["email"] = "Enter an email address like name@library.org."
+    if len(password) < PASSWORD_MIN:
+        errors["password"] = f"Use at least {PASSWORD_MIN} characters."
+    elif len(password) > PASSWORD_MAX:
+        errors["password"] = f"Use at most {PASSWORD_MAX} characters."
+    return errors
+
+
+async def create_account(email: str, password: str, display_name: str, *, admin: bool = False) -> int:
+    """Create an account with its profile; raise :class:`ValidationError` on bad input."""
+    errors = check_new_account(email, password, display_name)
+    if errors:
+        raise ValidationError(errors)
+    email = normalise_email(email)
+    if await BaseUser.exists().where(BaseUser.username == email):
+        raise ValidationError({"email": "An account with this email already exists. Log in instead?"})
+    hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+    db = BaseUser._meta.db
+    try:
+        async with db.transaction():
+            user = BaseUser(
+                username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin
+            )
+            await user.save()
+            await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now()).save()
+    except Exception as error:  # a racing registration hit the unique constraint
+        if await BaseUser.exists().where(BaseUser.username == email):
+            raise ValidationError({"email": "An account with this email already exists. Log in instead?"}) from error
+        raise
+    return user.id
+
+
+async def authenticate(email: str, password: str) -> int | None:
+    """Return the account id when the password is right, else ``None``."""
+    email = normalise_email(email)
+    if len(email) > EMAIL_MAX or len(password) > PASSWORD_MAX:
+        return None
+    row = (
+        await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
+        .where(BaseUser.username == email)
+        .first()
+    )
+    stored = row["password"] if row else _DUMMY_HASH
+    if not await asyncio.to_thread(_password_matches, password, stored) or not row or not row["active"]:
+        return None
+    await BaseUser.update({BaseUser.last_login: datetime.now()}).where(BaseUser.id == row["id"])
+    return row["id"]
+
+
+def _password_matches(password: str, stored: str) -> bool:
+    _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
+    candidate = BaseUser.hash_password(password, salt, int(iterations))
+    return hmac.compare_digest(candidate, stored)
+
+
+async def get_account(user_id: int) -> Account | None:
+    row = (
+        await Profile.select(
+            Profile.user.id,
+            Profile.user.email,
+            Profile.user.admin,
+            Profile.user.active,
+            Profile.display_name,
+            Profile.affiliation,
+            Profile.bio,
+        )
+        .where(Profile.user == user_id)
+        .first()
+    )
+    if row is None or not row["user.active"]:
+        return None
+    return Account(
+        id=row["user.id"],
+        email=row["user.email"],
+        display_name=row["display_name"],
+        affiliation=row["affiliation"],
+        bio=row["bio"],
+        is_admin=bool(row["user.admin"]),
+    )
+
+
+async def update_profile(user_id: int, display_name: str, affiliation: str, bio: str) -> Account:
+    errors = check_profile_fields(display_name, affiliation, bio)
+    if errors:
+        raise ValidationError(errors)
+    await Profile.update(
+        {
+            Profile.display_name: display_name.strip(),
+            Profile.affiliation: affiliation.strip(),
+            Profile.bio: bio.strip(),
+            Profile.updated_at: _now(),
+        }
+    ).where(Profile.user == user_id)
+    account = await get_account(user_id)
+    assert account is not None, "profile updated for an account that does not exist"
+    return account
+
+
+async def count_accounts() -> int:
+    return await BaseUser.count()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,117 @@
+"""The composition root: the one place where Hallway's parts are put together.
+
+``create_app`` returns one ASGI application: socket.io answers under
+``/socket.io`` and Litestar answers everything else, so a single process (or
+each of several workers) serves pages, the API and live features together.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+import socketio
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+from piccolo.engine.postgres import PostgresEngine
+from redis.asyncio import Redis
+
+from events.controllers import ProgrammeController
+from server.auth import SESSION_COOKIE
+from server.controllers import AccountController, AdminController, HealthController
+from server.database import configure_database
+from server.errors import http_error, unexpected_error
+from server.live import create_live_server
+from server.ratelimit import RateLimit
+from server.settings import Settings, load_settings
+from server.templating import STATIC_DIR, template_config
+
+SESSION_MAX_AGE = 14 * 24 * 3600
+LOGIN_FAILURES_PER_WINDOW = 5
+LOGIN_WINDOW_SECONDS = 15 * 60
+REQUEST_BODY_MAX = 2 * 1024 * 1024
+
+
+def create_app() -> socketio.ASGIApp:
+    """The ASGI application ``hallway serve`` runs (settings from the environment)."""
+    litestar_app = build_litestar_app(load_settings())
+    return socketio.ASGIApp(litestar_app.state.sio, other_asgi_app=litestar_app, socketio_path="socket.io")
+
+
+def build_litestar_app(settings: Settings) -> Litestar:
+    """Litestar with every controller, store and plugin; the socket.io server hangs off ``state.sio``."""
+    engine = configure_database(settings)
+    redis_client = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    stores = _stores(settings, redis_client)
+    templates = template_config()
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        if isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool()
+        try:
+            yield
+        finally:
+            if isinstance(engine, PostgresEngine):
+                await engine.close_connection_pool()
+            if redis_client is not None:
+                await redis_client.aclose()
+
+    app = Litestar(
+        route_handlers=[
+            ProgrammeController,
+            AccountController,
+            AdminController,
+            HealthController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+        ],
+        middleware=[
+            ServerSideSessionConfig(
+                key=SESSION_COOKIE,
+                store="sessions",
+                max_age=SESSION_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+            ).middleware
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="hallway_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+        ),
+        template_config=templates,
+        plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
+        stores=stores,
+        exception_handlers={HTTPException: http_error, Exception: unexpected_error},
+        openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
+        request_max_body_size=REQUEST_BODY_MAX,
+        lifespan=[lifespan],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.redis = redis_client
+    app.state.login_limit = RateLimit(stores.get("login_failures"), LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_SECONDS)
+    app.state.sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
+    return app
+
+
+def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:
+    """Session and rate-limit stores: files on the embedded default, Redis when configured."""
+    names = ("sessions", "login_failures")
+    stores: dict[str, Any]
+    if redis_client is not None:
+        root = RedisStore(redis_client, namespace=settings.redis_prefix)
+        stores = {name: root.with_namespace(name) for name in names}
+    else:
+        stores = {name: FileStore(settings.var_dir / name, create_directories=True) for name in names}
+    return StoreRegistry(stores=stores)

@@ -1,0 +1,129 @@
+"""Accounts, health checks and site administration over HTTP. Thin: the work is in ``accounts``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
+
+from server import accounts
+from server.accounts import ValidationError
+from server.auth import SESSION_USER_KEY, current_account, requires_login, requires_site_admin
+from server.database import database_reachable
+from server.live import ANNOUNCEMENT_MAX, announce
+from server.ratelimit import RateLimit
+from server.templating import page, read_form, safe_next_path
+
+
+class AccountController(Controller):
+    @get("/register", name="register")
+    async def register_form(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "server/register.html", {"values": {}, "errors": {}})
+
+    @post("/register")
+    async def register(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        values = await read_form(request, "email", "display_name", "password")
+        try:
+            user_id = await accounts.create_account(values["email"], values["password"], values["display_name"])
+        except ValidationError as error:
+            values.pop("password")
+            context = {"values": values, "errors": error.errors}
+            return await page(request, "server/register.html", context, status_code=400)
+        request.set_session({SESSION_USER_KEY: user_id})
+        flash(request, f"Welcome to Hallway, {values['display_name'].strip()}.", category="success")
+        return Redirect("/")
+
+    @get("/login", name="login")
+    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+        return await page(request, "server/login.html", {"values": {}, "error": None, "next": safe_next_path(next)})
+
+    @post("/login")
+    async def login(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        values = await read_form(request, "email", "password", "next")
+        next_path = safe_next_path(values["next"])
+        limits: RateLimit = request.app.state.login_limit
+        keys = [f"ip:{request.client.host if request.client else 'unknown'}", f"email:{accounts.normalise_email(values['email'])}"]
+        waits = [wait for key in keys if (wait := await limits.retry_after(key)) is not None]
+        context: dict[str, Any] = {"values": {"email": values["email"]}, "next": next_path}
+        if waits:
+            minutes = max(1, round(max(waits) / 60))
+            context["error"] = f"Too many failed attempts. Try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+            template = await page(request, "server/login.html", context, status_code=HTTP_429_TOO_MANY_REQUESTS)
+            template.headers["Retry-After"] = str(max(waits))
+            return template
+        user_id = await accounts.authenticate(values["email"], values["password"])
+        if user_id is None:
+            for key in keys:
+                await limits.hit(key)
+            context["error"] = "That email and password do not match an account."
+            return await page(request, "server/login.html", context, status_code=400)
+        await limits.reset(keys[1])
+        request.set_session({SESSION_USER_KEY: user_id})
+        flash(request, "You are logged in.", category="success")
+        return Redirect(next_path)
+
+    @post("/logout", guards=[requires_login])
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return Redirect("/")
+
+    @get("/me/profile", name="profile", guards=[requires_login])
+    async def profile_form(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        values = {"display_name": account.display_name, "affiliation": account.affiliation, "bio": account.bio}
+        return await page(request, "server/profile.html", {"values": values, "errors": {}})
+
+    @post("/me/profile", guards=[requires_login])
+    async def update_profile(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        account = await current_account(request)
+        values = await read_form(request, "display_name", "affiliation", "bio")
+        try:
+            await accounts.update_profile(account.id, **values)
+        except ValidationError as error:
+            return await page(request, "server/profile.html", {"values": values, "errors": error.errors}, status_code=400)
+        flash(request, "Your profile is saved.", category="success")
+        return Redirect("/me/profile")
+
+
+class AdminController(Controller):
+    path = "/admin"
+    guards = [requires_site_admin]
+
+    @get("/", name="admin")
+    async def overview(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "server/admin.html", {"accounts": await accounts.count_accounts()})
+
+    @post("/announcements")
+    async def send_announcement(self, request: Request[Any, Any, Any]) -> Redirect:
+        text = (await read_form(request, "text"))["text"].strip()
+        if not text or len(text) > ANNOUNCEMENT_MAX:
+            raise ClientException(f"An announcement needs between 1 and {ANNOUNCEMENT_MAX} characters.")
+        account = await current_account(request)
+        await announce(request.app.state.sio, text, author=account.display_name)
+        flash(request, "Announcement sent to every open page.", category="success")
+        return Redirect("/admin/")
+
+
+class HealthController(Controller):
+    @get("/healthz", exclude_from_csrf=True)
+    async def healthz(self) -> dict[str, str]:
+        """The process is up and answering."""
+        return {"status": "ok"}
+
+    @get("/readyz")
+    async def readyz(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        """The process can do useful work: its database (and Redis, when configured) answer."""
+        checks = {"database": await database_reachable(request.app.state.engine)}
+        redis_client = request.app.state.redis
+        if redis_client is not None:
+            try:
+                checks["redis"] = bool(await redis_client.ping())
+            except Exception:  # any connection error means "not ready"
+                checks["redis"] = False
+        ready = all(checks.values())
+        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        return Response(body, status_code=200 if ready else HTTP_503_SERVICE_UNAVAILABLE)

@@ -1,0 +1,82 @@
+"""The Piccolo engine: SQLite on the embedded default, PostgreSQL in production.
+
+Piccolo finds its engine through ``piccolo_conf.DB`` and caches it on each
+table. :func:`use_engine` points both at one engine, so the app, the CLI and the
+tests (which run the data layer on SQLite and on PostgreSQL in one process)
+all switch engines the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import unquote, urlsplit
+
+from piccolo.apps.migrations.commands.check import CheckMigrationManager
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from server.settings import Settings
+
+PICCOLO_CONF = "server.piccolo_conf"
+
+
+def engine_from_url(url: str) -> Engine:
+    """Build the engine a ``HALLWAY_DATABASE_URL`` names (already checked by settings)."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        return SQLiteEngine(path=path, timeout=30)
+    parts = urlsplit(url)
+    config = {
+        "host": parts.hostname,
+        "port": parts.port or 5432,
+        "database": unquote(parts.path.lstrip("/")),
+    }
+    if parts.username:
+        config["user"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return PostgresEngine(config=config, log_queries=False)
+
+
+def use_engine(engine: Engine) -> None:
+    """Make ``engine`` the one every Hallway table and migration talks to."""
+    os.environ["PICCOLO_CONF"] = PICCOLO_CONF
+    from server import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in [*Finder().get_table_classes(), Migration]:
+        table._meta.db = engine
+
+
+def configure_database(settings: Settings) -> Engine:
+    engine = engine_from_url(settings.database_url)
+    use_engine(engine)
+    return engine
+
+
+async def migrate() -> None:
+    """Apply every package's pending migrations, in dependency order."""
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")
+
+
+async def pending_migrations() -> list[str]:
+    """Migrations not yet applied, as ``app:id``; empty when the schema is current."""
+    statuses = await CheckMigrationManager(app_name="all").get_migration_statuses()
+    return [f"{status.app_name}:{status.migration_id}" for status in statuses if not status.has_ran]
+
+
+async def database_reachable(engine: Engine) -> bool:
+    try:
+        await engine.run_ddl("SELECT 1")
+        return True
+    except Exception:  # any driver error means "not ready"
+        return False

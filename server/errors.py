@@ -1,0 +1,42 @@
+"""One way to answer errors: a page for people, JSON for the API and scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from server.auth import current_account
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/schema", "/healthz", "/readyz")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+async def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    detail = exc.detail or "Something went wrong."
+    headers = dict(exc.headers or {})
+    if wants_json(request):
+        body: dict[str, Any] = {"status_code": status, "detail": detail}
+        if exc.extra:
+            body["extra"] = exc.extra
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+    if isinstance(exc, NotAuthorizedException) and request.method == "GET":
+        return Redirect(f"/login?next={quote(request.url.path)}")
+    account = await current_account(request) if "session" in request.scope else None
+    context = {"status_code": status, "detail": detail, "account": account}
+    return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)
+
+
+async def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error", exc_info=exc)
+    return await http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))

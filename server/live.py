@@ -1,0 +1,64 @@
+"""The socket.io server every live feature shares.
+
+Several workers stay correct because the transport is WebSocket only: a
+WebSocket lives on the one worker that accepted it, so no sticky sessions are
+needed, and with ``HALLWAY_REDIS_URL`` set an ``AsyncRedisManager`` relays every
+emit to the clients of all workers and hosts. Domain packages add their own
+handlers in their ``live.py``; this module knows only who is connected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+from litestar.stores.base import Store
+
+from server.auth import account_from_cookie_header
+from server.settings import Settings
+
+ANNOUNCEMENT_MAX = 500
+
+
+def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:
+    manager = (
+        socketio.AsyncRedisManager(settings.redis_url, channel=f"{redis_prefix}-socketio")
+        if settings.redis_url
+        else None
+    )
+    sio = socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=manager,
+        transports=["websocket"],
+        # None keeps engine.io's same-origin check: a page on another site cannot
+        # open a socket that rides on a visitor's cookie.
+        cors_allowed_origins=None,
+    )
+    _register_identity_handlers(sio, session_store)
+    return sio
+
+
+def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store) -> None:
+    @sio.event
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), session_store)
+        identity = (
+            {"user_id": account.id, "display_name": account.display_name, "guest": False, "admin": account.is_admin}
+            if account
+            else {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}
+        )
+        await sio.save_session(sid, identity)
+
+    @sio.event
+    async def whoami(sid: str, data: Any = None) -> dict[str, Any]:
+        """Tell a client who the server believes it is."""
+        return await connection_identity(sio, sid)
+
+
+async def connection_identity(sio: socketio.AsyncServer, sid: str) -> dict[str, Any]:
+    return dict(await sio.get_session(sid))
+
+
+async def announce(sio: socketio.AsyncServer, text: str, author: str) -> None:
+    """Show a site-wide announcement on every open page, on every worker."""
+    await sio.emit("announcement", {"text": text, "author": author})

@@ -1,0 +1,54 @@
+"""Jinja2 set-up and the small helpers every package's controllers use to show pages and read forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.exceptions import ClientException
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+
+from server.auth import current_account
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+FORM_FIELD_MAX = 20_000
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine)
+
+
+async def page(
+    request: Request[Any, Any, Any], template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Template:
+    """Render a page with what the layout needs (the logged-in account) added to its context."""
+    full_context = {"account": await current_account(request), **(context or {})}
+    return Template(template_name=template, context=full_context, status_code=status_code)
+
+
+async def read_form(request: Request[Any, Any, Any], *fields: str) -> dict[str, str]:
+    """Read named text fields of a posted form; a field sent twice or far too long is a 400."""
+    form = await request.form()
+    values: dict[str, str] = {}
+    for field in fields:
+        sent = form.getall(field) if field in form else []
+        if len(sent) > 1:
+            raise ClientException(f"The field {field!r} was sent more than once.")
+        value = sent[0] if sent else ""
+        if not isinstance(value, str):
+            raise ClientException(f"The field {field!r} must be text, not a file.")
+        if len(value) > FORM_FIELD_MAX:
+            raise ClientException(f"The field {field!r} is too long.")
+        values[field] = value
+    return values
+
+
+def safe_next_path(target: str | None) -> str:
+    """Only follow a local path after login, never another site (open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
