@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
 
 from events.programme import get_visible_event, list_public_events, programme_by_day
@@ -18,7 +19,7 @@ class ProgrammeController(Controller):
         return await page(request, "events/home.html", {"events": await list_public_events()})
 
     @get("/events/{slug:str}/", name="event")
-    async def event(self, request: Request[Any, Any, Any], slug: str) -> Template:
+    async def event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
         event = await get_visible_event(slug)
         if event is None:
             raise NotFoundException("There is no event at this address.")

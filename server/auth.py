@@ -32,6 +32,11 @@ async def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Acc
     return state[_STATE_KEY]
 
 
+def cached_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:
+    """The account if this request already loaded it (error pages cannot wait for the database)."""
+    return connection.scope.get("state", {}).get(_STATE_KEY)
+
+
 async def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if await current_account(connection) is None:
         raise NotAuthorizedException("Log in to continue.")

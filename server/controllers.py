@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ClientException
+from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
@@ -38,7 +39,7 @@ class AccountController(Controller):
         return Redirect("/")
 
     @get("/login", name="login")
-    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
         return await page(request, "server/login.html", {"values": {}, "error": None, "next": safe_next_path(next)})
 
     @post("/login")

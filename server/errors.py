@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from server.auth import current_account
+from server.auth import cached_account
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -21,7 +21,7 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-async def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     detail = exc.detail or "Something went wrong."
     headers = dict(exc.headers or {})
@@ -32,11 +32,11 @@ async def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Res
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
         return Redirect(f"/login?next={quote(request.url.path)}")
-    account = await current_account(request) if "session" in request.scope else None
+    account = cached_account(request)
     context = {"status_code": status, "detail": detail, "account": account}
     return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)
 
 
-async def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error", exc_info=exc)
-    return await http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))
+    return http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))

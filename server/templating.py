@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import ClientException
 from litestar.response import Template
 from litestar.template.config import TemplateConfig

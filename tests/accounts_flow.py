@@ -1,0 +1,36 @@
+"""Register and log in over HTTP against a running server, returning the session cookie."""
+
+from __future__ import annotations
+
+import httpx
+
+from server.auth import SESSION_COOKIE
+
+CSRF_COOKIE = "hallway_csrf"
+
+
+async def register(base_url: str, email: str, name: str, password: str = "correct horse battery") -> httpx.Cookies:
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        await client.get("/register")
+        response = await client.post(
+            "/register",
+            data={"email": email, "display_name": name, "password": password,
+                  "_csrf_token": client.cookies[CSRF_COOKIE]},
+        )
+        assert response.status_code in (201, 302, 303), response.text
+        assert client.cookies.get(SESSION_COOKIE), "registration did not log the new account in"
+        return client.cookies
+
+
+async def login(base_url: str, email: str, password: str) -> httpx.Cookies:
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        await client.get("/login")
+        response = await client.post(
+            "/login", data={"email": email, "password": password, "_csrf_token": client.cookies[CSRF_COOKIE]}
+        )
+        assert response.status_code in (201, 302, 303), response.text
+        return client.cookies
+
+
+def cookie_header(cookies: httpx.Cookies) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())

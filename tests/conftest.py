@@ -1,0 +1,112 @@
+"""Shared fixtures: migrated SQLite and PostgreSQL databases, the app, and a clean slate per test."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from piccolo.apps.user.tables import BaseUser
+from piccolo.conf.apps import Finder
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import sort_table_classes
+
+from server.database import engine_from_url, migrate, use_engine
+from server.settings import Settings, load_settings
+from tests.services import require_postgres
+
+TEST_PASSWORD_ITERATIONS = 1_000
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+async def sqlite_engine(var_dir: Path) -> Engine:
+    engine = engine_from_url(f"sqlite:///{var_dir / 'test.sqlite3'}")
+    use_engine(engine)
+    await migrate()
+    return engine
+
+
+@pytest.fixture(scope="session")
+async def postgres_engine() -> AsyncIterator[Engine]:
+    """A throw-away PostgreSQL database, created for this run and dropped after it."""
+    admin_url = require_postgres()
+    name = f"hallway_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    engine = engine_from_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
+    assert isinstance(engine, PostgresEngine)
+    use_engine(engine)
+    await migrate()
+    await engine.start_connection_pool(min_size=1, max_size=5)
+    try:
+        yield engine
+    finally:
+        await engine.close_connection_pool()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_engine(request: pytest.FixtureRequest) -> Engine:
+    engine = request.getfixturevalue(f"{request.param}_engine")
+    use_engine(engine)
+    return engine
+
+
+@pytest.fixture
+async def db(db_engine: Engine) -> AsyncIterator[Engine]:
+    """The data layer under test: every test using it runs on SQLite and on PostgreSQL, from empty tables."""
+    await _empty_all_tables()
+    yield db_engine
+    await _empty_all_tables()
+
+
+async def _empty_all_tables() -> None:
+    for table in reversed(sort_table_classes(Finder().get_table_classes())):
+        await table.delete(force=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In-process tests hash with fewer iterations; the real count is checked in test_accounts."""
+    monkeypatch.setattr(BaseUser, "_pbkdf2_iteration_count", TEST_PASSWORD_ITERATIONS)
+    yield
+
+
+@pytest.fixture
+def settings(var_dir: Path, tmp_path: Path) -> Settings:
+    """Settings on the shared migrated SQLite file, with this test's own session and rate-limit stores."""
+    return load_settings(
+        {
+            "HALLWAY_VAR_DIR": str(tmp_path),
+            "HALLWAY_DATABASE_URL": f"sqlite:///{var_dir / 'test.sqlite3'}",
+            "HALLWAY_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        }
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, sqlite_engine: Engine) -> AsyncIterator[Litestar]:
+    """The Litestar app on a clean SQLite database."""
+    from server.app import build_litestar_app
+
+    application = build_litestar_app(settings)
+    await _empty_all_tables()
+    yield application
+    await _empty_all_tables()
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
