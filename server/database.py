@@ -9,6 +9,7 @@ all switch engines the same way.
 from __future__ import annotations
 
 import os
+import warnings
 from urllib.parse import unquote, urlsplit
 
 from piccolo.apps.migrations.commands.check import CheckMigrationManager
@@ -42,7 +43,11 @@ def engine_from_url(url: str) -> Engine:
         config["user"] = unquote(parts.username)
     if parts.password:
         config["password"] = unquote(parts.password)
-    return PostgresEngine(config=config, log_queries=False)
+    with warnings.catch_warnings():
+        # Piccolo probes the server version here and warns when it is down;
+        # readiness checks and the CLI report that in their own words.
+        warnings.simplefilter("ignore")
+        return PostgresEngine(config=config, log_queries=False)
 
 
 def use_engine(engine: Engine) -> None:

@@ -23,8 +23,8 @@ def hallway_env(var_dir: Path, **extra: str) -> dict[str, str]:
         HALLWAY_VAR_DIR=str(var_dir),
         HALLWAY_DATABASE_URL=f"sqlite:///{var_dir / 'hallway.sqlite3'}",
         HALLWAY_SECRET_KEY=TEST_SECRET,
-        **extra,
     )
+    env.update(extra)
     return env
 
 
