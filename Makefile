@@ -1,0 +1,52 @@
+# Hallway's two everyday commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test bench install install-test assets browser clean
+
+run: install assets
+	$(BIN)/hallway migrate
+	$(BIN)/hallway demo
+	$(BIN)/hallway serve --host $(HOST) --port $(PORT)
+
+test: install-test assets browser
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python bench/live_socketio.py --quick
+	$(BIN)/python bench/http_pages.py --quick
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# htmx and the socket.io client, from the npm registry, served by Hallway itself (no CDN).
+assets: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	touch $@
+
+# Headless Chromium for the browser tests, from Debian's packages when we may install them.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "Chromium is missing: install Debian's chromium and chromium-driver, or the browser tests are skipped"; fi
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor test-output
