@@ -14,7 +14,6 @@ import socketio
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
@@ -25,7 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
 from events.controllers import ProgrammeController
-from server.auth import SESSION_COOKIE
+from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
 from server.errors import http_error, unexpected_error
@@ -34,7 +33,6 @@ from server.ratelimit import RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
 
-SESSION_MAX_AGE = 14 * 24 * 3600
 LOGIN_FAILURES_PER_WINDOW = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
 REQUEST_BODY_MAX = 2 * 1024 * 1024
@@ -73,16 +71,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             HealthController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        middleware=[
-            ServerSideSessionConfig(
-                key=SESSION_COOKIE,
-                store="sessions",
-                max_age=SESSION_MAX_AGE,
-                httponly=True,
-                samesite="lax",
-                secure=settings.secure_cookies,
-            ).middleware
-        ],
+        middleware=[session_config(secure=settings.secure_cookies).middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="hallway_csrf",

@@ -14,13 +14,60 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
+from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
+from litestar.types import Message, ScopeSession
 
 from server.accounts import Account, get_account
 
 SESSION_COOKIE = "hallway_session"
 SESSION_USER_KEY = "user_id"
 _STATE_KEY = "hallway_account"
+_ROTATE_KEY = "hallway_rotate_session"
+_NEW_ID_KEY = "hallway_new_session_id"
+
+
+def start_session(connection: ASGIConnection[Any, Any, Any, Any], user_id: int) -> None:
+    """Log ``user_id`` in under a fresh session id, so an id planted before login is worthless after it."""
+    connection.scope[_ROTATE_KEY] = True  # type: ignore[literal-required]
+    connection.set_session({SESSION_USER_KEY: user_id})
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side sessions, plus a new id (and the old one forgotten) at login."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        if not connection.scope.get(_ROTATE_KEY):
+            return super().get_session_id(connection)
+        if _NEW_ID_KEY not in connection.scope:
+            connection.scope[_NEW_ID_KEY] = self.generate_session_id()  # type: ignore[literal-required]
+        return connection.scope[_NEW_ID_KEY]  # type: ignore[literal-required]
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        old_id = connection.cookies.get(self.config.key)
+        if connection.scope.get(_ROTATE_KEY) and old_id:
+            await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        await super().store_in_message(scope_session, message, connection)
+
+
+class SessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+
+
+def session_config(*, secure: bool, max_age: int = 14 * ONE_DAY_IN_SECONDS) -> SessionConfig:
+    return SessionConfig(
+        key=SESSION_COOKIE,
+        store="sessions",
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        # Probes must not depend on the session store they may be reporting as down.
+        exclude=["^/healthz$", "^/readyz$"],
+    )
 
 
 async def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:

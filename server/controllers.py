@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_U
 
 from server import accounts
 from server.accounts import ValidationError
-from server.auth import SESSION_USER_KEY, current_account, requires_login, requires_site_admin
+from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce
 from server.ratelimit import RateLimit
@@ -34,7 +34,7 @@ class AccountController(Controller):
             values.pop("password")
             context = {"values": values, "errors": error.errors}
             return await page(request, "server/register.html", context, status_code=400)
-        request.set_session({SESSION_USER_KEY: user_id})
+        start_session(request, user_id)
         flash(request, f"Welcome to Hallway, {values['display_name'].strip()}.", category="success")
         return Redirect("/")
 
@@ -63,7 +63,7 @@ class AccountController(Controller):
             context["error"] = "That email and password do not match an account."
             return await page(request, "server/login.html", context, status_code=400)
         await limits.reset(keys[1])
-        request.set_session({SESSION_USER_KEY: user_id})
+        start_session(request, user_id)
         flash(request, "You are logged in.", category="success")
         return Redirect(next_path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator, Iterator
 
@@ -36,24 +37,38 @@ async def sqlite_engine(var_dir: Path) -> Engine:
     return engine
 
 
-@pytest.fixture(scope="session")
-async def postgres_engine() -> AsyncIterator[Engine]:
-    """A throw-away PostgreSQL database, created for this run and dropped after it."""
+@asynccontextmanager
+async def temporary_postgres_database() -> AsyncIterator[str]:
+    """The URL of an empty PostgreSQL database made for the caller and dropped afterwards."""
     admin_url = require_postgres()
     name = f"hallway_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
-    engine = engine_from_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
-    assert isinstance(engine, PostgresEngine)
-    use_engine(engine)
-    await migrate()
-    await engine.start_connection_pool(min_size=1, max_size=5)
     try:
-        yield engine
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        await engine.close_connection_pool()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def postgres_engine() -> AsyncIterator[Engine]:
+    async with temporary_postgres_database() as url:
+        engine = engine_from_url(url)
+        assert isinstance(engine, PostgresEngine)
+        use_engine(engine)
+        await migrate()
+        await engine.start_connection_pool(min_size=1, max_size=5)
+        try:
+            yield engine
+        finally:
+            await engine.close_connection_pool()
+
+
+@pytest.fixture
+async def postgres_database_url() -> AsyncIterator[str]:
+    async with temporary_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -172,13 +172,20 @@ async def test_only_site_admins_reach_administration(client: Client) -> None:
     assert "2 accounts registered" in (await client.get("/admin/")).text
 
 
-async def test_health_and_readiness_answer_json(client: Client) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok"}
-    assert (await client.get("/readyz")).json() == {"status": "ready", "checks": {"database": True}}
-
-
 async def test_an_unknown_page_is_a_friendly_404(client: Client) -> None:
     response = await client.get("/events/no-such-event/")
 
     assert response.status_code == 404
     assert "There is no event at this address." in response.text
+
+
+async def test_logging_in_replaces_the_session_id_so_a_planted_one_is_worthless(client: Client) -> None:
+    await register(client)
+    client.cookies.clear()
+    planted = "ab" * 32
+    client.cookies.set("hallway_session", planted, domain="127.0.0.1")
+    await post_form(client, "/login", {"email": "ada@library.org", "password": PASSWORD})
+
+    assert client.cookies["hallway_session"] not in (planted, "null")
+    client.cookies.set("hallway_session", planted, domain="127.0.0.1")
+    assert "Log in" in (await client.get("/")).text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.hallway_process import hallway_env, prepare_site, run_hallway
+import httpx
+
+from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_hallway
 from tests.services import free_port
 
 
@@ -59,3 +61,17 @@ def test_serve_rejects_a_bad_port(tmp_path: Path) -> None:
     result = run_hallway(hallway_env(tmp_path), "serve", "--port", "70000")
 
     assert result.returncode != 0 and "a port is at most 65535" in result.stderr
+
+
+async def test_the_production_path_runs_on_postgresql(tmp_path: Path, postgres_database_url: str) -> None:
+    env = hallway_env(tmp_path, HALLWAY_DATABASE_URL=postgres_database_url)
+    prepare_site(env)
+    server = HallwayServer(env).start()
+    try:
+        home = httpx.get(server.url + "/")
+        ready = httpx.get(server.url + "/readyz").json()
+    finally:
+        server.stop()
+
+    assert "Resource Sharing Forum" in home.text
+    assert ready == {"status": "ready", "checks": {"database": True}}

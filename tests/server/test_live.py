@@ -140,6 +140,12 @@ async def test_a_session_made_on_one_worker_is_known_to_the_other(
     assert (await socket.call("whoami", timeout=5))["display_name"] == "Conference desk"
 
 
+async def test_readiness_includes_redis_when_it_is_configured(two_workers: tuple[HallwayServer, HallwayServer]) -> None:
+    assert httpx.get(two_workers[0].url + "/readyz").json() == {
+        "status": "ready", "checks": {"database": True, "redis": True},
+    }
+
+
 async def test_serve_with_several_workers_answers_on_one_port(two_workers: tuple[HallwayServer, HallwayServer], connect: Any) -> None:
     env = dict(two_workers[0].env)
     pooled = HallwayServer(env, workers=2).start()
