@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from events.releases import publish_release
 from events.tables import (
     Event,
     EventMode,
@@ -20,6 +21,7 @@ from events.tables import (
     Session,
     SessionKind,
     SessionPresenter,
+    SessionStatus,
     Track,
     Visibility,
 )
@@ -120,8 +122,16 @@ SESSIONS = [
 ]
 
 
+MOVED_TITLE = "Purchase on Demand: When Buying Beats Borrowing"
+CANCELLED_TITLE = "IFLA Vouchers and International Payments Made Simple"
+
+
 async def load_demo(today: date | None = None) -> bool:
-    """Create the demo conference unless it exists. Returns whether it was created."""
+    """Create the demo conference, published twice, unless it exists. Returns whether it was created.
+
+    The second release moves one session and cancels another, so the changelog
+    and calendar updates can be seen on a first run.
+    """
     if await Event.exists().where(Event.slug == DEMO_SLUG):
         return False
     zone = ZoneInfo(DEMO_ZONE)
@@ -154,7 +164,24 @@ async def load_demo(today: date | None = None) -> bool:
         }
         for item in SESSIONS:
             await _save_session(event.id, item, first_day, zone, tracks, rooms, people)
+        await publish_release(event.id, "The first programme.")
+        await _revise(event.id, rooms)
+        await publish_release(event.id, "Purchase on demand moves to the ballroom; the payments talk is cancelled.")
     return True
+
+
+async def _revise(event_id: int, rooms: list[int]) -> None:
+    moved = await Session.select(Session.id, Session.starts_at, Session.ends_at).where(
+        (Session.event == event_id) & (Session.title == MOVED_TITLE)
+    ).first()
+    await Session.update({
+        Session.room: rooms[0],
+        Session.starts_at: moved["starts_at"] + timedelta(hours=2, minutes=45),
+        Session.ends_at: moved["ends_at"] + timedelta(hours=2, minutes=45),
+    }).where(Session.id == moved["id"])
+    await Session.update({Session.status: SessionStatus.cancelled}).where(
+        (Session.event == event_id) & (Session.title == CANCELLED_TITLE)
+    )
 
 
 async def _save_session(event_id: int, item: DemoSession, first_day: date, zone: ZoneInfo,
@@ -162,7 +189,7 @@ async def _save_session(event_id: int, item: DemoSession, first_day: date, zone:
     hour, minute = (int(part) for part in item.start.split(":"))
     starts = datetime.combine(first_day + timedelta(days=item.day), time(hour, minute), zone)
     session = Session(
-        guid=uuid.uuid4(),
+        guid=uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:demo:{_slugify(item.title)}"),
         event=event_id,
         slug=_slugify(item.title),
         title=item.title,

@@ -1,21 +1,25 @@
-"""Reading the programme: which events a visitor may see and what is on when.
+"""An event's programme as plain values: what pages, exports and calendars are made from.
 
-Plain async functions returning plain values, so pages, the API, feeds and the
-CLI share one notion of "visible" and one way of turning UTC into local time.
+A programme is read from a snapshot (the JSON kept in a schedule release, or
+built from the live tables for organisers), so the public always sees a
+published release and every format is drawn from the same data.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from events.tables import Event, Session, SessionPresenter, SessionStatus, Visibility
+# Sessions that start before this local hour belong to the previous conference
+# day, as in frab's day_start/day_end: a 01:00 party is part of Tuesday night.
+DAY_CHANGE = time(4, 0)
 
 
 @dataclass(frozen=True)
-class EventSummary:
+class ProgrammeEvent:
     slug: str
     title: str
     description: str
@@ -24,126 +28,213 @@ class EventSummary:
     end_date: date
     venue: str
     mode: str
+    visibility: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
 
 @dataclass(frozen=True)
-class ScheduledSession:
+class ProgrammeRoom:
+    guid: str
+    name: str
+    kind: str
+    capacity: int | None
+    location: str
+    stream_url: str
+    join_url: str
+    description: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ProgrammeTrack:
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class ProgrammePerson:
+    id: int
+    guid: str
+    name: str
+    affiliation: str
+    bio: str
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class ProgrammeSession:
     guid: str
     slug: str
     title: str
+    subtitle: str
     abstract: str
+    description: str
     kind: str
-    status: str
+    track: str
+    room: str
     starts_at: datetime
     ends_at: datetime
-    room: str
-    track: str
-    track_colour: str
-    presenters: list[str] = field(default_factory=list)
+    language: str
+    status: str
+    tags: tuple[str, ...]
+    presenters: tuple[ProgrammePerson, ...]
+    sequence: int = 0
+    last_modified: datetime | None = None
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def local_start(self, zone: ZoneInfo) -> datetime:
+        return self.starts_at.astimezone(zone)
+
+    def local_end(self, zone: ZoneInfo) -> datetime:
+        return self.ends_at.astimezone(zone)
+
+    def conference_day(self, zone: ZoneInfo) -> date:
+        local = self.starts_at.astimezone(zone)
+        return (local - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
 
 
 @dataclass(frozen=True)
-class ProgrammeDay:
-    day: date
-    sessions: list[ScheduledSession]
+class Programme:
+    event: ProgrammeEvent
+    rooms: tuple[ProgrammeRoom, ...]
+    tracks: tuple[ProgrammeTrack, ...]
+    sessions: tuple[ProgrammeSession, ...]
+    version: int | None = None
+    published_at: datetime | None = None
+
+    def room(self, name: str) -> ProgrammeRoom | None:
+        return next((room for room in self.rooms if room.name == name), None)
+
+    def track_colour(self, name: str) -> str:
+        return next((track.colour for track in self.tracks if track.name == name), "")
+
+    def session(self, guid_or_slug: str) -> ProgrammeSession | None:
+        return next((s for s in self.sessions if guid_or_slug in (s.guid, s.slug)), None)
+
+    def days(self) -> list[date]:
+        """Every conference day of the event, plus any day a session falls on outside it."""
+        zone = self.event.zone
+        return sorted(set(self.event.days) | {s.conference_day(zone) for s in self.sessions})
+
+    def by_day(self, sessions: Iterable[ProgrammeSession] | None = None) -> list[tuple[date, list[ProgrammeSession]]]:
+        zone = self.event.zone
+        grouped: dict[date, list[ProgrammeSession]] = defaultdict(list)
+        for item in self.sessions if sessions is None else sessions:
+            grouped[item.conference_day(zone)].append(item)
+        return [(day, grouped[day]) for day in self.days() if day in grouped]
+
+    def without_private_links(self) -> "Programme":
+        """The programme as the public may see it: members-only join links removed."""
+        return replace(self, rooms=tuple(replace(room, join_url="") for room in self.rooms))
 
 
-_SUMMARY_COLUMNS = (
-    Event.slug,
-    Event.title,
-    Event.description,
-    Event.timezone,
-    Event.start_date,
-    Event.end_date,
-    Event.venue,
-    Event.mode,
-)
+@dataclass(frozen=True)
+class SessionFilter:
+    """The filters of the schedule views; calendar exports honour the same ones."""
+
+    day: date | None = None
+    track: str | None = None
+    room: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+    guids: frozenset[str] | None = field(default=None)
+
+    def apply(self, programme: Programme) -> list[ProgrammeSession]:
+        zone = programme.event.zone
+        return [
+            item
+            for item in programme.sessions
+            if (self.day is None or item.conference_day(zone) == self.day)
+            and (self.track is None or item.track == self.track)
+            and (self.room is None or item.room == self.room)
+            and (self.kind is None or item.kind == self.kind)
+            and (self.tag is None or self.tag in item.tags)
+            and (self.guids is None or item.guid in self.guids)
+        ]
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.day, self.track, self.room, self.kind, self.tag))
 
 
-async def list_public_events() -> list[EventSummary]:
-    """Events anyone may find on the home page (unlisted ones are reachable by link only)."""
-    rows = (
-        await Event.select(*_SUMMARY_COLUMNS)
-        .where(Event.visibility == Visibility.public)
-        .order_by(Event.start_date, ascending=False)
+def now_and_next(programme: Programme, now: datetime, *, upcoming: int = 1) -> tuple[list[ProgrammeSession], list[ProgrammeSession]]:
+    """Sessions running at ``now``, and per room the next ``upcoming`` ones after it (cancelled left out)."""
+    live = [s for s in programme.sessions if not s.cancelled and s.starts_at <= now < s.ends_at]
+    later: dict[str, list[ProgrammeSession]] = defaultdict(list)
+    for item in sorted(programme.sessions, key=lambda s: s.starts_at):
+        if not item.cancelled and item.starts_at > now and len(later[item.room]) < upcoming:
+            later[item.room].append(item)
+    following = sorted((s for items in later.values() for s in items), key=lambda s: (s.starts_at, s.room))
+    return live, following
+
+
+def clashes(sessions: Iterable[ProgrammeSession]) -> set[str]:
+    """Guids of sessions that overlap another one in the same list (cancelled ones never clash)."""
+    ordered = sorted((s for s in sessions if not s.cancelled), key=lambda s: s.starts_at)
+    clashing: set[str] = set()
+    latest_end: ProgrammeSession | None = None
+    for item in ordered:
+        if latest_end is not None and item.starts_at < latest_end.ends_at:
+            clashing.update({item.guid, latest_end.guid})
+        if latest_end is None or item.ends_at > latest_end.ends_at:
+            latest_end = item
+    return clashing
+
+
+def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None,
+                            published_at: datetime | None = None) -> Programme:
+    event = snapshot["event"]
+    return Programme(
+        event=ProgrammeEvent(
+            slug=event["slug"],
+            title=event["title"],
+            description=event["description"],
+            timezone=event["timezone"],
+            start_date=date.fromisoformat(event["start_date"]),
+            end_date=date.fromisoformat(event["end_date"]),
+            venue=event["venue"],
+            mode=event["mode"],
+            visibility=event["visibility"],
+        ),
+        rooms=tuple(ProgrammeRoom(**room) for room in snapshot["rooms"]),
+        tracks=tuple(ProgrammeTrack(**track) for track in snapshot["tracks"]),
+        sessions=tuple(_session_from_snapshot(item) for item in snapshot["sessions"]),
+        version=version,
+        published_at=published_at,
     )
-    return [EventSummary(**row) for row in rows]
 
 
-async def get_visible_event(slug: str) -> EventSummary | None:
-    """An event a visitor may open by its link. Private events wait for event membership."""
-    row = (
-        await Event.select(*_SUMMARY_COLUMNS)
-        .where((Event.slug == slug) & (Event.visibility != Visibility.private))
-        .first()
+def _session_from_snapshot(item: dict[str, Any]) -> ProgrammeSession:
+    return ProgrammeSession(
+        guid=item["guid"],
+        slug=item["slug"],
+        title=item["title"],
+        subtitle=item["subtitle"],
+        abstract=item["abstract"],
+        description=item["description"],
+        kind=item["kind"],
+        track=item["track"],
+        room=item["room"],
+        starts_at=datetime.fromisoformat(item["starts_at"]),
+        ends_at=datetime.fromisoformat(item["ends_at"]),
+        language=item["language"],
+        status=item["status"],
+        tags=tuple(item["tags"]),
+        presenters=tuple(ProgrammePerson(**person) for person in item["presenters"]),
+        sequence=item.get("sequence", 0),
+        last_modified=datetime.fromisoformat(item["last_modified"]) if item.get("last_modified") else None,
     )
-    return EventSummary(**row) if row else None
-
-
-async def programme_by_day(slug: str) -> list[ProgrammeDay]:
-    """The event's non-draft sessions, in local time, grouped by local day, in time then room order."""
-    event = await Event.select(Event.id, Event.timezone).where(Event.slug == slug).first()
-    if event is None:
-        return []
-    zone = ZoneInfo(event["timezone"])
-    rows = (
-        await Session.select(
-            Session.id,
-            Session.guid,
-            Session.slug,
-            Session.title,
-            Session.abstract,
-            Session.kind,
-            Session.status,
-            Session.starts_at,
-            Session.ends_at,
-            Session.room.name,
-            Session.room.position,
-            Session.track.name,
-            Session.track.colour,
-        )
-        .where((Session.event == event["id"]) & (Session.status != SessionStatus.draft))
-        .order_by(Session.starts_at)
-    )
-    names = await _presenter_names([row["id"] for row in rows])
-    rows.sort(key=lambda row: (row["starts_at"], row["room.position"] or 0))
-    days: dict[date, list[ScheduledSession]] = defaultdict(list)
-    for row in rows:
-        starts = row["starts_at"].astimezone(zone)
-        days[starts.date()].append(
-            ScheduledSession(
-                guid=str(row["guid"]),
-                slug=row["slug"],
-                title=row["title"],
-                abstract=row["abstract"],
-                kind=row["kind"],
-                status=row["status"],
-                starts_at=starts,
-                ends_at=row["ends_at"].astimezone(zone),
-                room=row["room.name"] or "",
-                track=row["track.name"] or "",
-                track_colour=row["track.colour"] or "",
-                presenters=names.get(row["id"], []),
-            )
-        )
-    return [ProgrammeDay(day=day, sessions=sessions) for day, sessions in sorted(days.items())]
-
-
-async def _presenter_names(session_ids: list[int]) -> dict[int, list[str]]:
-    if not session_ids:
-        return {}
-    links = (
-        await SessionPresenter.select(SessionPresenter.session, SessionPresenter.presenter.name)
-        .where(SessionPresenter.session.is_in(session_ids))
-        .order_by(SessionPresenter.position)
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for link in links:
-        names[link["session"]].append(link["presenter.name"])
-    return names
-
-
-async def count_events() -> int:
-    return await Event.count()
-
-

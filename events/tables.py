@@ -3,7 +3,9 @@
 from enum import Enum
 
 from piccolo.columns import (
+    JSON,
     UUID,
+    Array,
     Date,
     ForeignKey,
     Integer,
@@ -49,6 +51,12 @@ class SessionStatus(str, Enum):
     cancelled = "cancelled"
 
 
+class MemberRole(str, Enum):
+    organiser = "organiser"
+    presenter = "presenter"
+    attendee = "attendee"
+
+
 class Event(Table):
     slug = Varchar(length=100, unique=True)
     title = Varchar(length=200)
@@ -75,6 +83,7 @@ class Room(Table):
     capacity = Integer(null=True, default=None)
     location = Varchar(length=200, default="")
     stream_url = Varchar(length=500, default="")
+    join_url = Varchar(length=500, default="", help_text="Members only: never in public pages or feeds.")
     description = Text(default="")
     position = Integer(default=0)
 
@@ -96,6 +105,8 @@ class Session(Table, tablename="programme_session"):
     ends_at = Timestamptz()
     language = Varchar(length=16, default="en")
     status = Varchar(length=16, choices=SessionStatus, default=SessionStatus.confirmed)
+    tags = Array(base_column=Varchar(length=60), default=list)
+    updated_at = Timestamptz()
 
 
 class Presenter(Table):
@@ -112,3 +123,54 @@ class SessionPresenter(Table):
     session = ForeignKey(references=Session, null=False, on_delete=OnDelete.cascade)
     presenter = ForeignKey(references=Presenter, null=False, on_delete=OnDelete.cascade)
     position = Integer(default=0)
+
+
+class EventMember(Table):
+    """A person's role in one event; every permission check asks this table."""
+
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    role = Varchar(length=16, choices=MemberRole)
+    created_at = Timestamptz()
+
+
+class Invitation(Table):
+    """A link that makes whoever opens it (logged in) an organiser or presenter of an event."""
+
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    email = Varchar(length=100)
+    role = Varchar(length=16, choices=MemberRole)
+    presenter = ForeignKey(references=Presenter, null=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True)
+    invited_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+
+
+class ScheduleRelease(Table):
+    """A published, numbered, immutable copy of an event's programme and its changelog."""
+
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    version = Integer()
+    comment = Text(default="")
+    published_at = Timestamptz()
+    published_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    snapshot = JSON()
+    changelog = JSON()
+
+
+class Star(Table):
+    """A session in someone's personal agenda, by guid so it survives every release."""
+
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    session_guid = UUID()
+    created_at = Timestamptz()
+
+
+class AgendaFeed(Table):
+    """A personal calendar feed. Its URL carries a signature over this row's nonce; revoking deletes the row."""
+
+    user = ForeignKey(references=BaseUser, null=False, unique=True, on_delete=OnDelete.cascade)
+    nonce = Varchar(length=64)
+    created_at = Timestamptz()

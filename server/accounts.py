@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
+from server.validation import ValidationError
 from server.tables import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, Profile
 
 EMAIL_MAX = 100
@@ -25,14 +26,6 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # A valid hash of an unguessable password: checked when no account matches so
 # that a wrong email takes as long as a wrong password.
 _DUMMY_HASH = BaseUser.hash_password("no account has this password")
-
-
-class ValidationError(ValueError):
-    """Bad input, per form field, in words meant for the person who typed it."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -166,6 +159,19 @@ async def update_profile(user_id: int, display_name: str, affiliation: str, bio:
     account = await get_account(user_id)
     assert account is not None, "profile updated for an account that does not exist"
     return account
+
+
+async def display_names(user_ids: list[int]) -> dict[int, str]:
+    """Display names of several accounts in one query."""
+    if not user_ids:
+        return {}
+    rows = await Profile.select(Profile.user, Profile.display_name).where(Profile.user.is_in(user_ids))
+    return {row["user"]: row["display_name"] for row in rows}
+
+
+async def account_id_by_email(email: str) -> int | None:
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
+    return row["id"] if row else None
 
 
 async def count_accounts() -> int:

@@ -13,7 +13,8 @@ import sys
 from typing import Awaitable, Callable, NoReturn
 
 from events.demo import load_demo
-from server.accounts import ValidationError, create_account
+from server.accounts import create_account
+from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
 from server import accounts
-from server.accounts import ValidationError
+from server.validation import ValidationError
 from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce

@@ -6,7 +6,7 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from server import accounts
-from server.accounts import ValidationError
+from server.validation import ValidationError
 
 pytestmark = pytest.mark.usefixtures("db")
 

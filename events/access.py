@@ -1,0 +1,105 @@
+"""Who may see and change an event: visibility plus per-event roles.
+
+Every page, API call, feed and export of an event asks :func:`event_access`
+first, so "private means invisible to non-members" is decided in one place.
+A private event answers exactly like a missing one (404), so its existence
+does not leak either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from server.accounts import Account, display_names
+
+from events.tables import Event, EventMember, MemberRole, Visibility
+
+
+@dataclass(frozen=True)
+class EventAccess:
+    event_id: int
+    slug: str
+    title: str
+    timezone: str
+    visibility: str
+    roles: frozenset[str]
+    is_site_admin: bool
+
+    @property
+    def can_view(self) -> bool:
+        return self.visibility != Visibility.private or bool(self.roles) or self.is_site_admin
+
+    @property
+    def can_organise(self) -> bool:
+        return MemberRole.organiser in self.roles or self.is_site_admin
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+
+async def event_access(slug: str, account: Account | None) -> EventAccess | None:
+    """What ``account`` (or a visitor, for ``None``) may do with the event at ``slug``; ``None`` if there is none."""
+    row = (
+        await Event.select(Event.id, Event.slug, Event.title, Event.timezone, Event.visibility)
+        .where(Event.slug == slug)
+        .first()
+    )
+    if row is None:
+        return None
+    roles: frozenset[str] = frozenset()
+    if account is not None:
+        members = await EventMember.select(EventMember.role).where(
+            (EventMember.event == row["id"]) & (EventMember.user == account.id)
+        )
+        roles = frozenset(member["role"] for member in members)
+    return EventAccess(
+        event_id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        timezone=row["timezone"],
+        visibility=row["visibility"],
+        roles=roles,
+        is_site_admin=bool(account and account.is_admin),
+    )
+
+
+async def add_member(event_id: int, user_id: int, role: MemberRole) -> bool:
+    """Give ``user_id`` a role in the event; returns False when they already had it."""
+    exists = await EventMember.exists().where(
+        (EventMember.event == event_id) & (EventMember.user == user_id) & (EventMember.role == role)
+    )
+    if exists:
+        return False
+    await EventMember(event=event_id, user=user_id, role=role, created_at=datetime.now(timezone.utc)).save()
+    return True
+
+
+async def remove_member(event_id: int, user_id: int, role: MemberRole) -> None:
+    await EventMember.delete().where(
+        (EventMember.event == event_id) & (EventMember.user == user_id) & (EventMember.role == role)
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    display_name: str
+    email: str
+    role: str
+
+
+async def list_members(event_id: int) -> list[Member]:
+    rows = await EventMember.select(EventMember.user, EventMember.role, EventMember.user.email).where(
+        EventMember.event == event_id
+    ).order_by(EventMember.role).order_by(EventMember.created_at)
+    names = await display_names([row["user"] for row in rows])
+    return [Member(row["user"], names.get(row["user"], ""), row["user.email"], row["role"]) for row in rows]
+
+
+async def slugs_organised_by(user_id: int) -> list[str]:
+    rows = await EventMember.select(EventMember.event.slug).where(
+        (EventMember.user == user_id) & (EventMember.role == MemberRole.organiser)
+    )
+    return sorted(row["event.slug"] for row in rows)

@@ -1,0 +1,290 @@
+"""Schedule releases: freeze the programme as a numbered, immutable version with a changelog.
+
+The public only ever sees releases. Publishing compares the new snapshot with
+the previous one session by session (by guid): what was added, cancelled,
+moved or renamed. A session that was published and has since been deleted or
+put back to draft is carried into the new release as cancelled, so nobody's
+calendar entry silently vanishes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from events.programme import Programme, programme_from_snapshot
+from events.tables import (
+    Event,
+    Presenter,
+    Room,
+    ScheduleRelease,
+    Session,
+    SessionPresenter,
+    SessionStatus,
+    Track,
+)
+
+# A change to any of these is one a calendar must pick up (SEQUENCE, LAST-MODIFIED).
+SCHEDULING_FIELDS = ("starts_at", "ends_at", "room", "title", "status")
+_CACHE_SIZE = 64
+# Releases never change, so their parsed form is kept; the key includes the
+# publication time because SQLite may reuse the id of a deleted row.
+_programme_cache: OrderedDict[tuple[int, str], Programme] = OrderedDict()
+
+
+class NothingToPublish(ValueError):
+    """The programme is the same as the latest release."""
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    version: int
+    comment: str
+    published_at: datetime
+    changelog: list[dict[str, Any]]
+
+
+def room_guid(event_slug: str, room_name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:room:{event_slug}:{room_name}"))
+
+
+def presenter_guid(presenter_id: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:presenter:{presenter_id}"))
+
+
+async def build_snapshot(event_id: int) -> dict[str, Any]:
+    """The programme as it stands in the tables now (drafts left out), in release form."""
+    event = await Event.select().where(Event.id == event_id).first()
+    rooms = await Room.select().where(Room.event == event_id).order_by(Room.position).order_by(Room.id)
+    tracks = await Track.select().where(Track.event == event_id).order_by(Track.name)
+    sessions = (
+        await Session.select(*Session.all_columns(), Session.room.name, Session.track.name)
+        .where((Session.event == event_id) & (Session.status != SessionStatus.draft))
+        .order_by(Session.starts_at)
+    )
+    people = await _presenters_by_session([row["id"] for row in sessions])
+    return {
+        "event": {
+            "slug": event["slug"],
+            "title": event["title"],
+            "description": event["description"],
+            "timezone": event["timezone"],
+            "start_date": event["start_date"].isoformat(),
+            "end_date": event["end_date"].isoformat(),
+            "venue": event["venue"],
+            "mode": event["mode"],
+            "visibility": event["visibility"],
+        },
+        "rooms": [
+            {
+                "guid": room_guid(event["slug"], room["name"]),
+                "name": room["name"],
+                "kind": room["kind"],
+                "capacity": room["capacity"],
+                "location": room["location"],
+                "stream_url": room["stream_url"],
+                "join_url": room["join_url"],
+                "description": room["description"],
+                "position": room["position"],
+            }
+            for room in rooms
+        ],
+        "tracks": [{"name": track["name"], "colour": track["colour"]} for track in tracks],
+        "sessions": [
+            {
+                "guid": str(row["guid"]),
+                "slug": row["slug"],
+                "title": row["title"],
+                "subtitle": row["subtitle"],
+                "abstract": row["abstract"],
+                "description": row["description"],
+                "kind": row["kind"],
+                "track": row["track.name"] or "",
+                "room": row["room.name"] or "",
+                "starts_at": _utc(row["starts_at"]).isoformat(),
+                "ends_at": _utc(row["ends_at"]).isoformat(),
+                "language": row["language"],
+                "status": row["status"],
+                "tags": list(row["tags"] or []),
+                "presenters": people.get(row["id"], []),
+            }
+            for row in sessions
+        ],
+    }
+
+
+async def _presenters_by_session(session_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    if not session_ids:
+        return {}
+    links = (
+        await SessionPresenter.select(
+            SessionPresenter.session,
+            SessionPresenter.presenter.id,
+            SessionPresenter.presenter.name,
+            SessionPresenter.presenter.affiliation,
+            SessionPresenter.presenter.bio,
+            SessionPresenter.presenter.user,
+        )
+        .where(SessionPresenter.session.is_in(session_ids))
+        .order_by(SessionPresenter.position)
+    )
+    people: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        people.setdefault(link["session"], []).append(
+            {
+                "id": link["presenter.id"],
+                "guid": presenter_guid(link["presenter.id"]),
+                "name": link["presenter.name"],
+                "affiliation": link["presenter.affiliation"],
+                "bio": link["presenter.bio"],
+                "user_id": link["presenter.user"],
+            }
+        )
+    return people
+
+
+def carry_forward(previous: dict[str, Any] | None, current: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Give every session its SEQUENCE and LAST-MODIFIED, and keep vanished ones as cancelled."""
+    stamp = now.isoformat()
+    before = {item["guid"]: item for item in previous["sessions"]} if previous else {}
+    sessions = []
+    for item in current["sessions"]:
+        old = before.get(item["guid"])
+        if old is None:
+            sessions.append({**item, "sequence": 0, "last_modified": stamp})
+        elif any(old[name] != item[name] for name in SCHEDULING_FIELDS):
+            sessions.append({**item, "sequence": old["sequence"] + 1, "last_modified": stamp})
+        else:
+            sessions.append({**item, "sequence": old["sequence"], "last_modified": old["last_modified"]})
+    present = {item["guid"] for item in current["sessions"]}
+    for guid, old in before.items():
+        if guid in present:
+            continue
+        if old["status"] == SessionStatus.cancelled:
+            sessions.append(old)
+        else:
+            sessions.append({**old, "status": "cancelled", "sequence": old["sequence"] + 1, "last_modified": stamp})
+    sessions.sort(key=lambda item: (item["starts_at"], item["room"], item["title"]))
+    return {**current, "sessions": sessions}
+
+
+def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed for attendees between two snapshots, one entry per change."""
+    before = {item["guid"]: item for item in previous["sessions"]} if previous else {}
+    entries: list[dict[str, Any]] = []
+    for item in current["sessions"]:
+        old = before.get(item["guid"])
+        base = {"guid": item["guid"], "title": item["title"]}
+        if old is None:
+            entries.append({**base, "change": "added", "starts_at": item["starts_at"], "room": item["room"]})
+            continue
+        if old["status"] != item["status"]:
+            change = "cancelled" if item["status"] == SessionStatus.cancelled else "reinstated"
+            entries.append({**base, "change": change})
+        if (old["starts_at"], old["ends_at"], old["room"]) != (item["starts_at"], item["ends_at"], item["room"]):
+            entries.append({
+                **base,
+                "change": "moved",
+                "from": {"starts_at": old["starts_at"], "ends_at": old["ends_at"], "room": old["room"]},
+                "to": {"starts_at": item["starts_at"], "ends_at": item["ends_at"], "room": item["room"]},
+            })
+        if old["title"] != item["title"]:
+            entries.append({**base, "change": "renamed", "from": old["title"], "to": item["title"]})
+    return entries
+
+
+def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
+    sessions = [{k: v for k, v in item.items() if k not in ("sequence", "last_modified")} for item in snapshot["sessions"]]
+    return {**snapshot, "sessions": sorted(sessions, key=lambda item: item["guid"])}
+
+
+async def publish_release(event_id: int, comment: str = "", published_by: int | None = None,
+                          now: datetime | None = None) -> ReleaseSummary:
+    """Freeze the current programme as the next version; raise NothingToPublish when unchanged."""
+    now = now or datetime.now(timezone.utc)
+    async with ScheduleRelease._meta.db.transaction():
+        latest = await _latest_row(event_id)
+        previous = json.loads(latest["snapshot"]) if latest else None
+        snapshot = carry_forward(previous, await build_snapshot(event_id), now)
+        if previous is not None and _comparable(previous) == _comparable(snapshot):
+            raise NothingToPublish(f"Nothing has changed since version {latest['version']}.")
+        entries = changelog(previous, snapshot)
+        version = (latest["version"] if latest else 0) + 1
+        await ScheduleRelease(
+            event=event_id,
+            version=version,
+            comment=comment.strip(),
+            published_at=now,
+            published_by=published_by,
+            snapshot=json.dumps(snapshot),
+            changelog=json.dumps(entries),
+        ).save()
+    return ReleaseSummary(version=version, comment=comment.strip(), published_at=now, changelog=entries)
+
+
+async def _latest_row(event_id: int) -> dict[str, Any] | None:
+    return (
+        await ScheduleRelease.select()
+        .where(ScheduleRelease.event == event_id)
+        .order_by(ScheduleRelease.version, ascending=False)
+        .first()
+    )
+
+
+async def published_programme(event_id: int, version: int | None = None) -> Programme | None:
+    """The latest release (or the given version) as a :class:`Programme`; ``None`` before the first."""
+    query = ScheduleRelease.select(ScheduleRelease.id, ScheduleRelease.version, ScheduleRelease.published_at).where(
+        ScheduleRelease.event == event_id
+    )
+    if version is not None:
+        query = query.where(ScheduleRelease.version == version)
+    row = await query.order_by(ScheduleRelease.version, ascending=False).first()
+    if row is None:
+        return None
+    key = (row["id"], _utc(row["published_at"]).isoformat())
+    cached = _programme_cache.get(key)
+    if cached is None:
+        snapshot = await ScheduleRelease.select(ScheduleRelease.snapshot).where(ScheduleRelease.id == row["id"]).first()
+        cached = programme_from_snapshot(json.loads(snapshot["snapshot"]), row["version"], _utc(row["published_at"]))
+        _programme_cache[key] = cached
+        if len(_programme_cache) > _CACHE_SIZE:
+            _programme_cache.popitem(last=False)
+    _programme_cache.move_to_end(key)
+    return cached
+
+
+async def draft_programme(event_id: int) -> Programme:
+    """What the next release would contain, for organisers."""
+    latest = await _latest_row(event_id)
+    previous = json.loads(latest["snapshot"]) if latest else None
+    return programme_from_snapshot(carry_forward(previous, await build_snapshot(event_id), datetime.now(timezone.utc)))
+
+
+async def pending_changes(event_id: int) -> list[dict[str, Any]]:
+    """The changelog the next release would have."""
+    latest = await _latest_row(event_id)
+    previous = json.loads(latest["snapshot"]) if latest else None
+    current = carry_forward(previous, await build_snapshot(event_id), datetime.now(timezone.utc))
+    return changelog(previous, current)
+
+
+async def list_releases(event_id: int) -> list[ReleaseSummary]:
+    rows = (
+        await ScheduleRelease.select(
+            ScheduleRelease.version, ScheduleRelease.comment, ScheduleRelease.published_at, ScheduleRelease.changelog
+        )
+        .where(ScheduleRelease.event == event_id)
+        .order_by(ScheduleRelease.version, ascending=False)
+    )
+    return [
+        ReleaseSummary(row["version"], row["comment"], _utc(row["published_at"]), json.loads(row["changelog"]))
+        for row in rows
+    ]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
