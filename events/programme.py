@@ -70,6 +70,7 @@ class ProgrammePerson:
 
 @dataclass(frozen=True)
 class ProgrammeSession:
+    id: int
     guid: str
     slug: str
     title: str
@@ -220,6 +221,7 @@ def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None
 
 def _session_from_snapshot(item: dict[str, Any]) -> ProgrammeSession:
     return ProgrammeSession(
+        id=item["id"],
         guid=item["guid"],
         slug=item["slug"],
         title=item["title"],

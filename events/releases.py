@@ -96,6 +96,7 @@ async def build_snapshot(event_id: int) -> dict[str, Any]:
         "tracks": [{"name": track["name"], "colour": track["colour"]} for track in tracks],
         "sessions": [
             {
+                "id": row["id"],
                 "guid": str(row["guid"]),
                 "slug": row["slug"],
                 "title": row["title"],
