@@ -12,6 +12,7 @@ subscription, not an invitation); and strips control characters.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
@@ -29,6 +30,15 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+@dataclass(frozen=True)
+class CalendarPart:
+    """Sessions of one programme for a feed, and whether the reader may see members-only links."""
+
+    programme: Programme
+    sessions: tuple[ProgrammeSession, ...]
+    include_join_links: bool = False
+
+
 def programme_calendar(
     programme: Programme,
     sessions: Iterable[ProgrammeSession],
@@ -38,23 +48,34 @@ def programme_calendar(
     name: str,
     include_join_links: bool = False,
 ) -> bytes:
-    """A subscribable calendar of ``sessions``; join links only when the reader may see them."""
+    """A subscribable calendar of one event's ``sessions``."""
+    part = CalendarPart(programme, tuple(sessions), include_join_links)
+    page = f"{base_url}/events/{programme.event.slug}/schedule/"
+    return build_calendar([part], base_url=base_url, host=host, name=name, page_url=page,
+                          timezone_name=programme.event.timezone)
+
+
+def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, name: str, page_url: str,
+                   timezone_name: str | None = None) -> bytes:
+    """A subscribable calendar of sessions from one or more programmes (a personal agenda spans events)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Hallway//Hallway schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", clean(name))
     calendar.add("x-wr-calname", clean(name))
-    calendar.add("x-wr-timezone", programme.event.timezone)
+    if timezone_name:
+        calendar.add("x-wr-timezone", timezone_name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    calendar.add("url", vUri(f"{base_url}/events/{programme.event.slug}/schedule/"))
-    stamp = programme.published_at or datetime.now(timezone.utc)
-    rooms = {room.name: room for room in programme.rooms}
-    for item in sessions:
-        calendar.add_component(
-            _session_event(programme, item, rooms.get(item.room), stamp, base_url, host, include_join_links)
-        )
+    calendar.add("url", vUri(page_url))
+    for part in parts:
+        stamp = part.programme.published_at or datetime.now(timezone.utc)
+        rooms = {room.name: room for room in part.programme.rooms}
+        for item in part.sessions:
+            calendar.add_component(
+                _session_event(part.programme, item, rooms.get(item.room), stamp, base_url, host, part.include_join_links)
+            )
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
