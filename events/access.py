@@ -103,3 +103,21 @@ async def slugs_organised_by(user_id: int) -> list[str]:
         (EventMember.user == user_id) & (EventMember.role == MemberRole.organiser)
     )
     return sorted(row["event.slug"] for row in rows)
+
+
+async def visible_event_ids(event_ids: list[int], account: Account | None) -> set[int]:
+    """Which of these events ``account`` may see (for lists that span events, like an agenda)."""
+    if not event_ids:
+        return set()
+    rows = await Event.select(Event.id, Event.visibility).where(Event.id.is_in(event_ids))
+    if account is not None and account.is_admin:
+        return {row["id"] for row in rows}
+    member_of: set[int] = set()
+    if account is not None:
+        member_of = {
+            row["event"]
+            for row in await EventMember.select(EventMember.event).where(
+                (EventMember.user == account.id) & EventMember.event.is_in(event_ids)
+            )
+        }
+    return {row["id"] for row in rows if row["visibility"] != Visibility.private or row["id"] in member_of}

@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from events.tables import AgendaFeed, Event, EventMember, Star
+from events.tables import AgendaFeed, EventMember, Star
 
 
 def _guid(value: str) -> uuid.UUID | None:
@@ -54,12 +54,6 @@ async def starred_by_event(user_id: int) -> dict[int, set[str]]:
     for row in rows:
         grouped[row["event"]].add(str(row["session_guid"]))
     return dict(grouped)
-
-
-async def event_slugs(event_ids: list[int]) -> dict[int, str]:
-    if not event_ids:
-        return {}
-    return {row["id"]: row["slug"] for row in await Event.select(Event.id, Event.slug).where(Event.id.is_in(event_ids))}
 
 
 async def member_event_ids(user_id: int) -> set[int]:

@@ -1,26 +1,231 @@
-"""The public face of the programme: the home page and an event's page."""
+"""What attendees see: the home page, schedules, session pages, exports, calendars and their agenda.
+
+Every route that names an event asks :func:`visible_event` first: a private
+event is a 404 for anyone who is not a member, on pages and feeds alike.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
 
-from events.programme import get_visible_event, list_public_events, programme_by_day
+from events import agenda
+from events.access import EventAccess, event_access, slugs_organised_by, visible_event_ids
+from events.catalogue import list_events_by_slug, list_public_events
+from events.editing import valid_timezone
+from events.feeds import render_agenda, render_programme
+from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
+from events.releases import list_releases, published_programme
+from server.accounts import get_account
+from server.auth import current_account, requires_login
+from server.http_cache import cached_response
 from server.templating import page
+
+FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
+
+
+async def visible_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
+    access = await event_access(slug, await current_account(request))
+    if access is None or not access.can_view:
+        raise NotFoundException("There is no event at this address.")
+    return access
+
+
+async def published(access: EventAccess, version: int | None = None) -> Programme:
+    programme = await published_programme(access.event_id, version)
+    if programme is None:
+        raise NotFoundException("This programme has not been published yet." if version is None
+                                else f"There is no version {version} of this programme.")
+    return programme
+
+
+def read_filter(request: Request[Any, Any, Any], programme: Programme) -> SessionFilter:
+    """Filters from the query string; unknown values are a 400 so a typo does not look like an empty day."""
+    query = request.query_params
+    values = {name: (query.get(name) or None) for name in FILTER_FIELDS}
+    day = None
+    if values["day"]:
+        try:
+            day = date.fromisoformat(values["day"])
+        except ValueError:
+            raise ClientException("The day must be a date like 2027-03-27.") from None
+    for name, known in (("track", {t.name for t in programme.tracks}), ("room", {r.name for r in programme.rooms})):
+        if values[name] and values[name] not in known:
+            raise ClientException(f"This programme has no {name} called {values[name]!r}.")
+    guids = frozenset([query["session"]]) if query.get("session") else None
+    if guids and programme.session(query["session"]) is None:
+        raise ClientException("This programme has no such session.")
+    if guids:
+        guids = frozenset([programme.session(query["session"]).guid])
+    return SessionFilter(day=day, track=values["track"], room=values["room"], kind=values["kind"],
+                         tag=values["tag"], guids=guids)
+
+
+def viewer_zone(request: Request[Any, Any, Any], programme: Programme) -> ZoneInfo:
+    name = request.query_params.get("tz")
+    if name and not valid_timezone(name):
+        raise ClientException(f"{name!r} is not a time zone name.")
+    return ZoneInfo(name) if name else programme.event.zone
 
 
 class ProgrammeController(Controller):
     @get("/", name="home")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
-        return await page(request, "events/home.html", {"events": await list_public_events()})
+        account = await current_account(request)
+        mine = await list_events_by_slug(await slugs_organised_by(account.id)) if account else []
+        return await page(request, "events/home.html", {"events": await list_public_events(), "mine": mine})
 
     @get("/events/{slug:str}/", name="event")
     async def event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        event = await get_visible_event(slug)
-        if event is None:
-            raise NotFoundException("There is no event at this address.")
-        return await page(request, "events/event.html", {"event": event, "days": await programme_by_day(slug)})
+        access = await visible_event(request, slug)
+        programme = await published_programme(access.event_id)
+        live, following = now_and_next(programme, datetime.now(timezone.utc)) if programme else ([], [])
+        context = {"access": access, "programme": programme, "live": live, "following": following}
+        return await page(request, "events/event.html", context)
+
+    @get("/events/{slug:str}/schedule/", name="schedule")
+    async def schedule(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await visible_event(request, slug)
+        programme = await published(access)
+        selection = read_filter(request, programme)
+        view = request.query_params.get("view", "grid")
+        if view not in {"grid", "list"}:
+            raise ClientException("The view is either grid or list.")
+        account = await current_account(request)
+        stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
+        zone = viewer_zone(request, programme)
+        chosen = selection.apply(programme)
+        context = {
+            "access": access, "programme": programme, "selection": selection, "view": view, "zone": zone,
+            "days": programme.by_day(chosen), "grid": schedule_grid(programme, chosen, zone) if view == "grid" else [],
+            "stars": stars, "query": {k: v for k, v in request.query_params.items() if k != "view"},
+            "tags": sorted({tag for item in programme.sessions for tag in item.tags}),
+            "kinds": sorted({item.kind for item in programme.sessions}),
+        }
+        return await page(request, "events/schedule.html", context)
+
+    @get("/events/{slug:str}/now/", name="now")
+    async def now(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await visible_event(request, slug)
+        programme = await published(access)
+        live, following = now_and_next(programme, datetime.now(timezone.utc), upcoming=2)
+        context = {"access": access, "programme": programme, "live": live, "following": following}
+        return await page(request, "events/now.html", context)
+
+    @get("/events/{slug:str}/sessions/{key:str}/", name="session")
+    async def session(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
+        access = await visible_event(request, slug)
+        programme = await published(access)
+        item = programme.session(key)
+        if item is None:
+            raise NotFoundException("This programme has no such session.")
+        account = await current_account(request)
+        stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
+        room = programme.room(item.room)
+        context = {"access": access, "programme": programme, "item": item, "room": room, "stars": stars,
+                   "join_url": room.join_url if room and access.is_member else ""}
+        return await page(request, "events/session.html", context)
+
+    @get("/events/{slug:str}/changes/", name="changes")
+    async def changes(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await visible_event(request, slug)
+        programme = await published(access)
+        context = {"access": access, "programme": programme, "releases": await list_releases(access.event_id)}
+        return await page(request, "events/changes.html", context)
+
+    @get(["/events/{slug:str}/schedule.ics", "/events/{slug:str}/schedule.xml", "/events/{slug:str}/schedule.json"],
+         name="schedule-feed")
+    async def schedule_feed(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[bytes]:
+        access = await visible_event(request, slug)
+        programme = await published(access)
+        return self._feed(request, programme, request.url.path.rsplit(".", 1)[1])
+
+    @get("/events/{slug:str}/schedule/v/{filename:str}", name="schedule-version")
+    async def schedule_version(self, request: Request[Any, Any, Any], slug: FromPath[str],
+                               filename: FromPath[str]) -> Response[bytes]:
+        version, _, fmt = filename.partition(".")
+        if not version.isdigit() or fmt not in {"ics", "xml", "json"}:
+            raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
+        access = await visible_event(request, slug)
+        return self._feed(request, await published(access, int(version)), fmt)
+
+    def _feed(self, request: Request[Any, Any, Any], programme: Programme, fmt: str) -> Response[bytes]:
+        selection = read_filter(request, programme) if fmt == "ics" else SessionFilter()
+        feed = render_programme(programme, fmt, selection, request.app.state.settings.base_url)
+        private = programme.event.visibility == "private"
+        return cached_response(request, feed.body, media_type=feed.media_type, etag=feed.etag,
+                               last_modified=feed.last_modified, private=private)
+
+
+class AgendaController(Controller):
+    @post("/events/{slug:str}/sessions/{key:str}/star", guards=[requires_login])
+    async def star(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any]:
+        return await self._set_star(request, slug, key, starred=True)
+
+    @post("/events/{slug:str}/sessions/{key:str}/unstar", guards=[requires_login])
+    async def unstar(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any]:
+        return await self._set_star(request, slug, key, starred=False)
+
+    async def _set_star(self, request: Request[Any, Any, Any], slug: str, key: str, *, starred: bool) -> Response[Any]:
+        access = await visible_event(request, slug)
+        item = (await published(access)).session(key)
+        if item is None:
+            raise NotFoundException("This programme has no such session.")
+        account = await current_account(request)
+        if starred:
+            await agenda.star(account.id, access.event_id, item.guid)
+        else:
+            await agenda.unstar(account.id, access.event_id, item.guid)
+        if request.headers.get("hx-request"):
+            return Template(template_name="events/star_button.html",
+                            context={"access": access, "item": item, "starred": starred})
+        return Redirect(request.headers.get("referer") or f"/events/{slug}/sessions/{item.slug}/")
+
+    @get("/me/agenda/", name="agenda", guards=[requires_login])
+    async def my_agenda(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        starred = await agenda.starred_by_event(account.id)
+        visible = await visible_event_ids(list(starred), account)
+        sections = []
+        for event_id in sorted(visible):
+            programme = await published_programme(event_id)
+            if programme is None:
+                continue
+            sessions = SessionFilter(guids=frozenset(starred[event_id])).apply(programme)
+            sections.append({"programme": programme, "days": programme.by_day(sessions), "clashes": clashes(sessions)})
+        token = await agenda.agenda_feed_token(account.id, request.app.state.settings.secret_key)
+        feed_url = f"{request.app.state.settings.base_url}/calendars/agenda/{token}.ics" if token else None
+        return await page(request, "events/agenda.html", {"sections": sections, "feed_url": feed_url})
+
+    @post("/me/agenda/feed", guards=[requires_login])
+    async def create_feed(self, request: Request[Any, Any, Any]) -> Redirect:
+        account = await current_account(request)
+        await agenda.create_agenda_feed(account.id, request.app.state.settings.secret_key)
+        flash(request, "Your calendar address is ready. Any earlier address no longer works.", category="success")
+        return Redirect("/me/agenda/")
+
+    @post("/me/agenda/feed/revoke", guards=[requires_login])
+    async def revoke_feed(self, request: Request[Any, Any, Any]) -> Redirect:
+        account = await current_account(request)
+        await agenda.revoke_agenda_feed(account.id)
+        flash(request, "Your calendar address is switched off.", category="success")
+        return Redirect("/me/agenda/")
+
+    @get("/calendars/agenda/{filename:str}", name="agenda-feed")
+    async def agenda_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
+        settings = request.app.state.settings
+        token = filename.removesuffix(".ics")
+        owner = await agenda.agenda_feed_owner(token, settings.secret_key) if filename.endswith(".ics") else None
+        account = await get_account(owner) if owner else None
+        if account is None:
+            raise NotFoundException("There is no calendar at this address.")
+        feed = await render_agenda(account, settings.base_url)
+        return cached_response(request, feed.body, media_type=feed.media_type, etag=feed.etag,
+                               last_modified=feed.last_modified, private=True, max_age=0)

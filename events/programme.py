@@ -240,3 +240,48 @@ def _session_from_snapshot(item: dict[str, Any]) -> ProgrammeSession:
         sequence=item.get("sequence", 0),
         last_modified=datetime.fromisoformat(item["last_modified"]) if item.get("last_modified") else None,
     )
+
+
+GRID_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class GridCell:
+    session: ProgrammeSession
+    column: int
+    row_start: int
+    row_end: int
+
+
+@dataclass(frozen=True)
+class GridDay:
+    day: date
+    rooms: list[str]
+    cells: list[GridCell]
+    hours: list[tuple[str, int]]
+    rows: int
+
+
+def schedule_grid(programme: Programme, sessions: Iterable[ProgrammeSession], zone: ZoneInfo) -> list[GridDay]:
+    """Place sessions on a day-by-room grid of 5-minute rows, in the viewer's zone."""
+    room_order = [room.name for room in sorted(programme.rooms, key=lambda r: r.position)]
+    days = []
+    for day, items in programme.by_day(sessions):
+        used = {item.room or "" for item in items}
+        rooms = [name for name in room_order if name in used] + sorted(used - set(room_order))
+        first = min(item.starts_at for item in items).astimezone(zone)
+        origin = first.replace(minute=0, second=0, microsecond=0)
+
+        def row(moment: datetime) -> int:
+            return int((moment - origin).total_seconds() // 60 // GRID_MINUTES) + 2
+
+        cells = [GridCell(item, rooms.index(item.room or "") + 2, row(item.starts_at), max(row(item.ends_at), row(item.starts_at) + 1))
+                 for item in items]
+        last_row = max(cell.row_end for cell in cells)
+        hours = []
+        moment = origin
+        while row(moment) < last_row:
+            hours.append((moment.strftime("%H:%M"), row(moment)))
+            moment += timedelta(hours=1)
+        days.append(GridDay(day, rooms, cells, hours, last_row))
+    return days

@@ -23,7 +23,7 @@ from litestar.stores.registry import StoreRegistry
 from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
-from events.controllers import ProgrammeController
+from events.controllers import AgendaController, ProgrammeController
 from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
@@ -66,6 +66,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app = Litestar(
         route_handlers=[
             ProgrammeController,
+            AgendaController,
             AccountController,
             AdminController,
             HealthController,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from litestar import Request
@@ -18,8 +20,18 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FORM_FIELD_MAX = 20_000
 
 
+def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:%M") -> str:
+    """An ISO timestamp (as kept in snapshots and changelogs) shown in a time zone."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value.astimezone(ZoneInfo(zone)).strftime(pattern)
+
+
+def _add_filters(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["local_time"] = local_time
+
+
 def template_config() -> TemplateConfig:
-    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine)
+    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=_add_filters)
 
 
 async def page(

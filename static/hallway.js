@@ -26,3 +26,16 @@
 
   connect();
 })();
+
+// Offer the viewer's own time zone in the schedule's zone switch.
+(function () {
+  "use strict";
+  const select = document.querySelector("select[data-viewer-zone]");
+  if (!select || !window.Intl) { return; }
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!own || Array.from(select.options).some(function (o) { return o.value === own; })) { return; }
+  const option = document.createElement("option");
+  option.value = own;
+  option.textContent = own.replace(/_/g, " ") + " (your time zone)";
+  select.appendChild(option);
+})();
