@@ -247,7 +247,7 @@ async def save_session(event_id: int, data: SessionInput, guid: str | None = Non
     }
     async with Session._meta.db.transaction():
         if guid is None:
-            session = Session(guid=uuid.uuid4(), event=event_id, slug=await _free_slug(event_id, data.title), **values)
+            session = Session(guid=uuid.uuid4(), event=event_id, slug=await free_session_slug(event_id, data.title), **values)
             await session.save()
             session_id, guid = session.id, str(session.guid)
         else:
@@ -319,7 +319,7 @@ async def _owned(table: type[Track] | type[Room] | type[Presenter], event_id: in
         raise ValidationError({"id": f"This event has no such {table._meta.tablename}."})
 
 
-async def _free_slug(event_id: int, title: str) -> str:
+async def free_session_slug(event_id: int, title: str) -> str:
     base = slugify(title) or "session"
     slug, number = base, 1
     while await Session.exists().where((Session.event == event_id) & (Session.slug == slug)):

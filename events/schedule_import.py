@@ -1,0 +1,416 @@
+"""Read schedules from pretalx/frab JSON, frab XML and iCalendar, and merge them into an event.
+
+Real files bend the schemas (odd ids, slugs, acronyms), so reading is lenient
+about everything Hallway does not need and strict about what it does: a
+session without a title or a readable start is refused with one message that
+names the session and the field. Merging is one transaction keyed by guid:
+importing the same file twice changes nothing, and a failure leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from events.editing import EventInput, check_event, create_event, free_session_slug, valid_timezone
+from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
+
+FORMATS = ("frab-json", "frab-xml", "ical")
+KINDS = {
+    "talk": SessionKind.talk, "lecture": SessionKind.talk, "performance": SessionKind.talk,
+    "workshop": SessionKind.workshop, "hands-on": SessionKind.workshop,
+    "panel": SessionKind.panel, "discussion": SessionKind.panel, "podium": SessionKind.panel,
+    "keynote": SessionKind.keynote, "break": SessionKind.break_, "pause": SessionKind.break_,
+    "networking": SessionKind.networking, "meeting": SessionKind.networking, "meetup": SessionKind.networking,
+}
+_DURATION = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+class ImportFailed(ValueError):
+    """The file cannot be imported; the message names the item and the field."""
+
+
+@dataclass
+class ImportedPerson:
+    name: str
+    bio: str = ""
+
+
+@dataclass
+class ImportedSession:
+    guid: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str = ""
+    track: str = ""
+    kind: str = SessionKind.talk.value
+    status: str = SessionStatus.confirmed.value
+    subtitle: str = ""
+    abstract: str = ""
+    description: str = ""
+    language: str = "en"
+    tags: list[str] = field(default_factory=list)
+    persons: list[ImportedPerson] = field(default_factory=list)
+
+
+@dataclass
+class ImportedSchedule:
+    title: str
+    timezone: str
+    start_date: date
+    end_date: date
+    rooms: list[tuple[str, int | None]]
+    tracks: list[tuple[str, str]]
+    sessions: list[ImportedSession]
+
+
+@dataclass
+class ImportReport:
+    event_created: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rooms_added: list[str] = field(default_factory=list)
+    tracks_added: list[str] = field(default_factory=list)
+    presenters_added: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = ["new event"] if self.event_created else []
+        out += [f"new session: {title}" for title in self.created]
+        out += [f"changed session: {title}" for title in self.updated]
+        out += [f"new room: {name}" for name in self.rooms_added]
+        out += [f"new track: {name}" for name in self.tracks_added]
+        out += [f"new presenter: {name}" for name in self.presenters_added]
+        out.append(f"{len(self.created)} new, {len(self.updated)} changed, {self.unchanged} unchanged sessions")
+        return out
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    head = data.lstrip()[:200]
+    if filename.endswith(".ics") or head.startswith(b"BEGIN:VCALENDAR"):
+        return "ical"
+    if filename.endswith(".xml") or head.startswith(b"<"):
+        return "frab-xml"
+    if filename.endswith(".json") or head.startswith(b"{"):
+        return "frab-json"
+    raise ImportFailed("file: not a frab/pretalx JSON, frab XML or iCalendar file")
+
+
+def parse_schedule(data: bytes, fmt: str = "auto", filename: str = "") -> ImportedSchedule:
+    fmt = detect_format(data, filename) if fmt == "auto" else fmt
+    readers: dict[str, Callable[[bytes], ImportedSchedule]] = {
+        "frab-json": _read_frab_json, "frab-xml": _read_frab_xml, "ical": _read_ical,
+    }
+    if fmt not in readers:
+        raise ImportFailed(f"format: {fmt!r} is not one of auto, {', '.join(FORMATS)}")
+    schedule = readers[fmt](data)
+    if not schedule.sessions:
+        raise ImportFailed("file: it contains no sessions")
+    return schedule
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _guid(raw: Any, *fallback: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(_text(raw))
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, "hallway:import:" + ":".join(_text(part) for part in (raw, *fallback)))
+
+
+def _duration(raw: Any, label: str) -> timedelta:
+    match = _DURATION.match(_text(raw))
+    if not match:
+        raise ImportFailed(f"{label}: duration {_text(raw)!r} is not HH:MM")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _moment(raw: Any, zone: ZoneInfo, label: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(raw))
+    except ValueError:
+        raise ImportFailed(f"{label}: date {_text(raw)!r} is not an ISO date and time") from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def _zone(name: str) -> tuple[str, ZoneInfo]:
+    name = name or "UTC"
+    if not valid_timezone(name):
+        raise ImportFailed(f"conference: time zone {name!r} is not an IANA time zone name")
+    return name, ZoneInfo(name)
+
+
+def _kind(raw: Any) -> str:
+    return KINDS.get(_text(raw).lower(), SessionKind.talk).value
+
+
+def _session_label(title: str) -> str:
+    return f"session {title!r}" if title else "a session without a title"
+
+
+def _read_frab_json(data: bytes) -> ImportedSchedule:
+    try:
+        document = json.loads(data)
+        conference = document["schedule"]["conference"]
+        days = conference["days"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ImportFailed(f"file: not a frab/pretalx schedule JSON ({error.__class__.__name__}: {error})") from None
+    zone_name, zone = _zone(_text(conference.get("time_zone_name")))
+    sessions = []
+    for day in days:
+        for room_name, items in (day.get("rooms") or {}).items():
+            for item in items or []:
+                sessions.append(_frab_json_session(item, room_name, zone))
+    rooms = [(_text(room.get("name")), room.get("capacity") if isinstance(room.get("capacity"), int) else None)
+             for room in conference.get("rooms") or [] if _text(room.get("name"))]
+    tracks = [(_text(track.get("name")), _text(track.get("color")))
+              for track in conference.get("tracks") or [] if _text(track.get("name"))]
+    return _schedule(_text(conference.get("title")), zone_name, conference, sessions, rooms, tracks)
+
+
+def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> ImportedSession:
+    title = _text(item.get("title"))
+    label = _session_label(title)
+    if not title:
+        raise ImportFailed(f"{label} (guid {_text(item.get('guid'))!r}): title is missing")
+    starts = _moment(item.get("date"), zone, label)
+    persons = [ImportedPerson(_text(p.get("public_name") or p.get("name")), _text(p.get("biography")))
+               for p in item.get("persons") or [] if _text(p.get("public_name") or p.get("name"))]
+    return ImportedSession(
+        guid=_guid(item.get("guid"), item.get("id"), title),
+        title=title,
+        starts_at=starts,
+        ends_at=starts + _duration(item.get("duration"), label),
+        room=_text(item.get("room")) or room_name,
+        track=_text(item.get("track")),
+        kind=_kind(item.get("type")),
+        subtitle=_text(item.get("subtitle")),
+        abstract=_text(item.get("abstract")),
+        description=_text(item.get("description")),
+        language=_text(item.get("language"))[:16] or "en",
+        persons=persons,
+    )
+
+
+def _read_frab_xml(data: bytes) -> ImportedSchedule:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise ImportFailed(f"file: not well-formed XML ({error})") from None
+    conference = root.find("conference")
+    if root.tag != "schedule" or conference is None:
+        raise ImportFailed("file: not a frab schedule XML (no <schedule><conference>)")
+    zone_name, zone = _zone(_text(conference.findtext("time_zone_name")))
+    sessions = []
+    for element in root.iter("event"):
+        title = _text(element.findtext("title"))
+        label = _session_label(title)
+        if not title:
+            raise ImportFailed(f"{label} (guid {element.get('guid')!r}): title is missing")
+        starts = _moment(element.findtext("date"), zone, label)
+        sessions.append(ImportedSession(
+            guid=_guid(element.get("guid"), element.get("id"), title),
+            title=title,
+            starts_at=starts,
+            ends_at=starts + _duration(element.findtext("duration"), label),
+            room=_text(element.findtext("room")),
+            track=_text(element.findtext("track")),
+            kind=_kind(element.findtext("type")),
+            subtitle=_text(element.findtext("subtitle")),
+            abstract=_text(element.findtext("abstract")),
+            description=_text(element.findtext("description")),
+            language=_text(element.findtext("language"))[:16] or "en",
+            persons=[ImportedPerson(_text(p.text)) for p in element.iter("person") if _text(p.text)],
+        ))
+    meta = {"start": conference.findtext("start"), "end": conference.findtext("end")}
+    tracks = [(_text(t.get("name")), _text(t.get("color"))) for t in conference.iter("track") if _text(t.get("name"))]
+    return _schedule(_text(conference.findtext("title")), zone_name, meta, sessions, [], tracks)
+
+
+def _read_ical(data: bytes) -> ImportedSchedule:
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError as error:
+        raise ImportFailed(f"file: not a readable iCalendar file ({error})") from None
+    zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    zone_name, zone = _zone(_text(calendar.get("X-WR-TIMEZONE")) or next((z for z in zones if valid_timezone(z)), "UTC"))
+    sessions = []
+    for event in calendar.walk("VEVENT"):
+        title = _text(event.get("SUMMARY"))
+        label = f"event {title!r}" if title else "an event without a SUMMARY"
+        if not title:
+            raise ImportFailed(f"{label} (UID {_text(event.get('UID'))!r}): SUMMARY is missing")
+        if event.get("DTSTART") is None or not isinstance(event["DTSTART"].dt, datetime):
+            raise ImportFailed(f"{label}: DTSTART is missing or has no time of day")
+        starts = event["DTSTART"].dt
+        starts = starts.replace(tzinfo=zone) if starts.tzinfo is None else starts
+        if event.get("DTEND") is not None:
+            ends = event["DTEND"].dt
+            ends = ends.replace(tzinfo=zone) if ends.tzinfo is None else ends
+        elif event.get("DURATION") is not None:
+            ends = starts + event["DURATION"].dt
+        else:
+            raise ImportFailed(f"{label}: DTEND or DURATION is missing")
+        categories = event.get("CATEGORIES")
+        tags = [str(c) for c in (categories.cats if categories is not None and hasattr(categories, "cats") else [])]
+        uid = _text(event.get("UID"))
+        sessions.append(ImportedSession(
+            guid=_guid(uid.split("@", 1)[0], uid, title),
+            title=title,
+            starts_at=starts,
+            ends_at=ends,
+            room=_text(event.get("LOCATION")).split(",", 1)[0].strip(),
+            status="cancelled" if _text(event.get("STATUS")).upper() == "CANCELLED" else "confirmed",
+            abstract=_text(event.get("DESCRIPTION")),
+            tags=[tag for tag in tags if tag][:20],
+        ))
+    title = _text(calendar.get("X-WR-CALNAME")) or _text(calendar.get("NAME")) or "Imported programme"
+    return _schedule(title, zone_name, {}, sessions, [], [])
+
+
+def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[ImportedSession],
+              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]]) -> ImportedSchedule:
+    zone = ZoneInfo(zone_name)
+    days = [s.starts_at.astimezone(zone).date() for s in sessions]
+    start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)
+    return ImportedSchedule(title or "Imported programme", zone_name, min(start, min(days)), max(end, start),
+                            rooms, tracks, sessions)
+
+
+def _date(raw: Any) -> date | None:
+    try:
+        return date.fromisoformat(_text(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+# Merging ---------------------------------------------------------------------------------------
+
+class _DryRun(Exception):
+    """Raised inside the transaction to undo everything a dry run did."""
+
+
+async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organiser_id: int | None = None,
+                          dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Merge ``schedule`` into the event (created from the file when missing) in one transaction."""
+    report = ImportReport()
+    try:
+        async with Event._meta.db.transaction():
+            await _merge(event_slug, schedule, organiser_id, report, progress)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int | None, report: ImportReport,
+                 progress: Callable[[int, int], None] | None) -> None:
+    event = await Event.select(Event.id).where(Event.slug == event_slug).first()
+    if event is None:
+        data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=schedule.timezone,
+                          start_date=schedule.start_date, end_date=schedule.end_date)
+        errors = check_event(data)
+        if errors:
+            raise ImportFailed("; ".join(f"event {name}: {message}" for name, message in errors.items()))
+        event_id = await create_event(data, organiser_id)
+        report.event_created = True
+    else:
+        event_id = event["id"]
+    rooms = await _ensure_named(Room, event_id, [name for name, _ in schedule.rooms] +
+                                [s.room for s in schedule.sessions if s.room], report.rooms_added,
+                                extra={name: {"capacity": cap} for name, cap in schedule.rooms if cap})
+    colours = {name: colour for name, colour in schedule.tracks if re.match(r"^#[0-9a-fA-F]{6}$", colour)}
+    tracks = await _ensure_named(Track, event_id, [name for name, _ in schedule.tracks] +
+                                 [s.track for s in schedule.sessions if s.track], report.tracks_added,
+                                 extra={name: {"colour": colour} for name, colour in colours.items()})
+    people = {row["name"]: row["id"] for row in await Presenter.select(Presenter.id, Presenter.name).where(Presenter.event == event_id)}
+    for number, item in enumerate(schedule.sessions, start=1):
+        await _merge_session(event_id, item, rooms, tracks, people, report)
+        if progress:
+            progress(number, len(schedule.sessions))
+
+
+async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str],
+                        extra: dict[str, dict[str, Any]]) -> dict[str, int]:
+    known = {row["name"]: row["id"] for row in await table.select(table.id, table.name).where(table.event == event_id)}
+    for name in dict.fromkeys(name[:100] for name in names if name):
+        if name not in known:
+            row = table(event=event_id, name=name, **extra.get(name, {}))
+            await row.save()
+            known[name] = row.id
+            added.append(name)
+    return known
+
+
+async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, int], tracks: dict[str, int],
+                         people: dict[str, int], report: ImportReport) -> None:
+    label = f"session {item.title!r} (guid {item.guid})"
+    if item.ends_at <= item.starts_at:
+        raise ImportFailed(f"{label}: it ends before it starts")
+    values = {
+        "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract,
+        "description": item.description, "kind": item.kind, "status": item.status,
+        "starts_at": item.starts_at.astimezone(timezone.utc), "ends_at": item.ends_at.astimezone(timezone.utc),
+        "room": rooms.get(item.room[:100]), "track": tracks.get(item.track[:100]), "language": item.language,
+        "tags": sorted(set(item.tags)),
+    }
+    presenter_ids = []
+    for person in item.persons:
+        if person.name not in people:
+            presenter = Presenter(event=event_id, name=person.name[:200], bio=person.bio)
+            await presenter.save()
+            people[person.name] = presenter.id
+            report.presenters_added.append(person.name)
+        presenter_ids.append(people[person.name])
+    existing = await Session.select().where(Session.guid == item.guid).first()
+    if existing is not None and existing["event"] != event_id:
+        raise ImportFailed(f"{label}: this guid already belongs to a session of another event")
+    if existing is None:
+        session = Session(guid=item.guid, event=event_id, slug=await free_session_slug(event_id, item.title),
+                          updated_at=datetime.now(timezone.utc), **values)
+        await session.save()
+        await _set_presenters(session.id, presenter_ids)
+        report.created.append(item.title)
+        return
+    current_presenters = [row["presenter"] for row in await SessionPresenter.select(SessionPresenter.presenter)
+                          .where(SessionPresenter.session == existing["id"]).order_by(SessionPresenter.position)]
+    if _same(existing, values) and current_presenters == presenter_ids:
+        report.unchanged += 1
+        return
+    await Session.update({**values, "updated_at": datetime.now(timezone.utc)}).where(Session.id == existing["id"])
+    await _set_presenters(existing["id"], presenter_ids)
+    report.updated.append(item.title)
+
+
+def _same(row: dict[str, Any], values: dict[str, Any]) -> bool:
+    for name, value in values.items():
+        stored = row[name]
+        if isinstance(stored, datetime):
+            stored = stored.astimezone(timezone.utc) if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
+        if name == "tags":
+            stored = sorted(stored or [])
+        if stored != value:
+            return False
+    return True
+
+
+async def _set_presenters(session_id: int, presenter_ids: list[int]) -> None:
+    await SessionPresenter.delete().where(SessionPresenter.session == session_id)
+    for position, presenter_id in enumerate(dict.fromkeys(presenter_ids)):
+        await SessionPresenter(session=session_id, presenter=presenter_id, position=position).save()

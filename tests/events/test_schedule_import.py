@@ -1,0 +1,144 @@
+"""Importing real pretalx and frab files, and iCalendar, then exporting them again."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from events.access import event_access
+from events.frab_export import frab_json, frab_xml
+from events.releases import build_snapshot, publish_release, published_programme
+from events.schedule_import import ImportFailed, import_schedule, parse_schedule
+from tests.events.interop import INTEROP, json_errors, xml_errors
+
+pytestmark = pytest.mark.usefixtures("db")
+BASE = "https://hallway.example.org"
+
+
+def interop(name: str) -> bytes:
+    return (INTEROP / name).read_bytes()
+
+
+async def imported(slug: str, name: str) -> dict:
+    await import_schedule(slug, parse_schedule(interop(name)))
+    return await build_snapshot((await event_access(slug, None)).event_id)
+
+
+async def test_the_pretalx_democon_export_imports_with_its_times_rooms_and_people() -> None:
+    snapshot = await imported("democon", "pretalx-democon.json")
+
+    assert snapshot["event"]["title"] == "DemoCon" and snapshot["event"]["timezone"] == "UTC"
+    assert len(snapshot["sessions"]) == 36
+    first = next(s for s in snapshot["sessions"] if s["guid"] == "8079583e-8321-506c-95af-fd2903a5f075")
+    assert (first["title"], first["room"]) == ("Focused 5thgeneration hardware", "Gray Room")
+    assert first["starts_at"] == "2020-12-14T08:00:00+00:00"  # 09:00+01:00 in the file
+    assert [p["name"] for p in first["presenters"]] == ["Brian Robinson"]
+    assert {s["kind"] for s in snapshot["sessions"]} == {"talk", "workshop"}
+
+
+async def test_the_frab_camp_export_imports_despite_breaking_the_schema() -> None:
+    snapshot = await imported("camp2019", "frab-camp2019.json")
+
+    assert snapshot["event"]["timezone"] == "Europe/Berlin"
+    assert (snapshot["event"]["start_date"], snapshot["event"]["end_date"]) == ("2019-08-21", "2019-08-26")
+    assert len(snapshot["sessions"]) == 79
+    opening = next(s for s in snapshot["sessions"] if s["guid"] == "a0a0fcfe-b7fb-46e3-84b6-97a5406016b4")
+    assert opening["starts_at"] == "2019-08-21T09:00:00+00:00" and opening["room"] == "Curie"
+    assert [p["name"] for p in opening["presenters"]] == ["jinxx", "smtw"]
+
+
+@pytest.mark.parametrize("name", ["pretalx-democon.json", "frab-camp2019.json"])
+async def test_importing_the_same_file_again_changes_nothing(name: str) -> None:
+    await imported("again", name)
+
+    report = await import_schedule("again", parse_schedule(interop(name)))
+
+    assert (report.created, report.updated, report.rooms_added, report.presenters_added) == ([], [], [], [])
+    assert report.unchanged == len(parse_schedule(interop(name)).sessions)
+
+
+@pytest.mark.parametrize("name", ["pretalx-democon.json", "frab-camp2019.json"])
+async def test_imported_programmes_export_strictly_valid_files(name: str) -> None:
+    await imported("roundtrip", name)
+    event_id = (await event_access("roundtrip", None)).event_id
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+
+    assert json_errors(json.loads(json.dumps(frab_json(programme, BASE)))) == []
+    assert xml_errors(frab_xml(programme, BASE)) == []
+
+
+async def test_our_own_xml_and_ics_exports_import_back_to_the_same_sessions() -> None:
+    from events.calendar import programme_calendar
+
+    await imported("source", "pretalx-democon.json")
+    event_id = (await event_access("source", None)).event_id
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+    xml = frab_xml(programme, BASE)
+    ics = programme_calendar(programme, programme.sessions, base_url=BASE, host="hallway.example.org", name="x")
+
+    from_xml, from_ics = parse_schedule(xml), parse_schedule(ics)
+    original = {(s.guid, s.starts_at, s.ends_at, s.title) for s in programme.sessions}
+    assert {(str(s.guid), s.starts_at, s.ends_at, s.title) for s in from_xml.sessions} == original
+    assert {(str(s.guid), s.starts_at, s.ends_at, s.title) for s in from_ics.sessions} == original
+
+
+async def test_a_dry_run_reports_without_saving() -> None:
+    report = await import_schedule("dry", parse_schedule(interop("pretalx-democon.json")), dry_run=True)
+
+    assert report.event_created and len(report.created) == 36
+    assert await event_access("dry", None) is None
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda e: e.update(duration="an hour"), "session 'Focused 5thgeneration hardware': duration 'an hour' is not HH:MM"),
+        (lambda e: e.update(date="next tuesday"), "session 'Focused 5thgeneration hardware': date 'next tuesday' is not an ISO date and time"),
+        (lambda e: e.update(title=""), "a session without a title (guid '8079583e-8321-506c-95af-fd2903a5f075'): title is missing"),
+    ],
+)
+async def test_an_unreadable_session_is_named_and_nothing_is_imported(mutate, message: str) -> None:
+    document = json.loads(interop("pretalx-democon.json"))
+    mutate(document["schedule"]["conference"]["days"][0]["rooms"]["Gray Room"][0])
+
+    with pytest.raises(ImportFailed) as raised:
+        await import_schedule("broken", parse_schedule(json.dumps(document).encode()))
+
+    assert str(raised.value) == message
+    assert await event_access("broken", None) is None
+
+
+async def test_a_failure_late_in_the_file_leaves_nothing_half_written() -> None:
+    document = json.loads(interop("pretalx-democon.json"))
+    last_day = document["schedule"]["conference"]["days"][-1]
+    last = list(last_day["rooms"].values())[-1][-1]
+    last["duration"] = "-1:00"
+
+    with pytest.raises(ImportFailed):
+        await import_schedule("half", parse_schedule(json.dumps(document).encode()))
+    assert await event_access("half", None) is None
+
+
+@pytest.mark.parametrize("payload", [b"", b"not a schedule", b"{\"schedule\": 1}", b"<schedule>", b"BEGIN:VCALENDAR\r\nBROKEN"])
+def test_files_that_are_not_schedules_get_one_clear_error(payload: bytes) -> None:
+    with pytest.raises(ImportFailed) as raised:
+        parse_schedule(payload)
+    assert str(raised.value).startswith("file: ")
+
+
+async def test_a_session_after_midnight_stays_on_the_day_it_started() -> None:
+    document = json.loads(interop("frab-camp2019.json"))
+    late = document["schedule"]["conference"]["days"][0]["rooms"]["Curie"][0]
+    late.update(date="2019-08-22T01:30:00+02:00", start="01:30")
+    await import_schedule("late", parse_schedule(json.dumps(document).encode()))
+    event_id = (await event_access("late", None)).event_id
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+
+    session = programme.session(late["guid"])
+    assert session.starts_at == datetime(2019, 8, 21, 23, 30, tzinfo=timezone.utc)
+    assert str(session.conference_day(programme.event.zone)) == "2019-08-21"
