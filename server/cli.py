@@ -12,8 +12,12 @@ import getpass
 import sys
 from typing import Awaitable, Callable, NoReturn
 
+from events.access import add_member, event_access
 from events.demo import load_demo
-from server.accounts import create_account
+from events.releases import NothingToPublish, publish_release
+from events.schedule_import import FORMATS, ImportFailed, import_schedule, parse_schedule
+from events.tables import MemberRole
+from server.accounts import account_id_by_email, create_account
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
@@ -54,6 +58,24 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_createuser)
 
     commands.add_parser("demo", help="load the demo conference (once)").set_defaults(run=_demo)
+
+    importer = commands.add_parser("import-schedule", help="import a pretalx/frab JSON, frab XML or iCalendar programme")
+    importer.add_argument("event_slug", metavar="EVENT_SLUG", help="the event to merge into (created from the file if new)")
+    importer.add_argument("file", metavar="FILE")
+    importer.add_argument("--format", choices=("auto", *FORMATS), default="auto")
+    importer.add_argument("--dry-run", action="store_true", help="show what would change and save nothing")
+    importer.set_defaults(run=_import_schedule)
+
+    publish = commands.add_parser("publish", help="publish the current programme as a new schedule release")
+    publish.add_argument("event_slug", metavar="EVENT_SLUG")
+    publish.add_argument("--comment", default="", help="what changed, for attendees")
+    publish.set_defaults(run=_publish)
+
+    grant = commands.add_parser("grant", help="give an account a role in an event")
+    grant.add_argument("event_slug", metavar="EVENT_SLUG")
+    grant.add_argument("email", metavar="EMAIL")
+    grant.add_argument("--role", choices=[role.value for role in MemberRole], default=MemberRole.organiser.value)
+    grant.set_defaults(run=_grant)
     return parser
 
 
@@ -108,6 +130,65 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> None:
 
     created = _run_with_database(settings, load)
     print("Loaded the demo conference." if created else "The demo conference is already loaded.")
+
+
+def _import_schedule(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    try:
+        schedule = parse_schedule(data, args.format, args.file)
+    except ImportFailed as error:
+        raise CommandError(f"{args.file}: {error}") from None
+
+    async def merge() -> list[str]:
+        from rich.progress import Progress
+
+        await _check_schema()
+        with Progress(transient=False) as bar:
+            task = bar.add_task("Importing sessions", total=len(schedule.sessions))
+            try:
+                report = await import_schedule(args.event_slug, schedule, dry_run=args.dry_run,
+                                               progress=lambda done, total: bar.update(task, completed=done))
+            except ImportFailed as error:
+                raise CommandError(f"{args.file}: {error}; nothing was imported") from None
+        return report.lines()
+
+    for line in _run_with_database(settings, merge):
+        print(line)
+    print("Dry run: nothing was saved." if args.dry_run else f"Imported into {args.event_slug}. Publish with `hallway publish {args.event_slug}`.")
+
+
+def _publish(settings: Settings, args: argparse.Namespace) -> None:
+    async def publish() -> str:
+        await _check_schema()
+        access = await event_access(args.event_slug, None)
+        if access is None:
+            raise CommandError(f"there is no event {args.event_slug!r}")
+        try:
+            release = await publish_release(access.event_id, args.comment)
+        except NothingToPublish as error:
+            raise CommandError(str(error)) from None
+        return f"Published version {release.version} of {args.event_slug} ({len(release.changelog)} change(s))."
+
+    print(_run_with_database(settings, publish))
+
+
+def _grant(settings: Settings, args: argparse.Namespace) -> None:
+    async def grant() -> str:
+        await _check_schema()
+        access = await event_access(args.event_slug, None)
+        if access is None:
+            raise CommandError(f"there is no event {args.event_slug!r}")
+        user_id = await account_id_by_email(args.email)
+        if user_id is None:
+            raise CommandError(f"there is no account for {args.email}")
+        added = await add_member(access.event_id, user_id, MemberRole(args.role))
+        return f"{args.email} is {'now' if added else 'already'} {args.role} of {args.event_slug}."
+
+    print(_run_with_database(settings, grant))
 
 
 def _run_with_database(settings: Settings, work: Callable[[], Awaitable[object]]) -> object:

@@ -75,3 +75,59 @@ async def test_the_production_path_runs_on_postgresql(tmp_path: Path, postgres_d
 
     assert "Resource Sharing Forum" in home.text
     assert ready == {"status": "ready", "checks": {"database": True}}
+
+
+INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"
+
+
+def test_import_schedule_creates_the_event_and_a_repeat_changes_nothing(tmp_path: Path) -> None:
+    env = hallway_env(tmp_path)
+    prepare_site(env)
+    source = str(INTEROP / "frab-camp2019.json")
+
+    dry = run_hallway(env, "import-schedule", "camp", source, "--dry-run")
+    first = run_hallway(env, "import-schedule", "camp", source)
+    again = run_hallway(env, "import-schedule", "camp", source, "--format", "frab-json")
+
+    assert dry.returncode == 0 and "Dry run: nothing was saved." in dry.stdout
+    assert "79 new, 0 changed, 0 unchanged sessions" in first.stdout and "Importing sessions" in first.stdout
+    assert "0 new, 0 changed, 79 unchanged sessions" in again.stdout
+
+
+def test_publish_from_the_command_line_and_refuse_an_unchanged_programme(tmp_path: Path) -> None:
+    env = hallway_env(tmp_path)
+    prepare_site(env)
+    run_hallway(env, "import-schedule", "democon", str(INTEROP / "pretalx-democon.json"))
+
+    published = run_hallway(env, "publish", "democon", "--comment", "First programme")
+    again = run_hallway(env, "publish", "democon")
+
+    assert published.stdout.strip() == "Published version 1 of democon (36 change(s))."
+    assert again.returncode != 0 and again.stderr.strip() == "hallway: Nothing has changed since version 1."
+
+
+def test_a_broken_schedule_file_is_named_and_nothing_is_imported(tmp_path: Path) -> None:
+    env = hallway_env(tmp_path)
+    prepare_site(env)
+    broken = tmp_path / "broken.json"
+    broken.write_text((INTEROP / "pretalx-democon.json").read_text().replace('"duration": "00:30"', '"duration": "half an hour"', 1))
+
+    result = run_hallway(env, "import-schedule", "democon", str(broken))
+    missing = run_hallway(env, "import-schedule", "democon", str(tmp_path / "nope.json"))
+
+    assert result.returncode != 0 and "duration 'half an hour' is not HH:MM" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_hallway(env, "publish", "democon").stderr.strip() == "hallway: there is no event 'democon'"
+    assert missing.returncode != 0 and "cannot read" in missing.stderr
+
+
+def test_grant_makes_an_account_an_organiser(tmp_path: Path) -> None:
+    env = hallway_env(tmp_path)
+    prepare_site(env)
+    run_hallway(env, "createuser", "--email", "ada@library.org", "--name", "Ada", "--password-stdin", stdin="long enough pass\n")
+
+    granted = run_hallway(env, "grant", "resource-sharing-forum", "ada@library.org")
+    unknown = run_hallway(env, "grant", "resource-sharing-forum", "nobody@library.org")
+
+    assert granted.stdout.strip() == "ada@library.org is now organiser of resource-sharing-forum."
+    assert unknown.returncode != 0 and "there is no account for nobody@library.org" in unknown.stderr
