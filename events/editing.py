@@ -234,6 +234,25 @@ async def save_presenter(event_id: int, name: str, affiliation: str = "", bio: s
     return presenter_id
 
 
+@dataclass(frozen=True)
+class PresenterEntry:
+    id: int
+    name: str
+    affiliation: str
+    has_account: bool
+
+
+async def list_presenters(event_id: int) -> list[PresenterEntry]:
+    rows = await Presenter.select(Presenter.id, Presenter.name, Presenter.affiliation, Presenter.user).where(
+        Presenter.event == event_id).order_by(Presenter.name)
+    return [PresenterEntry(row["id"], row["name"], row["affiliation"], row["user"] is not None) for row in rows]
+
+
+async def link_presenter_account(event_id: int, presenter_id: int, user_id: int) -> None:
+    await _owned(Presenter, event_id, presenter_id)
+    await Presenter.update({Presenter.user: user_id}).where(Presenter.id == presenter_id)
+
+
 async def save_session(event_id: int, data: SessionInput, guid: str | None = None) -> str:
     """Create a session (or change the one with ``guid``); returns its guid."""
     errors, room_id, track_id = await _check_session(event_id, data)

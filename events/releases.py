@@ -56,16 +56,18 @@ def presenter_guid(presenter_id: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:presenter:{presenter_id}"))
 
 
-async def build_snapshot(event_id: int) -> dict[str, Any]:
-    """The programme as it stands in the tables now (drafts left out), in release form."""
+async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict[str, Any]:
+    """The programme as it stands in the tables now, in release form (drafts only when asked)."""
     event = await Event.select().where(Event.id == event_id).first()
     rooms = await Room.select().where(Room.event == event_id).order_by(Room.position).order_by(Room.id)
     tracks = await Track.select().where(Track.event == event_id).order_by(Track.name)
     sessions = (
         await Session.select(*Session.all_columns(), Session.room.name, Session.track.name)
-        .where((Session.event == event_id) & (Session.status != SessionStatus.draft))
+        .where(Session.event == event_id)
         .order_by(Session.starts_at)
     )
+    if not include_drafts:
+        sessions = [row for row in sessions if row["status"] != SessionStatus.draft]
     people = await _presenters_by_session([row["id"] for row in sessions])
     return {
         "event": {
@@ -258,11 +260,9 @@ async def published_programme(event_id: int, version: int | None = None) -> Prog
     return cached
 
 
-async def draft_programme(event_id: int) -> Programme:
-    """What the next release would contain, for organisers."""
-    latest = await _latest_row(event_id)
-    previous = json.loads(latest["snapshot"]) if latest else None
-    return programme_from_snapshot(carry_forward(previous, await build_snapshot(event_id), datetime.now(timezone.utc)))
+async def working_programme(event_id: int) -> Programme:
+    """Everything organisers are working on, drafts included, as it stands now."""
+    return programme_from_snapshot(await build_snapshot(event_id, include_drafts=True))
 
 
 async def pending_changes(event_id: int) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
 from events.controllers import AgendaController, ProgrammeController
+from events.manage_controllers import EventCreationController, ManageController
 from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
@@ -67,6 +68,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
         route_handlers=[
             ProgrammeController,
             AgendaController,
+            EventCreationController,
+            ManageController,
             AccountController,
             AdminController,
             HealthController,

@@ -1,0 +1,71 @@
+"""Inviting co-organisers and presenters.
+
+Someone who already has an account gets the role at once. Anyone else gets a
+link: whoever opens it while logged in takes the role, once. Only a hash of
+the link's token is stored, so a copy of the database opens no invitation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from events.access import add_member
+from events.tables import Event, Invitation, MemberRole
+from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
+from server.validation import ValidationError
+
+INVITABLE = {MemberRole.organiser.value, MemberRole.presenter.value, MemberRole.attendee.value}
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    added: bool
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedInvitation:
+    role: str
+    event_slug: str
+    event_title: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def invite(event_id: int, email: str, role: str, invited_by: int | None) -> InviteResult:
+    email = normalise_email(email)
+    errors = {}
+    if not email or "@" not in email or len(email) > EMAIL_MAX:
+        errors["email"] = "Enter the email address of the person to invite."
+    if role not in INVITABLE:
+        errors["role"] = "Choose organiser, presenter or attendee."
+    if errors:
+        raise ValidationError(errors)
+    user_id = await account_id_by_email(email)
+    if user_id is not None:
+        await add_member(event_id, user_id, MemberRole(role))
+        return InviteResult(added=True)
+    token = secrets.token_urlsafe(32)
+    await Invitation(event=event_id, email=email, role=role, token_hash=_hash(token), invited_by=invited_by,
+                     created_at=datetime.now(timezone.utc)).save()
+    return InviteResult(added=False, token=token)
+
+
+async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | None:
+    """Give the invitation's role to ``user_id``; ``None`` for an unknown or used token."""
+    if len(token) > 100:
+        return None
+    row = await Invitation.select(Invitation.id, Invitation.event, Invitation.role).where(
+        (Invitation.token_hash == _hash(token)) & Invitation.accepted_at.is_null()
+    ).first()
+    if row is None:
+        return None
+    await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(Invitation.id == row["id"])
+    await add_member(row["event"], user_id, MemberRole(row["role"]))
+    event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
+    return AcceptedInvitation(row["role"], event["slug"], event["title"])

@@ -1,0 +1,319 @@
+"""Organisers' pages: create an event, edit its programme, invite people, import, publish.
+
+Each handler reads a form, calls a function of ``events.editing`` /
+``events.releases`` / ``events.schedule_import``, and shows the form again
+with the errors by their fields when the input is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from events import editing, invitations
+from events.access import EventAccess, event_access, list_members
+from events.catalogue import event_summary
+from events.editing import EventInput, RoomInput, SessionInput
+from events.releases import NothingToPublish, working_programme, list_releases, pending_changes, publish_release
+from events.schedule_import import ImportFailed, import_schedule, parse_schedule
+from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
+from server.auth import current_account, requires_login
+from server.templating import page, read_form
+from server.validation import ValidationError
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+CHOICES = {
+    "modes": [mode.value for mode in EventMode],
+    "visibilities": [v.value for v in Visibility],
+    "room_kinds": [kind.value for kind in RoomKind],
+    "kinds": [kind.value for kind in SessionKind],
+    "statuses": [status.value for status in SessionStatus],
+}
+
+
+async def organised_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
+    """The event if the person may organise it; a 404 if they may not even see it, else a 403."""
+    access = await event_access(slug, await current_account(request))
+    if access is None or not access.can_view:
+        raise NotFoundException("There is no event at this address.")
+    if not access.can_organise:
+        raise PermissionDeniedException("Only the organisers of this event can do this.")
+    return access
+
+
+def event_input(values: dict[str, str]) -> EventInput:
+    return EventInput(
+        slug=values["slug"].strip().lower(), title=values["title"], timezone=values["timezone"].strip(),
+        start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
+        description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
+        visibility=values["visibility"] or Visibility.public.value,
+    )
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError({field: "Enter a date like 2027-03-27."}) from None
+
+
+EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility")
+SESSION_FIELDS = ("title", "subtitle", "day", "start", "minutes", "room", "track", "kind", "status", "language",
+                  "tags", "abstract", "description")
+
+
+def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo) -> SessionInput:
+    errors: dict[str, str] = {}
+    try:
+        day = date.fromisoformat(values["day"])
+    except ValueError:
+        errors["day"] = "Choose a day."
+    try:
+        start = time.fromisoformat(values["start"])
+    except ValueError:
+        errors["start"] = "Enter a time like 14:30."
+    minutes = int(values["minutes"]) if values["minutes"].strip().isdigit() else 0
+    if not 0 < minutes <= 24 * 60:
+        errors["minutes"] = "Enter a length in minutes, up to 1440."
+    if errors:
+        raise ValidationError(errors)
+    starts = datetime.combine(day, start, zone)
+    return SessionInput(
+        title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes), room=values["room"],
+        track=values["track"], kind=values["kind"] or "talk", status=values["status"] or "confirmed",
+        subtitle=values["subtitle"], abstract=values["abstract"], description=values["description"],
+        language=values["language"] or "en", tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
+        presenter_ids=presenter_ids,
+    )
+
+
+async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
+    form = await request.form()
+    chosen = form.getall("presenters") if "presenters" in form else []
+    if not all(isinstance(value, str) and value.isdigit() for value in chosen):
+        raise ClientException("Presenters are chosen by their number.")
+    return [int(value) for value in chosen]
+
+
+class EventCreationController(Controller):
+    @get("/events/new", guards=[requires_login])
+    async def new_event_form(self, request: Request[Any, Any, Any]) -> Template:
+        values = {"timezone": "UTC", "mode": "hybrid", "visibility": "public"}
+        return await page(request, "events/manage/event_form.html", {"values": values, "errors": {}, "creating": True, **CHOICES})
+
+    @post("/events/new", guards=[requires_login])
+    async def create(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        values = await read_form(request, *EVENT_FIELDS)
+        account = await current_account(request)
+        try:
+            await editing.create_event(event_input(values), account.id)
+        except ValidationError as error:
+            context = {"values": values, "errors": error.errors, "creating": True, **CHOICES}
+            return await page(request, "events/manage/event_form.html", context, status_code=400)
+        flash(request, "Your event is created. Add rooms and sessions, then publish the programme.", category="success")
+        return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
+
+    @get("/invitations/{token:str}", guards=[requires_login])
+    async def accept_invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+        account = await current_account(request)
+        accepted = await invitations.accept_invitation(token, account.id)
+        if accepted is None:
+            raise NotFoundException("This invitation does not exist or has been used already.")
+        flash(request, f"You are now {accepted.role} of {accepted.event_title}.", category="success")
+        return Redirect(f"/events/{accepted.event_slug}/")
+
+
+class ManageController(Controller):
+    path = "/events/{slug:str}/manage"
+    guards = [requires_login]
+
+    async def _dashboard(self, request: Request[Any, Any, Any], access: EventAccess,
+                         forms: dict[str, Any] | None = None, status_code: int = 200) -> Template:
+        programme = await working_programme(access.event_id)
+        context = {
+            "access": access, "programme": programme, "pending": await pending_changes(access.event_id),
+            "conflicts": await editing.find_conflicts(access.event_id),
+            "releases": await list_releases(access.event_id), "members": await list_members(access.event_id),
+            "presenters": await editing.list_presenters(access.event_id),
+            "forms": forms or {}, "roles": [role.value for role in MemberRole], **CHOICES,
+        }
+        return await page(request, "events/manage/dashboard.html", context, status_code=status_code)
+
+    @get("/")
+    async def dashboard(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        return await self._dashboard(request, await organised_event(request, slug))
+
+    @post("/publish")
+    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        comment = (await read_form(request, "comment"))["comment"]
+        account = await current_account(request)
+        try:
+            release = await publish_release(access.event_id, comment[:2000], published_by=account.id)
+        except NothingToPublish as error:
+            flash(request, str(error), category="error")
+            return Redirect(f"/events/{slug}/manage/")
+        flash(request, f"Version {release.version} is published.", category="success")
+        return Redirect(f"/events/{slug}/manage/")
+
+    @post("/rooms")
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values = await read_form(request, "name", "kind", "capacity", "location", "stream_url", "join_url")
+        capacity = values["capacity"].strip()
+        try:
+            if capacity and not capacity.isdigit():
+                raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
+            await editing.save_room(access.event_id, RoomInput(
+                name=values["name"], kind=values["kind"] or "physical", capacity=int(capacity) if capacity else None,
+                location=values["location"], stream_url=values["stream_url"].strip(), join_url=values["join_url"].strip(),
+                position=len((await working_programme(access.event_id)).rooms)))
+        except ValidationError as error:
+            return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
+        flash(request, f"Room {values['name'].strip()} added.", category="success")
+        return Redirect(f"/events/{slug}/manage/#rooms")
+
+    @post("/tracks")
+    async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values = await read_form(request, "name", "colour")
+        try:
+            await editing.save_track(access.event_id, values["name"], values["colour"] or "#3b6ea5")
+        except ValidationError as error:
+            return await self._dashboard(request, access, {"track": {"values": values, "errors": error.errors}}, 400)
+        flash(request, f"Track {values['name'].strip()} added.", category="success")
+        return Redirect(f"/events/{slug}/manage/#tracks")
+
+    @post("/presenters")
+    async def add_presenter(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values = await read_form(request, "name", "affiliation", "bio")
+        try:
+            await editing.save_presenter(access.event_id, values["name"], values["affiliation"], values["bio"])
+        except ValidationError as error:
+            return await self._dashboard(request, access, {"presenter": {"values": values, "errors": error.errors}}, 400)
+        flash(request, f"{values['name'].strip()} added as a presenter.", category="success")
+        return Redirect(f"/events/{slug}/manage/#presenters")
+
+    @post("/people")
+    async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values = await read_form(request, "email", "role")
+        account = await current_account(request)
+        try:
+            result = await invitations.invite(access.event_id, values["email"], values["role"], account.id)
+        except ValidationError as error:
+            return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
+        if result.added:
+            flash(request, f"{values['email'].strip()} is now {values['role']} of this event.", category="success")
+        else:
+            link = f"{request.app.state.settings.base_url}/invitations/{result.token}"
+            flash(request, f"No account uses {values['email'].strip()} yet. Send them this invitation link: {link}", category="info")
+        return Redirect(f"/events/{slug}/manage/#people")
+
+    @post("/import", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)
+    async def import_file(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ClientException("Choose a schedule file to import.")
+        data = await upload.read()
+        try:
+            schedule = parse_schedule(data, "auto", upload.filename or "")
+            report = await import_schedule(slug, schedule, dry_run=form.get("dry_run") == "on")
+        except ImportFailed as error:
+            return await self._dashboard(request, access, {"import": {"errors": {"file": str(error)}}}, 400)
+        prefix = "Dry run, nothing saved: " if form.get("dry_run") == "on" else "Imported: "
+        flash(request, prefix + report.lines()[-1] + ".", category="success")
+        return Redirect(f"/events/{slug}/manage/")
+
+    @get("/settings")
+    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await organised_event(request, slug)
+        summary = await event_summary(access.event_id)
+        values = {name: str(getattr(summary, name)) for name in EVENT_FIELDS}
+        return await page(request, "events/manage/event_form.html",
+                          {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES})
+
+    @post("/settings")
+    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values = await read_form(request, *EVENT_FIELDS)
+        try:
+            await editing.update_event(access.event_id, event_input(values))
+        except ValidationError as error:
+            context = {"values": values, "errors": error.errors, "creating": False, "access": access, **CHOICES}
+            return await page(request, "events/manage/event_form.html", context, status_code=400)
+        flash(request, "Event details saved. Publish to show them to attendees.", category="success")
+        return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
+
+    async def _session_form(self, request: Request[Any, Any, Any], access: EventAccess, values: dict[str, Any],
+                            errors: dict[str, str], guid: str | None, status_code: int = 200) -> Template:
+        programme = await working_programme(access.event_id)
+        conflicts = [c for c in await editing.find_conflicts(access.event_id) if guid and guid in c.guids]
+        context = {"access": access, "programme": programme, "values": values, "errors": errors, "guid": guid,
+                   "presenters": await editing.list_presenters(access.event_id), "conflicts": conflicts, **CHOICES}
+        return await page(request, "events/manage/session_form.html", context, status_code=status_code)
+
+    @get("/sessions/new")
+    async def new_session(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await organised_event(request, slug)
+        summary = await event_summary(access.event_id)
+        values = {"day": summary.start_date.isoformat(), "start": "09:00", "minutes": "45", "kind": "talk",
+                  "status": "confirmed", "language": "en", "presenters": []}
+        return await self._session_form(request, access, values, {}, None)
+
+    @post("/sessions/new")
+    async def create_session(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        return await self._save_session(request, slug, None)
+
+    @get("/sessions/{guid:str}/")
+    async def edit_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
+        access = await organised_event(request, slug)
+        item = (await working_programme(access.event_id)).session(guid)
+        if item is None:
+            raise NotFoundException("This event has no such session.")
+        zone = ZoneInfo(access.timezone)
+        start = item.starts_at.astimezone(zone)
+        values = {"title": item.title, "subtitle": item.subtitle, "day": start.date().isoformat(),
+                  "start": start.strftime("%H:%M"), "minutes": str(int(item.duration.total_seconds() // 60)),
+                  "room": item.room, "track": item.track, "kind": item.kind, "status": item.status,
+                  "language": item.language, "tags": ", ".join(item.tags), "abstract": item.abstract,
+                  "description": item.description, "presenters": [p.id for p in item.presenters]}
+        return await self._session_form(request, access, values, {}, item.guid)
+
+    @post("/sessions/{guid:str}/")
+    async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Response[Any] | Template:
+        return await self._save_session(request, slug, guid)
+
+    async def _save_session(self, request: Request[Any, Any, Any], slug: str, guid: str | None) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        values: dict[str, Any] = await read_form(request, *SESSION_FIELDS)
+        presenter_ids = await _presenter_ids(request)
+        try:
+            saved = await editing.save_session(access.event_id, session_input(values, presenter_ids, ZoneInfo(access.timezone)), guid)
+        except ValidationError as error:
+            return await self._session_form(request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400)
+        clashes = [c.message for c in await editing.find_conflicts(access.event_id) if saved in c.guids]
+        flash(request, "Session saved. It reaches attendees with the next release.", category="success")
+        for message in clashes:
+            flash(request, f"Conflict: {message}", category="error")
+        return Redirect(f"/events/{slug}/manage/sessions/{saved}/")
+
+    @post("/sessions/{guid:str}/delete")
+    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Redirect:
+        access = await organised_event(request, slug)
+        try:
+            await editing.delete_session(access.event_id, guid)
+        except ValidationError as error:
+            raise NotFoundException(next(iter(error.errors.values()))) from None
+        flash(request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success")
+        return Redirect(f"/events/{slug}/manage/")
