@@ -1,0 +1,155 @@
+"""Organisers run their programme through the pages; nobody else can."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from tests.events.conftest import log_in, post
+from tests.events.interop import INTEROP
+
+Client = AsyncTestClient[Litestar]
+EVENT = {"slug": "ill-days", "title": "ILL Days", "timezone": "Europe/Berlin", "start_date": "2027-03-27",
+         "end_date": "2027-03-28", "description": "", "venue": "Library", "mode": "hybrid", "visibility": "public"}
+SESSION = {"title": "Fair use at the desk", "subtitle": "", "day": "2027-03-27", "start": "10:00", "minutes": "45",
+           "room": "Main Hall", "track": "", "kind": "talk", "status": "confirmed", "language": "en",
+           "tags": "copyright, desk", "abstract": "What staff can say yes to.", "description": ""}
+
+
+async def organiser(client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu Organiser")
+    assert (await post(client, "/events/new", EVENT)).status_code == 302
+    assert (await post(client, "/events/ill-days/manage/rooms", {"name": "Main Hall", "kind": "physical",
+                                                                "capacity": "120", "location": "", "stream_url": "", "join_url": ""})).status_code == 302
+
+
+async def test_an_organiser_builds_and_publishes_a_programme_that_attendees_then_see(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "Northgate", "bio": ""})
+    form = (await client.get("/events/ill-days/manage/sessions/new")).text
+    presenter_id = form.split('name="presenters" value="')[1].split('"')[0]
+
+    saved = await post(client, "/events/ill-days/manage/sessions/new", {**SESSION, "presenters": presenter_id})
+    assert saved.status_code == 302
+    assert (await client.get("/events/ill-days/schedule/")).status_code == 404  # not published yet
+    assert "Added:</strong> Fair use at the desk" in (await client.get("/events/ill-days/manage/")).text
+
+    assert (await post(client, "/events/ill-days/manage/publish", {"comment": "First!"})).status_code == 302
+    client.cookies.clear()
+    page = (await client.get("/events/ill-days/sessions/fair-use-at-the-desk/")).text
+    assert "Fair use at the desk" in page and "Ada Okafor" in page and "#copyright" in page
+    assert "10:00" in page
+
+
+async def test_a_session_form_error_is_shown_by_its_field_and_keeps_the_typing(client: Client) -> None:
+    await organiser(client)
+
+    response = await post(client, "/events/ill-days/manage/sessions/new", {**SESSION, "start": "ten", "title": "Kept title"})
+
+    assert response.status_code == 400
+    assert 'id="start-error">Enter a time like 14:30.' in response.text and 'value="Kept title"' in response.text
+
+
+async def test_saving_a_double_booking_warns_the_organiser(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/sessions/new", SESSION)
+
+    second = await post(client, "/events/ill-days/manage/sessions/new", {**SESSION, "title": "Overlapping", "start": "10:30"})
+    page = (await client.get(second.headers["location"])).text
+
+    assert "Conflict: Main Hall is double-booked: &#39;Fair use at the desk&#39; and &#39;Overlapping&#39;." in page
+
+
+async def test_deleting_a_published_session_publishes_it_as_cancelled(client: Client) -> None:
+    await organiser(client)
+    saved = await post(client, "/events/ill-days/manage/sessions/new", SESSION)
+    await post(client, "/events/ill-days/manage/publish", {"comment": ""})
+    guid = saved.headers["location"].rstrip("/").rsplit("/", 1)[1]
+
+    await post(client, f"/events/ill-days/manage/sessions/{guid}/delete")
+    await post(client, "/events/ill-days/manage/publish", {"comment": "Dropped"})
+
+    changes = (await client.get("/events/ill-days/changes/")).text
+    assert "Cancelled:</strong> Fair use at the desk" in changes
+
+
+async def test_people_without_the_organiser_role_cannot_organise(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/logout")
+    await log_in(client, "attendee@library.org", "Ann Attendee")
+
+    assert (await client.get("/events/ill-days/manage/")).status_code == 403
+    assert (await post(client, "/events/ill-days/manage/publish", {"comment": ""})).status_code == 403
+    assert (await post(client, "/events/ill-days/manage/sessions/new", SESSION)).status_code == 403
+
+
+async def test_a_private_event_hides_even_its_organiser_page(client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu")
+    await post(client, "/events/new", {**EVENT, "visibility": "private"})
+    await post(client, "/logout")
+    await log_in(client, "stranger@library.org", "Stranger")
+
+    assert (await client.get("/events/ill-days/manage/")).status_code == 404
+
+
+async def test_inviting_an_existing_account_makes_them_a_co_organiser(client: Client) -> None:
+    await log_in(client, "colleague@library.org", "Colleague")
+    await post(client, "/logout")
+    await organiser(client)
+
+    await post(client, "/events/ill-days/manage/people", {"email": "colleague@library.org", "role": "organiser"})
+    await post(client, "/logout")
+    await log_in(client, "colleague@library.org", create=False)
+
+    assert (await client.get("/events/ill-days/manage/")).status_code == 200
+
+
+async def test_an_invitation_link_works_once_for_someone_without_an_account(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/people", {"email": "new@library.org", "role": "presenter"})
+    page = (await client.get("/events/ill-days/manage/")).text
+    link = page.split("Send them this invitation link: ")[1].split("<")[0].removeprefix("http://127.0.0.1:8000")
+    await post(client, "/logout")
+    await log_in(client, "new@library.org", "Newcomer")
+
+    accepted = await client.get(link, follow_redirects=False)
+    assert accepted.status_code == 302
+    assert "You are now presenter of ILL Days." in (await client.get("/events/ill-days/")).text
+
+    assert (await client.get(link, follow_redirects=False)).status_code == 404
+
+
+async def test_an_organiser_imports_a_file_from_the_page(client: Client) -> None:
+    await organiser(client)
+    upload = {"file": ("pretalx-democon.json", (INTEROP / "pretalx-democon.json").read_bytes(), "application/json")}
+
+    response = await client.post("/events/ill-days/manage/import", files=upload,
+                                 data={"_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    dashboard = (await client.get("/events/ill-days/manage/")).text
+
+    assert response.status_code == 302
+    assert "Imported: 36 new, 0 changed, 0 unchanged sessions." in dashboard
+
+
+async def test_a_broken_upload_names_the_problem(client: Client) -> None:
+    await organiser(client)
+    upload = {"file": ("notes.txt", b"just some notes", "text/plain")}
+
+    response = await client.post("/events/ill-days/manage/import", files=upload,
+                                 data={"_csrf_token": client.cookies["hallway_csrf"]})
+
+    assert response.status_code == 400 and "not a frab/pretalx JSON, frab XML or iCalendar file" in response.text
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("slug", "Has Spaces", "Use 3 to 100 lower-case letters"),
+    ("timezone", "Nowhere/Town", "Use a time zone name"),
+    ("end_date", "not a date", "Enter a date like 2027-03-27."),
+])
+async def test_bad_event_details_come_back_with_the_error(client: Client, field: str, value: str, message: str) -> None:
+    await log_in(client, "org@library.org", "Olu")
+
+    response = await post(client, "/events/new", {**EVENT, field: value})
+
+    assert response.status_code == 400 and message in response.text
