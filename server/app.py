@@ -23,16 +23,18 @@ from litestar.stores.registry import StoreRegistry
 from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
+from events.api import EventsApi
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
-from server.errors import http_error, unexpected_error
+from server.errors import http_error, unexpected_error, validation_error
 from server.live import create_live_server
 from server.ratelimit import RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
+from server.validation import ValidationError
 
 LOGIN_FAILURES_PER_WINDOW = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -70,6 +72,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             AgendaController,
             EventCreationController,
             ManageController,
+            EventsApi,
             AccountController,
             AdminController,
             HealthController,
@@ -85,7 +88,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
-        exception_handlers={HTTPException: http_error, Exception: unexpected_error},
+        exception_handlers={HTTPException: http_error, ValidationError: validation_error, Exception: unexpected_error},
         openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
         request_max_body_size=REQUEST_BODY_MAX,
         lifespan=[lifespan],

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from server.auth import cached_account
+from server.validation import ValidationError
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -40,3 +41,12 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error", exc_info=exc)
     return http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))
+
+
+def validation_error(request: Request[Any, Any, Any], exc: ValidationError) -> Response[Any]:
+    """Bad input that reached no form: a 400 naming each field."""
+    error = HTTPException(status_code=400, detail="Some fields are not valid.", extra={"errors": exc.errors})
+    if wants_json(request):
+        return Response({"status_code": 400, "detail": error.detail, "errors": exc.errors}, status_code=400,
+                        media_type=MediaType.JSON)
+    return http_error(request, HTTPException(status_code=400, detail=str(exc)))

@@ -1,0 +1,226 @@
+"""The programme's JSON API under /api/v1/ (described by OpenAPI at /schema).
+
+Same rules as the pages: private events are 404 to non-members, changes need
+the organiser role, and bad input is a 400 naming each field. Calls that
+change something need the CSRF header (``x-csrftoken``) like any form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_409_CONFLICT
+
+from events import editing, invitations
+from events.access import EventAccess, event_access, slugs_organised_by
+from events.catalogue import EventSummary, event_summary, list_events_by_slug, list_public_events
+from events.editing import EventInput, RoomInput, SessionInput
+from events.programme import Programme
+from events.releases import NothingToPublish, ReleaseSummary, list_releases, publish_release, published_programme, working_programme
+from server.auth import current_account, requires_login
+
+
+@dataclass
+class EventBody:
+    slug: str
+    title: str
+    timezone: str
+    start_date: date
+    end_date: date
+    description: str = ""
+    venue: str = ""
+    mode: str = "hybrid"
+    visibility: str = "public"
+
+
+@dataclass
+class RoomBody:
+    name: str
+    kind: str = "physical"
+    capacity: int | None = None
+    location: str = ""
+    stream_url: str = ""
+    join_url: str = ""
+    description: str = ""
+    position: int = 0
+
+
+@dataclass
+class TrackBody:
+    name: str
+    colour: str = "#3b6ea5"
+
+
+@dataclass
+class PresenterBody:
+    name: str
+    affiliation: str = ""
+    bio: str = ""
+
+
+@dataclass
+class SessionBody:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str = ""
+    track: str = ""
+    kind: str = "talk"
+    status: str = "confirmed"
+    subtitle: str = ""
+    abstract: str = ""
+    description: str = ""
+    language: str = "en"
+    tags: list[str] = field(default_factory=list)
+    presenter_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReleaseBody:
+    comment: str = ""
+
+
+@dataclass
+class InvitationBody:
+    email: str
+    role: str
+
+
+@dataclass
+class Created:
+    id: str
+
+
+@dataclass
+class ConflictOut:
+    kind: str
+    message: str
+    guids: list[str]
+
+
+@dataclass
+class InvitationOut:
+    added: bool
+    link: str | None
+
+
+async def _access(request: Request[Any, Any, Any], slug: str, *, organise: bool = False) -> EventAccess:
+    access = await event_access(slug, await current_account(request))
+    if access is None or not access.can_view:
+        raise NotFoundException("There is no event at this address.")
+    if organise and not access.can_organise:
+        raise PermissionDeniedException("Only the organisers of this event can do this.")
+    return access
+
+
+def _session_input(body: SessionBody) -> SessionInput:
+    return SessionInput(**{name: getattr(body, name) for name in SessionBody.__dataclass_fields__})
+
+
+class EventsApi(Controller):
+    path = "/api/v1/events"
+    tags = ["events"]
+
+    @get("/")
+    async def list_events(self, request: Request[Any, Any, Any]) -> list[EventSummary]:
+        """Public events, and the events the caller organises."""
+        account = await current_account(request)
+        mine = await list_events_by_slug(await slugs_organised_by(account.id)) if account else []
+        listed = await list_public_events()
+        return listed + [event for event in mine if event.slug not in {e.slug for e in listed}]
+
+    @post("/", guards=[requires_login])
+    async def create_event(self, request: Request[Any, Any, Any], data: JSONBody[EventBody]) -> Created:
+        account = await current_account(request)
+        await editing.create_event(EventInput(**vars(data)), account.id)
+        return Created(id=data.slug)
+
+    @get("/{slug:str}")
+    async def get_event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> EventSummary:
+        return await event_summary((await _access(request, slug)).event_id)
+
+    @put("/{slug:str}", guards=[requires_login])
+    async def update_event(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[EventBody]) -> EventSummary:
+        access = await _access(request, slug, organise=True)
+        await editing.update_event(access.event_id, EventInput(**vars(data)))
+        return await event_summary(access.event_id)
+
+    @get("/{slug:str}/programme")
+    async def programme(self, request: Request[Any, Any, Any], slug: FromPath[str],
+                        version: FromQuery[int | None] = None) -> Programme:
+        """The published programme (latest, or ``version``); members-only links for members only."""
+        access = await _access(request, slug)
+        programme = await published_programme(access.event_id, version)
+        if programme is None:
+            raise NotFoundException("This programme has not been published yet." if version is None
+                                    else f"There is no version {version}.")
+        return programme if access.is_member or access.can_organise else programme.without_private_links()
+
+    @get("/{slug:str}/working-programme", guards=[requires_login])
+    async def working(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Programme:
+        """Everything organisers are working on, drafts included (not yet published)."""
+        return await working_programme((await _access(request, slug, organise=True)).event_id)
+
+    @get("/{slug:str}/conflicts", guards=[requires_login])
+    async def conflicts(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> list[ConflictOut]:
+        access = await _access(request, slug, organise=True)
+        return [ConflictOut(c.kind, c.message, list(c.guids)) for c in await editing.find_conflicts(access.event_id)]
+
+    @post("/{slug:str}/rooms", guards=[requires_login])
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[RoomBody]) -> Created:
+        access = await _access(request, slug, organise=True)
+        return Created(id=str(await editing.save_room(access.event_id, RoomInput(**vars(data)))))
+
+    @post("/{slug:str}/tracks", guards=[requires_login])
+    async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[TrackBody]) -> Created:
+        access = await _access(request, slug, organise=True)
+        return Created(id=str(await editing.save_track(access.event_id, data.name, data.colour)))
+
+    @post("/{slug:str}/presenters", guards=[requires_login])
+    async def add_presenter(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[PresenterBody]) -> Created:
+        access = await _access(request, slug, organise=True)
+        return Created(id=str(await editing.save_presenter(access.event_id, data.name, data.affiliation, data.bio)))
+
+    @post("/{slug:str}/sessions", guards=[requires_login])
+    async def add_session(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[SessionBody]) -> Created:
+        access = await _access(request, slug, organise=True)
+        return Created(id=await editing.save_session(access.event_id, _session_input(data)))
+
+    @put("/{slug:str}/sessions/{guid:str}", guards=[requires_login])
+    async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                             data: JSONBody[SessionBody]) -> Created:
+        access = await _access(request, slug, organise=True)
+        return Created(id=await editing.save_session(access.event_id, _session_input(data), guid))
+
+    @delete("/{slug:str}/sessions/{guid:str}", guards=[requires_login])
+    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> None:
+        access = await _access(request, slug, organise=True)
+        await editing.delete_session(access.event_id, guid)
+
+    @get("/{slug:str}/releases")
+    async def releases(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> list[ReleaseSummary]:
+        return await list_releases((await _access(request, slug)).event_id)
+
+    @post("/{slug:str}/releases", guards=[requires_login])
+    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[ReleaseBody]) -> ReleaseSummary:
+        access = await _access(request, slug, organise=True)
+        account = await current_account(request)
+        if len(data.comment) > 2000:
+            raise ClientException("The comment can be at most 2000 characters.")
+        try:
+            return await publish_release(access.event_id, data.comment, published_by=account.id)
+        except NothingToPublish as error:
+            raise ClientException(str(error), status_code=HTTP_409_CONFLICT) from None
+
+    @post("/{slug:str}/invitations", guards=[requires_login])
+    async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[InvitationBody]) -> InvitationOut:
+        access = await _access(request, slug, organise=True)
+        account = await current_account(request)
+        result = await invitations.invite(access.event_id, data.email, data.role, account.id)
+        link = f"{request.app.state.settings.base_url}/invitations/{result.token}" if result.token else None
+        return InvitationOut(added=result.added, link=link)
