@@ -18,6 +18,7 @@ test: install-test assets browser
 bench: install-test
 	$(BIN)/python bench/live_socketio.py --quick
 	$(BIN)/python bench/http_pages.py --quick
+	$(BIN)/python bench/calendar.py --quick
 
 install: $(VENV)/.installed
 

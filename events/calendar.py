@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
-from icalendar import Calendar, Event, vUri
+from icalendar import Calendar, Timezone, vCategory, vText, vUri
+from icalendar.parser import Parameters
 
 from events.frab_export import session_url
 from events.programme import Programme, ProgrammeRoom, ProgrammeSession
@@ -57,7 +58,13 @@ def programme_calendar(
 
 def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, name: str, page_url: str,
                    timezone_name: str | None = None) -> bytes:
-    """A subscribable calendar of sessions from one or more programmes (a personal agenda spans events)."""
+    """A subscribable calendar of sessions from one or more programmes (a personal agenda spans events).
+
+    The calendar and its VTIMEZONEs are icalendar components. The events are
+    written as content lines with icalendar's value encoders (text escaping,
+    categories, parameters) but not its component machinery, which costs
+    half a second for a thousand sessions.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Hallway//Hallway schedule//EN")
     calendar.add("version", "2.0")
@@ -69,18 +76,67 @@ def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, n
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     calendar.add("url", vUri(page_url))
+    parts = list(parts)
+    for zone_name, (first, last) in _zone_ranges(parts).items():
+        # Transitions for the programme's years only: a full VTIMEZONE, a fraction of 1970-2038's size.
+        calendar.add_component(Timezone.from_tzid(zone_name, first_date=first, last_date=last))
+    lines = [line for line in calendar.content_lines() if line]
+    end = lines.pop()
     for part in parts:
         stamp = part.programme.published_at or datetime.now(timezone.utc)
         rooms = {room.name: room for room in part.programme.rooms}
         for item in part.sessions:
-            calendar.add_component(
-                _session_event(part.programme, item, rooms.get(item.room), stamp, base_url, host, part.include_join_links)
-            )
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+            lines += _session_lines(part.programme, item, rooms.get(item.room), stamp, base_url, host,
+                                    part.include_join_links)
+    lines.append(end)
+    return b"".join(fold(line) + b"\r\n" for line in lines)
 
 
-def _session_event(
+def _zone_ranges(parts: list[CalendarPart]) -> dict[str, tuple[date, date]]:
+    ranges: dict[str, tuple[date, date]] = {}
+    for part in parts:
+        event = part.programme.event
+        first, last = ranges.get(event.timezone, (event.start_date, event.end_date))
+        days = [item.starts_at.date() for item in part.sessions] + [event.start_date, event.end_date, first, last]
+        ranges[event.timezone] = (min(days), max(days))
+    return {name: (date(first.year - 1, 1, 1), date(last.year + 1, 12, 31)) for name, (first, last) in ranges.items()}
+
+
+def fold(line: str) -> bytes:
+    """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character or an escape.
+
+    icalendar folds character by character; this does the same cut with byte
+    slices, which matters when a feed has thousands of lines.
+    """
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return data
+    pieces, start, room = [], 0, 75
+    while len(data) - start > room:
+        end = start + room
+        while (data[end] & 0xC0) == 0x80:  # a UTF-8 continuation byte: step back to the character's start
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > start:  # keep an escape with what it escapes
+            end -= 1
+        pieces.append(data[start:end])
+        start, room = end, 74  # continuation lines begin with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
+
+
+def _text(value: str) -> str:
+    return vText(clean(value)).to_ical().decode()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(moment: datetime, zone_name: str) -> str:
+    return f";TZID={zone_name}:" + moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _session_lines(
     programme: Programme,
     item: ProgrammeSession,
     room: ProgrammeRoom | None,
@@ -88,31 +144,37 @@ def _session_event(
     base_url: str,
     host: str,
     include_join_links: bool,
-) -> Event:
+) -> list[str]:
     zone = programme.event.zone
     url = session_url(base_url, programme.event.slug, item)
     online = _online_links(room, include_join_links)
-    event = Event()
-    event.add("uid", f"{item.guid}@{host}")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", item.local_start(zone))
-    event.add("dtend", item.local_end(zone))
-    event.add("summary", clean(item.title))
-    event.add("description", clean(_description(item, url, online)))
+    lines = [
+        "BEGIN:VEVENT",
+        "UID:" + _text(f"{item.guid}@{host}"),
+        "DTSTAMP:" + _utc(stamp),
+        "DTSTART" + _local(item.local_start(zone), programme.event.timezone),
+        "DTEND" + _local(item.local_end(zone), programme.event.timezone),
+        "SUMMARY:" + _text(item.title),
+        "DESCRIPTION:" + _text(_description(item, url, online)),
+    ]
     location = ", ".join(part for part in (item.room, room.location if room else "") if part)
     if location:
-        event.add("location", clean(location))
-    event.add("url", vUri(url))
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-    event.add("sequence", item.sequence)
+        lines.append("LOCATION:" + _text(location))
+    lines += [
+        "URL:" + clean(url),
+        "STATUS:" + ("CANCELLED" if item.cancelled else "CONFIRMED"),
+        f"SEQUENCE:{item.sequence}",
+    ]
     if item.last_modified:
-        event.add("last-modified", item.last_modified)
+        lines.append("LAST-MODIFIED:" + _utc(item.last_modified))
     categories = [clean(value) for value in (item.track, item.kind, *item.tags) if value]
     if categories:
-        event.add("categories", categories)
+        lines.append("CATEGORIES:" + vCategory(categories).to_ical().decode())
     for label, link in online:
-        event.add("conference", vUri(link), parameters={"VALUE": "URI", "FEATURE": "AUDIO,VIDEO", "LABEL": label})
-    return event
+        parameters = Parameters({"FEATURE": ["AUDIO", "VIDEO"], "LABEL": label, "VALUE": "URI"}).to_ical().decode()
+        lines.append(f"CONFERENCE;{parameters}:{clean(link)}")
+    lines.append("END:VEVENT")
+    return lines
 
 
 def _online_links(room: ProgrammeRoom | None, include_join_links: bool) -> list[tuple[str, str]]:

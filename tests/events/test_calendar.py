@@ -128,3 +128,16 @@ async def test_lines_are_folded_at_75_octets_without_breaking_characters_and_con
     assert all(line.decode("utf-8") is not None for line in lines)
     assert b"\x07" not in raw
     assert "Bring your  licences." in str(by_summary(Calendar.from_ical(raw))["Online workshop"]["DESCRIPTION"])
+
+
+async def test_commas_semicolons_and_newlines_survive_the_round_trip() -> None:
+    event_id = await make_event()
+    title = "Copyright; fair use, and you"
+    await make_session(event_id, title, local(SATURDAY, 9), tags=["e-books", "fair use"],
+                       abstract="Line one,\nline two; \\ and a backslash")
+    await publish_release(event_id)
+
+    event = by_summary(await feed(event_id))[title]
+
+    assert "Line one,\nline two; \\ and a backslash" in str(event["DESCRIPTION"])
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["talk", "e-books", "fair use"]
