@@ -89,6 +89,7 @@ class ReleaseBody:
 class InvitationBody:
     email: str
     role: str
+    presenter_id: int | None = None
 
 
 @dataclass
@@ -221,6 +222,6 @@ class EventsApi(Controller):
     async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[InvitationBody]) -> InvitationOut:
         access = await _access(request, slug, organise=True)
         account = await current_account(request)
-        result = await invitations.invite(access.event_id, data.email, data.role, account.id)
+        result = await invitations.invite(access.event_id, data.email, data.role, account.id, data.presenter_id)
         link = f"{request.app.state.settings.base_url}/invitations/{result.token}" if result.token else None
         return InvitationOut(added=result.added, link=link)

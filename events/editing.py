@@ -248,11 +248,6 @@ async def list_presenters(event_id: int) -> list[PresenterEntry]:
     return [PresenterEntry(row["id"], row["name"], row["affiliation"], row["user"] is not None) for row in rows]
 
 
-async def link_presenter_account(event_id: int, presenter_id: int, user_id: int) -> None:
-    await _owned(Presenter, event_id, presenter_id)
-    await Presenter.update({Presenter.user: user_id}).where(Presenter.id == presenter_id)
-
-
 async def save_session(event_id: int, data: SessionInput, guid: str | None = None) -> str:
     """Create a session (or change the one with ``guid``); returns its guid."""
     errors, room_id, track_id = await _check_session(event_id, data)

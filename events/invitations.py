@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from events.access import add_member
-from events.tables import Event, Invitation, MemberRole
+from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
 from server.validation import ValidationError
 
@@ -33,13 +33,25 @@ class AcceptedInvitation:
     event_title: str
 
 
+async def _join(event_id: int, user_id: int, role: str, presenter_id: int | None) -> None:
+    await add_member(event_id, user_id, MemberRole(role))
+    if presenter_id is not None:
+        await Presenter.update({Presenter.user: user_id}).where(
+            (Presenter.id == presenter_id) & (Presenter.event == event_id))
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def invite(event_id: int, email: str, role: str, invited_by: int | None) -> InviteResult:
+async def invite(event_id: int, email: str, role: str, invited_by: int | None,
+                 presenter_id: int | None = None) -> InviteResult:
+    """Give ``email`` a role (at once, or by a link); a presenter invitation can claim a presenter entry."""
     email = normalise_email(email)
     errors = {}
+    if presenter_id is not None and (role != MemberRole.presenter.value or not await Presenter.exists().where(
+            (Presenter.id == presenter_id) & (Presenter.event == event_id))):
+        errors["presenter"] = "Choose a presenter of this event, and the presenter role."
     if not email or "@" not in email or len(email) > EMAIL_MAX:
         errors["email"] = "Enter the email address of the person to invite."
     if role not in INVITABLE:
@@ -48,11 +60,11 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None) -
         raise ValidationError(errors)
     user_id = await account_id_by_email(email)
     if user_id is not None:
-        await add_member(event_id, user_id, MemberRole(role))
+        await _join(event_id, user_id, role, presenter_id)
         return InviteResult(added=True)
     token = secrets.token_urlsafe(32)
-    await Invitation(event=event_id, email=email, role=role, token_hash=_hash(token), invited_by=invited_by,
-                     created_at=datetime.now(timezone.utc)).save()
+    await Invitation(event=event_id, email=email, role=role, presenter=presenter_id, token_hash=_hash(token),
+                     invited_by=invited_by, created_at=datetime.now(timezone.utc)).save()
     return InviteResult(added=False, token=token)
 
 
@@ -60,12 +72,12 @@ async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | No
     """Give the invitation's role to ``user_id``; ``None`` for an unknown or used token."""
     if len(token) > 100:
         return None
-    row = await Invitation.select(Invitation.id, Invitation.event, Invitation.role).where(
+    row = await Invitation.select(Invitation.id, Invitation.event, Invitation.role, Invitation.presenter).where(
         (Invitation.token_hash == _hash(token)) & Invitation.accepted_at.is_null()
     ).first()
     if row is None:
         return None
     await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(Invitation.id == row["id"])
-    await add_member(row["event"], user_id, MemberRole(row["role"]))
+    await _join(row["event"], user_id, row["role"], row["presenter"])
     event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
     return AcceptedInvitation(row["role"], event["slug"], event["title"])

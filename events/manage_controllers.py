@@ -205,10 +205,14 @@ class ManageController(Controller):
     @post("/people")
     async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
         access = await organised_event(request, slug)
-        values = await read_form(request, "email", "role")
+        values = await read_form(request, "email", "role", "presenter")
         account = await current_account(request)
+        presenter = values["presenter"]
         try:
-            result = await invitations.invite(access.event_id, values["email"], values["role"], account.id)
+            if presenter and not presenter.isdigit():
+                raise ValidationError({"presenter": "Choose a presenter from the list."})
+            result = await invitations.invite(access.event_id, values["email"], values["role"], account.id,
+                                              int(presenter) if presenter else None)
         except ValidationError as error:
             return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
         if result.added:

@@ -153,3 +153,32 @@ async def test_bad_event_details_come_back_with_the_error(client: Client, field:
     response = await post(client, "/events/new", {**EVENT, field: value})
 
     assert response.status_code == 400 and message in response.text
+
+
+async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(client: Client) -> None:
+    from events.access import event_access
+    from events.editing import list_presenters
+
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "", "bio": ""})
+    presenter_id = (await list_presenters((await event_access("ill-days", None)).event_id))[0].id
+    await post(client, "/events/ill-days/manage/people", {"email": "ada@library.org", "role": "presenter",
+                                                          "presenter": str(presenter_id)})
+    link = (await client.get("/events/ill-days/manage/")).text.split("invitation link: ")[1].split("<")[0]
+    await post(client, "/logout")
+    await log_in(client, "ada@library.org", "Ada")
+
+    await client.get(link.removeprefix("http://127.0.0.1:8000"))
+
+    presenters = await list_presenters((await event_access("ill-days", None)).event_id)
+    assert presenters[0].has_account
+
+
+async def test_a_presenter_entry_needs_the_presenter_role(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "", "bio": ""})
+
+    response = await post(client, "/events/ill-days/manage/people", {"email": "ada@library.org", "role": "organiser",
+                                                                     "presenter": "1"})
+
+    assert response.status_code == 400 and "Choose a presenter of this event, and the presenter role." in response.text
