@@ -7,8 +7,7 @@ change something need the CSRF header (``x-csrftoken``) like any form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
@@ -18,36 +17,11 @@ from litestar.status_codes import HTTP_409_CONFLICT
 
 from events import editing, invitations
 from events.access import EventAccess, event_access, slugs_organised_by
-from events.catalogue import EventSummary, event_summary, list_events_by_slug, list_public_events
+from events.catalogue import event_summary, list_events_by_slug, list_public_events
 from events.editing import EventInput, RoomInput, SessionInput
-from events.programme import Programme
+from events.programme import Programme, ProgrammeEvent
 from events.releases import NothingToPublish, ReleaseSummary, list_releases, publish_release, published_programme, working_programme
 from server.auth import current_account, requires_login
-
-
-@dataclass
-class EventBody:
-    slug: str
-    title: str
-    timezone: str
-    start_date: date
-    end_date: date
-    description: str = ""
-    venue: str = ""
-    mode: str = "hybrid"
-    visibility: str = "public"
-
-
-@dataclass
-class RoomBody:
-    name: str
-    kind: str = "physical"
-    capacity: int | None = None
-    location: str = ""
-    stream_url: str = ""
-    join_url: str = ""
-    description: str = ""
-    position: int = 0
 
 
 @dataclass
@@ -61,23 +35,6 @@ class PresenterBody:
     name: str
     affiliation: str = ""
     bio: str = ""
-
-
-@dataclass
-class SessionBody:
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    room: str = ""
-    track: str = ""
-    kind: str = "talk"
-    status: str = "confirmed"
-    subtitle: str = ""
-    abstract: str = ""
-    description: str = ""
-    language: str = "en"
-    tags: list[str] = field(default_factory=list)
-    presenter_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -119,16 +76,12 @@ async def _access(request: Request[Any, Any, Any], slug: str, *, organise: bool 
     return access
 
 
-def _session_input(body: SessionBody) -> SessionInput:
-    return SessionInput(**{name: getattr(body, name) for name in SessionBody.__dataclass_fields__})
-
-
 class EventsApi(Controller):
     path = "/api/v1/events"
     tags = ["events"]
 
     @get("/")
-    async def list_events(self, request: Request[Any, Any, Any]) -> list[EventSummary]:
+    async def list_events(self, request: Request[Any, Any, Any]) -> list[ProgrammeEvent]:
         """Public events, and the events the caller organises."""
         account = await current_account(request)
         mine = await list_events_by_slug(await slugs_organised_by(account.id)) if account else []
@@ -136,19 +89,19 @@ class EventsApi(Controller):
         return listed + [event for event in mine if event.slug not in {e.slug for e in listed}]
 
     @post("/", guards=[requires_login])
-    async def create_event(self, request: Request[Any, Any, Any], data: JSONBody[EventBody]) -> Created:
+    async def create_event(self, request: Request[Any, Any, Any], data: JSONBody[EventInput]) -> Created:
         account = await current_account(request)
-        await editing.create_event(EventInput(**vars(data)), account.id)
+        await editing.create_event(data, account.id)
         return Created(id=data.slug)
 
     @get("/{slug:str}")
-    async def get_event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> EventSummary:
+    async def get_event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> ProgrammeEvent:
         return await event_summary((await _access(request, slug)).event_id)
 
     @put("/{slug:str}", guards=[requires_login])
-    async def update_event(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[EventBody]) -> EventSummary:
+    async def update_event(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[EventInput]) -> ProgrammeEvent:
         access = await _access(request, slug, organise=True)
-        await editing.update_event(access.event_id, EventInput(**vars(data)))
+        await editing.update_event(access.event_id, data)
         return await event_summary(access.event_id)
 
     @get("/{slug:str}/programme")
@@ -173,9 +126,9 @@ class EventsApi(Controller):
         return [ConflictOut(c.kind, c.message, list(c.guids)) for c in await editing.find_conflicts(access.event_id)]
 
     @post("/{slug:str}/rooms", guards=[requires_login])
-    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[RoomBody]) -> Created:
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[RoomInput]) -> Created:
         access = await _access(request, slug, organise=True)
-        return Created(id=str(await editing.save_room(access.event_id, RoomInput(**vars(data)))))
+        return Created(id=str(await editing.save_room(access.event_id, data)))
 
     @post("/{slug:str}/tracks", guards=[requires_login])
     async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[TrackBody]) -> Created:
@@ -188,15 +141,15 @@ class EventsApi(Controller):
         return Created(id=str(await editing.save_presenter(access.event_id, data.name, data.affiliation, data.bio)))
 
     @post("/{slug:str}/sessions", guards=[requires_login])
-    async def add_session(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[SessionBody]) -> Created:
+    async def add_session(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[SessionInput]) -> Created:
         access = await _access(request, slug, organise=True)
-        return Created(id=await editing.save_session(access.event_id, _session_input(data)))
+        return Created(id=await editing.save_session(access.event_id, data))
 
     @put("/{slug:str}/sessions/{guid:str}", guards=[requires_login])
     async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                             data: JSONBody[SessionBody]) -> Created:
+                             data: JSONBody[SessionInput]) -> Created:
         access = await _access(request, slug, organise=True)
-        return Created(id=await editing.save_session(access.event_id, _session_input(data), guid))
+        return Created(id=await editing.save_session(access.event_id, data, guid))
 
     @delete("/{slug:str}/sessions/{guid:str}", guards=[requires_login])
     async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> None:

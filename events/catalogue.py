@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
+from events.programme import ProgrammeEvent
 from events.tables import Event, Visibility
-
-
-@dataclass(frozen=True)
-class EventSummary:
-    slug: str
-    title: str
-    description: str
-    timezone: str
-    start_date: date
-    end_date: date
-    venue: str
-    mode: str
-    visibility: str
 
 
 _COLUMNS = (Event.slug, Event.title, Event.description, Event.timezone, Event.start_date, Event.end_date,
             Event.venue, Event.mode, Event.visibility)
 
 
-async def list_public_events() -> list[EventSummary]:
+async def list_public_events() -> list[ProgrammeEvent]:
     """Events anyone may find (unlisted ones are reachable by link only; private ones by members only)."""
     rows = await Event.select(*_COLUMNS).where(Event.visibility == Visibility.public).order_by(
         Event.start_date, ascending=False
     )
-    return [EventSummary(**row) for row in rows]
+    return [ProgrammeEvent(**row) for row in rows]
 
 
-async def list_events_by_slug(slugs: list[str]) -> list[EventSummary]:
+async def list_events_by_slug(slugs: list[str]) -> list[ProgrammeEvent]:
     if not slugs:
         return []
     rows = await Event.select(*_COLUMNS).where(Event.slug.is_in(slugs)).order_by(Event.start_date, ascending=False)
-    return [EventSummary(**row) for row in rows]
+    return [ProgrammeEvent(**row) for row in rows]
 
 
-async def event_summary(event_id: int) -> EventSummary:
-    return EventSummary(**await Event.select(*_COLUMNS).where(Event.id == event_id).first())
+async def event_summary(event_id: int) -> ProgrammeEvent:
+    return ProgrammeEvent(**await Event.select(*_COLUMNS).where(Event.id == event_id).first())
 
 
 async def count_events() -> int:

@@ -23,6 +23,7 @@ from events.editing import valid_timezone
 from events.feeds import render_agenda, render_programme
 from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
 from events.releases import list_releases, published_programme
+from events.tables import SessionKind
 from server.accounts import get_account
 from server.auth import current_account, requires_login
 from server.http_cache import cached_response
@@ -59,11 +60,14 @@ def read_filter(request: Request[Any, Any, Any], programme: Programme) -> Sessio
     for name, known in (("track", {t.name for t in programme.tracks}), ("room", {r.name for r in programme.rooms})):
         if values[name] and values[name] not in known:
             raise ClientException(f"This programme has no {name} called {values[name]!r}.")
-    guids = frozenset([query["session"]]) if query.get("session") else None
-    if guids and programme.session(query["session"]) is None:
-        raise ClientException("This programme has no such session.")
-    if guids:
-        guids = frozenset([programme.session(query["session"]).guid])
+    if values["kind"] and values["kind"] not in {kind.value for kind in SessionKind}:
+        raise ClientException(f"There is no kind of session called {values['kind']!r}.")
+    guids = None
+    if query.get("session"):
+        item = programme.session(query["session"])
+        if item is None:
+            raise ClientException("This programme has no such session.")
+        guids = frozenset([item.guid])
     return SessionFilter(day=day, track=values["track"], room=values["room"], kind=values["kind"],
                          tag=values["tag"], guids=guids)
 
