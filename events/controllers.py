@@ -232,4 +232,4 @@ class AgendaController(Controller):
             raise NotFoundException("There is no calendar at this address.")
         feed = await render_agenda(account, settings.base_url)
         return cached_response(request, feed.body, media_type=feed.media_type, etag=feed.etag,
-                               last_modified=feed.last_modified, private=True, max_age=0)
+                               last_modified=feed.last_modified, private=True, max_age=0, dates_are_exact=False)

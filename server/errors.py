@@ -45,8 +45,7 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationError) -> Response[Any]:
     """Bad input that reached no form: a 400 naming each field."""
-    error = HTTPException(status_code=400, detail="Some fields are not valid.", extra={"errors": exc.errors})
     if wants_json(request):
-        return Response({"status_code": 400, "detail": error.detail, "errors": exc.errors}, status_code=400,
-                        media_type=MediaType.JSON)
+        return Response({"status_code": 400, "detail": "Some fields are not valid.", "errors": exc.errors},
+                        status_code=400, media_type=MediaType.JSON)
     return http_error(request, HTTPException(status_code=400, detail=str(exc)))

@@ -170,3 +170,18 @@ async def test_members_see_private_join_links_and_the_public_does_not(client: Cl
     await log_in(client, "member@library.org")
     await add_member(event_id, await account_id_by_email("member@library.org"), MemberRole.attendee)
     assert "https://meet.example.org/ill-secret" in (await client.get(session_page)).text
+
+
+async def test_an_agenda_feed_changes_when_a_star_is_removed_even_for_date_only_clients(client: Client) -> None:
+    await log_in(client, "ada@library.org", "Ada")
+    for slug in ("opening-sharing-is-the-job", "closing-and-next-steps"):
+        await post(client, f"/events/{DEMO_SLUG}/sessions/{slug}/star")
+    await post(client, "/me/agenda/feed")
+    path = (await client.get("/me/agenda/")).text.split('readonly value="')[1].split('"')[0].removeprefix("http://127.0.0.1:8000")
+    first = await client.get(path)
+
+    await post(client, f"/events/{DEMO_SLUG}/sessions/closing-and-next-steps/unstar")
+    again = await client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
+
+    assert again.status_code == 200
+    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(again.content).walk("VEVENT")] == ["Opening: Sharing Is the Job"]
