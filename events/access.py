@@ -41,9 +41,17 @@ class EventAccess:
 
 async def event_access(slug: str, account: Account | None) -> EventAccess | None:
     """What ``account`` (or a visitor, for ``None``) may do with the event at ``slug``; ``None`` if there is none."""
+    return await _access(Event.slug == slug, account)
+
+
+async def event_access_by_id(event_id: int, account: Account | None) -> EventAccess | None:
+    return await _access(Event.id == event_id, account)
+
+
+async def _access(condition: object, account: Account | None) -> EventAccess | None:
     row = (
         await Event.select(Event.id, Event.slug, Event.title, Event.timezone, Event.visibility)
-        .where(Event.slug == slug)
+        .where(condition)
         .first()
     )
     if row is None:

@@ -169,6 +169,46 @@ async def display_names(user_ids: list[int]) -> dict[int, str]:
     return {row["user"]: row["display_name"] for row in rows}
 
 
+@dataclass(frozen=True)
+class PublicProfile:
+    """What anyone who meets a person in a room may see of them (never the email address)."""
+
+    id: int
+    display_name: str
+    affiliation: str
+    pronouns: str
+    job_role: str
+    expertise: tuple[str, ...]
+    avatar_url: str
+
+    def as_payload(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.display_name, "affiliation": self.affiliation, "pronouns": self.pronouns,
+                "role": self.job_role, "expertise": list(self.expertise), "avatar": self.avatar_url}
+
+
+async def public_profiles(user_ids: list[int]) -> dict[int, PublicProfile]:
+    if not user_ids:
+        return {}
+    rows = await Profile.select(
+        Profile.user, Profile.display_name, Profile.affiliation, Profile.pronouns, Profile.job_role,
+        Profile.expertise, Profile.avatar, Profile.updated_at,
+    ).where(Profile.user.is_in(user_ids))
+    return {
+        row["user"]: PublicProfile(
+            id=row["user"], display_name=row["display_name"], affiliation=row["affiliation"],
+            pronouns=row["pronouns"], job_role=row["job_role"], expertise=tuple(row["expertise"] or ()),
+            avatar_url=avatar_url(row["user"], row["avatar"], row["updated_at"]),
+        )
+        for row in rows
+    }
+
+
+def avatar_url(user_id: int, stored: str, updated_at: datetime | None) -> str:
+    """Uploaded avatars are served from media; everyone else gets a drawn one (versioned so caches refresh)."""
+    version = int(updated_at.timestamp()) if updated_at else 0
+    return f"/avatars/{user_id}.{'png' if stored else 'svg'}?v={version}"
+
+
 async def account_id_by_email(email: str) -> int | None:
     row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
     return row["id"] if row else None

@@ -7,6 +7,7 @@ each of several workers) serves pages, the API and live features together.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
@@ -30,6 +31,8 @@ from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
+from networking.live import RoomsNamespace
+from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
 from server.ratelimit import RateLimit
 from server.settings import Settings, load_settings
@@ -54,13 +57,19 @@ def build_litestar_app(settings: Settings) -> Litestar:
     stores = _stores(settings, redis_client)
     templates = template_config()
 
+    sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
+    presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()
+    networking_live = RoomsNamespace(sio, presence, stores.get("sessions"), stores.get("rate_limits"))
+
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         if isinstance(engine, PostgresEngine):
             await engine.start_connection_pool()
+        upkeep = asyncio.create_task(networking_live.keep_presence())
         try:
             yield
         finally:
+            upkeep.cancel()
             if isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
             if redis_client is not None:
@@ -97,13 +106,14 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.engine = engine
     app.state.redis = redis_client
     app.state.login_limit = RateLimit(stores.get("login_failures"), LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_SECONDS)
-    app.state.sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
+    app.state.sio = sio
+    app.state.presence = presence
     return app
 
 
 def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:
     """Session and rate-limit stores: files on the embedded default, Redis when configured."""
-    names = ("sessions", "login_failures")
+    names = ("sessions", "login_failures", "rate_limits")
     stores: dict[str, Any]
     if redis_client is not None:
         root = RedisStore(redis_client, namespace=settings.redis_prefix)

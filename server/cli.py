@@ -13,10 +13,11 @@ import sys
 from typing import Awaitable, Callable, NoReturn
 
 from events.access import add_member, event_access
-from events.demo import load_demo
+from events.demo import DEMO_SLUG, load_demo
 from events.releases import NothingToPublish, publish_release
 from events.schedule_import import FORMATS, ImportFailed, import_schedule, parse_schedule
 from events.tables import MemberRole
+from networking.demo import load_networking_demo
 from server.accounts import account_id_by_email, create_account
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
@@ -126,7 +127,10 @@ def _createuser(settings: Settings, args: argparse.Namespace) -> None:
 def _demo(settings: Settings, _args: argparse.Namespace) -> None:
     async def load() -> bool:
         await _check_schema()
-        return await load_demo()
+        created = await load_demo()
+        access = await event_access(DEMO_SLUG, None)
+        await load_networking_demo(access.event_id)
+        return created
 
     created = _run_with_database(settings, load)
     print("Loaded the demo conference." if created else "The demo conference is already loaded.")

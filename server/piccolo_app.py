@@ -1,14 +1,14 @@
-"""Migrations app for the infrastructure tables (profiles)."""
+"""Migrations app for the infrastructure tables (profiles, notifications)."""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from server.tables import Profile
+from server.tables import Notification, Profile
 
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Profile],
+    table_classes=[Profile, Notification],
     migration_dependencies=["piccolo.apps.user.piccolo_app"],
 )

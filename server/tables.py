@@ -1,7 +1,7 @@
 """Infrastructure tables: accounts are Piccolo's ``BaseUser``; a profile says who someone is."""
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Array, Boolean, ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 DISPLAY_NAME_MAX = 100
@@ -16,4 +16,22 @@ class Profile(Table):
     display_name = Varchar(length=DISPLAY_NAME_MAX)
     affiliation = Varchar(length=AFFILIATION_MAX, default="")
     bio = Text(default="")
+    pronouns = Varchar(length=40, default="")
+    job_role = Varchar(length=100, default="")
+    expertise = Array(base_column=Varchar(length=60), default=list)
+    contact_about = Text(default="", help_text="What others may contact this person about (shown when listed).")
+    contact_details = Text(default="", help_text="Shown only to accepted connections.")
+    listed = Boolean(default=False, help_text="Opted in to the people directory.")
+    avatar = Varchar(length=200, default="", help_text="File name under HALLWAY_MEDIA_ROOT/avatars, or empty.")
     updated_at = Timestamptz()
+
+
+class Notification(Table):
+    """Something a person should know about, shown in the app (and mailed, per their preference)."""
+
+    recipient = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=40)
+    text = Text()
+    link = Varchar(length=500, default="")
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

@@ -1,0 +1,295 @@
+"""The ``/rooms`` socket.io namespace: join, leave, chat, typing, moderation, waitlists, lounge occupancy.
+
+Every event a client sends is acknowledged with ``{"ok": true, ...}`` or
+``{"ok": false, "error": "..."}``: a bad payload or a refused action is
+never a crash and never silence. Permissions are checked on every event,
+from the event's visibility and roles at that moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+import socketio
+from litestar.stores.base import Store
+
+from events.access import EventAccess, event_access, event_access_by_id
+from networking import rooms
+from networking.presence import HEARTBEAT, PresenceStore
+from networking.rooms import RoomInfo
+from networking.tables import SanctionKind
+from server.accounts import Account, get_account, public_profiles
+from server.auth import account_from_cookie_header
+from server.ratelimit import RateLimit
+from server.validation import ValidationError
+
+NAMESPACE = "/rooms"
+MESSAGES_PER_WINDOW = 10
+MESSAGE_WINDOW_SECONDS = 10
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """An action the client may not take; the message is shown to them."""
+
+
+def room_channel(room_id: int) -> str:
+    return f"room:{room_id}"
+
+
+def lounge_channel(event_id: int) -> str:
+    return f"lounge:{event_id}"
+
+
+def _int(data: Any, key: str) -> int:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**62:
+        raise Refused(f"'{key}' must be a positive whole number.")
+    return value
+
+
+def acknowledged(handler: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Turn refusals and bad input into error acknowledgements; log anything unexpected."""
+
+    @functools.wraps(handler)
+    async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
+        try:
+            return {"ok": True, **await handler(sid, data)}
+        except Refused as refusal:
+            return {"ok": False, "error": str(refusal)}
+        except ValidationError as error:
+            return {"ok": False, "error": " ".join(error.errors.values()), "fields": error.errors}
+        except Exception:  # the client still gets an answer; the log gets the traceback
+            log.exception("networking event %s failed", handler.__name__)
+            return {"ok": False, "error": "Something went wrong on the server; please try again."}
+
+    return wrapper
+
+
+class RoomsNamespace:
+    """Handlers of the rooms namespace, bound to one socket.io server, presence store and rate-limit store."""
+
+    def __init__(self, sio: socketio.AsyncServer, presence: PresenceStore, session_store: Store, limits: Store) -> None:
+        self.sio = sio
+        self.presence = presence
+        self.session_store = session_store
+        self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS)
+        self.local_sids: set[str] = set()
+        for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge"):
+            sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
+        sio.on("connect", self.connect, namespace=NAMESPACE)
+        sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
+
+    # Connection ----------------------------------------------------------------------------
+
+    async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), self.session_store)
+        await self.sio.save_session(sid, {"user_id": account.id if account else None}, namespace=NAMESPACE)
+        self.local_sids.add(sid)
+        await self.presence.mark_alive([sid])
+
+    async def disconnect(self, sid: str, reason: Any = None) -> None:
+        self.local_sids.discard(sid)
+        for room_id in await self.presence.rooms_of(sid):
+            await self._depart(room_id, sid)
+        await self.presence.forget(sid)
+
+    async def _account(self, sid: str) -> Account | None:
+        session = await self.sio.get_session(sid, namespace=NAMESPACE)
+        return await get_account(session["user_id"]) if session.get("user_id") else None
+
+    async def _room_and_access(self, room_id: int, account: Account | None) -> tuple[RoomInfo, EventAccess]:
+        room = await rooms.get_room(room_id)
+        access = await event_access_by_id(room.event_id, account) if room else None
+        if room is None or access is None or not access.can_view:
+            raise Refused("There is no such room.")
+        return room, access
+
+    # Joining and leaving -------------------------------------------------------------------
+
+    async def join(self, sid: str, data: Any) -> dict[str, Any]:
+        account = await self._account(sid)
+        room, access = await self._room_and_access(_int(data, "room"), account)
+        if account is None:
+            await self.sio.enter_room(sid, room_channel(room.id), namespace=NAMESPACE)
+            return {"watching": True, **await self._snapshot(room, access, None)}
+        if await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
+            raise Refused("You have been removed from this room by its moderators.")
+        if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
+            raise Refused("This room is closed now.")
+        present = await self.presence.people(room.id)
+        full = room.capacity is not None and len(present) >= room.capacity and account.id not in present
+        if full and not access.can_organise:
+            position = await self.presence.wait(room.id, account.id, sid)
+            return {"waitlisted": True, "position": position, "room": {"id": room.id, "name": room.name}}
+        await self._seat(room, account.id, sid)
+        return await self._snapshot(room, access, account)
+
+    async def _seat(self, room: RoomInfo, user_id: int, sid: str) -> None:
+        await self.presence.stop_waiting(room.id, sid)
+        newcomer = await self.presence.enter(room.id, user_id, sid)
+        await self.sio.enter_room(sid, room_channel(room.id), namespace=NAMESPACE)
+        if newcomer:
+            person = (await public_profiles([user_id]))[user_id].as_payload()
+            await self.sio.emit("presence", {"room": room.id, "joined": person}, to=room_channel(room.id),
+                                namespace=NAMESPACE, skip_sid=sid)
+            await self._announce_occupancy(room)
+
+    async def _snapshot(self, room: RoomInfo, access: EventAccess, account: Account | None) -> dict[str, Any]:
+        people = await public_profiles(sorted(await self.presence.people(room.id)))
+        muted = bool(account) and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
+        return {
+            "room": {"id": room.id, "name": room.name, "description": room.description, "kind": room.kind,
+                     "capacity": room.capacity, "video_url": room.video_url if account else ""},
+            "people": [profile.as_payload() for profile in people.values()],
+            "messages": [message.as_payload() for message in await rooms.recent_messages(room.id)],
+            "moderator": access.can_organise,
+            "muted": muted,
+            "me": account.id if account else None,
+        }
+
+    async def leave(self, sid: str, data: Any) -> dict[str, Any]:
+        room_id = _int(data, "room")
+        await self.presence.stop_waiting(room_id, sid)
+        await self._depart(room_id, sid)
+        return {}
+
+    async def _depart(self, room_id: int, sid: str) -> None:
+        await self.sio.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
+        user_id = await self.presence.leave(room_id, sid)
+        if user_id is not None:
+            await self._after_departure(room_id, user_id)
+
+    async def _after_departure(self, room_id: int, user_id: int) -> None:
+        await self.sio.emit("presence", {"room": room_id, "left": user_id}, to=room_channel(room_id), namespace=NAMESPACE)
+        room = await rooms.get_room(room_id)
+        if room is not None:
+            await self._admit_waiting(room)
+            await self._announce_occupancy(room)
+
+    async def _admit_waiting(self, room: RoomInfo) -> None:
+        """Give free seats to the people waiting longest, and tell them they are in."""
+        while room.capacity is None or len(await self.presence.people(room.id)) < room.capacity:
+            waiting = await self.presence.next_waiting(room.id)
+            if waiting is None:
+                return
+            user_id, sid = waiting
+            account = await get_account(user_id)
+            access = await event_access_by_id(room.event_id, account)
+            if account is None or access is None or not access.can_view:
+                continue
+            await self._seat(room, user_id, sid)
+            await self.sio.emit("admitted", await self._snapshot(room, access, account), to=sid, namespace=NAMESPACE)
+
+    async def _announce_occupancy(self, room: RoomInfo) -> None:
+        people = await public_profiles(sorted(await self.presence.people(room.id)))
+        await self.sio.emit("occupancy", {"room": room.id, "people": [p.as_payload() for p in people.values()]},
+                            to=lounge_channel(room.event_id), namespace=NAMESPACE)
+
+    async def watch_lounge(self, sid: str, data: Any) -> dict[str, Any]:
+        """Follow the occupancy of every room of an event (the lounge floor plan)."""
+        slug = data.get("event") if isinstance(data, dict) else None
+        if not isinstance(slug, str) or len(slug) > 100:
+            raise Refused("'event' must be an event address.")
+        access = await event_access(slug, await self._account(sid))
+        if access is None or not access.can_view:
+            raise Refused("There is no such event.")
+        await self.sio.enter_room(sid, lounge_channel(access.event_id), namespace=NAMESPACE)
+        occupancy = {}
+        for room in await rooms.list_rooms(access.event_id):
+            people = await public_profiles(sorted(await self.presence.people(room.id)))
+            occupancy[str(room.id)] = [p.as_payload() for p in people.values()]
+        return {"occupancy": occupancy}
+
+    # Talking -------------------------------------------------------------------------------
+
+    async def _seated(self, sid: str, data: Any) -> tuple[RoomInfo, EventAccess, Account]:
+        account = await self._account(sid)
+        if account is None:
+            raise Refused("Log in to take part.")
+        room_id = _int(data, "room")
+        if room_id not in await self.presence.rooms_of(sid):
+            raise Refused("Join the room first.")
+        room, access = await self._room_and_access(room_id, account)
+        return room, access, account
+
+    async def send(self, sid: str, data: Any) -> dict[str, Any]:
+        room, _access, account = await self._seated(sid, data)
+        body = rooms.check_message(data.get("body"))
+        if await rooms.has_sanction(room.id, account.id, SanctionKind.mute):
+            raise Refused("The moderators have muted you in this room.")
+        key = f"chat:{account.id}"
+        wait = await self.message_limit.retry_after(key)
+        if wait is not None:
+            raise Refused(f"You are sending messages too fast; wait {wait} seconds.")
+        await self.message_limit.hit(key)
+        message = await rooms.post_message(room.id, account.id, body)
+        await self.sio.emit("message", message.as_payload(), to=room_channel(room.id), namespace=NAMESPACE)
+        return {"id": message.id}
+
+    async def typing(self, sid: str, data: Any) -> dict[str, Any]:
+        room, _access, account = await self._seated(sid, data)
+        await self.sio.emit("typing", {"room": room.id, "user": {"id": account.id, "name": account.display_name}},
+                            to=room_channel(room.id), namespace=NAMESPACE, skip_sid=sid)
+        return {}
+
+    # Moderation ----------------------------------------------------------------------------
+
+    async def moderate(self, sid: str, data: Any) -> dict[str, Any]:
+        account = await self._account(sid)
+        if account is None:
+            raise Refused("Log in to moderate.")
+        room, access = await self._room_and_access(_int(data, "room"), account)
+        if not access.can_organise:
+            raise Refused("Only the event's organisers moderate its rooms.")
+        action = data.get("action")
+        if action == "delete":
+            message_id = _int(data, "message")
+            if not await rooms.delete_message(room.id, message_id, account.id):
+                raise Refused("There is no such message in this room.")
+            await self.sio.emit("message_deleted", {"room": room.id, "id": message_id}, to=room_channel(room.id),
+                                namespace=NAMESPACE)
+            return {}
+        target = _int(data, "user")
+        if target == account.id:
+            raise Refused("Moderators cannot sanction themselves.")
+        handlers = {
+            "mute": lambda: rooms.sanction(room.id, target, SanctionKind.mute, account.id),
+            "unmute": lambda: rooms.lift_sanction(room.id, target, SanctionKind.mute),
+            "ban": lambda: rooms.sanction(room.id, target, SanctionKind.ban, account.id),
+            "unban": lambda: rooms.lift_sanction(room.id, target, SanctionKind.ban),
+            "remove": None,
+        }
+        if action not in handlers:
+            raise Refused("'action' must be delete, mute, unmute, remove, ban or unban.")
+        if handlers[action] is not None:
+            await handlers[action]()
+        await self.sio.emit("moderation", {"room": room.id, "action": action, "user": target},
+                            to=room_channel(room.id), namespace=NAMESPACE)
+        if action in {"remove", "ban"}:
+            await self._remove(room, target)
+        return {}
+
+    async def _remove(self, room: RoomInfo, user_id: int) -> None:
+        for sid in await self.presence.sids_of(room.id, user_id):
+            await self.sio.emit("removed", {"room": room.id}, to=sid, namespace=NAMESPACE)
+            await self._depart(room.id, sid)
+
+    # Keeping presence true -----------------------------------------------------------------
+
+    async def keep_presence(self) -> None:
+        """Renew this worker's connections and sweep out everyone whose worker stopped renewing theirs."""
+        while True:
+            try:
+                await self.presence.mark_alive(list(self.local_sids))
+                for departure in await self.presence.sweep():
+                    await self._after_departure(departure.room_id, departure.user_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis may be restarting: try again at the next beat
+                log.exception("presence upkeep failed")
+            await asyncio.sleep(HEARTBEAT)

@@ -1,0 +1,87 @@
+"""Networking tables: rooms and tables, their chat, sanctions, connection requests, speed-networking rounds."""
+
+from enum import Enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import Array, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from events.tables import Event
+
+MESSAGE_MAX = 2000
+
+
+class RoomKind(str, Enum):
+    lounge = "lounge"
+    table = "table"
+    breakout = "breakout"
+    speed = "speed"
+
+
+class SanctionKind(str, Enum):
+    mute = "mute"
+    ban = "ban"
+
+
+class NetworkingRoom(Table):
+    """A live space of an event (the foreign key keeps rooms from outliving their event)."""
+
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
+    slug = Varchar(length=80)
+    name = Varchar(length=100)
+    description = Text(default="")
+    tags = Array(base_column=Varchar(length=60), default=list)
+    kind = Varchar(length=16, choices=RoomKind, default=RoomKind.table)
+    capacity = Integer(null=True, default=None)
+    opens_at = Timestamptz(null=True, default=None)
+    closes_at = Timestamptz(null=True, default=None)
+    video_url = Varchar(length=500, default="")
+    position = Integer(default=0)
+    parent = ForeignKey(references="self", null=True, on_delete=OnDelete.cascade)
+    archived_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ChatMessage(Table):
+    room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    body = Text()
+    created_at = Timestamptz()
+    edited_at = Timestamptz(null=True, default=None)
+    deleted_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    deleted_at = Timestamptz(null=True, default=None)
+
+
+class RoomSanction(Table):
+    room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    kind = Varchar(length=8, choices=SanctionKind)
+    created_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class ConnectionRequest(Table):
+    """'Ask to connect': once accepted, both see each other's chosen contact details."""
+
+    sender = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    recipient = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    message = Text(default="")
+    created_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+    declined_at = Timestamptz(null=True, default=None)
+
+
+class SpeedRound(Table):
+    room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)
+    number = Integer()
+    minutes = Integer()
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+
+
+class SpeedGroupMember(Table):
+    """Who sat together in which breakout of a round: the history that keeps pairs from repeating."""
+
+    round = ForeignKey(references=SpeedRound, null=False, on_delete=OnDelete.cascade)
+    breakout = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)

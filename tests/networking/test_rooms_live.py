@@ -1,0 +1,184 @@
+"""The rooms namespace against a real server: presence, chat, waitlists, moderation, limits and bad payloads."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.networking.conftest import add_room, demo_room, grant, open_socket
+from tests.hallway_process import HallwayServer
+
+
+async def test_joining_shows_who_is_there_and_the_others_see_me_arrive_and_leave(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"presence-{uuid.uuid4().hex[:6]}")
+    ada, ben = await people(server, "Ada"), await people(server, "Ben")
+
+    first = await ada.call("join", {"room": room})
+    second = await ben.call("join", {"room": room})
+
+    assert first["ok"] and [p["name"] for p in first["people"]] == ["Ada"]
+    assert sorted(p["name"] for p in second["people"]) == ["Ada", "Ben"]
+    assert (await ada.next("presence"))["joined"]["name"] == "Ben"
+    assert "email" not in str(second["people"])
+    await ben.call("leave", {"room": room})
+    assert (await ada.next("presence"))["left"] == second["me"]
+
+
+async def test_messages_are_stored_acknowledged_and_delivered_in_order(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"chat-{uuid.uuid4().hex[:6]}")
+    ada, ben = await people(server, "Ada"), await people(server, "Ben")
+    await ada.call("join", {"room": room})
+    await ben.call("join", {"room": room})
+
+    acks = [await (ada if n % 2 else ben).call("send", {"room": room, "body": f"message {n}"}) for n in range(6)]
+    seen = [await ada.next("message") for _ in range(6)]
+    late = await people(server, "Cleo")
+    history = (await late.call("join", {"room": room}))["messages"]
+
+    assert all(ack["ok"] for ack in acks)
+    assert [m["body"] for m in seen] == [f"message {n}" for n in range(6)]
+    assert [m["id"] for m in seen] == [ack["id"] for ack in acks] == sorted(ack["id"] for ack in acks)
+    assert [m["body"] for m in history][-6:] == [f"message {n}" for n in range(6)]
+
+
+async def test_typing_is_shown_to_the_others(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"typing-{uuid.uuid4().hex[:6]}")
+    ada, ben = await people(server, "Ada"), await people(server, "Ben")
+    await ada.call("join", {"room": room})
+    await ben.call("join", {"room": room})
+
+    await ben.call("typing", {"room": room})
+
+    assert (await ada.next("typing"))["user"]["name"] == "Ben"
+
+
+async def test_guests_may_watch_a_public_room_but_not_post(server: HallwayServer, people: Any) -> None:
+    room = await demo_room(server)
+    guest = await people(server)
+
+    joined = await guest.call("join", {"room": room})
+    sent = await guest.call("send", {"room": room, "body": "hello"})
+
+    assert joined["ok"] and joined["watching"] and joined["room"]["video_url"] == ""
+    assert sent == {"ok": False, "error": "Log in to take part."}
+
+
+async def test_rooms_of_a_private_event_are_closed_to_guests_and_strangers(server: HallwayServer, people: Any) -> None:
+    from events import editing
+    from events.editing import EventInput
+    from datetime import date
+
+    slug = f"private-{uuid.uuid4().hex[:6]}"
+    from server.database import engine_from_url, use_engine
+
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    await editing.create_event(EventInput(slug=slug, title="Board", timezone="UTC", start_date=date(2027, 1, 1),
+                                          end_date=date(2027, 1, 1), visibility="private"), None)
+    room = await add_room(server, "board-table", event=slug)
+    guest, stranger, member = await people(server), await people(server, "Stranger"), await people(server, "Member")
+    grant(server, member, "attendee", event=slug)
+
+    assert await guest.call("join", {"room": room}) == {"ok": False, "error": "There is no such room."}
+    assert await stranger.call("join", {"room": room}) == {"ok": False, "error": "There is no such room."}
+    assert (await member.call("join", {"room": room}))["ok"]
+
+
+async def test_a_full_room_puts_people_on_a_waitlist_and_lets_them_in_when_a_seat_frees(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"tiny-{uuid.uuid4().hex[:6]}", capacity=1)
+    ada, ben, cleo = await people(server, "Ada"), await people(server, "Ben"), await people(server, "Cleo")
+    await ada.call("join", {"room": room})
+
+    ben_waits = await ben.call("join", {"room": room})
+    cleo_waits = await cleo.call("join", {"room": room})
+    assert (ben_waits["waitlisted"], ben_waits["position"]) == (True, 1)
+    assert (cleo_waits["waitlisted"], cleo_waits["position"]) == (True, 2)
+
+    await ada.call("leave", {"room": room})
+    admitted = await ben.next("admitted")
+    assert [p["name"] for p in admitted["people"]] == ["Ben"]
+    assert (await ben.call("send", {"room": room, "body": "I got a seat"}))["ok"]
+    assert cleo.drain("admitted") == []
+
+
+async def test_organisers_delete_mute_remove_and_ban(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"moderated-{uuid.uuid4().hex[:6]}")
+    mod, troll, other = await people(server, "Mod"), await people(server, "Troll"), await people(server, "Other")
+    grant(server, mod)
+    for person in (mod, troll, other):
+        assert (await person.call("join", {"room": room}))["ok"]
+    troll_id = (await troll.call("join", {"room": room}))["me"]
+    sent = await troll.call("send", {"room": room, "body": "spam spam"})
+
+    assert (await other.call("moderate", {"room": room, "action": "delete", "message": sent["id"]}))["error"] == \
+        "Only the event's organisers moderate its rooms."
+    assert (await mod.call("moderate", {"room": room, "action": "delete", "message": sent["id"]}))["ok"]
+    assert (await other.next("message_deleted"))["id"] == sent["id"]
+
+    await mod.call("moderate", {"room": room, "action": "mute", "user": troll_id})
+    assert (await troll.call("send", {"room": room, "body": "more"}))["error"] == "The moderators have muted you in this room."
+
+    await mod.call("moderate", {"room": room, "action": "ban", "user": troll_id})
+    assert (await troll.next("removed"))["room"] == room
+    assert (await troll.call("join", {"room": room}))["error"] == "You have been removed from this room by its moderators."
+    rejoined = await open_socket(server.url, None)
+    history = (await rejoined.call("join", {"room": room}))["messages"]
+    await rejoined.client.disconnect()
+    assert [(m["body"], m["deleted"]) for m in history if m["id"] == sent["id"]] == [("", True)]
+
+
+async def test_sending_too_fast_is_refused(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"busy-{uuid.uuid4().hex[:6]}")
+    ada = await people(server, "Ada")
+    await ada.call("join", {"room": room})
+
+    results = [await ada.call("send", {"room": room, "body": f"n{n}"}) for n in range(11)]
+
+    assert all(r["ok"] for r in results[:10])
+    assert not results[10]["ok"] and "too fast" in results[10]["error"]
+
+
+@pytest.mark.parametrize(("event", "payload", "error"), [
+    ("join", None, "'room' must be a positive whole number."),
+    ("join", {"room": "1"}, "'room' must be a positive whole number."),
+    ("join", {"room": True}, "'room' must be a positive whole number."),
+    ("join", {"room": 10**30}, "'room' must be a positive whole number."),
+    ("join", {"room": 999999}, "There is no such room."),
+    ("send", {"room": 1, "body": "hi"}, "Join the room first."),
+    ("moderate", ["not", "a", "dict"], "'room' must be a positive whole number."),
+    ("watch_lounge", {"event": 5}, "'event' must be an event address."),
+])
+async def test_bad_payloads_get_an_error_acknowledgement(server: HallwayServer, people: Any, event: str,
+                                                         payload: Any, error: str) -> None:
+    ada = await people(server, "Ada")
+
+    assert await ada.call(event, payload) == {"ok": False, "error": error}
+    assert (await ada.call("join", {"room": await demo_room(server)}))["ok"]
+
+
+@pytest.mark.parametrize("body", [5, "", "   ", "x" * 2001, None])
+async def test_bad_messages_are_refused_and_nothing_is_stored(server: HallwayServer, people: Any, body: Any) -> None:
+    room = await add_room(server, f"bad-{uuid.uuid4().hex[:6]}")
+    ada = await people(server, "Ada")
+    await ada.call("join", {"room": room})
+
+    result = await ada.call("send", {"room": room, "body": body})
+
+    assert not result["ok"] and "body" in result["fields"]
+    assert (await ada.call("join", {"room": room}))["messages"] == []
+
+
+async def test_the_lounge_follows_occupancy_of_every_room(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"watched-{uuid.uuid4().hex[:6]}")
+    watcher, ada = await people(server), await people(server, "Ada")
+    snapshot = await watcher.call("watch_lounge", {"event": "resource-sharing-forum"})
+    assert snapshot["occupancy"][str(room)] == []
+
+    await ada.call("join", {"room": room})
+
+    update = await watcher.next("occupancy")
+    while update["room"] != room:
+        update = await watcher.next("occupancy")
+    assert [p["name"] for p in update["people"]] == ["Ada"]
