@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
@@ -36,27 +36,52 @@ class Account:
     affiliation: str
     bio: str
     is_admin: bool
+    pronouns: str = ""
+    job_role: str = ""
+    expertise: tuple[str, ...] = ()
+    contact_about: str = ""
+    contact_details: str = ""
+    listed: bool = False
+    avatar: str = ""
+
+
+@dataclass
+class ProfileInput:
+    """What a person may change about how others see them."""
+
+    display_name: str
+    affiliation: str = ""
+    bio: str = ""
+    pronouns: str = ""
+    job_role: str = ""
+    expertise: list[str] = field(default_factory=list)
+    contact_about: str = ""
+    contact_details: str = ""
+    listed: bool = False
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_profile_fields(display_name: str, affiliation: str, bio: str) -> dict[str, str]:
+def check_profile_fields(data: ProfileInput) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not display_name.strip():
+    if not data.display_name.strip():
         errors["display_name"] = "Enter the name other people will see."
-    elif len(display_name) > DISPLAY_NAME_MAX:
+    elif len(data.display_name) > DISPLAY_NAME_MAX:
         errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
-    if len(affiliation) > AFFILIATION_MAX:
-        errors["affiliation"] = f"Use at most {AFFILIATION_MAX} characters."
-    if len(bio) > BIO_MAX:
-        errors["bio"] = f"Use at most {BIO_MAX} characters."
+    limits = {"affiliation": AFFILIATION_MAX, "bio": BIO_MAX, "pronouns": 40, "job_role": 100,
+              "contact_about": BIO_MAX, "contact_details": 1000}
+    for name, maximum in limits.items():
+        if len(getattr(data, name)) > maximum:
+            errors[name] = f"Use at most {maximum} characters."
+    if len(data.expertise) > 15 or any(len(tag.strip()) > 60 for tag in data.expertise):
+        errors["expertise"] = "Name up to 15 subjects of at most 60 characters each."
     return errors
 
 
 def check_new_account(email: str, password: str, display_name: str) -> dict[str, str]:
-    errors = check_profile_fields(display_name, "", "")
+    errors = check_profile_fields(ProfileInput(display_name))
     email = normalise_email(email)
     if not email:
         errors["email"] = "Enter your email address."
@@ -121,13 +146,9 @@ def _password_matches(password: str, stored: str) -> bool:
 async def get_account(user_id: int) -> Account | None:
     row = (
         await Profile.select(
-            Profile.user.id,
-            Profile.user.email,
-            Profile.user.admin,
-            Profile.user.active,
-            Profile.display_name,
-            Profile.affiliation,
-            Profile.bio,
+            Profile.user.id, Profile.user.email, Profile.user.admin, Profile.user.active, Profile.display_name,
+            Profile.affiliation, Profile.bio, Profile.pronouns, Profile.job_role, Profile.expertise,
+            Profile.contact_about, Profile.contact_details, Profile.listed, Profile.avatar,
         )
         .where(Profile.user == user_id)
         .first()
@@ -135,30 +156,38 @@ async def get_account(user_id: int) -> Account | None:
     if row is None or not row["user.active"]:
         return None
     return Account(
-        id=row["user.id"],
-        email=row["user.email"],
-        display_name=row["display_name"],
-        affiliation=row["affiliation"],
-        bio=row["bio"],
-        is_admin=bool(row["user.admin"]),
+        id=row["user.id"], email=row["user.email"], display_name=row["display_name"], affiliation=row["affiliation"],
+        bio=row["bio"], is_admin=bool(row["user.admin"]), pronouns=row["pronouns"], job_role=row["job_role"],
+        expertise=tuple(row["expertise"] or ()), contact_about=row["contact_about"],
+        contact_details=row["contact_details"], listed=bool(row["listed"]), avatar=row["avatar"],
     )
 
 
-async def update_profile(user_id: int, display_name: str, affiliation: str, bio: str) -> Account:
-    errors = check_profile_fields(display_name, affiliation, bio)
+async def update_profile(user_id: int, data: ProfileInput) -> Account:
+    errors = check_profile_fields(data)
     if errors:
         raise ValidationError(errors)
     await Profile.update(
         {
-            Profile.display_name: display_name.strip(),
-            Profile.affiliation: affiliation.strip(),
-            Profile.bio: bio.strip(),
+            Profile.display_name: data.display_name.strip(),
+            Profile.affiliation: data.affiliation.strip(),
+            Profile.bio: data.bio.strip(),
+            Profile.pronouns: data.pronouns.strip(),
+            Profile.job_role: data.job_role.strip(),
+            Profile.expertise: sorted({tag.strip() for tag in data.expertise if tag.strip()}),
+            Profile.contact_about: data.contact_about.strip(),
+            Profile.contact_details: data.contact_details.strip(),
+            Profile.listed: data.listed,
             Profile.updated_at: _now(),
         }
     ).where(Profile.user == user_id)
     account = await get_account(user_id)
     assert account is not None, "profile updated for an account that does not exist"
     return account
+
+
+async def set_avatar(user_id: int, filename: str) -> None:
+    await Profile.update({Profile.avatar: filename, Profile.updated_at: _now()}).where(Profile.user == user_id)
 
 
 async def display_names(user_ids: list[int]) -> dict[int, str]:

@@ -31,6 +31,7 @@ from server.auth import session_config
 from server.controllers import AccountController, AdminController, HealthController
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
+from networking.controllers import LoungeController
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -82,6 +83,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             EventCreationController,
             ManageController,
             EventsApi,
+            LoungeController,
             AccountController,
             AdminController,
             HealthController,

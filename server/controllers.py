@@ -5,19 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ClientException
-from litestar.params import FromQuery
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
 from server import accounts
 from server.validation import ValidationError
+from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce
 from server.ratelimit import RateLimit
 from server.templating import page, read_form, safe_next_path
+
+
+PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", "expertise", "contact_about",
+                  "contact_details", "listed")
 
 
 class AccountController(Controller):
@@ -75,19 +80,61 @@ class AccountController(Controller):
     @get("/me/profile", name="profile", guards=[requires_login])
     async def profile_form(self, request: Request[Any, Any, Any]) -> Template:
         account = await current_account(request)
-        values = {"display_name": account.display_name, "affiliation": account.affiliation, "bio": account.bio}
-        return await page(request, "server/profile.html", {"values": values, "errors": {}})
+        values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
+        values["expertise"] = ", ".join(account.expertise)
+        values["listed"] = "on" if account.listed else ""
+        return await self._profile_page(request, account, values, {})
+
+    async def _profile_page(self, request: Request[Any, Any, Any], account: accounts.Account, values: dict[str, str],
+                            errors: dict[str, str], status_code: int = 200) -> Template:
+        avatar = accounts.avatar_url(account.id, account.avatar, None)
+        return await page(request, "server/profile.html", {"values": values, "errors": errors, "avatar": avatar},
+                          status_code=status_code)
 
     @post("/me/profile", guards=[requires_login])
     async def update_profile(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
         account = await current_account(request)
-        values = await read_form(request, "display_name", "affiliation", "bio")
+        values = await read_form(request, *PROFILE_FIELDS)
+        data = accounts.ProfileInput(
+            **{name: values[name] for name in PROFILE_FIELDS if name not in {"expertise", "listed"}},
+            expertise=[tag for tag in values["expertise"].split(",") if tag.strip()],
+            listed=values["listed"] == "on",
+        )
         try:
-            await accounts.update_profile(account.id, **values)
+            await accounts.update_profile(account.id, data)
         except ValidationError as error:
-            return await page(request, "server/profile.html", {"values": values, "errors": error.errors}, status_code=400)
+            return await self._profile_page(request, account, values, error.errors, status_code=400)
         flash(request, "Your profile is saved.", category="success")
         return Redirect("/me/profile")
+
+    @post("/me/avatar", guards=[requires_login], request_max_body_size=UPLOAD_MAX_BYTES + 64 * 1024)
+    async def upload_avatar(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        account = await current_account(request)
+        form = await request.form()
+        upload = form.get("avatar")
+        try:
+            if upload is None or isinstance(upload, str):
+                raise ValidationError({"avatar": "Choose a picture to upload."})
+            name = save_avatar(request.app.state.settings.media_root, account.id, await upload.read())
+        except ValidationError as error:
+            values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
+            values["expertise"] = ", ".join(account.expertise)
+            return await self._profile_page(request, account, values, error.errors, status_code=400)
+        await accounts.set_avatar(account.id, name)
+        flash(request, "Your picture is saved.", category="success")
+        return Redirect("/me/profile")
+
+    @get("/avatars/{filename:str}", name="avatar", cache=3600)
+    async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
+        """A person's picture: the uploaded one, or their initials drawn on a colour."""
+        user_part, _, extension = filename.partition(".")
+        account = await accounts.get_account(int(user_part)) if user_part.isdigit() and len(user_part) < 12 else None
+        if account is None or extension not in {"png", "svg"}:
+            raise NotFoundException("There is no such picture.")
+        path = avatar_path(request.app.state.settings.media_root, account.id)
+        if extension == "png" and account.avatar and path.exists():
+            return Response(path.read_bytes(), media_type="image/png")
+        return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml")
 
 
 class AdminController(Controller):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 from typing import Any
 
 from litestar import Request
+from markupsafe import Markup, escape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import ClientException
 from litestar.response import Template
@@ -26,8 +28,24 @@ def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:
     return value.astimezone(ZoneInfo(zone)).strftime(pattern)
 
 
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def linkify(text: str) -> Markup:
+    """Escape user text and make its web addresses clickable (nothing else becomes HTML)."""
+    parts, last = [], 0
+    for match in _LINK.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        url = escape(match.group(0))
+        parts.append(Markup(f'<a href="{url}" rel="nofollow noopener" target="_blank">{url}</a>'))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_time"] = local_time
+    engine.engine.filters["linkify"] = linkify
 
 
 def template_config() -> TemplateConfig:

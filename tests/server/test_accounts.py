@@ -6,6 +6,7 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from server import accounts
+from server.accounts import ProfileInput
 from server.validation import ValidationError
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -63,9 +64,10 @@ async def test_bad_registration_input_is_refused_field_by_field(email: str, pass
 async def test_a_profile_edit_is_kept_and_bad_edits_change_nothing() -> None:
     user_id = await accounts.create_account("ada@library.org", "long enough pass", "Ada")
 
-    await accounts.update_profile(user_id, "Ada L.", "Northgate University", "Runs the ILL office.")
+    await accounts.update_profile(user_id, ProfileInput("Ada L.", "Northgate University", "Runs the ILL office.",
+                                                        pronouns="she/her", expertise=["copyright", " CONTU "]))
     with pytest.raises(ValidationError):
-        await accounts.update_profile(user_id, "", "Elsewhere", "b" * 2001)
+        await accounts.update_profile(user_id, ProfileInput("", "Elsewhere", "b" * 2001))
 
     account = await accounts.get_account(user_id)
     assert (account.display_name, account.affiliation, account.bio) == (
@@ -73,6 +75,7 @@ async def test_a_profile_edit_is_kept_and_bad_edits_change_nothing() -> None:
         "Northgate University",
         "Runs the ILL office.",
     )
+    assert (account.pronouns, account.expertise, account.listed) == ("she/her", ("CONTU", "copyright"), False)
 
 
 async def test_a_site_admin_is_marked_as_one() -> None:

@@ -1,0 +1,106 @@
+"""Networking pages: the lounge floor plan, a room, its older messages, and room set-up for organisers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from events.access import EventAccess, event_access
+from networking import rooms
+from networking.presence import PresenceStore
+from networking.rooms import RoomInfo, RoomInput
+from networking.tables import RoomKind, SanctionKind
+from server.accounts import public_profiles
+from server.auth import current_account, requires_login
+from server.templating import page, read_form
+from server.validation import ValidationError
+
+ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
+
+
+async def _event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
+    access = await event_access(slug, await current_account(request))
+    if access is None or not access.can_view:
+        raise NotFoundException("There is no event at this address.")
+    return access
+
+
+async def _room(access: EventAccess, room_slug: str) -> RoomInfo:
+    room = await rooms.room_by_slug(access.event_id, room_slug)
+    if room is None:
+        raise NotFoundException("This event has no such room.")
+    return room
+
+
+async def occupancy(presence: PresenceStore, room_list: list[RoomInfo]) -> dict[int, list[Any]]:
+    seated = {}
+    for room in room_list:
+        profiles = await public_profiles(sorted(await presence.people(room.id)))
+        seated[room.id] = list(profiles.values())
+    return seated
+
+
+def room_input(values: dict[str, str]) -> RoomInput:
+    capacity = values["capacity"].strip()
+    if capacity and not capacity.isdigit():
+        raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
+    return RoomInput(name=values["name"], slug=values["slug"].strip().lower(), kind=values["kind"] or "table",
+                     description=values["description"], tags=values["tags"].split(","),
+                     capacity=int(capacity) if capacity else None, video_url=values["video_url"].strip())
+
+
+class LoungeController(Controller):
+    path = "/events/{slug:str}/lounge"
+
+    async def _lounge(self, request: Request[Any, Any, Any], access: EventAccess, values: dict[str, str] | None = None,
+                      errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+        room_list = await rooms.list_rooms(access.event_id)
+        context = {"access": access, "rooms": room_list, "seated": await occupancy(request.app.state.presence, room_list),
+                   "values": values or {"kind": "table"}, "errors": errors or {}, "kinds": [k.value for k in RoomKind],
+                   "now": datetime.now().astimezone()}
+        return await page(request, "networking/lounge.html", context, status_code=status_code)
+
+    @get("/")
+    async def lounge(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        return await self._lounge(request, await _event(request, slug))
+
+    @post("/rooms", guards=[requires_login])
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
+        access = await _event(request, slug)
+        if not access.can_organise:
+            raise PermissionDeniedException("Only the organisers of this event can add rooms.")
+        values = await read_form(request, *ROOM_FIELDS)
+        try:
+            room = await rooms.create_room(access.event_id, room_input(values))
+        except ValidationError as error:
+            return await self._lounge(request, access, values, error.errors, 400)
+        flash(request, f"{room.name} is open.", category="success")
+        return Redirect(f"/events/{slug}/lounge/")
+
+    @get("/{room_slug:str}/")
+    async def room(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str]) -> Template:
+        access = await _event(request, slug)
+        room = await _room(access, room_slug)
+        messages = await rooms.recent_messages(room.id)
+        context = {"access": access, "room": room, "messages": messages,
+                   "people": (await occupancy(request.app.state.presence, [room]))[room.id]}
+        return await page(request, "networking/room.html", context)
+
+    @get("/{room_slug:str}/messages")
+    async def older_messages(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str],
+                             before: FromQuery[int]) -> list[dict[str, object]]:
+        """Messages before ``before`` (50 at a time), for scrolling back through a room's history."""
+        access = await _event(request, slug)
+        room = await _room(access, room_slug)
+        account = await current_account(request)
+        if account and await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
+            raise PermissionDeniedException("You have been removed from this room by its moderators.")
+        if not 0 < before < 2**62:
+            raise ClientException("'before' must be a message id.")
+        return [message.as_payload() for message in await rooms.recent_messages(room.id, before=before)]

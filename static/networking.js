@@ -1,0 +1,225 @@
+// Networking rooms in the browser: the lounge floor plan and a room's people and chat.
+// Everything user-written is inserted as text; only web addresses become links.
+(function () {
+  "use strict";
+  if (typeof window.io !== "function") { return; }
+
+  const LINK = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+  function linkified(text) {
+    const fragment = document.createDocumentFragment();
+    let last = 0;
+    text.replace(LINK, function (url, offset) {
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      const link = document.createElement("a");
+      link.href = url; link.rel = "nofollow noopener"; link.target = "_blank"; link.textContent = url;
+      fragment.appendChild(link);
+      last = offset + url.length;
+      return url;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  function element(tag, attributes, text) {
+    const node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function personItem(person, moderate) {
+    const item = element("li", { "data-person": String(person.id) });
+    item.appendChild(element("img", { src: person.avatar, alt: "", width: "40", height: "40" }));
+    const words = element("span");
+    words.appendChild(element("strong", {}, person.name));
+    if (person.pronouns) { words.appendChild(document.createTextNode(" (" + person.pronouns + ")")); }
+    words.appendChild(element("br"));
+    const details = [person.affiliation].concat(person.expertise.length ? [person.expertise.join(", ")] : []).filter(Boolean);
+    words.appendChild(element("span", { class: "meta" }, details.join(" · ")));
+    item.appendChild(words);
+    if (moderate) {
+      ["mute", "remove", "ban"].forEach(function (action) {
+        const button = element("button", { type: "button", class: "secondary small", "data-action": action,
+          "data-user": String(person.id), "aria-label": action.charAt(0).toUpperCase() + action.slice(1) + " " + person.name },
+          action.charAt(0).toUpperCase() + action.slice(1));
+        item.appendChild(button);
+      });
+    }
+    return item;
+  }
+
+  function messageItem(message, moderate) {
+    const item = element("li", { "data-message": String(message.id) });
+    item.appendChild(element("strong", {}, message.author.name));
+    const time = new Date(message.created_at);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(element("time", { datetime: message.created_at },
+      time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    const body = element("p");
+    if (message.deleted) { body.appendChild(element("em", {}, "Removed by a moderator.")); }
+    else { body.appendChild(linkified(message.body)); }
+    item.appendChild(body);
+    if (moderate && !message.deleted) {
+      item.appendChild(element("button", { type: "button", class: "secondary small", "data-delete": String(message.id),
+        "aria-label": "Delete the message from " + message.author.name }, "Delete"));
+    }
+    return item;
+  }
+
+  function lounge(plan) {
+    const socket = window.io("/rooms", { transports: ["websocket"] });
+    function render(roomId, people) {
+      const card = plan.querySelector('[data-room="' + roomId + '"]');
+      if (!card) { return; }
+      const capacity = parseInt(card.dataset.capacity || "0", 10);
+      const seats = card.querySelector(".seats");
+      seats.textContent = "";
+      people.forEach(function (person) {
+        const seat = element("li", { class: "seat taken" });
+        seat.appendChild(element("img", { src: person.avatar, alt: "", width: "36", height: "36" }));
+        seat.appendChild(element("span", {}, person.name));
+        seats.appendChild(seat);
+      });
+      for (let free = capacity - people.length; free > 0; free -= 1) {
+        seats.appendChild(element("li", { class: "seat free", "aria-hidden": "true" }));
+      }
+      card.querySelector(".occupancy").textContent = people.length + (capacity ? " of " + capacity + " seats taken" : " here");
+    }
+    socket.on("connect", function () {
+      socket.emit("watch_lounge", { event: plan.dataset.lounge }, function (answer) {
+        if (answer && answer.ok) {
+          Object.keys(answer.occupancy).forEach(function (roomId) { render(roomId, answer.occupancy[roomId]); });
+        }
+      });
+    });
+    socket.on("occupancy", function (update) { render(update.room, update.people); });
+  }
+
+  function room(page) {
+    const roomId = parseInt(page.dataset.room, 10);
+    const status = document.getElementById("room-status");
+    const peopleList = document.getElementById("people-list");
+    const messages = document.getElementById("messages");
+    const announcer = document.getElementById("chat-announcer");
+    const typing = document.getElementById("typing");
+    const form = document.getElementById("chat-form");
+    const error = document.getElementById("chat-error");
+    const older = document.getElementById("older-messages");
+    let moderator = false;
+    let seated = false;
+    let typingTimer = null;
+    let lastTypingSent = 0;
+    const socket = window.io("/rooms", { transports: ["websocket"] });
+
+    function show(snapshot) {
+      seated = true;
+      moderator = snapshot.moderator;
+      page.dataset.me = String(snapshot.me);
+      status.textContent = snapshot.watching ? "You are watching. Log in to take part." :
+        (snapshot.muted ? "You are in the room, but muted by the moderators." : "You are in the room.");
+      peopleList.textContent = "";
+      snapshot.people.forEach(function (person) { peopleList.appendChild(personItem(person, moderator && person.id !== snapshot.me)); });
+      document.getElementById("people-count").textContent = String(snapshot.people.length);
+      messages.textContent = "";
+      snapshot.messages.forEach(function (message) { messages.appendChild(messageItem(message, moderator)); });
+      older.hidden = snapshot.messages.length < 50;
+      const video = document.getElementById("video-link");
+      if (snapshot.room.video_url) { video.href = snapshot.room.video_url; video.hidden = false; }
+    }
+
+    function join() {
+      socket.emit("join", { room: roomId }, function (answer) {
+        if (!answer.ok) { status.textContent = answer.error; return; }
+        if (answer.waitlisted) {
+          status.textContent = "The room is full. You are number " + answer.position + " on the waiting list; you will be let in when a seat frees.";
+          return;
+        }
+        show(answer);
+      });
+    }
+
+    socket.on("connect", join);
+    socket.on("admitted", function (snapshot) { show(snapshot); announcer.textContent = "A seat freed up: you are in the room."; });
+    socket.on("presence", function (event) {
+      if (event.joined) {
+        if (!peopleList.querySelector('[data-person="' + event.joined.id + '"]')) {
+          peopleList.appendChild(personItem(event.joined, moderator));
+        }
+        announcer.textContent = event.joined.name + " joined.";
+      } else if (event.left) {
+        const gone = peopleList.querySelector('[data-person="' + event.left + '"]');
+        if (gone) { announcer.textContent = gone.querySelector("strong").textContent + " left."; gone.remove(); }
+      }
+      document.getElementById("people-count").textContent = String(peopleList.children.length);
+    });
+    socket.on("message", function (message) {
+      messages.appendChild(messageItem(message, moderator));
+      announcer.textContent = message.author.name + ": " + message.body;
+      typing.textContent = "";
+    });
+    socket.on("message_deleted", function (event) {
+      const item = messages.querySelector('[data-message="' + event.id + '"]');
+      if (item) { item.replaceWith(messageItem({ id: event.id, author: { name: item.querySelector("strong").textContent },
+        created_at: item.querySelector("time").getAttribute("datetime"), deleted: true }, false)); }
+    });
+    socket.on("typing", function (event) {
+      typing.textContent = event.user.name + " is typing…";
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { typing.textContent = ""; }, 4000);
+    });
+    socket.on("removed", function () { seated = false; status.textContent = "A moderator removed you from this room."; });
+    socket.on("moderation", function (event) {
+      if (event.action === "mute" && page.dataset.me === String(event.user)) { status.textContent = "The moderators have muted you."; }
+    });
+
+    if (form) {
+      const body = document.getElementById("chat-body");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        error.textContent = "";
+        if (!seated) { error.textContent = "You are not in the room."; return; }
+        socket.emit("send", { room: roomId, body: body.value }, function (answer) {
+          if (answer.ok) { body.value = ""; body.focus(); } else { error.textContent = answer.error; }
+        });
+      });
+      body.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); return; }
+        if (Date.now() - lastTypingSent > 3000 && seated) { lastTypingSent = Date.now(); socket.emit("typing", { room: roomId }, function () {}); }
+      });
+    }
+
+    page.addEventListener("click", function (event) {
+      const target = event.target.closest("button");
+      if (!target) { return; }
+      if (target.dataset.delete) {
+        socket.emit("moderate", { room: roomId, action: "delete", message: parseInt(target.dataset.delete, 10) }, function () {});
+      } else if (target.dataset.action) {
+        socket.emit("moderate", { room: roomId, action: target.dataset.action, user: parseInt(target.dataset.user, 10) },
+          function (answer) { status.textContent = answer.ok ? "Done." : answer.error; });
+      }
+    });
+
+    document.getElementById("leave-room").addEventListener("click", function () {
+      socket.emit("leave", { room: roomId }, function () { window.location.href = "/events/" + page.dataset.event + "/lounge/"; });
+    });
+
+    older.addEventListener("click", function () {
+      const first = messages.querySelector("[data-message]");
+      if (!first) { return; }
+      fetch("/events/" + page.dataset.event + "/lounge/" + page.dataset.roomSlug + "/messages?before=" + first.dataset.message,
+        { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (earlier) {
+          earlier.slice().reverse().forEach(function (message) { messages.insertBefore(messageItem(message, moderator), messages.firstChild); });
+          older.hidden = earlier.length < 50;
+          announcer.textContent = earlier.length + " earlier messages shown.";
+        });
+    });
+  }
+
+  const plan = document.querySelector("[data-lounge]");
+  if (plan) { lounge(plan); }
+  const page = document.querySelector(".room-page");
+  if (page) { room(page); }
+})();
