@@ -33,6 +33,9 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
         return Redirect(f"/login?next={quote(request.url.path)}")
+    # Requests that matched no route never went through the session middleware;
+    # the layout still asks for flash messages, which live in the session.
+    request.scope.setdefault("session", {})
     account = cached_account(request)
     context = {"status_code": status, "detail": detail, "account": account}
     return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)

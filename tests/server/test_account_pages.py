@@ -189,3 +189,9 @@ async def test_logging_in_replaces_the_session_id_so_a_planted_one_is_worthless(
     assert client.cookies["hallway_session"] not in (planted, "null")
     client.cookies.set("hallway_session", planted, domain="127.0.0.1")
     assert "Log in" in (await client.get("/")).text
+
+
+async def test_an_address_that_matches_nothing_is_a_friendly_404(client: Client) -> None:
+    response = await client.get("/no/such/page")
+
+    assert response.status_code == 404 and "Not found" in response.text
