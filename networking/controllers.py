@@ -11,12 +11,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from events.access import EventAccess, event_access
+from events.access import EventAccess, event_access, list_members
 from networking import rooms
+from networking.connections import answer_request, ask_to_connect, connections_of
 from networking.presence import PresenceStore
 from networking.rooms import RoomInfo, RoomInput
 from networking.tables import RoomKind, SanctionKind
-from server.accounts import public_profiles
+from server.accounts import listed_people, public_profiles
 from server.auth import current_account, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
@@ -104,3 +105,62 @@ class LoungeController(Controller):
         if not 0 < before < 2**62:
             raise ClientException("'before' must be a message id.")
         return [message.as_payload() for message in await rooms.recent_messages(room.id, before=before)]
+
+
+class PeopleController(Controller):
+    """'Phone a friend': the directory of people who opted in, and asking them to connect."""
+
+    guards = [requires_login]
+
+    async def _directory(self, request: Request[Any, Any, Any], among: list[int] | None,
+                         access: EventAccess | None) -> Template:
+        query = request.query_params
+        filters = {name: (query.get(name) or "")[:100] for name in ("expertise", "institution", "q")}
+        people = await listed_people(among=among, expertise=filters["expertise"], institution=filters["institution"],
+                                     text=filters["q"])
+        account = await current_account(request)
+        known = await connections_of(account.id)
+        linked = {c.person.id for group in known.values() for c in group}
+        expertise = sorted({tag for entry in people for tag in entry.profile.expertise})
+        context = {"people": people, "filters": filters, "access": access, "linked": linked,
+                   "expertise_options": expertise}
+        return await page(request, "networking/people.html", context)
+
+    @get("/people/")
+    async def everyone(self, request: Request[Any, Any, Any]) -> Template:
+        return await self._directory(request, None, None)
+
+    @get("/events/{slug:str}/people/")
+    async def event_people(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await _event(request, slug)
+        members = [member.user_id for member in await list_members(access.event_id)]
+        return await self._directory(request, members, access)
+
+    @post("/people/{user_id:int}/connect")
+    async def connect(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Redirect:
+        account = await current_account(request)
+        message = (await read_form(request, "message"))["message"]
+        try:
+            await ask_to_connect(account.id, user_id, message)
+        except ValidationError as error:
+            flash(request, " ".join(error.errors.values()), category="error")
+        else:
+            flash(request, "Your request is sent. You will be notified when they answer.", category="success")
+        return Redirect(request.headers.get("referer") or "/people/")
+
+    @get("/me/connections/")
+    async def my_connections(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        return await page(request, "networking/connections.html", {"groups": await connections_of(account.id)})
+
+    @post("/me/connections/{request_id:int}/{answer:str}")
+    async def answer(self, request: Request[Any, Any, Any], request_id: FromPath[int], answer: FromPath[str]) -> Redirect:
+        if answer not in {"accept", "decline"}:
+            raise NotFoundException("Answer with accept or decline.")
+        account = await current_account(request)
+        try:
+            await answer_request(request_id, account.id, accept=answer == "accept")
+        except ValidationError as error:
+            raise NotFoundException(" ".join(error.errors.values())) from None
+        flash(request, "You are connected." if answer == "accept" else "Request declined.", category="success")
+        return Redirect("/me/connections/")

@@ -238,6 +238,44 @@ def avatar_url(user_id: int, stored: str, updated_at: datetime | None) -> str:
     return f"/avatars/{user_id}.{'png' if stored else 'svg'}?v={version}"
 
 
+@dataclass(frozen=True)
+class DirectoryEntry:
+    profile: PublicProfile
+    contact_about: str
+
+
+async def listed_people(*, among: list[int] | None = None, expertise: str = "", institution: str = "",
+                        text: str = "") -> list[DirectoryEntry]:
+    """People who opted in to the directory, optionally only ``among`` some accounts, filtered."""
+    query = Profile.select(Profile.user, Profile.contact_about, Profile.expertise, Profile.affiliation,
+                           Profile.display_name, Profile.bio).where(
+        (Profile.listed == True) & (Profile.user.active == True))  # noqa: E712
+    if among is not None:
+        query = query.where(Profile.user.is_in(among or [0]))
+    rows = await query.order_by(Profile.display_name)
+    wanted = expertise.strip().lower()
+    place = institution.strip().lower()
+    words = text.strip().lower()
+    rows = [
+        row for row in rows
+        if (not wanted or wanted in {tag.lower() for tag in row["expertise"] or []})
+        and (not place or place in row["affiliation"].lower())
+        and (not words or words in " ".join([row["display_name"], row["bio"], row["contact_about"],
+                                             " ".join(row["expertise"] or [])]).lower())
+    ]
+    profiles = await public_profiles([row["user"] for row in rows])
+    return [DirectoryEntry(profiles[row["user"]], row["contact_about"]) for row in rows]
+
+
+async def contact_details(user_id: int) -> str:
+    row = await Profile.select(Profile.contact_details).where(Profile.user == user_id).first()
+    return row["contact_details"] if row else ""
+
+
+async def is_listed(user_id: int) -> bool:
+    return await Profile.exists().where((Profile.user == user_id) & (Profile.listed == True))  # noqa: E712
+
+
 async def account_id_by_email(email: str) -> int | None:
     row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
     return row["id"] if row else None

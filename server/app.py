@@ -28,10 +28,10 @@ from events.api import EventsApi
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.auth import session_config
-from server.controllers import AccountController, AdminController, HealthController
+from server.controllers import AccountController, AdminController, HealthController, NotificationController
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
-from networking.controllers import LoungeController
+from networking.controllers import LoungeController, PeopleController
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -84,9 +84,11 @@ def build_litestar_app(settings: Settings) -> Litestar:
             ManageController,
             EventsApi,
             LoungeController,
+            PeopleController,
             AccountController,
             AdminController,
             HealthController,
+            NotificationController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         middleware=[session_config(secure=settings.secure_cookies).middleware],

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
-from server import accounts
+from server import accounts, notifications
 from server.validation import ValidationError
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
@@ -135,6 +135,22 @@ class AccountController(Controller):
         if extension == "png" and account.avatar and path.exists():
             return Response(path.read_bytes(), media_type="image/png")
         return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml")
+
+
+class NotificationController(Controller):
+    path = "/me/notifications"
+    guards = [requires_login]
+
+    @get("/")
+    async def list_mine(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        return await page(request, "server/notifications.html", {"items": await notifications.list_notifications(account.id)})
+
+    @post("/read")
+    async def mark_read(self, request: Request[Any, Any, Any]) -> Redirect:
+        account = await current_account(request)
+        await notifications.mark_all_read(account.id)
+        return Redirect("/me/notifications/")
 
 
 class AdminController(Controller):

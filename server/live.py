@@ -15,6 +15,7 @@ import socketio
 from litestar.stores.base import Store
 
 from server.auth import account_from_cookie_header
+from server.notifications import publish_notifications_with
 from server.settings import Settings
 
 ANNOUNCEMENT_MAX = 500
@@ -35,7 +36,17 @@ def create_live_server(settings: Settings, session_store: Store, redis_prefix: s
         cors_allowed_origins=None,
     )
     _register_identity_handlers(sio, session_store)
+
+    async def push_notification(user_id: int, payload: dict[str, Any]) -> None:
+        await sio.emit("notification", payload, to=user_channel(user_id))
+
+    publish_notifications_with(push_notification)
     return sio
+
+
+def user_channel(user_id: int) -> str:
+    """Every open page of one person, on every worker."""
+    return f"user:{user_id}"
 
 
 def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store) -> None:
@@ -48,6 +59,8 @@ def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store)
             else {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}
         )
         await sio.save_session(sid, identity)
+        if account:
+            await sio.enter_room(sid, user_channel(account.id))
 
     @sio.event
     async def whoami(sid: str, data: Any = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from server.auth import current_account
+from server.notifications import unread_count
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -56,7 +57,8 @@ async def page(
     request: Request[Any, Any, Any], template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Template:
     """Render a page with what the layout needs (the logged-in account) added to its context."""
-    full_context = {"account": await current_account(request), **(context or {})}
+    account = await current_account(request)
+    full_context = {"account": account, "unread": await unread_count(account.id) if account else 0, **(context or {})}
     return Template(template_name=template, context=full_context, status_code=status_code)
 
 

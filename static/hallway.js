@@ -21,6 +21,12 @@
     // WebSocket only: every worker can serve any client without sticky sessions.
     const socket = window.io({ transports: ["websocket"] });
     socket.on("announcement", showAnnouncement);
+    socket.on("notification", function (payload) {
+      const badge = document.getElementById("unread-badge");
+      const count = document.getElementById("unread-count");
+      if (badge && count) { count.textContent = String(payload.unread); badge.hidden = payload.unread < 1; }
+      showAnnouncement({ text: payload.text });
+    });
     window.hallway = { socket: socket };
   }
 
