@@ -89,7 +89,8 @@ class LoungeController(Controller):
         access = await _event(request, slug)
         room = await _room(access, room_slug)
         messages = await rooms.recent_messages(room.id)
-        context = {"access": access, "room": room, "messages": messages,
+        parent = await rooms.get_room(room.parent_id) if room.parent_id else None
+        context = {"access": access, "room": room, "messages": messages, "parent": parent,
                    "people": (await occupancy(request.app.state.presence, [room]))[room.id]}
         return await page(request, "networking/room.html", context)
 

@@ -18,7 +18,7 @@ import socketio
 from litestar.stores.base import Store
 
 from events.access import EventAccess, event_access, event_access_by_id
-from networking import rooms
+from networking import rooms, speed
 from networking.presence import HEARTBEAT, PresenceStore
 from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
@@ -79,7 +79,8 @@ class RoomsNamespace:
         self.session_store = session_store
         self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS)
         self.local_sids: set[str] = set()
-        for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge"):
+        self.round_endings: set[asyncio.Task[None]] = set()
+        for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge", "speed_round"):
             sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
@@ -119,6 +120,9 @@ class RoomsNamespace:
             return {"watching": True, **await self._snapshot(room, access, None)}
         if await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
             raise Refused("You have been removed from this room by its moderators.")
+        invited = await speed.breakout_members(room)
+        if invited is not None and account.id not in invited and not access.can_organise:
+            raise Refused("This breakout room is private to its group.")
         if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
             raise Refused("This room is closed now.")
         present = await self.presence.people(room.id)
@@ -278,6 +282,43 @@ class RoomsNamespace:
         for sid in await self.presence.sids_of(room.id, user_id):
             await self.sio.emit("removed", {"room": room.id}, to=sid, namespace=NAMESPACE)
             await self._depart(room.id, sid)
+
+    # Speed networking ----------------------------------------------------------------------
+
+    async def speed_round(self, sid: str, data: Any) -> dict[str, Any]:
+        """Group everyone waiting in a speed-networking room and send each group to its breakout."""
+        account = await self._account(sid)
+        if account is None:
+            raise Refused("Log in to run speed networking.")
+        room, access = await self._room_and_access(_int(data, "room"), account)
+        if not access.can_organise:
+            raise Refused("Only the event's organisers start speed-networking rounds.")
+        minutes, size = speed.check_round(data.get("minutes"), data.get("size", 2))
+        waiting = sorted(await self.presence.people(room.id) - {account.id})
+        started = await speed.start_round(room, waiting, minutes, size)
+        everyone = await public_profiles(waiting)
+        for group in started.groups:
+            for user_id in group.members:
+                partners = [everyone[other].as_payload() for other in group.members if other != user_id]
+                for member_sid in await self.presence.sids_of(room.id, user_id):
+                    await self.sio.emit("speed_group", {
+                        "round": started.number, "room": group.breakout.id, "slug": group.breakout.slug,
+                        "name": group.breakout.name, "ends_at": started.ends_at.isoformat(), "partners": partners,
+                    }, to=member_sid, namespace=NAMESPACE)
+        await self.sio.emit("speed_round", {"room": room.id, "round": started.number, "groups": len(started.groups),
+                                            "ends_at": started.ends_at.isoformat()},
+                            to=room_channel(room.id), namespace=NAMESPACE)
+        ending = asyncio.create_task(self._finish_round(room, started))
+        self.round_endings.add(ending)
+        ending.add_done_callback(self.round_endings.discard)
+        return {"round": started.number, "groups": [group.members for group in started.groups]}
+
+    async def _finish_round(self, room: RoomInfo, started: speed.StartedRound) -> None:
+        await asyncio.sleep(max(0.0, (started.ends_at - datetime.now(timezone.utc)).total_seconds()))
+        for group in started.groups:
+            await self.sio.emit("speed_round_over", {"round": started.number, "back_to": room.slug},
+                                to=room_channel(group.breakout.id), namespace=NAMESPACE)
+        await speed.end_round(started)
 
     # Keeping presence true -----------------------------------------------------------------
 

@@ -200,6 +200,40 @@
       }
     });
 
+    const speedForm = document.getElementById("speed-form");
+    if (speedForm) {
+      speedForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        socket.emit("speed_round", { room: roomId, minutes: parseFloat(document.getElementById("speed-minutes").value),
+          size: parseInt(document.getElementById("speed-size").value, 10) }, function (answer) {
+          status.textContent = answer.ok ? "Round " + answer.round + " started with " + answer.groups.length + " groups." : answer.error;
+        });
+      });
+    }
+    socket.on("speed_group", function (group) {
+      const names = group.partners.map(function (p) { return p.name; }).join(" and ");
+      status.textContent = "Round " + group.round + ": you are with " + names + ". Taking you to your room…";
+      setTimeout(function () {
+        window.location.href = "/events/" + page.dataset.event + "/lounge/" + group.slug + "/";
+      }, 1500);
+    });
+    socket.on("speed_round_over", function (event) {
+      window.location.href = "/events/" + page.dataset.event + "/lounge/" + event.back_to + "/";
+    });
+    const countdown = document.getElementById("countdown");
+    if (countdown) {
+      const endsAt = new Date(countdown.dataset.endsAt).getTime();
+      const announcer = document.getElementById("countdown-announcer");
+      const tick = function () {
+        const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+        countdown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") + " left in this round";
+        if (left === 60 || left === 10) { announcer.textContent = left + " seconds left in this round."; }
+        if (left === 0) { window.location.href = countdown.dataset.back; return; }
+        setTimeout(tick, 1000);
+      };
+      tick();
+    }
+
     document.getElementById("leave-room").addEventListener("click", function () {
       socket.emit("leave", { room: roomId }, function () { window.location.href = "/events/" + page.dataset.event + "/lounge/"; });
     });

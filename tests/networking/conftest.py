@@ -43,7 +43,8 @@ class Person:
         return items
 
 
-LISTENED = ("presence", "message", "message_deleted", "typing", "moderation", "removed", "admitted", "occupancy")
+LISTENED = ("presence", "message", "message_deleted", "typing", "moderation", "removed", "admitted", "occupancy",
+            "speed_group", "speed_round", "speed_round_over")
 
 
 async def open_socket(url: str, cookie: str | None, name: str = "Guest", email: str = "") -> Person:
