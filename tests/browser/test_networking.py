@@ -1,0 +1,73 @@
+"""Two people in Chromium meet at a table, see each other and talk; the room works from the keyboard alone."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.async_api import Browser, Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.hallway_process import HallwayServer
+
+PASSWORD = "a long enough password"
+TABLE = "/events/resource-sharing-forum/lounge/international-table/"
+
+
+async def person(browser: Browser, server: HallwayServer, name: str, width: int = 1280) -> Page:
+    page = await (await browser.new_context(viewport={"width": width, "height": 900})).new_page()
+    await page.goto(server.url + "/register")
+    await page.get_by_label("Your name").fill(name)
+    await page.get_by_label("Email address").fill(f"{uuid.uuid4().hex[:8]}@library.org")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
+    return page
+
+
+async def test_two_people_at_a_table_see_each_other_and_talk(server: HallwayServer, browser: Browser) -> None:
+    maja, tomas = await person(browser, server, "Maja Lindqvist"), await person(browser, server, "Tomás Ramírez", 390)
+    await maja.goto(server.url + TABLE)
+    await expect(maja.get_by_text("You are in the room.")).to_be_visible()
+    await tomas.goto(server.url + TABLE)
+
+    await expect(maja.locator("#people-list")).to_contain_text("Tomás Ramírez")
+    await expect(tomas.locator("#people-list")).to_contain_text("Maja Lindqvist")
+    await tomas.get_by_label("Your message").fill("Does anyone use IFLA vouchers? See https://example.org/vouchers")
+    await tomas.get_by_role("button", name="Send").click()
+
+    message = maja.locator("#messages li").last
+    await expect(message).to_contain_text("Does anyone use IFLA vouchers?")
+    await expect(message.get_by_role("link", name="https://example.org/vouchers")).to_be_visible()
+    await expect(maja.locator("#chat-announcer")).to_have_text(
+        "Tomás Ramírez: Does anyone use IFLA vouchers? See https://example.org/vouchers")
+    await screenshot(maja, "room-desktop")
+    await screenshot(tomas, "room-phone")
+    assert await tomas.evaluate("document.documentElement.scrollWidth") <= 390
+
+    lounge = await (await browser.new_context()).new_page()
+    await lounge.goto(server.url + "/events/resource-sharing-forum/lounge/")
+    await expect(lounge.locator('[data-room] .occupancy').nth(2)).to_have_text("2 of 8 seats taken")
+    await screenshot(lounge, "lounge")
+
+    await tomas.get_by_role("button", name="Leave the room").click()
+    await expect(maja.locator("#people-list")).not_to_contain_text("Tomás Ramírez")
+
+
+async def test_the_room_works_from_the_keyboard(server: HallwayServer, browser: Browser) -> None:
+    page = await person(browser, server, "Keyboard User")
+    await page.goto(server.url + TABLE)
+    await expect(page.get_by_text("You are in the room.")).to_be_visible()
+
+    for _ in range(40):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement.id") == "chat-body":
+            break
+    assert await page.evaluate("document.activeElement.id") == "chat-body"
+    await page.keyboard.type("Typed without a mouse")
+    await page.keyboard.press("Enter")
+
+    await expect(page.locator("#messages li").last).to_contain_text("Typed without a mouse")
+    assert await page.evaluate("document.activeElement.id") == "chat-body"
+    await page.keyboard.press("Shift+Tab")
+    focused = await page.evaluate("document.activeElement.outerHTML")
+    assert "Show earlier messages" not in focused  # hidden controls take no focus
