@@ -19,6 +19,7 @@ bench: install-test
 	$(BIN)/python bench/live_socketio.py --quick
 	$(BIN)/python bench/http_pages.py --quick
 	$(BIN)/python bench/calendar.py --quick
+	$(BIN)/python bench/rooms.py --quick
 
 install: $(VENV)/.installed
 

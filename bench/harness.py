@@ -17,6 +17,7 @@ from typing import Iterator
 import httpx
 
 HALLWAY = str(Path(sys.executable).with_name("hallway"))
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -29,7 +30,9 @@ def free_port() -> int:
 def process_serving(command: list[str], port: int, ready_path: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run a server process until the block ends; yields its base URL once it answers."""
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # From the repository root: started in bench/, `python -m` would let bench/calendar.py
+    # shadow the standard library's calendar module inside the server.
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while True:

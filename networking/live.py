@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
@@ -31,6 +32,35 @@ NAMESPACE = "/rooms"
 MESSAGES_PER_WINDOW = 10
 MESSAGE_WINDOW_SECONDS = 10
 log = logging.getLogger(__name__)
+
+
+# Accounts, rooms and roles are looked up again after this long, so a changed role or a closed
+# room takes effect within seconds without a database round trip on every chat message.
+ACCESS_MEMORY_SECONDS = 5.0
+# Occupancy of a busy room is announced to the lounge at most this often.
+OCCUPANCY_EVERY_SECONDS = 1.0
+
+
+class ShortMemory:
+    """Remember answers for a few seconds (per worker)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.answers: dict[object, tuple[float, object]] = {}
+
+    async def get(self, key: object, compute: Callable[[], Awaitable[Any]]) -> Any:
+        now = time.monotonic()
+        remembered = self.answers.get(key)
+        if remembered and remembered[0] > now:
+            return remembered[1]
+        value = await compute()
+        if len(self.answers) > 10_000:
+            self.answers.clear()
+        self.answers[key] = (now + self.seconds, value)
+        return value
+
+    def forget(self, key: object) -> None:
+        self.answers.pop(key, None)
 
 
 class Refused(Exception):
@@ -79,7 +109,9 @@ class RoomsNamespace:
         self.session_store = session_store
         self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS)
         self.local_sids: set[str] = set()
-        self.round_endings: set[asyncio.Task[None]] = set()
+        self.recent = ShortMemory(ACCESS_MEMORY_SECONDS)
+        self.occupancy_due: set[int] = set()
+        self.background_tasks: set[asyncio.Task[None]] = set()  # background work, kept until done
         for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge", "speed_round"):
             sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
@@ -101,11 +133,15 @@ class RoomsNamespace:
 
     async def _account(self, sid: str) -> Account | None:
         session = await self.sio.get_session(sid, namespace=NAMESPACE)
-        return await get_account(session["user_id"]) if session.get("user_id") else None
+        user_id = session.get("user_id")
+        return await self.recent.get(("account", user_id), lambda: get_account(user_id)) if user_id else None
 
     async def _room_and_access(self, room_id: int, account: Account | None) -> tuple[RoomInfo, EventAccess]:
-        room = await rooms.get_room(room_id)
-        access = await event_access_by_id(room.event_id, account) if room else None
+        async def look_up() -> tuple[RoomInfo | None, EventAccess | None]:
+            room = await rooms.get_room(room_id)
+            return room, (await event_access_by_id(room.event_id, account) if room else None)
+
+        room, access = await self.recent.get(("room", room_id, account.id if account else None), look_up)
         if room is None or access is None or not access.can_view:
             raise Refused("There is no such room.")
         return room, access
@@ -190,6 +226,17 @@ class RoomsNamespace:
             await self.sio.emit("admitted", await self._snapshot(room, access, account), to=sid, namespace=NAMESPACE)
 
     async def _announce_occupancy(self, room: RoomInfo) -> None:
+        """Tell the lounge who sits where, at most once a second per room however many arrive."""
+        if room.id in self.occupancy_due:
+            return
+        self.occupancy_due.add(room.id)
+        task = asyncio.create_task(self._send_occupancy(room))
+        self.background_tasks.add(task)
+        task.add_done_callback(self.background_tasks.discard)
+
+    async def _send_occupancy(self, room: RoomInfo) -> None:
+        await asyncio.sleep(OCCUPANCY_EVERY_SECONDS)
+        self.occupancy_due.discard(room.id)
         people = await public_profiles(sorted(await self.presence.people(room.id)))
         await self.sio.emit("occupancy", {"room": room.id, "people": [p.as_payload() for p in people.values()]},
                             to=lounge_channel(room.event_id), namespace=NAMESPACE)
@@ -309,8 +356,8 @@ class RoomsNamespace:
                                             "ends_at": started.ends_at.isoformat()},
                             to=room_channel(room.id), namespace=NAMESPACE)
         ending = asyncio.create_task(self._finish_round(room, started))
-        self.round_endings.add(ending)
-        ending.add_done_callback(self.round_endings.discard)
+        self.background_tasks.add(ending)
+        ending.add_done_callback(self.background_tasks.discard)
         return {"round": started.number, "groups": [group.members for group in started.groups]}
 
     async def _finish_round(self, room: RoomInfo, started: speed.StartedRound) -> None:

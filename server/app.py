@@ -19,6 +19,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.postgres import PostgresEngine
@@ -116,12 +117,13 @@ def build_litestar_app(settings: Settings) -> Litestar:
 
 
 def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:
-    """Session and rate-limit stores: files on the embedded default, Redis when configured."""
-    names = ("sessions", "login_failures", "rate_limits")
+    """Sessions and rate limits: Redis when configured; otherwise files, and memory for the hot chat limits."""
     stores: dict[str, Any]
     if redis_client is not None:
         root = RedisStore(redis_client, namespace=settings.redis_prefix)
-        stores = {name: root.with_namespace(name) for name in names}
+        stores = {name: root.with_namespace(name) for name in ("sessions", "login_failures", "rate_limits")}
     else:
-        stores = {name: FileStore(settings.var_dir / name, create_directories=True) for name in names}
+        stores = {name: FileStore(settings.var_dir / name, create_directories=True) for name in ("sessions", "login_failures")}
+        # Without Redis there is one worker per host (README), so its memory is the whole truth.
+        stores["rate_limits"] = MemoryStore()
     return StoreRegistry(stores=stores)
