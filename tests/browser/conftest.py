@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+import uuid
+
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.hallway_process import HallwayServer, hallway_env, prepare_site
 from tests.services import CHROMIUM_ARGS, require_chromium
@@ -41,6 +43,19 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     yield tab
     await context.close()
     assert not errors, f"the page raised JavaScript errors: {errors}"
+
+
+PASSWORD = "a long enough password"
+
+
+async def register_in(page: Page, server: HallwayServer, name: str) -> None:
+    """Register a new account through the form, as a visitor does."""
+    await page.goto(server.url + "/register")
+    await page.get_by_label("Your name").fill(name)
+    await page.get_by_label("Email address").fill(f"{uuid.uuid4().hex[:8]}@library.org")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
 
 
 async def screenshot(page: Page, name: str) -> Path:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import register_in, screenshot
 from tests.hallway_process import HallwayServer
 
-PASSWORD = "a long enough password"
 TABLE = "/events/resource-sharing-forum/lounge/international-table/"
 
 
 async def person(browser: Browser, server: HallwayServer, name: str, width: int = 1280) -> Page:
     page = await (await browser.new_context(viewport={"width": width, "height": 900})).new_page()
-    await page.goto(server.url + "/register")
-    await page.get_by_label("Your name").fill(name)
-    await page.get_by_label("Email address").fill(f"{uuid.uuid4().hex[:8]}@library.org")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Create account").click()
-    await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
+    await register_in(page, server, name)
     return page
 
 

@@ -7,25 +7,13 @@ import uuid
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import register_in, screenshot
 from tests.hallway_process import HallwayServer
-
-PASSWORD = "a long enough password"
-
-
-async def register(page: Page, server: HallwayServer, name: str) -> None:
-    await page.goto(server.url + "/register")
-    await page.get_by_label("Your name").fill(name)
-    await page.get_by_label("Email address").fill(f"{uuid.uuid4().hex[:8]}@library.org")
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Create account").click()
-    await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
-
 
 async def test_an_organiser_publishes_and_an_attendee_stars_the_session(server: HallwayServer, browser: Browser) -> None:
     slug = f"ill-{uuid.uuid4().hex[:6]}"
     organiser = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
-    await register(organiser, server, "Olu Organiser")
+    await register_in(organiser, server, "Olu Organiser")
     await organiser.get_by_role("link", name="Create an event").click()
     await organiser.get_by_label("Title").fill("Lending Workshop")
     await organiser.get_by_label("Address").fill(slug)
@@ -50,7 +38,7 @@ async def test_an_organiser_publishes_and_an_attendee_stars_the_session(server: 
     await screenshot(organiser, "organiser-dashboard")
 
     attendee = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
-    await register(attendee, server, "Ann Attendee")
+    await register_in(attendee, server, "Ann Attendee")
     await attendee.goto(f"{server.url}/events/{slug}/schedule/")
     await attendee.get_by_role("button", name="Add to my agenda: Copyright clinic").click()
     await expect(attendee.get_by_role("button", name="Remove from my agenda: Copyright clinic")).to_be_focused()

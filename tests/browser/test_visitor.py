@@ -30,6 +30,7 @@ async def test_a_visitor_registers_sees_the_demo_event_logs_out_and_back_in(serv
     await screenshot(page, "home-logged-in")
 
     await page.get_by_role("link", name="Resource Sharing Forum").click()
+    await page.get_by_role("link", name="See the schedule").click()
     await expect(page.get_by_role("heading", name="Fifty Years after CONTU: Copyright Guidelines in a Licensed World")).to_be_visible()
     await screenshot(page, "demo-event")
 

@@ -182,3 +182,23 @@ async def test_the_lounge_follows_occupancy_of_every_room(server: HallwayServer,
     while update["room"] != room:
         update = await watcher.next("occupancy")
     assert [p["name"] for p in update["people"]] == ["Ada"]
+
+
+async def test_a_closed_room_turns_people_away_but_not_its_organisers(server: HallwayServer, people: Any) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from events.access import event_access
+    from events.demo import DEMO_SLUG
+    from networking.rooms import RoomInput, create_room
+    from server.database import engine_from_url, use_engine
+
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    event_id = (await event_access(DEMO_SLUG, None)).event_id
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    room = await create_room(event_id, RoomInput(name="Yesterday's table", slug=f"closed-{uuid.uuid4().hex[:6]}",
+                                                 opens_at=yesterday - timedelta(hours=2), closes_at=yesterday))
+    ada, host = await people(server, "Ada"), await people(server, "Host")
+    grant(server, host)
+
+    assert await ada.call("join", {"room": room.id}) == {"ok": False, "error": "This room is closed now."}
+    assert (await host.call("join", {"room": room.id}))["ok"]

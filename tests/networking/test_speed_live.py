@@ -45,7 +45,9 @@ async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_o
 
     over = await guests[0].next("speed_round_over", timeout=20)
     assert over["round"] == 1
-    assert (await guests[0].call("join", {"room": ada_breakout}))["error"] == "There is no such room."
+    # Archived, or (while this worker still remembers the room for a few seconds) closed: either way, shut.
+    assert (await guests[0].call("join", {"room": ada_breakout}))["error"] in {"There is no such room.",
+                                                                               "This room is closed now."}
 
 
 async def test_the_next_round_pairs_people_who_have_not_met(server: HallwayServer, people: Any) -> None:
