@@ -77,7 +77,10 @@ async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | No
     ).first()
     if row is None:
         return None
-    await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(Invitation.id == row["id"])
+    claimed = await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(
+        (Invitation.id == row["id"]) & Invitation.accepted_at.is_null()).returning(Invitation.id)
+    if not claimed:
+        return None  # someone else opened the same link a moment earlier
     await _join(row["event"], user_id, row["role"], row["presenter"])
     event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
     return AcceptedInvitation(row["role"], event["slug"], event["title"])
