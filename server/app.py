@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
+from urllib.parse import urlsplit
 
 import socketio
 from litestar import Litestar
@@ -36,6 +37,7 @@ from networking.controllers import LoungeController, PeopleController
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
+from server.mail import SmtpServer, keep_delivering
 from server.ratelimit import RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
@@ -67,11 +69,15 @@ def build_litestar_app(settings: Settings) -> Litestar:
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         if isinstance(engine, PostgresEngine):
             await engine.start_connection_pool()
-        upkeep = asyncio.create_task(networking_live.keep_presence())
+        upkeep = [asyncio.create_task(networking_live.keep_presence())]
+        if settings.smtp_url:
+            sender = f"Hallway <hallway@{urlsplit(settings.base_url).hostname}>"
+            upkeep.append(asyncio.create_task(keep_delivering(SmtpServer.from_url(settings.smtp_url, sender))))
         try:
             yield
         finally:
-            upkeep.cancel()
+            for task in upkeep:
+                task.cancel()
             if isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
             if redis_client is not None:

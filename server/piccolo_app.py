@@ -1,14 +1,14 @@
-"""Migrations app for the infrastructure tables (profiles, notifications)."""
+"""Migrations app for the infrastructure tables (profiles, notifications, mail outbox)."""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from server.tables import Notification, Profile
+from server.tables import Notification, OutboxMail, Profile
 
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Profile, Notification],
+    table_classes=[Profile, Notification, OutboxMail],
     migration_dependencies=["piccolo.apps.user.piccolo_app"],
 )

@@ -1,7 +1,7 @@
 """Infrastructure tables: accounts are Piccolo's ``BaseUser``; a profile says who someone is."""
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Array, Boolean, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 DISPLAY_NAME_MAX = 100
@@ -35,3 +35,16 @@ class Notification(Table):
     link = Varchar(length=500, default="")
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMail(Table):
+    """An email waiting to be sent. Written in the same step as what caused it, sent later, retried with back-off."""
+
+    to_address = Varchar(length=254)
+    subject = Varchar(length=300)
+    body_text = Text()
+    created_at = Timestamptz()
+    send_after = Timestamptz(index=True)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    sent_at = Timestamptz(null=True, default=None)
