@@ -1,12 +1,14 @@
-"""Migrations app for `sessions`; its tables arrive with the issues that build it."""
+"""Migrations app for `sessions`: Q&A settings, questions, votes and answers."""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from sessions.tables import Answer, QaSettings, Question, QuestionVote
+
 APP_CONFIG = AppConfig(
     app_name="sessions",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[],
+    table_classes=[QaSettings, Question, QuestionVote, Answer],
     migration_dependencies=["events.piccolo_app"],
 )

@@ -1,0 +1,261 @@
+"""One Q&A thread per session: asked before, during and after the talk, and never closed.
+
+Who may ask, see, vote, moderate and answer is decided here from the event's
+roles and the session's presenters, so pages, sockets and the inbox agree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import nh3
+from asyncpg.exceptions import UniqueViolationError
+from markdown_it import MarkdownIt
+
+from events.access import EventAccess, event_access
+from events.programme import ProgrammeSession
+from events.releases import published_programme
+from server.accounts import Account, display_names
+from server.notifications import notify
+from server.validation import ValidationError
+from sessions.tables import (
+    ANSWER_MAX,
+    QUESTION_MAX,
+    Answer,
+    Moderation,
+    Phase,
+    QaSettings,
+    Question,
+    QuestionStatus,
+    QuestionVote,
+    WhoMayAsk,
+)
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
+ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
+MODERATION_ACTIONS = {"approve", "dismiss", "pin", "unpin", "answered", "reopen"}
+
+
+def render_answer(body: str) -> str:
+    """A safe subset of Markdown: emphasis, lists, quotes, code and links; nothing that runs."""
+    html = _markdown.render(body)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+                     link_rel="nofollow noopener")
+
+
+@dataclass(frozen=True)
+class QaContext:
+    """One person looking at one session's thread."""
+
+    access: EventAccess
+    session: ProgrammeSession
+    account: Account | None
+    moderation: str
+    who_may_ask: str
+
+    @property
+    def is_presenter(self) -> bool:
+        return self.account is not None and any(p.user_id == self.account.id for p in self.session.presenters)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.access.can_organise or self.is_presenter
+
+    @property
+    def may_ask(self) -> bool:
+        if self.account is None:
+            return False
+        return self.who_may_ask == WhoMayAsk.logged_in or self.access.is_member or self.access.can_organise
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    id: int
+    author: str
+    body_html: str
+    by_presenter: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    body: str
+    author: str
+    mine: bool
+    phase: str
+    status: str
+    pinned: bool
+    votes: int
+    voted: bool
+    created_at: datetime
+    answers: list[AnswerView] = field(default_factory=list)
+
+    def as_payload(self) -> dict[str, object]:
+        return {"id": self.id, "body": self.body, "author": self.author, "mine": self.mine, "phase": self.phase,
+                "status": self.status, "pinned": self.pinned, "votes": self.votes, "voted": self.voted,
+                "created_at": self.created_at.isoformat(),
+                "answers": [{"id": a.id, "author": a.author, "html": a.body_html, "by_presenter": a.by_presenter,
+                             "created_at": a.created_at.isoformat()} for a in self.answers]}
+
+
+async def qa_settings(event_id: int) -> tuple[str, str]:
+    row = await QaSettings.select().where(QaSettings.event == event_id).first()
+    return (row["moderation"], row["who_may_ask"]) if row else (Moderation.post.value, WhoMayAsk.logged_in.value)
+
+
+async def set_qa_settings(event_id: int, moderation: str, who_may_ask: str) -> None:
+    if moderation not in {m.value for m in Moderation} or who_may_ask not in {w.value for w in WhoMayAsk}:
+        raise ValidationError({"moderation": "Choose pre- or post-moderation and who may ask."})
+    if await QaSettings.exists().where(QaSettings.event == event_id):
+        await QaSettings.update({QaSettings.moderation: moderation, QaSettings.who_may_ask: who_may_ask}).where(
+            QaSettings.event == event_id)
+    else:
+        await QaSettings(event=event_id, moderation=moderation, who_may_ask=who_may_ask).save()
+
+
+async def qa_context(event_slug: str, session_key: str, account: Account | None) -> QaContext | None:
+    """The thread as ``account`` may use it; ``None`` when the session is not theirs to see."""
+    access = await event_access(event_slug, account)
+    if access is None or not access.can_view:
+        return None
+    programme = await published_programme(access.event_id)
+    session = programme.session(session_key) if programme else None
+    if session is None:
+        return None
+    moderation, who_may_ask = await qa_settings(access.event_id)
+    return QaContext(access, session, account, moderation, who_may_ask)
+
+
+def phase_at(session: ProgrammeSession, now: datetime) -> Phase:
+    if now < session.starts_at:
+        return Phase.before
+    return Phase.during if now < session.ends_at else Phase.after
+
+
+async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) -> int:
+    if ctx.account is None:
+        raise ValidationError({"body": "Log in to ask a question."})
+    if not ctx.may_ask:
+        raise ValidationError({"body": "Only members of this event may ask questions."})
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": "Write your question first."})
+    if len(body) > QUESTION_MAX:
+        raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
+    now = datetime.now(timezone.utc)
+    status = QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
+    question = Question(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), author=ctx.account.id,
+                        body=body.strip(), anonymous=bool(anonymous), phase=phase_at(ctx.session, now), status=status,
+                        created_at=now)
+    await question.save()
+    return question.id
+
+
+async def _question(ctx: QaContext, question_id: object) -> dict:
+    if not isinstance(question_id, int) or isinstance(question_id, bool):
+        raise ValidationError({"question": "Name a question by its number."})
+    row = await Question.select().where(
+        (Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid))).first()
+    if row is None or not _may_see(ctx, row):
+        raise ValidationError({"question": "There is no such question."})
+    return row
+
+
+def _may_see(ctx: QaContext, row: dict) -> bool:
+    if row["status"] in {QuestionStatus.visible, QuestionStatus.answered}:
+        return True
+    return ctx.is_moderator or (ctx.account is not None and row["author"] == ctx.account.id)
+
+
+async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
+    """Up-vote (or withdraw it); idempotent, and the stored count is always the number of votes."""
+    if ctx.account is None:
+        raise ValidationError({"question": "Log in to vote."})
+    row = await _question(ctx, question_id)
+    if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
+        raise ValidationError({"question": "This question cannot be voted on."})
+    if up:
+        try:
+            await QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc)).save()
+        except (sqlite3.IntegrityError, UniqueViolationError):
+            pass  # the unique index: this person had voted already
+    else:
+        await QuestionVote.delete().where((QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id))
+    count = await QuestionVote.count().where(QuestionVote.question == row["id"])
+    await Question.update({Question.votes: count}).where(Question.id == row["id"])
+    return count
+
+
+async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
+    if not ctx.is_moderator:
+        raise ValidationError({"question": "Only the session's presenters and the event's organisers moderate."})
+    if action not in MODERATION_ACTIONS:
+        raise ValidationError({"action": "Choose approve, dismiss, pin, unpin, answered or reopen."})
+    row = await _question(ctx, question_id)
+    changes = {
+        "approve": {Question.status: QuestionStatus.visible},
+        "reopen": {Question.status: QuestionStatus.visible, Question.answered_at: None},
+        "dismiss": {Question.status: QuestionStatus.dismissed, Question.pinned: False},
+        "pin": {Question.pinned: True},
+        "unpin": {Question.pinned: False},
+        "answered": {Question.status: QuestionStatus.answered, Question.answered_at: datetime.now(timezone.utc)},
+    }[action]
+    await Question.update(changes).where(Question.id == row["id"])
+
+
+async def answer_question(ctx: QaContext, question_id: object, body: object, base_url: str = "") -> int:
+    """Answer as a presenter or organiser; the asker and everyone who up-voted hear about it."""
+    if not ctx.is_moderator:
+        raise ValidationError({"body": "Only the session's presenters and the event's organisers answer."})
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": "Write the answer first."})
+    if len(body) > ANSWER_MAX:
+        raise ValidationError({"body": f"An answer can be at most {ANSWER_MAX} characters."})
+    row = await _question(ctx, question_id)
+    now = datetime.now(timezone.utc)
+    answer = Answer(question=row["id"], author=ctx.account.id, body=body.strip(), body_html=render_answer(body.strip()),
+                    by_presenter=ctx.is_presenter, created_at=now)
+    await answer.save()
+    await Question.update({Question.status: QuestionStatus.answered, Question.answered_at: now}).where(
+        Question.id == row["id"])
+    voters = [v["voter"] for v in await QuestionVote.select(QuestionVote.voter).where(QuestionVote.question == row["id"])]
+    link = f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/#question-{row['id']}"
+    for recipient in dict.fromkeys([row["author"], *voters]):
+        if recipient is not None and recipient != ctx.account.id:
+            await notify(recipient, "question-answered",
+                         f"{ctx.account.display_name} answered a question on “{ctx.session.title}”.", link)
+    return answer.id
+
+
+async def thread(ctx: QaContext, order: str = "votes") -> list[QuestionView]:
+    """The session's questions as this person may see them: pinned first, then by votes or by time."""
+    rows = await Question.select().where(Question.session_guid == uuid.UUID(ctx.session.guid)).order_by(Question.id)
+    rows = [row for row in rows if _may_see(ctx, row)]
+    ids = [row["id"] for row in rows]
+    answers = await Answer.select().where(Answer.question.is_in(ids or [0])).order_by(Answer.id)
+    mine_voted: set[int] = set()
+    if ctx.account is not None and ids:
+        mine_voted = {v["question"] for v in await QuestionVote.select(QuestionVote.question).where(
+            (QuestionVote.voter == ctx.account.id) & QuestionVote.question.is_in(ids))}
+    names = await display_names(sorted({r["author"] for r in rows if r["author"]} | {a["author"] for a in answers if a["author"]}))
+    views = []
+    for row in rows:
+        mine = ctx.account is not None and row["author"] == ctx.account.id
+        hidden = row["anonymous"] and not (ctx.is_moderator or mine)
+        author = "Anonymous" if hidden else names.get(row["author"], "Former member")
+        if row["anonymous"] and not hidden:
+            author += " (shown to others as Anonymous)"
+        views.append(QuestionView(
+            id=row["id"], body=row["body"], author=author, mine=mine, phase=row["phase"], status=row["status"],
+            pinned=row["pinned"], votes=row["votes"], voted=row["id"] in mine_voted, created_at=row["created_at"],
+            answers=[AnswerView(a["id"], names.get(a["author"], "Former member"), a["body_html"], a["by_presenter"],
+                                a["created_at"]) for a in answers if a["question"] == row["id"]],
+        ))
+    if order == "time":
+        views.sort(key=lambda q: (not q.pinned, q.created_at))
+    else:
+        views.sort(key=lambda q: (not q.pinned, -q.votes, q.created_at))
+    return views

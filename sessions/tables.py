@@ -1,0 +1,73 @@
+"""Q&A tables. Questions name their session by guid, so they outlive any edit of the programme."""
+
+from enum import Enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import UUID, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from events.tables import Event
+
+QUESTION_MAX = 1000
+ANSWER_MAX = 10_000
+
+
+class Phase(str, Enum):
+    before = "before"
+    during = "during"
+    after = "after"
+
+
+class QuestionStatus(str, Enum):
+    awaiting = "awaiting"
+    visible = "visible"
+    answered = "answered"
+    dismissed = "dismissed"
+
+
+class Moderation(str, Enum):
+    pre = "pre"    # questions wait for a moderator before anyone else sees them
+    post = "post"  # questions show at once; moderators can dismiss them
+
+
+class WhoMayAsk(str, Enum):
+    members = "members"
+    logged_in = "logged_in"
+
+
+class QaSettings(Table):
+    event = ForeignKey(references=Event, null=False, unique=True, on_delete=OnDelete.cascade)
+    moderation = Varchar(length=8, choices=Moderation, default=Moderation.post)
+    who_may_ask = Varchar(length=16, choices=WhoMayAsk, default=WhoMayAsk.logged_in)
+
+
+class Question(Table):
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
+    session_guid = UUID(index=True)
+    author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    body = Text()
+    anonymous = Boolean(default=False)
+    phase = Varchar(length=8, choices=Phase)
+    status = Varchar(length=12, choices=QuestionStatus)
+    pinned = Boolean(default=False)
+    votes = Integer(default=0)
+    created_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)
+
+
+class QuestionVote(Table):
+    """One up-vote per person and question; a unique index (see migrations) makes a double vote impossible."""
+
+    question = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade)
+    voter = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    created_at = Timestamptz()
+
+
+class Answer(Table):
+    question = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    body = Text(help_text="As written (a safe subset of Markdown).")
+    body_html = Text(help_text="Rendered and sanitised once, when saved.")
+    by_presenter = Boolean(default=False)
+    created_at = Timestamptz()
+    edited_at = Timestamptz(null=True, default=None)
