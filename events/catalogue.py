@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from events.programme import ProgrammeEvent
-from events.tables import Event, Visibility
+from events.tables import Event, SessionPresenter, Visibility
 
 
 _COLUMNS = (Event.slug, Event.title, Event.description, Event.timezone, Event.start_date, Event.end_date,
@@ -31,3 +33,22 @@ async def event_summary(event_id: int) -> ProgrammeEvent:
 
 async def count_events() -> int:
     return await Event.count()
+
+
+@dataclass(frozen=True)
+class PresentedSession:
+    event_slug: str
+    event_title: str
+    guid: str
+    slug: str
+    title: str
+
+
+async def presented_sessions(user_id: int) -> list[PresentedSession]:
+    """Every session, in every event, that this account presents."""
+    rows = await SessionPresenter.select(
+        SessionPresenter.session.guid, SessionPresenter.session.slug, SessionPresenter.session.title,
+        SessionPresenter.session.event.slug, SessionPresenter.session.event.title,
+    ).where(SessionPresenter.presenter.user == user_id)
+    return [PresentedSession(row["session.event.slug"], row["session.event.title"], str(row["session.guid"]),
+                             row["session.slug"], row["session.title"]) for row in rows]

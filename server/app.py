@@ -34,6 +34,7 @@ from server.controllers import AccountController, AdminController, HealthControl
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
 from networking.controllers import LoungeController, PeopleController
+from sessions.controllers import InboxController, QuestionsController
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -92,6 +93,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
             EventsApi,
             LoungeController,
             PeopleController,
+            QuestionsController,
+            InboxController,
             AccountController,
             AdminController,
             HealthController,

@@ -16,6 +16,7 @@ from asyncpg.exceptions import UniqueViolationError
 from markdown_it import MarkdownIt
 
 from events.access import EventAccess, event_access
+from events.catalogue import presented_sessions
 from events.programme import ProgrammeSession
 from events.releases import published_programme
 from server.accounts import Account, display_names
@@ -259,3 +260,26 @@ async def thread(ctx: QaContext, order: str = "votes") -> list[QuestionView]:
     else:
         views.sort(key=lambda q: (not q.pinned, -q.votes, q.created_at))
     return views
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    event_slug: str
+    event_title: str
+    session_slug: str
+    session_title: str
+    question: QuestionView
+
+
+async def presenter_inbox(account: Account) -> list[InboxItem]:
+    """Every question on every session this person presents, across events: unanswered first, oldest first."""
+    items = []
+    for presented in await presented_sessions(account.id):
+        ctx = await qa_context(presented.event_slug, presented.guid, account)
+        if ctx is None:
+            continue
+        for view in await thread(ctx, order="time"):
+            if view.status != QuestionStatus.dismissed:
+                items.append(InboxItem(presented.event_slug, presented.event_title, presented.slug, presented.title, view))
+    items.sort(key=lambda item: (item.question.status == QuestionStatus.answered, item.question.created_at))
+    return items

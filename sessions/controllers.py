@@ -1,0 +1,117 @@
+"""Q&A pages: a session's thread, asking, voting, moderating, answering, the presenter inbox, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from events.access import event_access
+from server.auth import current_account, requires_login
+from server.templating import page, read_form
+from server.validation import ValidationError
+from sessions import questions
+from sessions.questions import QaContext, qa_context
+from sessions.tables import Moderation
+
+THREAD = "/events/{slug:str}/sessions/{key:str}/questions"
+
+
+async def _context(request: Request[Any, Any, Any], slug: str, key: str) -> QaContext:
+    ctx = await qa_context(slug, key, await current_account(request))
+    if ctx is None:
+        raise NotFoundException("There is no such session.")
+    return ctx
+
+
+def _thread_url(ctx: QaContext, question_id: int | None = None) -> str:
+    anchor = f"#question-{question_id}" if question_id else ""
+    return f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/{anchor}"
+
+
+class QuestionsController(Controller):
+    path = THREAD
+
+    @get("/")
+    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
+                   order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False) -> Template:
+        ctx = await _context(request, slug, key)
+        context = {"ctx": ctx, "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
+                   "order": order, "errors": {}, "values": {}}
+        if fragment:
+            return Template(template_name="sessions/thread.html", context={**context, "account": ctx.account})
+        return await page(request, "sessions/questions.html", context)
+
+    @post("/ask", guards=[requires_login])
+    async def ask(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any] | Template:
+        ctx = await _context(request, slug, key)
+        values = await read_form(request, "body", "anonymous")
+        try:
+            question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
+        except ValidationError as error:
+            context = {"ctx": ctx, "questions": await questions.thread(ctx), "order": "votes",
+                       "errors": error.errors, "values": values}
+            return await page(request, "sessions/questions.html", context, status_code=400)
+        flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
+              else "Your question is posted.", category="success")
+        return Redirect(_thread_url(ctx, question_id))
+
+    @post("/{question_id:int}/{action:str}", guards=[requires_login])
+    async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
+                  question_id: FromPath[int], action: FromPath[str]) -> Redirect:
+        ctx = await _context(request, slug, key)
+        try:
+            if action in {"vote", "unvote"}:
+                await questions.vote(ctx, question_id, up=action == "vote")
+            elif action == "answer":
+                body = (await read_form(request, "body"))["body"]
+                await questions.answer_question(ctx, question_id, body)
+                flash(request, "Your answer is posted; the asker and voters are notified.", category="success")
+            elif action in questions.MODERATION_ACTIONS:
+                await questions.moderate(ctx, question_id, action)
+            else:
+                raise NotFoundException("There is no such action.")
+        except ValidationError as error:
+            if not ctx.is_moderator and action not in {"vote", "unvote"}:
+                raise PermissionDeniedException(" ".join(error.errors.values())) from None
+            flash(request, " ".join(error.errors.values()), category="error")
+        return Redirect(_thread_url(ctx, question_id))
+
+
+class InboxController(Controller):
+    @get("/me/questions/", guards=[requires_login])
+    async def inbox(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        return await page(request, "sessions/inbox.html", {"items": await questions.presenter_inbox(account)})
+
+    @get("/events/{slug:str}/qa-settings", guards=[requires_login])
+    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await self._organised(request, slug)
+        moderation, who_may_ask = await questions.qa_settings(access.event_id)
+        return await page(request, "sessions/settings.html", {"access": access, "moderation": moderation,
+                                                               "who_may_ask": who_may_ask})
+
+    @post("/events/{slug:str}/qa-settings", guards=[requires_login])
+    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
+        access = await self._organised(request, slug)
+        values = await read_form(request, "moderation", "who_may_ask")
+        try:
+            await questions.set_qa_settings(access.event_id, values["moderation"], values["who_may_ask"])
+        except ValidationError as error:
+            flash(request, " ".join(error.errors.values()), category="error")
+        else:
+            flash(request, "Q&A settings saved.", category="success")
+        return Redirect(f"/events/{slug}/qa-settings")
+
+    async def _organised(self, request: Request[Any, Any, Any], slug: str) -> Any:
+        access = await event_access(slug, await current_account(request))
+        if access is None or not access.can_view:
+            raise NotFoundException("There is no event at this address.")
+        if not access.can_organise:
+            raise PermissionDeniedException("Only the organisers of this event can change its Q&A settings.")
+        return access
+

@@ -1,0 +1,120 @@
+"""The Q&A thread through the pages: ask, vote, moderate, answer from the inbox, and who may do what."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from events import editing
+from events.releases import publish_release
+from server.accounts import account_id_by_email
+from sessions.questions import set_qa_settings
+from tests.events.conftest import log_in, post
+from tests.events.factories import local, make_event, make_session
+
+Client = AsyncTestClient[Litestar]
+THREAD = "/events/ill-days/sessions/fair-use-at-the-desk/questions/"
+
+
+@pytest.fixture
+async def talk(app: Litestar, client: Client) -> int:
+    """A published talk whose presenter is ada@library.org (who has an account)."""
+    await log_in(client, "ada@library.org", "Ada Presenter")
+    await post(client, "/logout")
+    event_id = await make_event()
+    person = await editing.save_presenter(event_id, "Ada Presenter", user_id=await account_id_by_email("ada@library.org"))
+    await make_session(event_id, "Fair use at the desk", local(date(2027, 3, 27), 10), presenter_ids=[person])
+    await publish_release(event_id)
+    return event_id
+
+
+async def ask(client: Client, body: str, **extra: str) -> int:
+    response = await post(client, THREAD + "ask", {"body": body, "anonymous": "", **extra})
+    assert response.status_code == 302, response.text
+    return int(response.headers["location"].rsplit("-", 1)[1])
+
+
+async def test_an_attendee_asks_others_vote_and_the_presenter_answers_from_the_inbox(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "Does CONTU cover e-journals?")
+    await post(client, "/logout")
+    await log_in(client, "cleo@library.org", "Cleo")
+    await post(client, THREAD + f"{question}/vote")
+    assert "▲ 1" in (await client.get(THREAD)).text
+    await post(client, "/logout")
+
+    await log_in(client, "ada@library.org", create=False)
+    inbox = (await client.get("/me/questions/")).text
+    assert "Does CONTU cover e-journals?" in inbox and "not answered yet" in inbox
+    await post(client, THREAD + f"{question}/answer", {"body": "Yes, *unless* the licence forbids it."})
+    await post(client, "/logout")
+
+    for person in ("ben@library.org", "cleo@library.org"):
+        await log_in(client, person, create=False)
+        assert "Ada Presenter answered a question on “Fair use at the desk”." in (await client.get("/me/notifications/")).text
+        await post(client, "/logout")
+    page = (await client.get(THREAD)).text
+    assert "Yes, <em>unless</em> the licence forbids it." in page and "Answered</span>" in page
+
+
+async def test_the_session_page_loads_the_thread(client: Client, talk: int) -> None:
+    session_page = (await client.get("/events/ill-days/sessions/fair-use-at-the-desk/")).text
+    fragment = await client.get(THREAD + "?fragment=true")
+
+    assert 'hx-get="/events/ill-days/sessions/fair-use-at-the-desk/questions/?fragment=true"' in session_page
+    assert fragment.status_code == 200 and "<html" not in fragment.text and "Questions and answers (0)" in fragment.text
+
+
+async def test_pre_moderated_questions_wait_and_their_asker_sees_them_waiting(client: Client, talk: int) -> None:
+    await set_qa_settings(talk, "pre", "logged_in")
+    await log_in(client, "ben@library.org", "Ben")
+    await ask(client, "A question to moderate")
+
+    assert "Awaiting moderation" in (await client.get(THREAD)).text
+    await post(client, "/logout")
+    assert "A question to moderate" not in (await client.get(THREAD)).text
+
+
+async def test_only_moderators_moderate_and_answer(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "Hmm?")
+
+    assert (await post(client, THREAD + f"{question}/dismiss")).status_code == 403
+    assert (await post(client, THREAD + f"{question}/answer", {"body": "Me!"})).status_code == 403
+    assert (await post(client, THREAD + f"{question}/shrug")).status_code == 404
+
+
+async def test_a_question_form_error_keeps_the_text(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+
+    response = await post(client, THREAD + "ask", {"body": "x" * 1001, "anonymous": ""})
+
+    assert response.status_code == 400 and "A question can be at most 1000 characters." in response.text
+
+
+async def test_guests_read_but_cannot_ask_and_private_threads_are_404(client: Client, talk: int) -> None:
+    assert "Log in</a> to ask a question" in (await client.get(THREAD)).text
+    assert (await post(client, THREAD + "ask", {"body": "hi"})).status_code == 401
+    private = await make_event("board", visibility="private")
+    await make_session(private, "Secret", local(date(2027, 3, 27), 9))
+    await publish_release(private)
+    assert (await client.get("/events/board/sessions/secret/questions/")).status_code == 404
+
+
+async def test_organisers_choose_moderation_and_who_may_ask(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    assert (await client.get("/events/ill-days/qa-settings")).status_code == 403
+    await post(client, "/logout")
+    organiser = await account_id_by_email("ada@library.org")
+    from events.access import add_member
+    from events.tables import MemberRole
+
+    await add_member(talk, organiser, MemberRole.organiser)
+    await log_in(client, "ada@library.org", create=False)
+    await post(client, "/events/ill-days/qa-settings", {"moderation": "pre", "who_may_ask": "members"})
+
+    page = (await client.get("/events/ill-days/qa-settings")).text
+    assert 'value="pre" checked' in page and 'value="members" checked' in page
