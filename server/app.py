@@ -30,7 +30,13 @@ from events.api import EventsApi
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.auth import session_config
-from server.controllers import AccountController, AdminController, HealthController, NotificationController
+from server.controllers import (
+    AccountController,
+    AdminController,
+    HealthController,
+    NotificationController,
+    UnsubscribeController,
+)
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
 from networking.controllers import LoungeController, PeopleController
@@ -39,6 +45,7 @@ from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
 from server.mail import SmtpServer, keep_delivering
+from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
@@ -73,7 +80,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
         upkeep = [asyncio.create_task(networking_live.keep_presence())]
         if settings.smtp_url:
             sender = f"Hallway <hallway@{urlsplit(settings.base_url).hostname}>"
-            upkeep.append(asyncio.create_task(keep_delivering(SmtpServer.from_url(settings.smtp_url, sender))))
+            smtp = SmtpServer.from_url(settings.smtp_url, sender)
+            upkeep.append(asyncio.create_task(keep_delivering(smtp, before_each_round=queue_daily_digests)))
         try:
             yield
         finally:
@@ -99,6 +107,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             AdminController,
             HealthController,
             NotificationController,
+            UnsubscribeController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         middleware=[session_config(secure=settings.secure_cookies).middleware],
@@ -116,6 +125,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         request_max_body_size=REQUEST_BODY_MAX,
         lifespan=[lifespan],
     )
+    email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client

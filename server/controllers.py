@@ -23,6 +23,7 @@ from server.templating import page, read_form, safe_next_path
 
 PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", "expertise", "contact_about",
                   "contact_details", "listed")
+EMAIL_FIELD = "email_pref"
 
 
 class AccountController(Controller):
@@ -83,6 +84,7 @@ class AccountController(Controller):
         values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
         values["expertise"] = ", ".join(account.expertise)
         values["listed"] = "on" if account.listed else ""
+        values[EMAIL_FIELD] = await notifications.email_preference(account.id)
         return await self._profile_page(request, account, values, {})
 
     async def _profile_page(self, request: Request[Any, Any, Any], account: accounts.Account, values: dict[str, str],
@@ -94,9 +96,12 @@ class AccountController(Controller):
     @post("/me/profile", guards=[requires_login])
     async def update_profile(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
         account = await current_account(request)
-        values = await read_form(request, *PROFILE_FIELDS)
+        values = await read_form(request, *PROFILE_FIELDS, EMAIL_FIELD)
+        values[EMAIL_FIELD] = values[EMAIL_FIELD] or await notifications.email_preference(account.id)
+        if values[EMAIL_FIELD] not in notifications.EMAIL_PREFERENCES:
+            return await self._profile_page(request, account, values, {EMAIL_FIELD: "Choose how often to get email."}, 400)
         data = accounts.ProfileInput(
-            **{name: values[name] for name in PROFILE_FIELDS if name not in {"expertise", "listed"}},
+            **{name: values[name] for name in PROFILE_FIELDS if name not in {"expertise", "listed", EMAIL_FIELD}},
             expertise=[tag for tag in values["expertise"].split(",") if tag.strip()],
             listed=values["listed"] == "on",
         )
@@ -104,6 +109,7 @@ class AccountController(Controller):
             await accounts.update_profile(account.id, data)
         except ValidationError as error:
             return await self._profile_page(request, account, values, error.errors, status_code=400)
+        await notifications.set_email_preference(account.id, values[EMAIL_FIELD])
         flash(request, "Your profile is saved.", category="success")
         return Redirect("/me/profile")
 
@@ -135,6 +141,15 @@ class AccountController(Controller):
         if extension == "png" and account.avatar and path.exists():
             return Response(path.read_bytes(), media_type="image/png")
         return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml")
+
+
+class UnsubscribeController(Controller):
+    @get("/unsubscribe/{user_id:int}/{signature:str}")
+    async def unsubscribe(self, request: Request[Any, Any, Any], user_id: FromPath[int], signature: FromPath[str]) -> Template:
+        """The one-click link in every email: no login needed, the signature proves the link is theirs."""
+        if not await notifications.unsubscribe(user_id, signature[:64]):
+            raise NotFoundException("This unsubscribe link is not valid.")
+        return await page(request, "server/unsubscribed.html", {})
 
 
 class NotificationController(Controller):

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from typing import Awaitable, Callable
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -106,12 +107,14 @@ async def waiting_count() -> int:
 DELIVERY_EVERY_SECONDS = 10.0
 
 
-async def keep_delivering(server: SmtpServer) -> None:
-    """Run for the life of a worker: send what is due every few seconds."""
+async def keep_delivering(server: SmtpServer, before_each_round: Callable[[], Awaitable[object]] | None = None) -> None:
+    """Run for the life of a worker: send what is due every few seconds (after queueing digests, say)."""
     import asyncio
 
     while True:
         try:
+            if before_each_round is not None:
+                await before_each_round()
             await deliver_due(server)
         except asyncio.CancelledError:
             raise

@@ -1,20 +1,37 @@
-"""In-app notifications: stored first, then pushed live to every open page of the recipient.
+"""Notifications: stored, pushed live to every open page, and emailed per the person's preference.
 
 Domain packages call :func:`notify`; the live layer installs the one
-publisher with :func:`publish_notifications_with`, so no domain code touches sockets. (Email delivery
-per person's preference joins this when the mail outbox exists.)
+publisher with :func:`publish_notifications_with`, so no domain code touches
+sockets. Email goes through the outbox (``server.mail``): at once, in a daily
+digest, or never, with a one-click unsubscribe link in every message.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable
 
-from server.tables import Notification
+from server.mail import queue_mail
+from server.tables import Notification, Profile
 
 Publisher = Callable[[int, dict[str, object]], Awaitable[None]]
 _publisher: list[Publisher] = []
+EMAIL_PREFERENCES = ("immediate", "daily", "never")
+
+
+@dataclass
+class MailLinks:
+    """What emails need to build links: the site's address and the key that signs unsubscribe links."""
+
+    base_url: str = ""
+    secret: str = ""
+    enabled: bool = False
+
+
+_mail = MailLinks()
 
 
 @dataclass(frozen=True)
@@ -32,12 +49,85 @@ def publish_notifications_with(publisher: Publisher) -> None:
     _publisher[:] = [publisher]
 
 
+def email_notifications(base_url: str, secret: str, enabled: bool) -> None:
+    """Turn email on (when an SMTP server is configured) and say how to build its links."""
+    _mail.base_url, _mail.secret, _mail.enabled = base_url, secret, enabled
+
+
+def unsubscribe_signature(user_id: int, secret: str) -> str:
+    return hmac.new(secret.encode(), f"unsubscribe:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def unsubscribe_url(user_id: int) -> str:
+    return f"{_mail.base_url}/unsubscribe/{user_id}/{unsubscribe_signature(user_id, _mail.secret)}"
+
+
 async def notify(recipient_id: int, kind: str, text: str, link: str = "") -> None:
     await Notification(recipient=recipient_id, kind=kind, text=text[:1000], link=link[:500],
                        created_at=datetime.now(timezone.utc)).save()
     payload = {"kind": kind, "text": text, "link": link, "unread": await unread_count(recipient_id)}
     for publisher in _publisher:
         await publisher(recipient_id, payload)
+    if _mail.enabled:
+        row = await Profile.select(Profile.email_pref, Profile.user.email).where(Profile.user == recipient_id).first()
+        if row and row["email_pref"] == "immediate":
+            await queue_mail(row["user.email"], text[:200], _email_body([(text, link)], recipient_id))
+
+
+def _email_body(items: list[tuple[str, str]], recipient_id: int) -> str:
+    lines = []
+    for text, link in items:
+        lines.append(text)
+        if link:
+            lines.append(f"  {_mail.base_url}{link}")
+        lines.append("")
+    lines += ["--", "You receive this because of your Hallway email settings.",
+              f"Stop these emails with one click: {unsubscribe_url(recipient_id)}",
+              f"Or choose a daily digest: {_mail.base_url}/me/profile"]
+    return "\n".join(lines)
+
+
+async def queue_daily_digests(now: datetime | None = None) -> int:
+    """One email a day for people who chose the digest and have unread notifications since the last one."""
+    now = now or datetime.now(timezone.utc)
+    if not _mail.enabled:
+        return 0
+    rows = await Profile.select(Profile.user, Profile.user.email, Profile.last_digest_at).where(
+        Profile.email_pref == "daily")
+    sent = 0
+    for row in rows:
+        since = row["last_digest_at"] or datetime(2000, 1, 1, tzinfo=timezone.utc)  # first digest: all unread
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+        if now - since < timedelta(days=1):
+            continue
+        news = await Notification.select(Notification.text, Notification.link).where(
+            (Notification.recipient == row["user"]) & (Notification.created_at > since)
+            & Notification.read_at.is_null()).order_by(Notification.id)
+        await Profile.update({Profile.last_digest_at: now}).where(Profile.user == row["user"])
+        if news:
+            subject = f"Hallway: {len(news)} update{'s' if len(news) != 1 else ''} since yesterday"
+            await queue_mail(row["user.email"], subject, _email_body([(n["text"], n["link"]) for n in news], row["user"]))
+            sent += 1
+    return sent
+
+
+async def email_preference(user_id: int) -> str:
+    row = await Profile.select(Profile.email_pref).where(Profile.user == user_id).first()
+    return row["email_pref"] if row else "immediate"
+
+
+async def set_email_preference(user_id: int, preference: str) -> None:
+    if preference not in EMAIL_PREFERENCES:
+        raise ValueError(preference)
+    await Profile.update({Profile.email_pref: preference}).where(Profile.user == user_id)
+
+
+async def unsubscribe(user_id: int, signature: str) -> bool:
+    if not hmac.compare_digest(signature, unsubscribe_signature(user_id, _mail.secret)):
+        return False
+    await set_email_preference(user_id, "never")
+    return True
 
 
 async def unread_count(user_id: int) -> int:

@@ -23,6 +23,8 @@ class Profile(Table):
     contact_details = Text(default="", help_text="Shown only to accepted connections.")
     listed = Boolean(default=False, help_text="Opted in to the people directory.")
     avatar = Varchar(length=200, default="", help_text="File name under HALLWAY_MEDIA_ROOT/avatars, or empty.")
+    email_pref = Varchar(length=10, default="immediate", help_text="immediate, daily or never.")
+    last_digest_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz()
 
 

@@ -19,6 +19,7 @@ from piccolo.table import sort_table_classes
 
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
+from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)
 from tests.services import require_postgres
 
 TEST_PASSWORD_ITERATIONS = 1_000

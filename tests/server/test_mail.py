@@ -3,52 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from server.mail import SmtpServer, deliver_due, queue_mail, retry_pause, waiting_count
 from server.tables import OutboxMail
-from tests.services import free_port
+from tests.mail_server import Inbox, MailServer
 
 pytestmark = pytest.mark.usefixtures("db")
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list = []
-
-    def handle_message(self, message) -> None:  # noqa: ANN001 - aiosmtpd's email.message.Message
-        self.messages.append(message)
-
-
-class MailServer:
-    """A real SMTP server on a fixed port that can go down and come back."""
-
-    def __init__(self) -> None:
-        self.inbox = Inbox()
-        self.port = free_port()
-        self.controller: Controller | None = None
-
-    def up(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def down(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[SmtpServer, Inbox, MailServer]]:
-    mail_server = MailServer()
-    mail_server.up()
-    yield SmtpServer.from_url(f"smtp://127.0.0.1:{mail_server.port}", "Hallway <hallway@example.org>"), mail_server.inbox, mail_server
-    mail_server.down()
 
 
 async def test_queued_mail_is_delivered_once(smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
