@@ -40,7 +40,8 @@ from server.controllers import (
 from server.database import configure_database
 from server.errors import http_error, unexpected_error, validation_error
 from networking.controllers import LoungeController, PeopleController
-from sessions.controllers import InboxController, QuestionsController
+from sessions.controllers import InboxController, LiveController, QuestionsController
+from sessions.live import QaNamespace
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -72,6 +73,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
     presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()
     networking_live = RoomsNamespace(sio, presence, stores.get("sessions"), stores.get("rate_limits"))
+    qa_live = QaNamespace(sio, stores.get("sessions"))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -103,6 +105,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             PeopleController,
             QuestionsController,
             InboxController,
+            LiveController,
             AccountController,
             AdminController,
             HealthController,
@@ -132,6 +135,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.login_limit = RateLimit(stores.get("login_failures"), LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_SECONDS)
     app.state.sio = sio
     app.state.presence = presence
+    app.state.qa_live = qa_live
     return app
 
 

@@ -10,7 +10,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+import qrcode
+from markupsafe import Markup
+from qrcode.image.svg import SvgPathImage
+
 from events.access import event_access
+from events.releases import published_programme
 from server.auth import current_account, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
@@ -56,6 +61,7 @@ class QuestionsController(Controller):
             context = {"ctx": ctx, "questions": await questions.thread(ctx), "order": "votes",
                        "errors": error.errors, "values": values}
             return await page(request, "sessions/questions.html", context, status_code=400)
+        await request.app.state.qa_live.thread_changed(ctx.session.guid)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
         return Redirect(_thread_url(ctx, question_id))
@@ -79,6 +85,8 @@ class QuestionsController(Controller):
             if not ctx.is_moderator and action not in {"vote", "unvote"}:
                 raise PermissionDeniedException(" ".join(error.errors.values())) from None
             flash(request, " ".join(error.errors.values()), category="error")
+        else:
+            await request.app.state.qa_live.thread_changed(ctx.session.guid)
         return Redirect(_thread_url(ctx, question_id))
 
 
@@ -115,3 +123,33 @@ class InboxController(Controller):
             raise PermissionDeniedException("Only the organisers of this event can change its Q&A settings.")
         return access
 
+
+
+def qr_svg(url: str) -> Markup:
+    """The live page's address as an SVG QR code, for the room projector."""
+    image = qrcode.make(url, image_factory=SvgPathImage, box_size=12, border=2)
+    return Markup(image.to_string(encoding="unicode"))
+
+
+class LiveController(Controller):
+    path = "/events/{slug:str}/sessions/{key:str}"
+
+    @get("/live/")
+    async def live(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
+        """Follow a session as it happens: stream or room, and the Q&A updating for everyone watching."""
+        ctx = await _context(request, slug, key)
+        return await page(request, "sessions/live.html", {"ctx": ctx, "room": await _room_of(ctx)})
+
+    @get("/present/")
+    async def present(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
+        """Full screen for the room's projector: the top questions and a QR code to join in."""
+        ctx = await _context(request, slug, key)
+        live_url = f"{request.app.state.settings.base_url}/events/{slug}/sessions/{ctx.session.slug}/live/"
+        context = {"ctx": ctx, "live_url": live_url, "qr": qr_svg(live_url),
+                   "questions": [q for q in await questions.thread(ctx) if q.status in ("visible", "answered")][:6]}
+        return await page(request, "sessions/present.html", context)
+
+
+async def _room_of(ctx: QaContext) -> Any:
+    programme = await published_programme(ctx.access.event_id)
+    return programme.room(ctx.session.room) if programme else None

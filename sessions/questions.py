@@ -190,6 +190,13 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     return count
 
 
+async def vote_counts(question_ids: list[int]) -> dict[int, int]:
+    if not question_ids:
+        return {}
+    rows = await Question.select(Question.id, Question.votes).where(Question.id.is_in(question_ids))
+    return {row["id"]: row["votes"] for row in rows}
+
+
 async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
     if not ctx.is_moderator:
         raise ValidationError({"question": "Only the session's presenters and the event's organisers moderate."})

@@ -1,0 +1,118 @@
+"""The ``/qa`` socket.io namespace: watch a session's thread, ask and vote live, see changes at once.
+
+What a person may see differs (a question awaiting moderation is shown to its
+asker and moderators only), so changes are announced as "the thread changed"
+and each page asks for its own view. Vote counts are the same for everyone
+and are sent as they are, at most five times a second per question, however
+many votes arrive: a vote storm costs the watchers a handful of messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import socketio
+from litestar.stores.base import Store
+
+from server.accounts import get_account
+from server.auth import account_from_cookie_header
+from server.validation import ValidationError
+from sessions import questions
+from sessions.questions import QaContext, qa_context
+
+NAMESPACE = "/qa"
+VOTE_COUNTS_EVERY = 0.2
+log = logging.getLogger(__name__)
+
+
+def thread_channel(guid: str) -> str:
+    return f"qa:{guid}"
+
+
+class QaNamespace:
+    def __init__(self, sio: socketio.AsyncServer, session_store: Store) -> None:
+        self.sio = sio
+        self.session_store = session_store
+        self.pending_counts: dict[tuple[str, int], int] = {}
+        self.flushing: set[str] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        sio.on("connect", self.connect, namespace=NAMESPACE)
+        for name in ("watch", "thread", "ask", "vote"):
+            sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
+
+    def _acknowledged(self, handler: Any) -> Any:
+        async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
+            try:
+                return {"ok": True, **await handler(sid, data if isinstance(data, dict) else {})}
+            except ValidationError as error:
+                return {"ok": False, "error": " ".join(error.errors.values()), "fields": error.errors}
+            except Exception:  # the client still gets an answer; the log gets the traceback
+                log.exception("Q&A event %s failed", handler.__name__)
+                return {"ok": False, "error": "Something went wrong on the server; please try again."}
+
+        wrapper.__name__ = handler.__name__
+        return wrapper
+
+    async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), self.session_store)
+        await self.sio.save_session(sid, {"user_id": account.id if account else None}, namespace=NAMESPACE)
+
+    async def _context(self, sid: str, data: dict[str, Any]) -> QaContext:
+        event, session = data.get("event"), data.get("session")
+        if not isinstance(event, str) or not isinstance(session, str) or len(event) > 100 or len(session) > 130:
+            raise ValidationError({"session": "Name the event and the session."})
+        user_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("user_id")
+        ctx = await qa_context(event, session, await get_account(user_id) if user_id else None)
+        if ctx is None:
+            raise ValidationError({"session": "There is no such session."})
+        return ctx
+
+    async def watch(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        ctx = await self._context(sid, data)
+        await self.sio.enter_room(sid, thread_channel(ctx.session.guid), namespace=NAMESPACE)
+        return await self._thread(ctx, data.get("order"))
+
+    async def thread(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        return await self._thread(await self._context(sid, data), data.get("order"))
+
+    async def _thread(self, ctx: QaContext, order: object) -> dict[str, Any]:
+        views = await questions.thread(ctx, "time" if order == "time" else "votes")
+        return {"questions": [view.as_payload() for view in views], "moderator": ctx.is_moderator,
+                "may_ask": ctx.may_ask, "moderation": ctx.moderation}
+
+    async def ask(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        ctx = await self._context(sid, data)
+        question_id = await questions.ask_question(ctx, data.get("body"), bool(data.get("anonymous")))
+        await self.thread_changed(ctx.session.guid)
+        return {"id": question_id}
+
+    async def vote(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        ctx = await self._context(sid, data)
+        count = await questions.vote(ctx, data.get("question"), up=data.get("up", True) is not False)
+        self._count_changed(ctx.session.guid, data["question"], count)
+        return {"votes": count}
+
+    async def thread_changed(self, guid: str) -> None:
+        """Tell every page watching this thread to fetch its view again."""
+        await self.sio.emit("thread_changed", {"session": guid}, to=thread_channel(guid), namespace=NAMESPACE)
+
+    def _count_changed(self, guid: str, question_id: int, count: int) -> None:
+        self.pending_counts[(guid, question_id)] = count
+        if guid not in self.flushing:
+            self.flushing.add(guid)
+            task = asyncio.create_task(self._flush_counts(guid))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _flush_counts(self, guid: str) -> None:
+        await asyncio.sleep(VOTE_COUNTS_EVERY)
+        self.flushing.discard(guid)
+        counts = {qid: count for (g, qid), count in self.pending_counts.items() if g == guid}
+        for qid in counts:
+            del self.pending_counts[(guid, qid)]
+        # The latest stored counts, not the ones seen by this worker's votes alone.
+        fresh = await questions.vote_counts(list(counts))
+        await self.sio.emit("votes", {"session": guid, "counts": {str(k): v for k, v in fresh.items()}},
+                            to=thread_channel(guid), namespace=NAMESPACE)

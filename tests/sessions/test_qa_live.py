@@ -1,0 +1,151 @@
+"""The live Q&A against a real server: everyone watching sees the same thread, and a vote storm ends exact."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, AsyncIterator, Iterator
+
+import httpx
+import pytest
+import socketio
+
+from events.demo import DEMO_SLUG
+from tests.accounts_flow import CSRF_COOKIE, cookie_header, register
+from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_hallway
+
+SESSION = "fifty-years-after-contu-copyright-guidelines-in-a-licensed-world"
+WHERE = {"event": DEMO_SLUG, "session": SESSION}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
+    env = hallway_env(tmp_path_factory.mktemp("qa"))
+    prepare_site(env)
+    hallway = HallwayServer(env).start()
+    yield hallway
+    hallway.stop()
+
+
+class Watcher:
+    def __init__(self, client: socketio.AsyncClient, cookies: httpx.Cookies | None) -> None:
+        self.client, self.cookies = client, cookies
+        self.changes: asyncio.Queue[Any] = asyncio.Queue()
+        self.counts: dict[str, int] = {}
+
+    async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        return await self.client.call(event, {**WHERE, **data}, namespace="/qa", timeout=15)
+
+
+@pytest.fixture
+async def watcher(server: HallwayServer) -> AsyncIterator[Any]:
+    opened: list[Watcher] = []
+
+    async def make(name: str | None = None) -> Watcher:
+        cookies = await register(server.url, f"{uuid.uuid4().hex[:8]}@library.org", name) if name else None
+        client = socketio.AsyncClient(reconnection=False)
+        person = Watcher(client, cookies)
+        client.on("thread_changed", person.changes.put_nowait, namespace="/qa")
+        client.on("votes", lambda update: person.counts.update(update["counts"]), namespace="/qa")
+        await client.connect(server.url, namespaces=["/qa"], transports=["websocket"],
+                             headers={"Cookie": cookie_header(cookies)} if cookies else {})
+        opened.append(person)
+        return person
+
+    yield make
+    for person in opened:
+        await person.client.disconnect()
+
+
+async def test_a_question_asked_by_one_reaches_everyone_watching(watcher: Any) -> None:
+    ada, ben, guest = await watcher("Ada"), await watcher("Ben"), await watcher()
+    for person in (ada, ben, guest):
+        assert (await person.call("watch", {}))["ok"]
+
+    asked = await ada.call("ask", {"body": "Does CONTU still apply to e-journals?"})
+
+    assert asked["ok"]
+    await asyncio.wait_for(ben.changes.get(), 10)
+    await asyncio.wait_for(guest.changes.get(), 10)
+    seen = (await guest.call("thread", {}))["questions"]
+    assert [q["body"] for q in seen if q["id"] == asked["id"]] == ["Does CONTU still apply to e-journals?"]
+    assert (await guest.call("ask", {"body": "Me too"}))["error"] == "Log in to ask a question."
+
+
+async def test_a_vote_storm_ends_with_exact_counts_everywhere(watcher: Any) -> None:
+    asker = await watcher("Asker")
+    await asker.call("watch", {})
+    ids = [(await asker.call("ask", {"body": f"Storm question {n}"}))["id"] for n in range(5)]
+    voters = [await watcher(f"Voter {n}") for n in range(24)]
+    onlookers = [await watcher() for _ in range(5)]
+    for person in onlookers:
+        await person.call("watch", {})
+
+    async def storm(person: Watcher, n: int) -> None:
+        for question in ids:
+            if (n + question) % 3:  # two thirds of the voters vote on each question, some twice
+                await person.call("vote", {"question": question})
+                if n % 4 == 0:
+                    await person.call("vote", {"question": question})
+        if n % 5 == 0:
+            await person.call("vote", {"question": ids[0], "up": False})
+
+    await asyncio.gather(*(storm(person, n) for n, person in enumerate(voters)))
+    expected = {}
+    for question in ids:
+        expected[question] = sum(1 for n in range(24) if (n + question) % 3 and not (question == ids[0] and n % 5 == 0))
+
+    await asyncio.sleep(1)
+    final = {q["id"]: q["votes"] for q in (await asker.call("thread", {}))["questions"] if q["id"] in ids}
+    assert final == expected
+    for person in onlookers:
+        assert {int(k): v for k, v in person.counts.items() if int(k) in ids} == expected
+
+
+async def test_pre_moderation_over_the_socket_and_approval_from_the_page(server: HallwayServer, watcher: Any) -> None:
+    mod_email = f"mod-{uuid.uuid4().hex[:6]}@library.org"
+    moderator_cookies = await register(server.url, mod_email, "Mod")
+    assert run_hallway(server.env, "grant", DEMO_SLUG, mod_email).returncode == 0
+    async with httpx.AsyncClient(base_url=server.url, cookies=moderator_cookies) as client:
+        await client.post(f"/events/{DEMO_SLUG}/qa-settings", data={"moderation": "pre", "who_may_ask": "logged_in",
+                                                                   "_csrf_token": moderator_cookies[CSRF_COOKIE]})
+    asker, other = await watcher("Asker"), await watcher("Other")
+    await other.call("watch", {})
+    asked = await asker.call("ask", {"body": "Held for moderation?"})
+
+    mine = [q for q in (await asker.call("thread", {}))["questions"] if q["id"] == asked["id"]]
+    assert mine[0]["status"] == "awaiting"
+    assert asked["id"] not in [q["id"] for q in (await other.call("thread", {}))["questions"]]
+    while not other.changes.empty():
+        other.changes.get_nowait()
+    async with httpx.AsyncClient(base_url=server.url, cookies=moderator_cookies) as client:
+        response = await client.post(f"/events/{DEMO_SLUG}/sessions/{SESSION}/questions/{asked['id']}/approve",
+                                     data={"_csrf_token": moderator_cookies[CSRF_COOKIE]})
+        assert response.status_code == 302
+        await client.post(f"/events/{DEMO_SLUG}/qa-settings", data={"moderation": "post", "who_may_ask": "logged_in",
+                                                                   "_csrf_token": moderator_cookies[CSRF_COOKIE]})
+    await asyncio.wait_for(other.changes.get(), 10)
+    assert asked["id"] in [q["id"] for q in (await other.call("thread", {}))["questions"]]
+
+
+@pytest.mark.parametrize(("event", "payload", "error"), [
+    ("watch", {"event": 5}, "Name the event and the session."),
+    ("watch", {"session": "no-such-session"}, "There is no such session."),
+    ("vote", {"question": "7"}, "Name a question by its number."),
+    ("ask", {"body": "x" * 1001}, "A question can be at most 1000 characters."),
+])
+async def test_bad_payloads_get_error_acknowledgements(watcher: Any, event: str, payload: dict, error: str) -> None:
+    ada = await watcher("Ada")
+
+    answer = await ada.client.call(event, {**WHERE, **payload}, namespace="/qa", timeout=10)
+
+    assert answer["ok"] is False and answer["error"] == error
+
+
+async def test_the_live_and_presenter_pages_render(server: HallwayServer) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        live = await client.get(f"/events/{DEMO_SLUG}/sessions/{SESSION}/live/")
+        present = await client.get(f"/events/{DEMO_SLUG}/sessions/{SESSION}/present/")
+
+    assert live.status_code == 200 and 'data-mode="live"' in live.text
+    assert present.status_code == 200 and "<svg" in present.text and f"/sessions/{SESSION}/live/" in present.text
