@@ -73,7 +73,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
     presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()
     networking_live = RoomsNamespace(sio, presence, stores.get("sessions"), stores.get("rate_limits"))
-    qa_live = QaNamespace(sio, stores.get("sessions"))
+    qa_live = QaNamespace(sio, stores.get("sessions"), stores.get("rate_limits"))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -136,6 +136,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.sio = sio
     app.state.presence = presence
     app.state.qa_live = qa_live
+    app.state.qa_limits = qa_live.limits
     return app
 
 

@@ -56,11 +56,13 @@ class QuestionsController(Controller):
         ctx = await _context(request, slug, key)
         values = await read_form(request, "body", "anonymous")
         try:
+            await request.app.state.qa_limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
         except ValidationError as error:
             context = {"ctx": ctx, "questions": await questions.thread(ctx), "order": "votes",
                        "errors": error.errors, "values": values}
-            return await page(request, "sessions/questions.html", context, status_code=400)
+            status = 429 if isinstance(error, questions.TooFast) else 400
+            return await page(request, "sessions/questions.html", context, status_code=status)
         await request.app.state.qa_live.thread_changed(ctx.session.guid)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
@@ -72,6 +74,7 @@ class QuestionsController(Controller):
         ctx = await _context(request, slug, key)
         try:
             if action in {"vote", "unvote"}:
+                await request.app.state.qa_limits.check("vote", ctx)
                 await questions.vote(ctx, question_id, up=action == "vote")
             elif action == "answer":
                 body = (await read_form(request, "body"))["body"]

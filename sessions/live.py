@@ -20,7 +20,7 @@ from server.accounts import get_account
 from server.auth import account_from_cookie_header
 from server.validation import ValidationError
 from sessions import questions
-from sessions.questions import QaContext, qa_context
+from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
 VOTE_COUNTS_EVERY = 0.2
@@ -32,9 +32,10 @@ def thread_channel(guid: str) -> str:
 
 
 class QaNamespace:
-    def __init__(self, sio: socketio.AsyncServer, session_store: Store) -> None:
+    def __init__(self, sio: socketio.AsyncServer, session_store: Store, limits: Store) -> None:
         self.sio = sio
         self.session_store = session_store
+        self.limits = QaLimits(limits)
         self.pending_counts: dict[tuple[str, int], int] = {}
         self.flushing: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
@@ -84,12 +85,14 @@ class QaNamespace:
 
     async def ask(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
+        await self.limits.check("ask", ctx)
         question_id = await questions.ask_question(ctx, data.get("body"), bool(data.get("anonymous")))
         await self.thread_changed(ctx.session.guid)
         return {"id": question_id}
 
     async def vote(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
+        await self.limits.check("vote", ctx)
         count = await questions.vote(ctx, data.get("question"), up=data.get("up", True) is not False)
         self._count_changed(ctx.session.guid, data["question"], count)
         return {"votes": count}

@@ -19,8 +19,11 @@ from events.access import EventAccess, event_access
 from events.catalogue import presented_sessions
 from events.programme import ProgrammeSession
 from events.releases import published_programme
+from litestar.stores.base import Store
+
 from server.accounts import Account, display_names
 from server.notifications import notify
+from server.ratelimit import RateLimit
 from server.validation import ValidationError
 from sessions.tables import (
     ANSWER_MAX,
@@ -37,6 +40,8 @@ from sessions.tables import (
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
+ASKS_PER_MINUTE = 5
+VOTES_PER_MINUTE = 120
 MODERATION_ACTIONS = {"approve", "dismiss", "pin", "unpin", "answered", "reopen"}
 
 
@@ -101,6 +106,27 @@ class QuestionView:
                 "created_at": self.created_at.isoformat(),
                 "answers": [{"id": a.id, "author": a.author, "html": a.body_html, "by_presenter": a.by_presenter,
                              "created_at": a.created_at.isoformat()} for a in self.answers]}
+
+
+class TooFast(ValidationError):
+    """Over a rate limit: a 429 over HTTP."""
+
+
+class QaLimits:
+    """How fast one person may ask and vote (the store is Redis across workers, memory on one)."""
+
+    def __init__(self, store: Store) -> None:
+        self.rules = {"ask": RateLimit(store, ASKS_PER_MINUTE, 60), "vote": RateLimit(store, VOTES_PER_MINUTE, 60)}
+
+    async def check(self, action: str, ctx: QaContext) -> None:
+        if ctx.account is None:
+            return  # refused later, with its own message
+        key = f"qa-{action}:{ctx.account.id}"
+        wait = await self.rules[action].retry_after(key)
+        if wait is not None:
+            field = "body" if action == "ask" else "question"
+            raise TooFast({field: f"You are going too fast; try again in {wait} seconds."})
+        await self.rules[action].hit(key)
 
 
 async def qa_settings(event_id: int) -> tuple[str, str]:

@@ -118,3 +118,13 @@ async def test_organisers_choose_moderation_and_who_may_ask(client: Client, talk
 
     page = (await client.get("/events/ill-days/qa-settings")).text
     assert 'value="pre" checked' in page and 'value="members" checked' in page
+
+
+async def test_asking_too_fast_is_refused(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    for n in range(5):
+        await ask(client, f"Question {n}")
+
+    response = await post(client, THREAD + "ask", {"body": "One more", "anonymous": ""})
+
+    assert response.status_code == 429 and "You are going too fast" in response.text
