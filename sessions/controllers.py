@@ -19,7 +19,7 @@ from events.releases import published_programme
 from server.auth import current_account, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
-from sessions import questions
+from sessions import polls, questions
 from sessions.questions import QaContext, qa_context
 from sessions.tables import Moderation
 
@@ -46,7 +46,7 @@ class QuestionsController(Controller):
                    order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False) -> Template:
         ctx = await _context(request, slug, key)
         context = {"ctx": ctx, "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
-                   "order": order, "errors": {}, "values": {}}
+                   "polls": await polls.polls_for(ctx), "order": order, "errors": {}, "values": {}}
         if fragment:
             return Template(template_name="sessions/thread.html", context={**context, "account": ctx.account})
         return await page(request, "sessions/questions.html", context)
@@ -59,14 +59,50 @@ class QuestionsController(Controller):
             await request.app.state.qa_limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
         except ValidationError as error:
-            context = {"ctx": ctx, "questions": await questions.thread(ctx), "order": "votes",
-                       "errors": error.errors, "values": values}
+            context = {"ctx": ctx, "questions": await questions.thread(ctx), "polls": await polls.polls_for(ctx),
+                       "order": "votes", "errors": error.errors, "values": values}
             status = 429 if isinstance(error, questions.TooFast) else 400
             return await page(request, "sessions/questions.html", context, status_code=status)
         await request.app.state.qa_live.thread_changed(ctx.session.guid)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
         return Redirect(_thread_url(ctx, question_id))
+
+    @post("/polls", guards=[requires_login])
+    async def new_poll(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Redirect:
+        ctx = await _context(request, slug, key)
+        values = await read_form(request, "question", "options", "multiple", "results_live")
+        try:
+            await polls.create_poll(ctx, values["question"], values["options"].splitlines(), values["multiple"] == "on",
+                                    values["results_live"] == "on")
+        except ValidationError as error:
+            if not ctx.is_moderator:
+                raise PermissionDeniedException(" ".join(error.errors.values())) from None
+            flash(request, " ".join(error.errors.values()), category="error")
+        else:
+            flash(request, "Poll saved as a draft; open it when the room is ready.", category="success")
+        return Redirect(_thread_url(ctx) + "#polls")
+
+    @post("/polls/{poll_id:int}/{action:str}", guards=[requires_login])
+    async def poll_action(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
+                          poll_id: FromPath[int], action: FromPath[str]) -> Redirect:
+        ctx = await _context(request, slug, key)
+        try:
+            if action in {"open", "closed"}:
+                await polls.set_poll_status(ctx, poll_id, action)
+            elif action == "answer":
+                form = await request.form()
+                choices = [int(v) for v in form.getall("choice") if isinstance(v, str) and v.isdigit()] if "choice" in form else []
+                await polls.answer_poll(ctx, poll_id, choices)
+            else:
+                raise NotFoundException("There is no such action.")
+        except ValidationError as error:
+            if action != "answer" and not ctx.is_moderator:
+                raise PermissionDeniedException(" ".join(error.errors.values())) from None
+            flash(request, " ".join(error.errors.values()), category="error")
+        else:
+            await request.app.state.qa_live.thread_changed(ctx.session.guid)
+        return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/{question_id:int}/{action:str}", guards=[requires_login])
     async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],

@@ -19,7 +19,7 @@ from litestar.stores.base import Store
 from server.accounts import get_account
 from server.auth import account_from_cookie_header
 from server.validation import ValidationError
-from sessions import questions
+from sessions import polls, questions
 from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
@@ -40,7 +40,7 @@ class QaNamespace:
         self.flushing: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         sio.on("connect", self.connect, namespace=NAMESPACE)
-        for name in ("watch", "thread", "ask", "vote"):
+        for name in ("watch", "thread", "ask", "vote", "poll_answer"):
             sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
 
     def _acknowledged(self, handler: Any) -> Any:
@@ -81,7 +81,8 @@ class QaNamespace:
     async def _thread(self, ctx: QaContext, order: object) -> dict[str, Any]:
         views = await questions.thread(ctx, "time" if order == "time" else "votes")
         return {"questions": [view.as_payload() for view in views], "moderator": ctx.is_moderator,
-                "may_ask": ctx.may_ask, "moderation": ctx.moderation}
+                "may_ask": ctx.may_ask, "moderation": ctx.moderation,
+                "polls": [poll.as_payload() for poll in await polls.polls_for(ctx)]}
 
     async def ask(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
@@ -96,6 +97,28 @@ class QaNamespace:
         count = await questions.vote(ctx, data.get("question"), up=data.get("up", True) is not False)
         self._count_changed(ctx.session.guid, data["question"], count)
         return {"votes": count}
+
+    async def poll_answer(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        ctx = await self._context(sid, data)
+        await self.limits.check("vote", ctx)
+        await polls.answer_poll(ctx, data.get("poll"), data.get("choices"))
+        self._soon_changed(ctx.session.guid)
+        return {}
+
+    def _soon_changed(self, guid: str) -> None:
+        """Announce a change once for many poll answers arriving together."""
+        key = f"poll:{guid}"
+        if key not in self.flushing:
+            self.flushing.add(key)
+
+            async def later() -> None:
+                await asyncio.sleep(VOTE_COUNTS_EVERY)
+                self.flushing.discard(key)
+                await self.thread_changed(guid)
+
+            task = asyncio.create_task(later())
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     async def thread_changed(self, guid: str) -> None:
         """Tell every page watching this thread to fetch its view again."""

@@ -3,7 +3,7 @@
 from enum import Enum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import UUID, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from events.tables import Event
@@ -71,3 +71,28 @@ class Answer(Table):
     by_presenter = Boolean(default=False)
     created_at = Timestamptz()
     edited_at = Timestamptz(null=True, default=None)
+
+
+class PollStatus(str, Enum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class Poll(Table):
+    event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    session_guid = UUID(index=True)
+    question = Text()
+    options = Array(base_column=Varchar(length=200))
+    multiple = Boolean(default=False)
+    status = Varchar(length=8, choices=PollStatus, default=PollStatus.draft)
+    results_live = Boolean(default=True, help_text="Show results while the poll is open, or only once it closes.")
+    created_at = Timestamptz()
+
+
+class PollVote(Table):
+    """A person's choice in a poll; a unique index (see migrations) allows each option once per person."""
+
+    poll = ForeignKey(references=Poll, null=False, on_delete=OnDelete.cascade)
+    voter = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
+    option = Integer()

@@ -53,8 +53,61 @@
     return li;
   }
 
+  function pollCard(poll) {
+    const card = element("div", { class: "card poll" });
+    card.appendChild(element("h3", {}, poll.question + (poll.status === "closed" ? " (closed)" : "")));
+    if (poll.status === "open" && canVote) {
+      const form = element("form", { class: "stack-form" });
+      const group = element("fieldset", { class: "field" });
+      group.appendChild(element("legend", { class: "visually-hidden" }, poll.question));
+      poll.options.forEach(function (option, index) {
+        const label = element("label", { class: "check" });
+        const input = element("input", { type: poll.multiple ? "checkbox" : "radio", name: "poll-" + poll.id, value: String(index) });
+        if (poll.mine.indexOf(index) >= 0) { input.checked = true; }
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + option));
+        group.appendChild(label);
+      });
+      form.appendChild(group);
+      form.appendChild(element("button", { type: "submit", class: "small" }, poll.mine.length ? "Change my answer" : "Answer"));
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        const choices = Array.from(form.querySelectorAll("input:checked")).map(function (i) { return parseInt(i.value, 10); });
+        socket.emit("poll_answer", Object.assign({ poll: poll.id, choices: choices }, where), function (answer) {
+          if (announcer) { announcer.textContent = answer.ok ? "Your answer is counted." : answer.error; }
+          refresh();
+        });
+      });
+      card.appendChild(form);
+    }
+    if (poll.results) {
+      const results = element("ul", { class: "poll-results" });
+      poll.options.forEach(function (option, index) {
+        const row = element("li");
+        row.appendChild(element("span", {}, option));
+        row.appendChild(element("meter", { min: "0", max: String(Math.max(poll.voters, 1)), value: String(poll.results[index]) }));
+        row.appendChild(element("span", {}, String(poll.results[index])));
+        results.appendChild(row);
+      });
+      card.appendChild(results);
+    } else if (poll.status === "open") {
+      card.appendChild(element("p", { class: "meta" }, "Results are shown when the poll closes."));
+    }
+    return card;
+  }
+
+  function renderPolls(polls) {
+    const box = document.getElementById("qa-polls");
+    if (!box) { return; }
+    const shown = polls.filter(function (p) { return p.status !== "draft"; });
+    document.getElementById("qa-polls-section").hidden = shown.length === 0;
+    box.textContent = "";
+    shown.forEach(function (poll) { box.appendChild(pollCard(poll)); });
+  }
+
   function render(answer) {
     if (!answer.ok) { return; }
+    if (!present) { renderPolls(answer.polls || []); }
     canVote = answer.may_ask || answer.moderator;
     let questions = answer.questions;
     if (present) { questions = questions.filter(function (q) { return q.status === "visible" || q.status === "answered"; }).slice(0, 6); }

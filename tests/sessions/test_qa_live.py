@@ -149,3 +149,40 @@ async def test_the_live_and_presenter_pages_render(server: HallwayServer) -> Non
 
     assert live.status_code == 200 and 'data-mode="live"' in live.text
     assert present.status_code == 200 and "<svg" in present.text and f"/sessions/{SESSION}/live/" in present.text
+
+
+async def test_poll_answers_over_the_socket_reach_everyone_watching(server: HallwayServer, watcher: Any) -> None:
+    mod_email = f"pollmod-{uuid.uuid4().hex[:6]}@library.org"
+    moderator = await register(server.url, mod_email, "Poll Mod")
+    assert run_hallway(server.env, "grant", DEMO_SLUG, mod_email).returncode == 0
+    base = f"/events/{DEMO_SLUG}/sessions/{SESSION}/questions/polls"
+    async with httpx.AsyncClient(base_url=server.url, cookies=moderator) as client:
+        token = moderator[CSRF_COOKIE]
+        await client.post(base, data={"question": "Do you lend e-books?", "options": "Yes\nNo", "multiple": "",
+                                      "results_live": "on", "_csrf_token": token})
+    mod = await watcher("Watcher")
+    poll_id = max(p["id"] for p in (await thread_as(server, moderator))["polls"])
+    async with httpx.AsyncClient(base_url=server.url, cookies=moderator) as client:
+        await client.post(f"{base}/{poll_id}/open", data={"_csrf_token": moderator[CSRF_COOKIE]})
+    ada, ben = await watcher("Ada"), await watcher("Ben")
+    await mod.call("watch", {})
+    while not mod.changes.empty():
+        mod.changes.get_nowait()
+
+    assert (await ada.call("poll_answer", {"poll": poll_id, "choices": [0]}))["ok"]
+    assert (await ben.call("poll_answer", {"poll": poll_id, "choices": [1, 0]}))["error"] == "Choose one option."
+    assert (await ben.call("poll_answer", {"poll": poll_id, "choices": [1]}))["ok"]
+
+    await asyncio.wait_for(mod.changes.get(), 10)
+    [poll] = [p for p in (await mod.call("thread", {}))["polls"] if p["id"] == poll_id]
+    assert (poll["results"], poll["voters"]) == ([1, 1], 2)
+
+
+async def thread_as(server: HallwayServer, cookies: httpx.Cookies) -> dict[str, Any]:
+    """The thread (with draft polls) as a moderator's page sees it."""
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(server.url, namespaces=["/qa"], transports=["websocket"], headers={"Cookie": cookie_header(cookies)})
+    try:
+        return await client.call("thread", WHERE, namespace="/qa", timeout=10)
+    finally:
+        await client.disconnect()

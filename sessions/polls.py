@@ -1,0 +1,105 @@
+"""Polls during a session: single or multiple choice, results live or after closing."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from server.validation import ValidationError
+from sessions.questions import QaContext
+from sessions.tables import Poll, PollStatus, PollVote
+
+OPTIONS_MIN, OPTIONS_MAX = 2, 10
+
+
+@dataclass(frozen=True)
+class PollView:
+    id: int
+    question: str
+    options: list[str]
+    multiple: bool
+    status: str
+    results: list[int] | None  # None while they are hidden from this person
+    voters: int | None
+    mine: list[int]
+
+    def as_payload(self) -> dict[str, object]:
+        return {"id": self.id, "question": self.question, "options": self.options, "multiple": self.multiple,
+                "status": self.status, "results": self.results, "voters": self.voters, "mine": self.mine}
+
+
+def _moderator(ctx: QaContext) -> None:
+    if not ctx.is_moderator:
+        raise ValidationError({"poll": "Only the session's presenters and the event's organisers run polls."})
+
+
+async def create_poll(ctx: QaContext, question: str, options: list[str], multiple: bool = False,
+                      results_live: bool = True) -> int:
+    _moderator(ctx)
+    options = [option.strip() for option in options if option.strip()]
+    errors = {}
+    if not question.strip() or len(question) > 500:
+        errors["question"] = "Ask a question of up to 500 characters."
+    if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX or any(len(option) > 200 for option in options):
+        errors["options"] = f"Give {OPTIONS_MIN} to {OPTIONS_MAX} options of up to 200 characters."
+    if errors:
+        raise ValidationError(errors)
+    poll = Poll(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), question=question.strip(),
+                options=options, multiple=multiple, results_live=results_live, created_at=datetime.now(timezone.utc))
+    await poll.save()
+    return poll.id
+
+
+async def _poll(ctx: QaContext, poll_id: object) -> dict:
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+        raise ValidationError({"poll": "Name a poll by its number."})
+    row = await Poll.select().where((Poll.id == poll_id) & (Poll.session_guid == uuid.UUID(ctx.session.guid))).first()
+    if row is None or (row["status"] == PollStatus.draft and not ctx.is_moderator):
+        raise ValidationError({"poll": "There is no such poll."})
+    return row
+
+
+async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
+    _moderator(ctx)
+    if status not in {PollStatus.open, PollStatus.closed}:
+        raise ValidationError({"status": "A poll is opened or closed."})
+    row = await _poll(ctx, poll_id)
+    await Poll.update({Poll.status: status}).where(Poll.id == row["id"])
+
+
+async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
+    """Record a person's choices, replacing any earlier ones, while the poll is open."""
+    if ctx.account is None:
+        raise ValidationError({"poll": "Log in to take part in polls."})
+    row = await _poll(ctx, poll_id)
+    if row["status"] != PollStatus.open:
+        raise ValidationError({"poll": "This poll is not open."})
+    if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+        raise ValidationError({"choices": "Choose options by their numbers."})
+    picked = sorted(set(choices))
+    if not picked or any(not 0 <= c < len(row["options"]) for c in picked) or (len(picked) > 1 and not row["multiple"]):
+        raise ValidationError({"choices": "Choose one option." if not row["multiple"] else "Choose one or more options."})
+    async with Poll._meta.db.transaction():
+        await PollVote.delete().where((PollVote.poll == row["id"]) & (PollVote.voter == ctx.account.id))
+        for choice in picked:
+            await PollVote(poll=row["id"], voter=ctx.account.id, option=choice).save()
+
+
+async def polls_for(ctx: QaContext) -> list[PollView]:
+    rows = await Poll.select().where(Poll.session_guid == uuid.UUID(ctx.session.guid)).order_by(Poll.id)
+    rows = [row for row in rows if row["status"] != PollStatus.draft or ctx.is_moderator]
+    votes = await PollVote.select().where(PollVote.poll.is_in([row["id"] for row in rows] or [0]))
+    views = []
+    for row in rows:
+        mine_votes = [v for v in votes if v["poll"] == row["id"]]
+        shown = ctx.is_moderator or row["status"] == PollStatus.closed or (row["results_live"] and row["status"] == PollStatus.open)
+        counts = Counter(v["option"] for v in mine_votes)
+        views.append(PollView(
+            id=row["id"], question=row["question"], options=list(row["options"]), multiple=row["multiple"],
+            status=row["status"], results=[counts.get(i, 0) for i in range(len(row["options"]))] if shown else None,
+            voters=len({v["voter"] for v in mine_votes}) if shown else None,
+            mine=sorted(v["option"] for v in mine_votes if ctx.account and v["voter"] == ctx.account.id),
+        ))
+    return views
