@@ -6,12 +6,14 @@ finds something on "now and next". People and institutions are invented.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from events.releases import publish_release
+from server.accounts import account_id_by_email, create_account
 from events.tables import (
     Event,
     EventMode,
@@ -122,6 +124,9 @@ SESSIONS = [
 ]
 
 
+# Presenters with (demo) accounts: they can answer questions in the Q&A demo.
+PRESENTERS_WITH_ACCOUNTS = ("okafor", "nakamura")
+KEYNOTE_TITLE = "Fifty Years after CONTU: Copyright Guidelines in a Licensed World"
 MOVED_TITLE = "Purchase on Demand: When Buying Beats Borrowing"
 CANCELLED_TITLE = "IFLA Vouchers and International Payments Made Simple"
 
@@ -158,8 +163,9 @@ async def load_demo(today: date | None = None) -> bool:
                              stream_url=stream, position=position))
             for position, (name, kind, capacity, location, stream) in enumerate(ROOMS)
         ]
+        accounts = {key: await _presenter_account(PRESENTERS[key][0]) for key in PRESENTERS_WITH_ACCOUNTS}
         people = {
-            key: await _save(Presenter(event=event.id, name=name, affiliation=affiliation, bio=bio))
+            key: await _save(Presenter(event=event.id, name=name, affiliation=affiliation, bio=bio, user=accounts.get(key)))
             for key, (name, affiliation, bio) in PRESENTERS.items()
         }
         for item in SESSIONS:
@@ -168,6 +174,12 @@ async def load_demo(today: date | None = None) -> bool:
         await _revise(event.id, rooms)
         await publish_release(event.id, "Purchase on demand moves to the ballroom; the payments talk is cancelled.")
     return True
+
+
+async def _presenter_account(name: str) -> int:
+    """An account for a demo presenter, so the Q&A demo has someone to answer. Nobody knows its password."""
+    email = name.lower().replace(" ", ".") + "@demo.hallway.invalid"
+    return await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name)
 
 
 async def _revise(event_id: int, rooms: list[int]) -> None:

@@ -18,6 +18,7 @@ from events.releases import NothingToPublish, publish_release
 from events.schedule_import import FORMATS, ImportFailed, import_schedule, parse_schedule
 from events.tables import MemberRole
 from networking.demo import load_networking_demo
+from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
@@ -130,6 +131,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> None:
         created = await load_demo()
         access = await event_access(DEMO_SLUG, None)
         await load_networking_demo(access.event_id)
+        await load_qa_demo(DEMO_SLUG)
         return created
 
     created = _run_with_database(settings, load)

@@ -151,3 +151,19 @@ def test_answers_keep_a_safe_subset_of_markdown() -> None:
 
     assert "<script" not in html and 'href="javascript' not in html
     assert '<a href="https://example.org" rel="nofollow noopener">ok</a>' in html and "<img" not in html
+
+
+async def test_the_demo_has_answered_questions_in_all_three_phases() -> None:
+    from events.demo import DEMO_SLUG, KEYNOTE_TITLE, load_demo
+    from sessions.demo import load_qa_demo
+
+    await load_demo(today=date(2027, 3, 9))
+    assert await load_qa_demo(DEMO_SLUG)
+    assert not await load_qa_demo(DEMO_SLUG)
+
+    guest = await qa_context(DEMO_SLUG, "fifty-years-after-contu-copyright-guidelines-in-a-licensed-world", None)
+    assert guest.session.title == KEYNOTE_TITLE
+    views = await questions.thread(guest)
+    assert {q.phase for q in views} == {"before", "during", "after"}
+    assert views[0].votes == 9 and views[0].answers[0].by_presenter
+    assert any(q.status == "visible" and not q.answers for q in views)

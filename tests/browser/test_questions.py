@@ -1,0 +1,65 @@
+"""In Chromium: an attendee asks and up-votes; the presenter answers from the inbox; the answer appears live."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.async_api import Browser, expect
+
+from events import editing
+from events.access import event_access
+from events.demo import DEMO_SLUG
+from events.releases import publish_release, published_programme
+from server.accounts import account_id_by_email
+from server.database import engine_from_url, use_engine
+from tests.browser.conftest import PASSWORD, register_in, screenshot
+from tests.hallway_process import HallwayServer
+
+SESSION = "automating-request-routing-rules-that-cut-turnaround-by-a-third"
+
+
+async def make_presenter(server: HallwayServer, email: str) -> None:
+    """Link the session's presenter entry to this account and publish, as an organiser's invitation would."""
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    event_id = (await event_access(DEMO_SLUG, None)).event_id
+    session = (await published_programme(event_id)).session(SESSION)
+    person = session.presenters[0]
+    await editing.save_presenter(event_id, person.name, person.affiliation, person.bio,
+                                 user_id=await account_id_by_email(email), presenter_id=person.id)
+    await publish_release(event_id, "Presenter account linked")
+
+
+async def test_asking_voting_and_a_live_answer_from_the_inbox(server: HallwayServer, browser: Browser) -> None:
+    attendee = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
+    await register_in(attendee, server, "Ann Attendee")
+    presenter = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
+    email = f"tomas-{uuid.uuid4().hex[:6]}@library.org"
+    await presenter.goto(server.url + "/register")
+    await presenter.get_by_label("Your name").fill("Tomás Ramírez")
+    await presenter.get_by_label("Email address").fill(email)
+    await presenter.get_by_label("Password").fill(PASSWORD)
+    await presenter.get_by_role("button", name="Create account").click()
+    await make_presenter(server, email)
+
+    await attendee.goto(f"{server.url}/events/{DEMO_SLUG}/sessions/{SESSION}/live/")
+    await attendee.get_by_label("Your question").fill("Which rules gave the biggest turnaround gain?")
+    await attendee.get_by_role("button", name="Ask").click()
+    question = attendee.locator("#qa-questions li").filter(has_text="Which rules gave the biggest turnaround gain?")
+    await expect(question).to_be_visible()
+    await question.get_by_role("button", name="Up-vote: Which rules gave the biggest").click()
+    await expect(question.locator(".votes")).to_have_text("▲ 1")
+
+    await presenter.goto(server.url + "/me/questions/")
+    await expect(presenter.get_by_text("Which rules gave the biggest turnaround gain?")).to_be_visible()
+    await screenshot(presenter, "presenter-inbox")
+    await presenter.get_by_label("Your answer").first.fill("Routing by **holdings first**, then by cost.")
+    await presenter.get_by_role("button", name="Post answer").first.click()
+
+    await expect(question.locator(".answer")).to_contain_text("Routing by holdings first, then by cost.")
+    await expect(attendee.locator("#unread-count")).to_have_text("1")
+    await screenshot(attendee, "live-qa")
+
+    projector = await (await browser.new_context(viewport={"width": 1920, "height": 1080})).new_page()
+    await projector.goto(f"{server.url}/events/{DEMO_SLUG}/sessions/{SESSION}/present/")
+    await expect(projector.locator("#qa-questions")).to_contain_text("Which rules gave the biggest turnaround gain?")
+    await screenshot(projector, "presenter-mode")
