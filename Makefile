@@ -20,6 +20,7 @@ bench: install-test
 	$(BIN)/python bench/http_pages.py --quick
 	$(BIN)/python bench/calendar.py --quick
 	$(BIN)/python bench/rooms.py --quick
+	$(BIN)/python bench/qa.py --quick
 
 install: $(VENV)/.installed
 

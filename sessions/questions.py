@@ -204,16 +204,22 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
         raise ValidationError({"question": "This question cannot be voted on."})
+    # The stored count moves by exactly the votes added or removed, in one atomic statement each,
+    # so concurrent votes on any number of workers can neither lose nor double a vote.
+    change = 0
     if up:
         try:
             await QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc)).save()
+            change = 1
         except (sqlite3.IntegrityError, UniqueViolationError):
             pass  # the unique index: this person had voted already
     else:
-        await QuestionVote.delete().where((QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id))
-    count = await QuestionVote.count().where(QuestionVote.question == row["id"])
-    await Question.update({Question.votes: count}).where(Question.id == row["id"])
-    return count
+        removed = await QuestionVote.delete().where(
+            (QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id)).returning(QuestionVote.id)
+        change = -len(removed)
+    if change:
+        await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
+    return (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
 
 
 async def vote_counts(question_ids: list[int]) -> dict[int, int]:
