@@ -32,7 +32,8 @@ def process_serving(command: list[str], port: int, ready_path: str, env: dict[st
     url = f"http://127.0.0.1:{port}"
     # From the repository root: started in bench/, `python -m` would let bench/calendar.py
     # shadow the standard library's calendar module inside the server.
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(os.environ["BENCH_SERVER_LOG"], "ab") if os.environ.get("BENCH_SERVER_LOG") else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -20,11 +20,25 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 from server.settings import Settings
 
 PICCOLO_CONF = "server.piccolo_conf"
+
+
+class SQLiteWriterEngine(SQLiteEngine):
+    """SQLite whose transactions take the write lock when they begin.
+
+    A deferred transaction that reads first and writes later cannot wait for
+    the lock: SQLite answers "database is locked" at once. Taking the lock at
+    BEGIN lets every writer queue politely behind the others (for up to the
+    30 s busy timeout) when many people vote or chat at the same moment.
+    """
+
+    def transaction(self, transaction_type: TransactionType = TransactionType.immediate,
+                    allow_nested: bool = True) -> SQLiteTransaction:
+        return super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
 
 
 def engine_from_url(url: str) -> Engine:
@@ -38,7 +52,7 @@ def engine_from_url(url: str) -> Engine:
         # one connection writes, and costs one sync per commit instead of several.
         with closing(sqlite3.connect(path, timeout=30)) as connection:
             connection.execute("PRAGMA journal_mode=WAL")
-        return SQLiteEngine(path=path, timeout=30)
+        return SQLiteWriterEngine(path=path, timeout=30)
     parts = urlsplit(url)
     config = {
         "host": parts.hostname,

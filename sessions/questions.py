@@ -6,13 +6,11 @@ roles and the session's presenters, so pages, sockets and the inbox agree.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import nh3
-from asyncpg.exceptions import UniqueViolationError
 from markdown_it import MarkdownIt
 
 from events.access import EventAccess, event_access
@@ -204,21 +202,20 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
         raise ValidationError({"question": "This question cannot be voted on."})
-    # The stored count moves by exactly the votes added or removed, in one atomic statement each,
+    # The stored count moves by exactly the vote rows added or removed, in the same transaction,
     # so concurrent votes on any number of workers can neither lose nor double a vote.
-    change = 0
-    if up:
-        try:
-            await QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc)).save()
-            change = 1
-        except (sqlite3.IntegrityError, UniqueViolationError):
-            pass  # the unique index: this person had voted already
-    else:
-        removed = await QuestionVote.delete().where(
-            (QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id)).returning(QuestionVote.id)
-        change = -len(removed)
-    if change:
-        await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
+    async with Question._meta.db.transaction():
+        if up:
+            added = await QuestionVote.insert(
+                QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc))
+            ).on_conflict(action="DO NOTHING").returning(QuestionVote.id)  # the unique index: once per person
+            change = len(added)
+        else:
+            removed = await QuestionVote.delete().where(
+                (QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id)).returning(QuestionVote.id)
+            change = -len(removed)
+        if change:
+            await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
     return (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
 
 
