@@ -186,3 +186,36 @@ async def thread_as(server: HallwayServer, cookies: httpx.Cookies) -> dict[str, 
         return await client.call("thread", WHERE, namespace="/qa", timeout=10)
     finally:
         await client.disconnect()
+
+
+async def test_votes_on_one_worker_reach_watchers_on_another(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from tests.services import require_redis
+
+    env = hallway_env(tmp_path_factory.mktemp("qa-workers"), HALLWAY_REDIS_URL=require_redis(),
+                      HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}")
+    prepare_site(env)
+    first, second = HallwayServer(env).start(), HallwayServer(env).start()
+    clients: list[socketio.AsyncClient] = []
+    try:
+        async def connect(url: str, cookies: httpx.Cookies | None) -> socketio.AsyncClient:
+            client = socketio.AsyncClient(reconnection=False)
+            await client.connect(url, namespaces=["/qa"], transports=["websocket"],
+                                 headers={"Cookie": cookie_header(cookies)} if cookies else {})
+            clients.append(client)
+            return client
+
+        counts: asyncio.Queue[dict] = asyncio.Queue()
+        onlooker = await connect(second.url, None)
+        onlooker.on("votes", counts.put_nowait, namespace="/qa")
+        await onlooker.call("watch", WHERE, namespace="/qa")
+        voter = await connect(first.url, await register(first.url, f"v-{uuid.uuid4().hex[:6]}@library.org", "Voter"))
+        asked = await voter.call("ask", {**WHERE, "body": "Across workers?"}, namespace="/qa")
+        await voter.call("vote", {**WHERE, "question": asked["id"]}, namespace="/qa")
+
+        update = await asyncio.wait_for(counts.get(), 10)
+        assert update["counts"] == {str(asked["id"]): 1}
+    finally:
+        for client in clients:
+            await client.disconnect()
+        first.stop()
+        second.stop()
