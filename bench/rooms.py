@@ -84,7 +84,6 @@ async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, s
     started = time.perf_counter()
 
     async def open_one(cookie: str, room: int) -> None:
-        nonlocal received
         client = socketio.AsyncClient(reconnection=False)
 
         def on_message(message: dict) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_409_CONFLICT
 
@@ -21,7 +21,7 @@ from events.catalogue import event_summary, list_events_by_slug, list_public_eve
 from events.editing import EventInput, RoomInput, SessionInput
 from events.programme import Programme, ProgrammeEvent
 from events.releases import NothingToPublish, ReleaseSummary, list_releases, publish_release, published_programme, working_programme
-from server.auth import current_account, requires_login
+from server.auth import current_account, require_organiser, require_visible, requires_login
 
 
 @dataclass
@@ -69,11 +69,7 @@ class InvitationOut:
 
 async def _access(request: Request[Any, Any, Any], slug: str, *, organise: bool = False) -> EventAccess:
     access = await event_access(slug, await current_account(request))
-    if access is None or not access.can_view:
-        raise NotFoundException("There is no event at this address.")
-    if organise and not access.can_organise:
-        raise PermissionDeniedException("Only the organisers of this event can do this.")
-    return access
+    return require_organiser(access) if organise else require_visible(access)
 
 
 class EventsApi(Controller):

@@ -25,7 +25,7 @@ from events.programme import Programme, SessionFilter, clashes, now_and_next, sc
 from events.releases import list_releases, published_programme
 from events.tables import SessionKind
 from server.accounts import get_account
-from server.auth import current_account, requires_login
+from server.auth import current_account, require_visible, requires_login
 from server.http_cache import cached_response
 from server.templating import page
 
@@ -33,10 +33,7 @@ FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
 
 
 async def visible_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    access = await event_access(slug, await current_account(request))
-    if access is None or not access.can_view:
-        raise NotFoundException("There is no event at this address.")
-    return access
+    return require_visible(await event_access(slug, await current_account(request)))
 
 
 async def published(access: EventAccess, version: int | None = None) -> Programme:

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -24,7 +24,7 @@ from events.editing import EventInput, RoomInput, SessionInput
 from events.releases import NothingToPublish, working_programme, list_releases, pending_changes, publish_release
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
-from server.auth import current_account, requires_login
+from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
 
@@ -40,12 +40,7 @@ CHOICES = {
 
 async def organised_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
     """The event if the person may organise it; a 404 if they may not even see it, else a 403."""
-    access = await event_access(slug, await current_account(request))
-    if access is None or not access.can_view:
-        raise NotFoundException("There is no event at this address.")
-    if not access.can_organise:
-        raise PermissionDeniedException("Only the organisers of this event can do this.")
-    return access
+    return require_organiser(await event_access(slug, await current_account(request)))
 
 
 def event_input(values: dict[str, str]) -> EventInput:

@@ -19,7 +19,6 @@ from typing import Any
 from events.programme import Programme, programme_from_snapshot
 from events.tables import (
     Event,
-    Presenter,
     Room,
     ScheduleRelease,
     Session,

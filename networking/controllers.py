@@ -18,7 +18,7 @@ from networking.presence import PresenceStore
 from networking.rooms import RoomInfo, RoomInput
 from networking.tables import RoomKind, SanctionKind
 from server.accounts import listed_people, public_profiles
-from server.auth import current_account, requires_login
+from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
 
@@ -26,10 +26,7 @@ ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video
 
 
 async def _event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    access = await event_access(slug, await current_account(request))
-    if access is None or not access.can_view:
-        raise NotFoundException("There is no event at this address.")
-    return access
+    return require_visible(await event_access(slug, await current_account(request)))
 
 
 async def _room(access: EventAccess, room_slug: str) -> RoomInfo:
@@ -73,9 +70,7 @@ class LoungeController(Controller):
 
     @post("/rooms", guards=[requires_login])
     async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await _event(request, slug)
-        if not access.can_organise:
-            raise PermissionDeniedException("Only the organisers of this event can add rooms.")
+        access = require_organiser(await _event(request, slug), "add rooms")
         values = await read_form(request, *ROOM_FIELDS)
         try:
             room = await rooms.create_room(access.event_id, room_input(values))

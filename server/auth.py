@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
@@ -95,6 +95,29 @@ async def requires_site_admin(connection: ASGIConnection[Any, Any, Any, Any], _:
         raise NotAuthorizedException("Log in to continue.")
     if not account.is_admin:
         raise PermissionDeniedException("Only site administrators may do this.")
+
+
+class EventPermissions(Protocol):
+    can_view: bool
+    can_organise: bool
+
+
+P = TypeVar("P", bound=EventPermissions)
+
+
+def require_visible(access: P | None) -> P:
+    """A page or call about an event: a 404 when the event is missing or private to others."""
+    if access is None or not access.can_view:
+        raise NotFoundException("There is no event at this address.")
+    return access
+
+
+def require_organiser(access: P | None, doing: str = "do this") -> P:
+    """An organiser's action: 404 for those who may not even see the event, 403 for everyone else."""
+    require_visible(access)
+    if not access.can_organise:
+        raise PermissionDeniedException(f"Only the organisers of this event can {doing}.")
+    return access
 
 
 async def account_from_cookie_header(cookie_header: str, store: Store) -> Account | None:

@@ -16,7 +16,7 @@ from qrcode.image.svg import SvgPathImage
 
 from events.access import event_access
 from events.releases import published_programme
-from server.auth import current_account, requires_login
+from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form
 from server.validation import ValidationError
 from sessions import polls, questions
@@ -155,12 +155,7 @@ class InboxController(Controller):
         return Redirect(f"/events/{slug}/qa-settings")
 
     async def _organised(self, request: Request[Any, Any, Any], slug: str) -> Any:
-        access = await event_access(slug, await current_account(request))
-        if access is None or not access.can_view:
-            raise NotFoundException("There is no event at this address.")
-        if not access.can_organise:
-            raise PermissionDeniedException("Only the organisers of this event can change its Q&A settings.")
-        return access
+        return require_organiser(await event_access(slug, await current_account(request)), "change its Q&A settings")
 
 
 

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server import notifications
-from server.mail import SmtpServer, deliver_due
+from server.mail import deliver_due
 from tests.events.factories import make_account
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from events import editing
 from events.releases import publish_release
 from server.accounts import get_account
 from server.validation import ValidationError
