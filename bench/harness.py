@@ -98,3 +98,32 @@ def print_table(title: str, rows: list[tuple[Figure, Figure]]) -> None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+async def logged_in_people(var_dir: str, count: int, prefix: str) -> list[str]:
+    """Accounts with live sessions, written straight into the database and the session store.
+
+    Logging hundreds of people in over HTTP would spend minutes on password
+    hashing that the benchmark does not measure. Returns their session cookies.
+    """
+    import json
+    import secrets
+    from datetime import datetime, timezone
+
+    from litestar.stores.file import FileStore
+    from piccolo.apps.user.tables import BaseUser
+
+    from server.tables import Profile
+
+    hashed = BaseUser.hash_password(secrets.token_urlsafe(16))
+    store = FileStore(Path(var_dir) / "sessions", create_directories=True)
+    cookies = []
+    for number in range(count):
+        email = f"{prefix}{number}@example.org"
+        user = BaseUser(username=email, email=email, password=hashed, active=True)
+        await user.save()
+        await Profile(user=user.id, display_name=f"{prefix.title()} {number}", updated_at=datetime.now(timezone.utc)).save()
+        session_id = secrets.token_hex(32)
+        await store.set(session_id, json.dumps({"user_id": user.id}), expires_in=3600)
+        cookies.append(session_id)
+    return cookies

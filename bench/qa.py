@@ -18,7 +18,6 @@ sys.path.append(sys.path.pop(0))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
-import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -30,7 +29,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import free_port, process_serving  # noqa: E402
+from harness import logged_in_people, free_port, process_serving  # noqa: E402
 
 SESSION = "fifty-years-after-contu-copyright-guidelines-in-a-licensed-world"
 EVENT = "resource-sharing-forum"
@@ -142,17 +141,13 @@ def run(url: str, cookies: list[str], load: Load, question_ids: list[int]) -> di
 
 
 async def prepare(var_dir: str, load: Load) -> tuple[list[int], list[str]]:
-    import secrets
     import uuid
 
-    from litestar.stores.file import FileStore
-    from piccolo.apps.user.tables import BaseUser
 
     from events.access import event_access
     from events.demo import load_demo
     from events.releases import published_programme
     from server.database import engine_from_url, migrate, use_engine
-    from server.tables import Profile
     from sessions.tables import Phase, Question, QuestionStatus
 
     use_engine(engine_from_url(f"sqlite:///{var_dir}/hallway.sqlite3"))
@@ -166,16 +161,7 @@ async def prepare(var_dir: str, load: Load) -> tuple[list[int], list[str]]:
                             phase=Phase.during, status=QuestionStatus.visible, created_at=datetime.now(timezone.utc))
         await question.save()
         ids.append(question.id)
-    hashed = BaseUser.hash_password(secrets.token_urlsafe(16))
-    store = FileStore(Path(var_dir) / "sessions", create_directories=True)
-    cookies = []
-    for number in range(load.voters):
-        user = BaseUser(username=f"voter{number}@example.org", email=f"voter{number}@example.org", password=hashed, active=True)
-        await user.save()
-        await Profile(user=user.id, display_name=f"Voter {number}", updated_at=datetime.now(timezone.utc)).save()
-        session_id = secrets.token_hex(32)
-        await store.set(session_id, json.dumps({"user_id": user.id}), expires_in=3600)
-        cookies.append(session_id)
+    cookies = await logged_in_people(var_dir, load.voters, "voter")
     return ids, cookies
 
 

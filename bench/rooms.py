@@ -23,7 +23,6 @@ sys.path.append(sys.path.pop(0))
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import os
 import statistics
@@ -33,13 +32,12 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import free_port, process_serving  # noqa: E402
+from harness import logged_in_people, free_port, process_serving  # noqa: E402
 
 TABLES = 20
 SESSION_COOKIE = "hallway_session"
@@ -221,16 +219,12 @@ def idle_connections(url: str, pid: int, count: int, processes: int) -> tuple[in
 
 async def prepare_hallway(var_dir: str, people: int, database_url: str) -> tuple[int, list[int], list[str]]:
     """Rooms and logged-in people, written straight into the database and session store."""
-    import secrets
 
-    from litestar.stores.file import FileStore
-    from piccolo.apps.user.tables import BaseUser
 
     from events.access import event_access
     from events.demo import DEMO_SLUG, load_demo
     from networking.rooms import RoomInput, create_room
     from server.database import engine_from_url, migrate, use_engine
-    from server.tables import Profile
 
     use_engine(engine_from_url(database_url))
     await migrate()
@@ -239,16 +233,7 @@ async def prepare_hallway(var_dir: str, people: int, database_url: str) -> tuple
     lounge = await create_room(event_id, RoomInput(name="Bench lounge", slug="bench-lounge", kind="lounge"))
     tables = [await create_room(event_id, RoomInput(name=f"Table {n}", slug=f"bench-table-{n}", capacity=50))
               for n in range(TABLES)]
-    hashed = BaseUser.hash_password(secrets.token_urlsafe(16))
-    store = FileStore(Path(var_dir) / "sessions", create_directories=True)
-    cookies = []
-    for number in range(people):
-        user = BaseUser(username=f"bench{number}@example.org", email=f"bench{number}@example.org", password=hashed, active=True)
-        await user.save()
-        await Profile(user=user.id, display_name=f"Bench {number}", updated_at=datetime.now(timezone.utc)).save()
-        session_id = secrets.token_hex(32)
-        await store.set(session_id, json.dumps({"user_id": user.id}), expires_in=3600)
-        cookies.append(session_id)
+    cookies = await logged_in_people(var_dir, people, "bench")
     return lounge.id, [table.id for table in tables], cookies
 
 
