@@ -129,3 +129,22 @@ async def visible_event_ids(event_ids: list[int], account: Account | None) -> se
             )
         }
     return {row["id"] for row in rows if row["visibility"] != Visibility.private or row["id"] in member_of}
+
+
+async def listable_event_ids(account: Account | None) -> set[int]:
+    """Events whose content may appear in lists, searches and feeds for ``account``.
+
+    Public events for everyone; unlisted and private ones only for their members (and site
+    admins): an unlisted event is reachable by its link, but it is never advertised.
+    """
+    if account is not None and account.is_admin:
+        return {row["id"] for row in await Event.select(Event.id)}
+    ids = {row["id"] for row in await Event.select(Event.id).where(Event.visibility == Visibility.public)}
+    if account is not None:
+        ids |= {row["event"] for row in await EventMember.select(EventMember.event).where(EventMember.user == account.id)}
+    return ids
+
+
+async def event_visibility(event_id: int) -> str | None:
+    row = await Event.select(Event.visibility).where(Event.id == event_id).first()
+    return row["visibility"] if row else None

@@ -1,4 +1,4 @@
-"""The ``hallway`` command: serve, migrate, createuser, demo.
+"""The ``hallway`` command: serve, migrate, createuser, demo, schedules, the archive.
 
 Every failure a person can cause (a bad setting, an unreachable database, a
 duplicate email) ends in one line on stderr and a non-zero exit, not a traceback.
@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from pathlib import Path
 from typing import Awaitable, Callable, NoReturn
 
 from events.access import add_member, event_access
@@ -18,6 +19,9 @@ from events.releases import NothingToPublish, publish_release
 from events.schedule_import import FORMATS, ImportFailed, import_schedule, parse_schedule
 from events.tables import MemberRole
 from networking.demo import load_networking_demo
+from archive.demo import load_archive_demo, tag_current_programme
+from archive.bag import BagProblem, export_bag, import_bag
+from archive.search.service import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.validation import ValidationError
@@ -78,6 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("email", metavar="EMAIL")
     grant.add_argument("--role", choices=[role.value for role in MemberRole], default=MemberRole.organiser.value)
     grant.set_defaults(run=_grant)
+
+    commands.add_parser("reindex", help="rebuild the archive's search index").set_defaults(run=_reindex)
+
+    archive = commands.add_parser("archive", help="export or import the archive as a BagIt bag")
+    archive_commands = archive.add_subparsers(dest="archive_command", required=True, metavar="ACTION")
+    export = archive_commands.add_parser("export", help="write the archive (public items unless --all) to DIR")
+    export.add_argument("directory", metavar="DIR", help="a new or empty directory")
+    export.add_argument("--all", action="store_true", help="include items of unlisted and private events")
+    export.set_defaults(run=_archive_export)
+    restore = archive_commands.add_parser("import", help="restore a bag made by `archive export` into an empty archive")
+    restore.add_argument("directory", metavar="DIR")
+    restore.set_defaults(run=_archive_import)
     return parser
 
 
@@ -132,6 +148,8 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> None:
         access = await event_access(DEMO_SLUG, None)
         await load_networking_demo(access.event_id)
         await load_qa_demo(DEMO_SLUG)
+        await load_archive_demo(settings.media_root)
+        await tag_current_programme(DEMO_SLUG)
         return created
 
     created = _run_with_database(settings, load)
@@ -195,6 +213,40 @@ def _grant(settings: Settings, args: argparse.Namespace) -> None:
         return f"{args.email} is {'now' if added else 'already'} {args.role} of {args.event_slug}."
 
     print(_run_with_database(settings, grant))
+
+
+def _reindex(settings: Settings, _args: argparse.Namespace) -> None:
+    async def rebuild() -> int:
+        from rich.progress import Progress
+
+        await _check_schema()
+        with Progress(transient=False) as bar:
+            task = bar.add_task("Indexing archive items", total=None)
+            return await reindex_all(lambda done, total: bar.update(task, completed=done, total=total))
+
+    print(f"Indexed {_run_with_database(settings, rebuild)} archive item(s).")
+
+
+def _archive_export(settings: Settings, args: argparse.Namespace) -> None:
+    async def export() -> int:
+        await _check_schema()
+        try:
+            return await export_bag(Path(args.directory), settings.media_root, include_all=args.all)
+        except BagProblem as error:
+            raise CommandError(str(error)) from None
+
+    print(f"Exported {_run_with_database(settings, export)} archive item(s) to {args.directory}.")
+
+
+def _archive_import(settings: Settings, args: argparse.Namespace) -> None:
+    async def restore() -> int:
+        await _check_schema()
+        try:
+            return await import_bag(Path(args.directory), settings.media_root)
+        except BagProblem as error:
+            raise CommandError(str(error)) from None
+
+    print(f"Imported {_run_with_database(settings, restore)} archive item(s) from {args.directory}.")
 
 
 def _run_with_database(settings: Settings, work: Callable[[], Awaitable[object]]) -> object:

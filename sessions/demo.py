@@ -39,15 +39,16 @@ async def _person(name: str) -> int:
     return await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name)
 
 
-async def load_qa_demo(event_slug: str) -> bool:
-    """Add the demo threads unless the event already has questions. Returns whether it added them."""
+async def load_qa_demo(event_slug: str, threads: list[tuple] | None = None,
+                       poll: tuple[str, str, list[str]] | None = DEMO_POLL) -> bool:
+    """Add demo threads (and a poll) unless the event already has questions. Returns whether it added them."""
     access = await event_access(event_slug, None)
     programme = await published_programme(access.event_id) if access else None
     if programme is None or await Question.exists().where(Question.event == access.event_id):
         return False
     now = datetime.now(timezone.utc)
     voters = [await _person(f"Demo Voter {n}") for n in range(10)]
-    for title, phase, asker, body, votes, answer in DEMO_THREADS:
+    for title, phase, asker, body, votes, answer in DEMO_THREADS if threads is None else threads:
         session = next(s for s in programme.sessions if s.title == title)
         asked = {Phase.before: session.starts_at - timedelta(days=2), Phase.during: session.starts_at + timedelta(minutes=20),
                  Phase.after: session.ends_at + timedelta(days=1)}[phase]
@@ -61,11 +62,13 @@ async def load_qa_demo(event_slug: str) -> bool:
             presenter = next(p.user_id for p in session.presenters if p.user_id)
             await Answer(question=question.id, author=presenter, body=answer, body_html=render_answer(answer),
                          by_presenter=True, created_at=min(asked + timedelta(hours=2), now)).save()
-    title, text, options = DEMO_POLL
+    if poll is None:
+        return True
+    title, text, options = poll
     session = next(s for s in programme.sessions if s.title == title)
-    poll = Poll(event=access.event_id, session_guid=uuid.UUID(session.guid), question=text, options=options,
+    saved = Poll(event=access.event_id, session_guid=uuid.UUID(session.guid), question=text, options=options,
                 status=PollStatus.closed, results_live=True, created_at=min(session.starts_at, now))
-    await poll.save()
+    await saved.save()
     for number, voter in enumerate(voters):
-        await PollVote(poll=poll.id, voter=voter, option=(0, 2, 2, 1, 2, 0, 2, 2, 1, 2)[number]).save()
+        await PollVote(poll=saved.id, voter=voter, option=(0, 2, 2, 1, 2, 0, 2, 2, 1, 2)[number]).save()
     return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timezone
 
 import nh3
@@ -20,6 +21,7 @@ from events.releases import published_programme
 from litestar.stores.base import Store
 
 from server.accounts import Account, display_names
+from server.changes import QA_THREAD, changed
 from server.notifications import notify
 from server.ratelimit import RateLimit
 from server.validation import ValidationError
@@ -176,6 +178,7 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
                         body=body.strip(), anonymous=bool(anonymous), phase=phase_at(ctx.session, now), status=status,
                         created_at=now)
     await question.save()
+    await changed(QA_THREAD, ctx.session.guid)
     return question.id
 
 
@@ -241,6 +244,7 @@ async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
         "answered": {Question.status: QuestionStatus.answered, Question.answered_at: datetime.now(timezone.utc)},
     }[action]
     await Question.update(changes).where(Question.id == row["id"])
+    await changed(QA_THREAD, ctx.session.guid)
 
 
 async def answer_question(ctx: QaContext, question_id: object, body: object, base_url: str = "") -> int:
@@ -264,6 +268,7 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
         if recipient is not None and recipient != ctx.account.id:
             await notify(recipient, "question-answered",
                          f"{ctx.account.display_name} answered a question on “{ctx.session.title}”.", link)
+    await changed(QA_THREAD, ctx.session.guid)
     return answer.id
 
 
@@ -319,3 +324,32 @@ async def presenter_inbox(account: Account) -> list[InboxItem]:
                 items.append(InboxItem(presented.event_slug, presented.event_title, presented.slug, presented.title, view))
     items.sort(key=lambda item: (item.question.status == QuestionStatus.answered, item.question.created_at))
     return items
+
+
+@dataclass(frozen=True)
+class ArchivedQuestion:
+    """A question as the archive keeps it: what anyone may read, no names of anonymous askers."""
+
+    body: str
+    author: str
+    phase: str
+    votes: int
+    asked_at: datetime
+    answers: list[dict[str, Any]]
+
+
+async def archived_thread(session_guid: str) -> list[ArchivedQuestion]:
+    """The public part of a session's thread (approved and answered questions, with their answers)."""
+    rows = await Question.select().where(
+        (Question.session_guid == uuid.UUID(session_guid))
+        & Question.status.is_in([QuestionStatus.visible, QuestionStatus.answered])).order_by(Question.id)
+    ids = [row["id"] for row in rows]
+    answers = await Answer.select().where(Answer.question.is_in(ids)).order_by(Answer.id) if ids else []
+    names = await display_names(sorted({r["author"] for r in [*rows, *answers] if r["author"]}))
+    return [ArchivedQuestion(
+        body=row["body"], author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
+        phase=row["phase"], votes=row["votes"], asked_at=row["created_at"],
+        answers=[{"author": names.get(a["author"], "Former member"), "body_html": a["body_html"],
+                  "by_presenter": a["by_presenter"], "answered_at": a["created_at"].isoformat()}
+                 for a in answers if a["question"] == row["id"]],
+    ) for row in rows]

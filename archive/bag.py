@@ -1,0 +1,202 @@
+"""Export the archive as a BagIt bag and restore it: the library world's preservation package.
+
+The bag holds ``data/archive.json`` (topics and items with their recordings, captions,
+materials and Q&A), the media files and the captions as WebVTT, with SHA-256 manifests
+(bagit-python). The export is deterministic: exporting a restored archive gives the same
+bytes, which is how the round trip is tested.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import bagit
+
+from events.access import event_access
+from sessions.questions import archived_thread
+
+from archive.items import ItemView, item_view
+from archive.media import media_path
+from archive.recordings import (
+    CaptionView, RecordingView, add_captions, caption_vtt, session_materials, session_recordings,
+)
+from archive.search.service import reindex_item
+from archive.tables import ArchiveItem, ArchivePath, Material, Recording, Topic
+from archive.topics import list_topics, save_topic, session_topics, tag_session
+
+FORMAT = "hallway-archive/1"
+
+
+class BagProblem(Exception):
+    """Why a bag cannot be written or read, in one sentence."""
+
+
+async def export_bag(directory: Path, media_root: Path, *, include_all: bool = False) -> int:
+    """Write the archive into ``directory`` (new or empty); public items only unless ``include_all``."""
+    if directory.exists() and any(directory.iterdir()):
+        raise BagProblem(f"{directory} is not empty")
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = await ArchiveItem.select().order_by(ArchiveItem.handle)
+    items = [item_view(row) for row in rows if include_all or row["event_visibility"] == "public"]
+    topics = await list_topics()
+    slugs = {t.id: t.slug for t in topics}
+    document = {
+        "format": FORMAT,
+        "topics": [{"slug": t.slug, "name": t.name, "description": t.description,
+                    "parent": slugs.get(t.parent_id, ""), "synonyms": list(t.synonyms)} for t in topics],
+        "items": [await _item_entry(item, directory, media_root) for item in items],
+    }
+    (directory / "archive.json").write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    newest = max((item.updated_at for item in items), default=datetime(2000, 1, 1))
+    bagit.make_bag(str(directory), {"Source-Organization": "Hallway", "Bagging-Date": newest.date().isoformat(),
+                                    "External-Description": "Hallway archive: sessions with recordings, "
+                                                            "captions, materials and Q&A."},
+                   processes=1, checksums=["sha256"])
+    return len(items)
+
+
+async def _item_entry(item: ItemView, directory: Path, media_root: Path) -> dict[str, Any]:
+    paths = await ArchivePath.select(ArchivePath.event_slug, ArchivePath.session_slug).where(
+        ArchivePath.item == item.id).order_by(ArchivePath.id)
+    return {
+        "handle": item.handle, "session_guid": item.session_guid, "event_slug": item.event_slug,
+        "event_title": item.event_title, "event_visibility": item.event_visibility, "session_slug": item.session_slug,
+        "title": item.title, "subtitle": item.subtitle, "abstract": item.abstract, "presenters": list(item.presenters),
+        "language": item.language, "kind": item.kind, "starts_at": item.starts_at.isoformat(),
+        "duration_minutes": item.duration_minutes, "status": item.status, "withdrawn_reason": item.withdrawn_reason,
+        "published_at": item.published_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+        "paths": [[p["event_slug"], p["session_slug"]] for p in paths],
+        "topics": [t.slug for t in await session_topics(item.session_guid)],
+        "questions": await questions_of(item),
+        "recordings": [await _recording_entry(item, r, directory, media_root)
+                       for r in await session_recordings(item.session_guid)],
+        "materials": [{"title": m.title, "file": _copy_media(m.file_name, directory, media_root), "url": m.url,
+                       "original_name": m.original_name, "mime_type": m.mime_type, "size": m.size}
+                      for m in await session_materials(item.session_guid)],
+    }
+
+
+async def questions_of(item: ItemView) -> list[dict[str, Any]]:
+    """The item's public Q&A: live from the session's thread, or as restored from a bag."""
+    thread = await archived_thread(item.session_guid)
+    if not thread:
+        return list(item.questions)
+    return [{"body": q.body, "author": q.author, "phase": q.phase, "votes": q.votes,
+             "asked_at": q.asked_at.isoformat(), "answers": q.answers} for q in thread]
+
+
+async def _recording_entry(item: ItemView, recording: RecordingView, directory: Path, media_root: Path) -> dict[str, Any]:
+    return {
+        "kind": recording.kind, "file": _copy_media(recording.file_name, directory, media_root), "url": recording.url,
+        "original_name": recording.original_name, "mime_type": recording.mime_type, "duration": recording.duration,
+        "size": recording.size, "language": recording.language,
+        "captions": [await _caption_entry(item, n, track, directory) for n, track in enumerate(recording.captions)],
+    }
+
+
+async def _caption_entry(item: ItemView, number: int, track: CaptionView, directory: Path) -> dict[str, Any]:
+    found = await caption_vtt(track.id)
+    relative = f"captions/{item.handle}-{number}-{track.language}.vtt"
+    (directory / "captions").mkdir(exist_ok=True)
+    (directory / relative).write_text(found[1] if found else "WEBVTT\n")
+    return {"language": track.language, "provenance": track.provenance, "file": relative}
+
+
+def _copy_media(file_name: str, directory: Path, media_root: Path) -> str:
+    if not file_name:
+        return ""
+    source = media_path(media_root, file_name)
+    if source is None or not source.exists():
+        raise BagProblem(f"the media file {file_name} is missing from {media_root}")
+    target = directory / "media" / file_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return f"media/{file_name}"
+
+
+async def import_bag(directory: Path, media_root: Path) -> int:
+    """Restore a bag into an archive that has no items yet, keeping every permanent identifier."""
+    document = _read_bag(directory)
+    if await ArchiveItem.count() or await Topic.count():
+        raise BagProblem("this archive is not empty: restore into a new instance")
+    for topic in sorted(document["topics"], key=lambda t: _depth(t, document["topics"])):
+        await save_topic(topic["slug"], topic["name"], description=topic["description"], parent_slug=topic["parent"],
+                         synonyms=topic["synonyms"])
+    for entry in document["items"]:
+        await _restore_item(entry, directory / "data", media_root)
+    return len(document["items"])
+
+
+def _read_bag(directory: Path) -> dict[str, Any]:
+    try:
+        bag = bagit.Bag(str(directory))
+        bag.validate(processes=1)
+    except (bagit.BagError, bagit.BagValidationError) as error:
+        raise BagProblem(f"{directory} is not a valid bag: {error}") from None
+    try:
+        document = json.loads((directory / "data" / "archive.json").read_text())
+    except (OSError, ValueError) as error:
+        raise BagProblem(f"{directory} has no readable data/archive.json: {error}") from None
+    if document.get("format") != FORMAT:
+        raise BagProblem(f"{directory} is not a Hallway archive bag ({FORMAT})")
+    return document
+
+
+def _depth(topic: dict[str, Any], topics: list[dict[str, Any]]) -> int:
+    parents = {t["slug"]: t["parent"] for t in topics}
+    depth, current = 0, topic["parent"]
+    while current and depth < len(topics):
+        depth, current = depth + 1, parents.get(current, "")
+    return depth
+
+
+async def _restore_item(entry: dict[str, Any], data: Path, media_root: Path) -> None:
+    access = await event_access(entry["event_slug"], None)
+    guid = uuid.UUID(entry["session_guid"])
+    async with ArchiveItem._meta.db.transaction():
+        item = ArchiveItem(
+            handle=entry["handle"], session_guid=guid, event_id=access.event_id if access else None,
+            event_slug=entry["event_slug"], event_title=entry["event_title"],
+            event_visibility=entry["event_visibility"], session_slug=entry["session_slug"], title=entry["title"],
+            subtitle=entry["subtitle"], abstract=entry["abstract"], presenters=entry["presenters"],
+            language=entry["language"], kind=entry["kind"], starts_at=datetime.fromisoformat(entry["starts_at"]),
+            duration_minutes=entry["duration_minutes"], status=entry["status"],
+            withdrawn_reason=entry["withdrawn_reason"], published_at=datetime.fromisoformat(entry["published_at"]),
+            updated_at=datetime.fromisoformat(entry["updated_at"]), questions=entry["questions"])
+        await item.save()
+        for event_slug, session_slug in entry["paths"]:
+            await ArchivePath(item=item.id, event_slug=event_slug, session_slug=session_slug).save()
+    if entry["topics"]:
+        await tag_session(str(guid), entry["topics"])
+    for recording in entry["recordings"]:
+        row = Recording(session_guid=guid, kind=recording["kind"], file_name=_restore_media(recording["file"], data, media_root),
+                        original_name=recording["original_name"], url=recording["url"], mime_type=recording["mime_type"],
+                        duration=recording["duration"], size=recording["size"], language=recording["language"],
+                        created_at=item.published_at)
+        await row.save()
+        for track in recording["captions"]:
+            await add_captions(row.id, (data / track["file"]).read_bytes(), track["language"], track["provenance"])
+    for material in entry["materials"]:
+        await Material(session_guid=guid, title=material["title"], url=material["url"],
+                       file_name=_restore_media(material["file"], data, media_root),
+                       original_name=material["original_name"], mime_type=material["mime_type"],
+                       size=material["size"], created_at=item.published_at).save()
+    await reindex_item(item.id)
+
+
+def _restore_media(relative: str, data: Path, media_root: Path) -> str:
+    if not relative:
+        return ""
+    file_name = relative.removeprefix("media/")
+    target = media_path(media_root, file_name)
+    if target is None:
+        raise BagProblem(f"the bag names a media file outside the media folder: {relative}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data / relative, target)
+    return file_name
+

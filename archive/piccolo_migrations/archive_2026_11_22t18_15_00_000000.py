@@ -1,0 +1,47 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+ID = "2026-11-22T18:15:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "full-text search index (FTS5 on SQLite, tsvector on PostgreSQL)"
+
+# The index holds one document per published item (for ranking and facets) and one per
+# caption cue (for the moments inside a recording). archive/search/ reads and writes it.
+SQLITE = [
+    "CREATE UNIQUE INDEX session_topic_once ON session_topic (session_guid, topic)",
+    "CREATE VIRTUAL TABLE archive_search_item USING fts5("
+    " title, people, topics, abstract, transcript, questions,"
+    " tokenize = 'porter unicode61 remove_diacritics 2')",
+    # `item` holds one token per cue ("i42"): matching it narrows a query to one item cheaply.
+    "CREATE VIRTUAL TABLE archive_search_cue USING fts5("
+    " text, item, start UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')",
+]
+POSTGRES = [
+    "CREATE UNIQUE INDEX session_topic_once ON session_topic (session_guid, topic)",
+    "CREATE TABLE archive_search_item (item_id integer PRIMARY KEY, title text, people text, topics text,"
+    " abstract text, transcript text, questions text, document tsvector NOT NULL)",
+    "CREATE INDEX archive_search_item_document ON archive_search_item USING GIN (document)",
+    "CREATE TABLE archive_search_cue (cue_id bigint PRIMARY KEY, item_id integer NOT NULL,"
+    " start double precision NOT NULL, text text NOT NULL, document tsvector NOT NULL)",
+    "CREATE INDEX archive_search_cue_document ON archive_search_cue USING GIN (document)",
+    "CREATE INDEX archive_search_cue_item ON archive_search_cue (item_id)",
+]
+DROP = ["DROP INDEX session_topic_once", "DROP TABLE archive_search_item", "DROP TABLE archive_search_cue"]
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="archive", description=DESCRIPTION)
+
+    async def create_index() -> None:
+        engine = engine_finder()
+        for statement in POSTGRES if isinstance(engine, PostgresEngine) else SQLITE:
+            await engine.run_ddl(statement)
+
+    async def drop_index() -> None:
+        for statement in DROP:
+            await engine_finder().run_ddl(statement)
+
+    manager.add_raw(create_index)
+    manager.add_raw_backwards(drop_index)
+    return manager

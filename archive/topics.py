@@ -1,0 +1,135 @@
+"""The shared topic vocabulary: topics across events and years, with parents and synonyms.
+
+Topics are what remote staff browse and search by years later, so they belong to the whole
+archive, not to one event. Synonyms ("ILL" for "interlibrary loan") make a search for one
+word find sessions that used the other.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from server.validation import ValidationError
+
+from archive.tables import SessionTopic, Topic
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class TopicView:
+    id: int
+    slug: str
+    name: str
+    description: str
+    parent_id: int | None
+    synonyms: tuple[str, ...]
+
+
+def _view(row: dict) -> TopicView:
+    return TopicView(row["id"], row["slug"], row["name"], row["description"], row["parent"], tuple(row["synonyms"] or ()))
+
+
+async def list_topics() -> list[TopicView]:
+    return [_view(row) for row in await Topic.select().order_by(Topic.name)]
+
+
+async def topic_by_slug(slug: str) -> TopicView | None:
+    row = await Topic.select().where(Topic.slug == slug).first()
+    return _view(row) if row else None
+
+
+async def save_topic(slug: str, name: str, *, description: str = "", parent_slug: str = "",
+                     synonyms: list[str] | None = None) -> TopicView:
+    """Create the topic at ``slug`` or update it; a parent must exist and may not be the topic itself."""
+    slug, name = slug.strip().lower(), name.strip()
+    errors = {}
+    if not SLUG.match(slug) or len(slug) > 80:
+        errors["slug"] = "Use lower-case letters, digits and dashes (at most 80)."
+    if not name or len(name) > 120:
+        errors["name"] = "Give the topic a name of at most 120 characters."
+    parent = await topic_by_slug(parent_slug) if parent_slug else None
+    if parent_slug and (parent is None or parent.slug == slug):
+        errors["parent"] = "The parent must be another existing topic."
+    if errors:
+        raise ValidationError(errors)
+    clean_synonyms = sorted({s.strip() for s in synonyms or [] if s.strip()} - {name})
+    values = {Topic.name: name, Topic.description: description.strip(), Topic.synonyms: clean_synonyms,
+              Topic.parent: parent.id if parent else None}
+    existing = await topic_by_slug(slug)
+    if existing is not None:
+        if parent is not None and existing.id in await ancestor_ids(parent.id):
+            raise ValidationError({"parent": "A topic cannot sit under its own sub-topic."})
+        await Topic.update(values).where(Topic.id == existing.id)
+    else:
+        await Topic(slug=slug, name=name, description=description.strip(), synonyms=clean_synonyms,
+                    parent=parent.id if parent else None).save()
+    saved = await topic_by_slug(slug)
+    assert saved is not None
+    return saved
+
+
+async def ancestor_ids(topic_id: int) -> set[int]:
+    """The topic and every topic above it."""
+    parents = {row["id"]: row["parent"] for row in await Topic.select(Topic.id, Topic.parent)}
+    seen: set[int] = set()
+    current: int | None = topic_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return seen
+
+
+async def subtree_ids(topic_id: int) -> set[int]:
+    """The topic and all its sub-topics, at any depth."""
+    children: dict[int | None, list[int]] = {}
+    for row in await Topic.select(Topic.id, Topic.parent):
+        children.setdefault(row["parent"], []).append(row["id"])
+    found, todo = set(), [topic_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+async def tag_session(session_guid: str, topic_slugs: list[str]) -> list[TopicView]:
+    """Make ``topic_slugs`` the session's topics (replacing the ones it had)."""
+    wanted = sorted({s.strip() for s in topic_slugs if s.strip()})
+    rows = await Topic.select().where(Topic.slug.is_in(wanted)) if wanted else []
+    unknown = set(wanted) - {row["slug"] for row in rows}
+    if unknown:
+        raise ValidationError({"topics": f"There is no topic {', '.join(sorted(unknown))}."})
+    guid = uuid.UUID(session_guid)
+    async with SessionTopic._meta.db.transaction():
+        await SessionTopic.delete().where(SessionTopic.session_guid == guid)
+        if rows:
+            await SessionTopic.insert(*[SessionTopic(session_guid=guid, topic=row["id"]) for row in rows])
+    return [_view(row) for row in rows]
+
+
+async def session_topics(session_guid: str) -> list[TopicView]:
+    rows = await SessionTopic.select(SessionTopic.topic).where(SessionTopic.session_guid == uuid.UUID(session_guid))
+    ids = [row["topic"] for row in rows]
+    return [_view(row) for row in await Topic.select().where(Topic.id.is_in(ids)).order_by(Topic.name)] if ids else []
+
+
+async def sessions_on_topics(topic_ids: set[int]) -> set[str]:
+    """Guids of the sessions tagged with any of these topics."""
+    if not topic_ids:
+        return set()
+    rows = await SessionTopic.select(SessionTopic.session_guid).where(SessionTopic.topic.is_in(sorted(topic_ids)))
+    return {str(row["session_guid"]) for row in rows}
+
+
+async def query_variants() -> dict[str, list[str]]:
+    """Each topic name and synonym (lower-cased), mapped to all the words for that topic."""
+    variants: dict[str, list[str]] = {}
+    for topic in await list_topics():
+        words = [topic.name, *topic.synonyms]
+        for word in words:
+            variants[word.lower()] = words
+    return variants
