@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from events.programme import ProgrammeEvent
-from events.tables import Event, SessionPresenter, Visibility
+from events.tables import Event, Session, SessionPresenter, Visibility
 
 
 _COLUMNS = (Event.slug, Event.title, Event.description, Event.timezone, Event.start_date, Event.end_date,
@@ -52,3 +53,13 @@ async def presented_sessions(user_id: int) -> list[PresentedSession]:
     ).where(SessionPresenter.presenter.user == user_id)
     return [PresentedSession(row["session.event.slug"], row["session.event.title"], str(row["session.guid"]),
                              row["session.slug"], row["session.title"]) for row in rows]
+
+
+async def session_event_id(session_guid: str) -> int | None:
+    """The event a session (by guid) belongs to, published or not."""
+    try:
+        guid = uuid.UUID(session_guid)
+    except ValueError:
+        return None
+    row = await Session.select(Session.event).where(Session.guid == guid).first()
+    return row["event"] if row else None

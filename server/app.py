@@ -26,10 +26,16 @@ from litestar.stores.registry import StoreRegistry
 from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
+from archive.controllers import (
+    ArchiveApi, ArchiveController, ItemController, MediaController, OaiController, OEmbedController, TopicController,
+)
+from archive.manage_controllers import ArchiveManageController, TopicManageController
+from archive.search.service import reindex_session
 from events.api import EventsApi
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.auth import session_config
+from server.changes import QA_THREAD, listen
 from server.controllers import (
     AccountController,
     AdminController,
@@ -106,6 +112,15 @@ def build_litestar_app(settings: Settings) -> Litestar:
             QuestionsController,
             InboxController,
             LiveController,
+            ArchiveController,
+            ArchiveApi,
+            ArchiveManageController,
+            TopicController,
+            TopicManageController,
+            ItemController,
+            MediaController,
+            OaiController,
+            OEmbedController,
             AccountController,
             AdminController,
             HealthController,
@@ -129,6 +144,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
     )
     email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
+    listen(QA_THREAD, reindex_session)  # the archive's search index follows each session's Q&A
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client

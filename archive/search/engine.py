@@ -36,6 +36,7 @@ class SearchScope:
 
     event_ids: frozenset[int]
     filters: tuple[tuple[str, str], ...] = ()
+    only_item: int | None = None  # does this one item match? (saved-search alerts)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ def scope_condition(scope: SearchScope, placeholder: str = "{}") -> tuple[str, l
     ids = ",".join(str(int(i)) for i in sorted(scope.event_ids)) or "NULL"
     sql = (f"ai.status = 'published' AND (ai.event_id IN ({ids})"
            f" OR (ai.event_id IS NULL AND ai.event_visibility = 'public'))")
+    if scope.only_item is not None:
+        sql += f" AND ai.id = {int(scope.only_item)}"
     args: list[str] = []
     for facet, value in scope.filters:
         sql += f" AND ai.id IN (SELECT item FROM item_facet WHERE facet = {placeholder} AND value = {placeholder})"

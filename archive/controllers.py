@@ -1,0 +1,345 @@
+"""Archive pages, feeds and protocols: browse, search, topics, item pages, media, OAI-PMH, oEmbed."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar import Controller, MediaType, Request, Response, get, post, route
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_410_GONE
+
+from events.access import event_access, event_access_by_id
+from events.catalogue import session_event_id
+from server.auth import current_account, requires_login
+from server.ranged_files import ranged_file_response
+from server.templating import page, read_form
+from server.validation import ValidationError
+from sessions.questions import qa_context
+
+from archive import feeds
+from archive.bag import questions_of
+from archive.citation import bibtex_citation, permalink, plain_citation, ris_citation
+from archive.items import (
+    ItemView, handle_for_path, item_by_handle, item_for_session, list_items, listable_scope, may_view,
+)
+from archive.linked_data import item_json_ld, json_ld_script, oembed
+from archive.media import media_path
+from archive.oai import oai_response
+from archive.recordings import caption_vtt, session_materials, session_recordings, stored_file, transcript
+from archive.saved_searches import delete_saved_search, save_search, saved_searches
+from archive.search.service import FACETS, clean_filters, search_archive, topics_with_ancestors
+from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug
+
+ATOM = "application/atom+xml; charset=utf-8"
+RSS = "application/rss+xml; charset=utf-8"
+ICS = "text/calendar; charset=utf-8"
+
+
+def _base_url(request: Request[Any, Any, Any]) -> str:
+    return request.app.state.settings.base_url.rstrip("/")
+
+
+def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ...]:
+    return clean_filters({facet: request.query_params.get(facet, "") for facet in FACETS})
+
+
+def _page_number(value: str) -> int:
+    try:
+        return max(1, min(int(value or 1), 500))
+    except ValueError:
+        raise ValidationException("page must be a whole number.") from None
+
+
+class ArchiveController(Controller):
+    path = "/archive"
+
+    @get("/")
+    async def browse(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        results = await search_archive("", account, filters=_facet_filters(request))
+        return await page(request, "archive/search.html", {"results": results, "q": "", "browsing": True,
+                                                           "topics": await list_topics()})
+
+    @get("/search")
+    async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+        account = await current_account(request)
+        number = _page_number(request.query_params.get("page", ""))
+        results = await search_archive(q, account, filters=_facet_filters(request), page=number)
+        return await page(request, "archive/search.html", {"results": results, "q": q, "browsing": False,
+                                                           "topics": await list_topics()})
+
+    @get("/feed.atom", media_type=ATOM)
+    async def atom(self, request: Request[Any, Any, Any]) -> bytes:
+        items = await list_items(await listable_scope(None))
+        base = _base_url(request)
+        return feeds.atom_feed(items, title="Hallway archive", page_url=f"{base}/archive/",
+                               self_url=f"{base}/archive/feed.atom", base_url=base)
+
+    @get("/podcast.rss", media_type=RSS)
+    async def podcast(self, request: Request[Any, Any, Any]) -> bytes:
+        items = await list_items(await listable_scope(None))
+        base = _base_url(request)
+        return await feeds.podcast_feed(items, title="Hallway archive", page_url=f"{base}/archive/",
+                                        self_url=f"{base}/archive/podcast.rss", base_url=base)
+
+    @get("/events/{event_slug:str}/feed.atom", media_type=ATOM)
+    async def event_atom(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
+        items, title = await _event_items(event_slug)
+        base = _base_url(request)
+        return feeds.atom_feed(items, title=f"{title}: archive", page_url=f"{base}/archive/?event={title}",
+                               self_url=f"{base}/archive/events/{event_slug}/feed.atom", base_url=base)
+
+    @get("/events/{event_slug:str}/podcast.rss", media_type=RSS)
+    async def event_podcast(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
+        items, title = await _event_items(event_slug)
+        base = _base_url(request)
+        return await feeds.podcast_feed(items, title=f"{title}: recordings", page_url=f"{base}/archive/?event={title}",
+                                        self_url=f"{base}/archive/events/{event_slug}/podcast.rss", base_url=base)
+
+    @get("/{event_slug:str}/{session_slug:str}")
+    async def old_path(self, event_slug: FromPath[str], session_slug: FromPath[str]) -> Redirect:
+        handle = await handle_for_path(event_slug, session_slug)
+        if handle is None:
+            raise NotFoundException("There is no archived session at this address.")
+        return Redirect(f"/a/{handle}", status_code=301)
+
+    @get("/saved/", guards=[requires_login])
+    async def saved(self, request: Request[Any, Any, Any]) -> Template:
+        account = await current_account(request)
+        return await page(request, "archive/saved.html", {"searches": await saved_searches(account.id)})
+
+    @post("/saved/", guards=[requires_login])
+    async def save(self, request: Request[Any, Any, Any]) -> Redirect:
+        account = await current_account(request)
+        values = await read_form(request, "q", *FACETS)
+        try:
+            await save_search(account.id, values["q"], clean_filters(values))
+        except ValidationError as error:
+            flash(request, " ".join(error.errors.values()), category="error")
+            return Redirect("/archive/saved/")
+        flash(request, "Search saved: you will be notified when a new archive item matches it.", category="success")
+        return Redirect("/archive/saved/")
+
+    @post("/saved/{search_id:int}/delete", guards=[requires_login])
+    async def delete_saved(self, request: Request[Any, Any, Any], search_id: FromPath[int]) -> Redirect:
+        account = await current_account(request)
+        if not await delete_saved_search(account.id, search_id):
+            raise NotFoundException("There is no such saved search.")
+        flash(request, "Saved search deleted.", category="success")
+        return Redirect("/archive/saved/")
+
+
+async def _event_items(event_slug: str) -> tuple[list[ItemView], str]:
+    access = await event_access(event_slug, None)
+    if access is None or access.visibility != "public":
+        raise NotFoundException("There is no such event.")
+    return await list_items(frozenset({access.event_id}), event_slug=event_slug), access.title
+
+
+class TopicController(Controller):
+    path = "/topics"
+
+    @get("/")
+    async def index(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "archive/topics.html", {"topics": await list_topics()})
+
+    async def _topic(self, slug: str, request: Request[Any, Any, Any], *, public: bool = False) -> tuple[Any, list[ItemView], set[str]]:
+        topic = await topic_by_slug(slug)
+        if topic is None:
+            raise NotFoundException("There is no such topic.")
+        guids = await sessions_on_topics(await subtree_ids(topic.id))
+        account = None if public else await current_account(request)
+        items = await list_items(await listable_scope(account), session_guids=guids)
+        return topic, items, guids
+
+    @get("/{slug:str}/")
+    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        topic, items, _ = await self._topic(slug, request)
+        topics = await list_topics()
+        return await page(request, "archive/topic.html", {
+            "topic": topic, "items": items, "children": [t for t in topics if t.parent_id == topic.id],
+            "parent": next((t for t in topics if t.id == topic.parent_id), None)})
+
+    @get("/{slug:str}/feed.atom", media_type=ATOM)
+    async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+        topic, items, _ = await self._topic(slug, request, public=True)
+        base = _base_url(request)
+        return feeds.atom_feed(items, title=f"{topic.name}: Hallway archive", page_url=f"{base}/topics/{slug}/",
+                               self_url=f"{base}/topics/{slug}/feed.atom", base_url=base, subtitle=topic.description)
+
+    @get("/{slug:str}/podcast.rss", media_type=RSS)
+    async def podcast(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+        topic, items, _ = await self._topic(slug, request, public=True)
+        base = _base_url(request)
+        return await feeds.podcast_feed(items, title=f"{topic.name}: recordings", page_url=f"{base}/topics/{slug}/",
+                                        self_url=f"{base}/topics/{slug}/podcast.rss", base_url=base,
+                                        subtitle=topic.description)
+
+    @get("/{slug:str}/upcoming.ics", media_type=ICS)
+    async def upcoming(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+        topic, _, guids = await self._topic(slug, request, public=True)
+        base = _base_url(request)
+        return await feeds.upcoming_topic_calendar(guids, topic_name=topic.name, base_url=base,
+                                                   page_url=f"{base}/topics/{slug}/")
+
+
+async def visible_item(request: Request[Any, Any, Any], handle: str) -> ItemView:
+    """The item at ``handle`` if this person may see it (404 otherwise, as for a missing one)."""
+    item = await item_by_handle(handle)
+    if item is None or not await may_view(item, await current_account(request)):
+        raise NotFoundException("There is no archive item with this identifier.")
+    return item
+
+
+class ItemController(Controller):
+    path = "/a"
+
+    @get("/{handle:str}")
+    async def show(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> Template:
+        item = await visible_item(request, handle)
+        base = _base_url(request)
+        citations = {"text": plain_citation(item, base), "bibtex": bibtex_citation(item, base)}
+        if item.withdrawn:
+            return await page(request, "archive/tombstone.html", {"item": item, "citations": citations,
+                                                                  "permalink": permalink(base, item)},
+                              status_code=HTTP_410_GONE)
+        recordings = await session_recordings(item.session_guid)
+        lines = await transcript(item.session_guid)
+        topics = await topics_with_ancestors(item.session_guid)
+        account = await current_account(request)
+        ctx = await qa_context(item.event_slug, item.session_guid, account) if item.event_id else None
+        context = {
+            "item": item, "recordings": recordings, "transcript": lines, "topics": topics,
+            "materials": await session_materials(item.session_guid), "citations": citations,
+            "permalink": permalink(base, item), "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
+            "questions": [] if ctx else await questions_of(item),
+            "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics])),
+            "oembed_url": f"{base}/oembed?url={permalink(base, item)}",
+        }
+        return await page(request, "archive/item.html", context)
+
+    @get("/{handle:str}/embed")
+    async def embed(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> Template:
+        item = await visible_item(request, handle)
+        if item.withdrawn:
+            raise NotFoundException("This item was withdrawn.")
+        return Template(template_name="archive/embed.html", context={
+            "item": item, "recordings": await session_recordings(item.session_guid),
+            "transcript": await transcript(item.session_guid), "permalink": permalink(_base_url(request), item)})
+
+    @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt; charset=utf-8")
+    async def captions(self, request: Request[Any, Any, Any], handle: FromPath[str], caption_id: FromPath[int]) -> str:
+        item = await visible_item(request, handle)
+        found = await caption_vtt(caption_id)
+        if item.withdrawn or found is None or found[0] != item.session_guid:
+            raise NotFoundException("There are no such captions.")
+        return found[1]
+
+    @get("/{handle:str}/cite/{style:str}")
+    async def cite(self, request: Request[Any, Any, Any], handle: FromPath[str], style: FromPath[str]) -> Response[str]:
+        item = await visible_item(request, handle)
+        base = _base_url(request)
+        formats = {"bibtex": ("application/x-bibtex", "bib", bibtex_citation),
+                   "ris": ("application/x-research-info-systems", "ris", ris_citation),
+                   "text": ("text/plain", "txt", plain_citation)}
+        if style not in formats:
+            raise NotFoundException("Citations come as bibtex, ris or text.")
+        media_type, extension, render = formats[style]
+        return Response(render(item, base), media_type=f"{media_type}; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="hallway-{item.handle}.{extension}"'})
+
+
+class MediaController(Controller):
+    path = "/media"
+
+    @get("/{file_name:path}")
+    async def file(self, request: Request[Any, Any, Any], file_name: FromPath[str]) -> Any:
+        """A stored recording or material, with Range support; as visible as the session it belongs to."""
+        file_name = file_name.lstrip("/")
+        settings = request.app.state.settings
+        path = media_path(settings.media_root, file_name)
+        found = await stored_file(file_name) if path is not None else None
+        if found is None or not path.exists():
+            raise NotFoundException("There is no such file.")
+        session_guid, mime_type, download_name = found
+        public = await _media_visible(request, session_guid)
+        return ranged_file_response(path, mime_type or "application/octet-stream", request.headers.get("range"),
+                                    download_name=download_name,
+                                    cache_control="public, max-age=86400" if public else "private, max-age=600")
+
+
+async def _media_visible(request: Request[Any, Any, Any], session_guid: str) -> bool:
+    """Raise 404 unless the person may see the file; return whether anyone may (for caching)."""
+    account = await current_account(request)
+    item = await item_for_session(session_guid)
+    if item is not None and not item.withdrawn and await may_view(item, account):
+        return await may_view(item, None)
+    event_id = await session_event_id(session_guid)
+    access = await event_access_by_id(event_id, account) if event_id is not None else None
+    if access is None or not access.can_organise:
+        raise NotFoundException("There is no such file.")
+    return False
+
+
+class OaiController(Controller):
+    path = "/oai"
+
+    @route("/", http_method=["GET", "POST"], media_type=MediaType.XML, status_code=200)
+    async def endpoint(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        arguments: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            arguments.setdefault(key, []).append(value)
+        if request.method == "POST":
+            form = await request.form()
+            for key, value in form.multi_items():
+                arguments.setdefault(key, []).append(str(value))
+        body = await oai_response(arguments, _base_url(request))
+        return Response(body, media_type="text/xml; charset=utf-8")
+
+
+class OEmbedController(Controller):
+    path = "/oembed"
+
+    @get("/")
+    async def oembed(self, request: Request[Any, Any, Any], url: FromQuery[str], format: FromQuery[str] = "json",
+                     maxwidth: FromQuery[int | None] = None) -> dict[str, Any]:
+        if format != "json":
+            raise HTTPException(status_code=501, detail="Only JSON oEmbed is offered.")
+        parts = urlsplit(url)
+        base = urlsplit(_base_url(request))
+        segments = parts.path.strip("/").split("/")
+        if parts.netloc != base.netloc or len(segments) != 2 or segments[0] != "a":
+            raise NotFoundException("This address is not an archive item here.")
+        item = await item_by_handle(segments[1])
+        if item is None or item.withdrawn or not await may_view(item, None):
+            raise NotFoundException("There is no public archive item at this address.")
+        return oembed(item, _base_url(request), maxwidth)
+
+
+class ArchiveApi(Controller):
+    path = "/api/v1/archive"
+    tags = ["archive"]
+
+    @get("/search")
+    async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> dict[str, Any]:
+        """Search the archive: items grouped by session, each with its matching moments in seconds."""
+        account = await current_account(request)
+        results = await search_archive(q, account, filters=_facet_filters(request),
+                                       page=_page_number(request.query_params.get("page", "")))
+        base = _base_url(request)
+        return {
+            "query": q, "total": results.total, "page": results.page, "pages": results.pages,
+            "facets": {facet: [{"value": v, "count": n} for v, n in values] for facet, values in results.facets.items()},
+            "results": [{
+                "id": r.item.handle, "url": permalink(base, r.item), "title": r.item.title,
+                "event": r.item.event_title, "year": r.item.year, "presenters": r.item.presenter_names,
+                "snippet": str(r.snippet),
+                "moments": [{"seconds": round(m.seconds, 3), "label": m.label, "snippet": str(m.snippet),
+                             "url": f"{permalink(base, r.item)}?t={int(m.seconds)}"} for m in r.moments],
+            } for r in results.results],
+        }
+

@@ -1,0 +1,104 @@
+"""Archive feeds: Atom for news readers, podcast RSS with enclosures, iCal of upcoming sessions per topic.
+
+feedgen writes the Atom and RSS (with its podcast extension), so escaping, dates and the
+iTunes elements podcast apps expect are its job, not ours. Feeds are public: they list
+items of public events only, whoever asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator
+
+from events.access import event_access
+from events.calendar import CalendarPart, build_calendar
+from events.catalogue import list_public_events
+from events.releases import published_programme
+
+from archive.citation import permalink
+from archive.items import ItemView
+from archive.recordings import session_recordings
+
+FEED_SIZE = 100
+
+
+def _feed(title: str, page_url: str, self_url: str, subtitle: str) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(page_url)
+    feed.title(title)
+    feed.subtitle(subtitle or title)
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language("en")
+    feed.generator("Hallway")
+    return feed
+
+
+def _updated(items: list[ItemView]) -> datetime:
+    return max((item.updated_at for item in items), default=datetime(2000, 1, 1, tzinfo=timezone.utc))
+
+
+def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str,
+              subtitle: str = "") -> bytes:
+    feed = _feed(title, page_url, self_url, subtitle)
+    feed.updated(_updated(items))
+    for item in reversed(items[:FEED_SIZE]):
+        entry = feed.add_entry()
+        entry.id(permalink(base_url, item))
+        entry.title(item.title)
+        entry.link(href=permalink(base_url, item))
+        entry.summary(item.abstract or item.title)
+        entry.published(item.published_at)
+        entry.updated(item.updated_at)
+        for name in item.presenter_names or ["Hallway"]:
+            entry.author(name=name)
+        entry.category(term=item.event_slug, label=item.event_title)
+    return feed.atom_str(pretty=True)
+
+
+async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str,
+                       subtitle: str = "") -> bytes:
+    """RSS 2.0 with one enclosure per item (its first stored recording), as podcast apps expect."""
+    feed = _feed(title, page_url, self_url, subtitle)
+    feed.load_extension("podcast")
+    feed.podcast.itunes_category("Education")
+    feed.podcast.itunes_explicit("no")
+    feed.podcast.itunes_author("Hallway")
+    feed.description(subtitle or title)
+    feed.lastBuildDate(_updated(items))
+    for item in reversed(items[:FEED_SIZE]):
+        recording = next((r for r in await session_recordings(item.session_guid) if r.file_name), None)
+        if recording is None:
+            continue
+        entry = feed.add_entry()
+        entry.guid(permalink(base_url, item), permalink=True)
+        entry.title(item.title)
+        entry.link(href=permalink(base_url, item))
+        entry.description(item.abstract or item.title)
+        entry.published(item.published_at)
+        entry.enclosure(f"{base_url.rstrip('/')}/media/{recording.file_name}", str(recording.size), recording.mime_type)
+        entry.podcast.itunes_author(", ".join(item.presenter_names) or "Hallway")
+        if recording.duration:
+            entry.podcast.itunes_duration(int(recording.duration))
+    return feed.rss_str(pretty=True)
+
+
+async def upcoming_topic_calendar(session_guids: set[str], *, topic_name: str, base_url: str, page_url: str,
+                                  now: datetime | None = None) -> bytes:
+    """Upcoming sessions on a topic, across every public event's published programme."""
+    now = now or datetime.now(timezone.utc)
+    parts = []
+    for event in await list_public_events():
+        if event.end_date < now.date():
+            continue
+        access = await event_access(event.slug, None)
+        programme = await published_programme(access.event_id) if access else None
+        if programme is None:
+            continue
+        sessions = tuple(s for s in programme.sessions if s.guid in session_guids and s.ends_at > now)
+        if sessions:
+            parts.append(CalendarPart(programme.without_private_links(), sessions))
+    host = urlsplit(base_url).hostname or "hallway"
+    return build_calendar(parts, base_url=base_url, host=host, name=f"Upcoming: {topic_name}", page_url=page_url)

@@ -1,0 +1,82 @@
+"""schema.org JSON-LD and oEmbed for archive items, built as data and serialised once.
+
+Search engines and link previews read these; building dictionaries (not string templates)
+keeps them valid whatever characters a title holds.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from archive.citation import permalink
+from archive.items import ItemView
+from archive.recordings import RecordingView, TranscriptLine
+
+CLIPS_MAX = 12
+
+
+def iso_duration(seconds: float) -> str:
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"PT{hours}H{minutes}M{secs}S"
+
+
+def item_json_ld(item: ItemView, base_url: str, recordings: list[RecordingView], transcript: list[TranscriptLine],
+                 topics: list[str]) -> dict[str, Any]:
+    link = permalink(base_url, item)
+    people = [{"@type": "Person", "name": p["name"],
+               **({"affiliation": {"@type": "Organization", "name": p["affiliation"]}} if p.get("affiliation") else {})}
+              for p in item.presenters]
+    session = {
+        "@type": "Event", "name": item.title, "description": item.abstract, "url": link,
+        "startDate": item.starts_at.isoformat(),
+        "endDate": (item.starts_at + timedelta(minutes=item.duration_minutes)).isoformat(),
+        "inLanguage": item.language, "performer": people, "about": topics,
+    }
+    graph: list[dict[str, Any]] = [{"@type": "Event", "name": item.event_title,
+                                    "url": f"{base_url.rstrip('/')}/events/{item.event_slug}/", "subEvent": session}]
+    for recording in recordings:
+        media: dict[str, Any] = {
+            "@type": "VideoObject" if recording.kind == "video" else "AudioObject",
+            "name": item.title, "description": item.abstract or item.title, "uploadDate": item.published_at.isoformat(),
+            "inLanguage": recording.language, "url": link, "recordedAt": {"@type": "Event", "name": item.title, "url": link},
+            "contentUrl": f"{base_url.rstrip('/')}/media/{recording.file_name}" if recording.file_name else recording.url,
+        }
+        if recording.duration:
+            media["duration"] = iso_duration(recording.duration)
+        if transcript:
+            media["transcript"] = " ".join(line.text for line in transcript)
+        if recording.kind == "video":
+            media["thumbnailUrl"] = f"{base_url.rstrip('/')}/static/favicon.svg"
+            media["hasPart"] = [{"@type": "Clip", "name": line.text[:110], "startOffset": int(line.start),
+                                 "endOffset": int(line.end) + 1, "url": f"{link}#t={int(line.start)}"}
+                                for line in transcript[:: max(1, len(transcript) // CLIPS_MAX)][:CLIPS_MAX]]
+        media["potentialAction"] = {"@type": "SeekToAction", "target": f"{link}#t={{seek_to_second_number}}",
+                                    "startOffset-input": "required name=seek_to_second_number"}
+        graph.append(media)
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def json_ld_script(data: dict[str, Any]) -> Markup:
+    """The JSON-LD inside a <script> element; "</" is escaped so no text can end the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def oembed(item: ItemView, base_url: str, max_width: int | None = None) -> dict[str, Any]:
+    width = min(max_width or 640, 640)
+    height = int(width * 9 / 16) + 200
+    src = f"{base_url.rstrip('/')}/a/{item.handle}/embed"
+    return {
+        "version": "1.0", "type": "video", "provider_name": "Hallway", "provider_url": base_url,
+        "title": item.title, "author_name": ", ".join(item.presenter_names),
+        "html": f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(item.title)}" '
+                'frameborder="0" allowfullscreen></iframe>',
+        "width": width, "height": height,
+    }

@@ -1,0 +1,234 @@
+"""Organisers prepare the archive: topics, recordings, captions, slides; publish and withdraw.
+
+Uploads of media arrive as the raw request body (the page sends the file with ``fetch``),
+so a 2 GB video streams to disk instead of being parsed into memory as a form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from events.access import EventAccess, event_access
+from events.programme import ProgrammeSession
+from events.releases import published_programme
+from server.auth import current_account, require_organiser, requires_login, requires_site_admin
+from server.templating import page, read_form
+from server.validation import ValidationError
+
+from archive import recordings
+from archive.captions import CAPTIONS_MAX_BYTES
+from archive.items import item_for_session
+from archive.media import RULES, MiB, store_upload
+from archive.publishing import archive_session, withdraw_from_archive
+from archive.search.service import reindex_session
+from archive.topics import list_topics, save_topic, session_topics, tag_session
+
+UPLOAD_MAX = max(rule.max_bytes for rule in RULES.values())
+
+
+async def _organised(request: Request[Any, Any, Any], slug: str) -> EventAccess:
+    return require_organiser(await event_access(slug, await current_account(request)), "prepare the archive")
+
+
+async def _session(access: EventAccess, guid: str) -> ProgrammeSession:
+    programme = await published_programme(access.event_id)
+    session = programme.session(guid) if programme else None
+    if session is None:
+        raise NotFoundException("Only sessions of the published programme can be archived.")
+    return session
+
+
+class ArchiveManageController(Controller):
+    path = "/events/{slug:str}/manage/archive"
+    guards = [requires_login]
+
+    @get("/")
+    async def overview(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await _organised(request, slug)
+        programme = await published_programme(access.event_id)
+        rows = []
+        for session in programme.sessions if programme else ():
+            rows.append({"session": session, "item": await item_for_session(session.guid),
+                         "recordings": len(await recordings.session_recordings(session.guid))})
+        return await page(request, "archive/manage/overview.html", {"access": access, "rows": rows})
+
+    @get("/{guid:str}/")
+    async def session_page(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
+        access = await _organised(request, slug)
+        return await self._render(request, access, await _session(access, guid))
+
+    async def _render(self, request: Request[Any, Any, Any], access: EventAccess, session: ProgrammeSession,
+                      errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+        return await page(request, "archive/manage/session.html", {
+            "access": access, "session": session, "item": await item_for_session(session.guid),
+            "recordings": await recordings.session_recordings(session.guid),
+            "materials": await recordings.session_materials(session.guid), "all_topics": await list_topics(),
+            "tagged": {t.slug for t in await session_topics(session.guid)}, "errors": errors or {},
+            "captions_max_mib": CAPTIONS_MAX_BYTES // MiB,
+        }, status_code=status_code)
+
+    def _back(self, access: EventAccess, session: ProgrammeSession) -> Redirect:
+        return Redirect(f"/events/{access.slug}/manage/archive/{session.guid}/")
+
+    @post("/{guid:str}/topics")
+    async def set_topics(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        form = await request.form()
+        try:
+            await tag_session(session.guid, [str(v) for v in form.getall("topic")] if "topic" in form else [])
+        except ValidationError as error:
+            return await self._render(request, access, session, error.errors, 400)
+        await reindex_session(session.guid)
+        flash(request, "Topics saved.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/upload", request_max_body_size=UPLOAD_MAX + 1)
+    async def upload(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                     kind: FromQuery[str], name: FromQuery[str] = "", title: FromQuery[str] = "",
+                     language: FromQuery[str] = "en") -> Response[dict[str, Any]]:
+        """The file is the request body; ``kind`` is audio, video or material."""
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        rule = RULES.get(kind)
+        if rule is None:
+            raise ValidationError({"kind": "Upload audio, video or material."})
+        media_root = request.app.state.settings.media_root
+        stored = await store_upload(request.stream(), media_root, rule)
+        try:
+            if kind == "material":
+                new_id = await recordings.add_material(session.guid, title, stored=stored, original_name=name)
+            else:
+                new_id = await recordings.add_recording(session.guid, kind, stored=stored, original_name=name,
+                                                        language=language, media_root=media_root)
+        except ValidationError:
+            (media_root / stored.file_name).unlink(missing_ok=True)
+            raise
+        await reindex_session(session.guid)
+        return Response({"id": new_id, "size": stored.size, "mime_type": stored.mime_type}, status_code=201)
+
+    @post("/{guid:str}/links")
+    async def add_link(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        values = await read_form(request, "what", "url", "title", "language", "duration")
+        try:
+            if values["what"] == "material":
+                await recordings.add_material(session.guid, values["title"], url=values["url"])
+            else:
+                await recordings.add_recording(session.guid, values["what"], url=values["url"],
+                                               language=values["language"] or "en",
+                                               duration=_minutes(values["duration"]) * 60)
+        except ValidationError as error:
+            return await self._render(request, access, session, error.errors, 400)
+        await reindex_session(session.guid)
+        flash(request, "Link added.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/recordings/{recording_id:int}/captions", request_max_body_size=CAPTIONS_MAX_BYTES + 64 * 1024)
+    async def captions(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                       recording_id: FromPath[int]) -> Any:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
+            raise NotFoundException("There is no such recording in this session.")
+        form = await request.form()
+        upload = form.get("file")
+        try:
+            if upload is None or isinstance(upload, str):
+                raise ValidationError({"captions": "Choose a WebVTT or SRT file."})
+            await recordings.add_captions(recording_id, await upload.read(), str(form.get("language") or "en"),
+                                          str(form.get("provenance") or "machine"))
+        except ValidationError as error:
+            return await self._render(request, access, session, error.errors, 400)
+        await reindex_session(session.guid)
+        flash(request, "Captions saved; their words are now searchable.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/recordings/{recording_id:int}/delete")
+    async def delete_recording(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                               recording_id: FromPath[int]) -> Redirect:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
+            raise NotFoundException("There is no such recording in this session.")
+        await recordings.delete_recording(recording_id, request.app.state.settings.media_root)
+        await reindex_session(session.guid)
+        flash(request, "Recording deleted.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/materials/{material_id:int}/delete")
+    async def delete_material(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                              material_id: FromPath[int]) -> Redirect:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        if material_id not in {m.id for m in await recordings.session_materials(session.guid)}:
+            raise NotFoundException("There is no such material in this session.")
+        await recordings.delete_material(material_id, request.app.state.settings.media_root)
+        await reindex_session(session.guid)
+        flash(request, "Material deleted.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/publish")
+    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        try:
+            item = await archive_session(access, session)
+        except ValidationError as error:
+            return await self._render(request, access, session, error.errors, 400)
+        flash(request, f"Archived at /a/{item.handle}: this link will never change.", category="success")
+        return self._back(access, session)
+
+    @post("/{guid:str}/withdraw")
+    async def withdraw(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
+        access = await _organised(request, slug)
+        session = await _session(access, guid)
+        item = await item_for_session(session.guid)
+        if item is None:
+            raise NotFoundException("This session is not in the archive.")
+        reason = (await read_form(request, "reason"))["reason"]
+        try:
+            await withdraw_from_archive(item, reason)
+        except ValidationError as error:
+            return await self._render(request, access, session, error.errors, 400)
+        flash(request, "Withdrawn: the permanent link now shows a tombstone with the citation.", category="success")
+        return self._back(access, session)
+
+
+def _minutes(value: str) -> float:
+    try:
+        return max(0.0, float(value or 0))
+    except ValueError:
+        raise ValidationError({"duration": "Give the length in minutes, like 45."}) from None
+
+
+class TopicManageController(Controller):
+    """The shared vocabulary is the whole archive's, so site administrators keep it."""
+
+    path = "/archive/topics"
+    guards = [requires_site_admin]
+
+    @get("/")
+    async def index(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "archive/manage/topics.html", {"topics": await list_topics(), "errors": {},
+                                                                  "values": {}})
+
+    @post("/")
+    async def save(self, request: Request[Any, Any, Any]) -> Any:
+        values = await read_form(request, "slug", "name", "description", "parent", "synonyms")
+        try:
+            await save_topic(values["slug"], values["name"], description=values["description"],
+                             parent_slug=values["parent"], synonyms=values["synonyms"].split(","))
+        except ValidationError as error:
+            return await page(request, "archive/manage/topics.html", {"topics": await list_topics(),
+                                                                      "errors": error.errors, "values": values},
+                              status_code=400)
+        flash(request, f"Topic {values['name'].strip()} saved.", category="success")
+        return Redirect("/archive/topics/")

@@ -1,0 +1,86 @@
+"""Saved searches: a person keeps a search and hears when a newly archived item matches it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from server.accounts import get_account
+from server.notifications import notify
+from server.validation import ValidationError
+
+from archive.items import ItemView, listable_scope
+from archive.search.engine import SearchScope
+from archive.search.query import QUERY_MAX, parse_query
+from archive.search.service import FACETS, search_engine
+from archive.tables import SavedSearch
+from archive.topics import query_variants
+
+SAVED_MAX = 50
+
+
+@dataclass(frozen=True)
+class SavedSearchView:
+    id: int
+    query: str
+    filters: tuple[tuple[str, str], ...]
+    notify: bool
+
+    @property
+    def url(self) -> str:
+        return "/archive/search?" + urlencode([("q", self.query), *self.filters])
+
+    @property
+    def label(self) -> str:
+        narrowed = ", ".join(f"{facet}: {value}" for facet, value in self.filters)
+        return f"“{self.query}”" + (f" ({narrowed})" if narrowed else "")
+
+
+async def save_search(user_id: int, query: str, filters: tuple[tuple[str, str], ...]) -> int:
+    query = " ".join(query.split())
+    if not query or len(query) > QUERY_MAX:
+        raise ValidationError({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
+    if await SavedSearch.count().where(SavedSearch.user == user_id) >= SAVED_MAX:
+        raise ValidationError({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
+    clean = {facet: value for facet, value in filters if facet in FACETS}
+    row = SavedSearch(user=user_id, query=query, filters=clean, created_at=datetime.now(timezone.utc))
+    await row.save()
+    return row.id
+
+
+async def saved_searches(user_id: int) -> list[SavedSearchView]:
+    rows = await SavedSearch.select().where(SavedSearch.user == user_id).order_by(SavedSearch.id)
+    return [_view(row) for row in rows]
+
+
+def _view(row: dict) -> SavedSearchView:
+    filters = row["filters"]
+    filters = json.loads(filters) if isinstance(filters, str) else filters or {}
+    return SavedSearchView(row["id"], row["query"], tuple(sorted(filters.items())), row["notify"])
+
+
+async def delete_saved_search(user_id: int, search_id: int) -> bool:
+    found = await SavedSearch.exists().where((SavedSearch.id == search_id) & (SavedSearch.user == user_id))
+    await SavedSearch.delete().where((SavedSearch.id == search_id) & (SavedSearch.user == user_id))
+    return found
+
+
+async def announce_item(item: ItemView) -> int:
+    """Notify everyone whose saved search matches a newly archived item (once per search). Returns how many."""
+    rows = await SavedSearch.select().where((SavedSearch.notify == True) & (SavedSearch.last_notified_item < item.id))  # noqa: E712
+    variants = await query_variants()
+    engine = search_engine()
+    told = 0
+    for row in rows:
+        saved = _view(row)
+        account = await get_account(row["user"])
+        scope = SearchScope(await listable_scope(account), saved.filters, only_item=item.id)
+        page = await engine.search_items(parse_query(saved.query, variants), scope, 1, 0)
+        if page.total:
+            await notify(row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.",
+                         f"/a/{item.handle}")
+            told += 1
+        await SavedSearch.update({SavedSearch.last_notified_item: item.id}).where(SavedSearch.id == row["id"])
+    return told

@@ -1,0 +1,53 @@
+// The archive player: a transcript line seeks the player, the current line follows playback,
+// and ?t=<seconds> or #t=<seconds> in the address starts playback at that moment.
+(function () {
+  "use strict";
+  const player = document.getElementById("player");
+  const lines = Array.from(document.querySelectorAll("#transcript .cue"));
+  if (!player) { return; }
+
+  function startFromAddress() {
+    const fromHash = /(?:^|&)t=(\d+(?:\.\d+)?)/.exec(location.hash.slice(1));
+    const fromQuery = new URLSearchParams(location.search).get("t");
+    const value = fromHash ? fromHash[1] : fromQuery;
+    const seconds = value === null ? NaN : parseFloat(value);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+  }
+
+  function seek(seconds, play) {
+    const go = function () {
+      player.currentTime = seconds;
+      if (play) { player.play().catch(function () { /* autoplay may be refused; the position holds */ }); }
+    };
+    if (player.readyState >= 1) { go(); } else { player.addEventListener("loadedmetadata", go, { once: true }); }
+  }
+
+  const start = startFromAddress();
+  if (start !== null) { seek(start, false); }
+  window.addEventListener("hashchange", function () {
+    const moment = startFromAddress();
+    if (moment !== null) { seek(moment, true); }
+  });
+
+  lines.forEach(function (line) {
+    line.addEventListener("click", function () { seek(parseFloat(line.dataset.start), true); });
+  });
+
+  let current = null;
+  player.addEventListener("timeupdate", function () {
+    const now = player.currentTime;
+    const line = lines.find(function (l) { return now >= parseFloat(l.dataset.start) && now < parseFloat(l.dataset.end); })
+      || null;
+    if (line === current) { return; }
+    if (current) { current.classList.remove("current"); current.removeAttribute("aria-current"); }
+    current = line;
+    if (line) {
+      line.classList.add("current");
+      line.setAttribute("aria-current", "true");
+      const box = line.closest(".transcript-lines");
+      if (box && !box.matches(":hover")) {
+        box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3;
+      }
+    }
+  });
+})();
