@@ -17,6 +17,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import sort_table_classes
 
+from archive.search.service import search_engine
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
 from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)
@@ -90,6 +91,7 @@ async def db(db_engine: Engine) -> AsyncIterator[Engine]:
 async def _empty_all_tables() -> None:
     for table in reversed(sort_table_classes(Finder().get_table_classes())):
         await table.delete(force=True)
+    await search_engine().clear()  # the archive's full-text index lives outside Piccolo's tables
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,49 @@
+"""Captions: WebVTT kept, SubRip converted, and a broken file refused with the line that is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.captions import format_moment, parse_captions
+from server.validation import ValidationError
+from tests.archive.factories import CONTU_CAPTIONS
+
+
+def test_webvtt_cues_keep_their_times_to_the_millisecond_and_lose_their_markup() -> None:
+    parsed = parse_captions(CONTU_CAPTIONS.encode())
+    assert [(c.start, c.end) for c in parsed.cues] == [(1.0, 4.0), (5.0, 9.5), (12.25, 15.0)]
+    assert parsed.cues[1].text == "The CONTU rule of five limits copies from one journal."
+    assert parsed.cues[2].text == "Licences come first & guidelines second."
+    assert parsed.vtt.startswith("WEBVTT")
+
+
+def test_subrip_is_converted_to_webvtt() -> None:
+    srt = "1\r\n00:00:01,500 --> 00:00:03,000\r\nFirst line\r\n\r\n2\r\n00:01:02,000 --> 00:01:04,000\r\nA & B\r\n"
+    parsed = parse_captions(srt.encode())
+    assert [(c.start, c.text) for c in parsed.cues] == [(1.5, "First line"), (62.0, "A & B")]
+    assert parsed.vtt.splitlines()[:4] == ["WEBVTT", "", "00:00:01.500 --> 00:00:03.000", "First line"]
+    assert "A &amp; B" in parsed.vtt  # WebVTT needs the ampersand escaped
+    assert parse_captions(parsed.vtt.encode()).cues == parsed.cues
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:0x.000 --> 00:00:03.000\nbad\n", "Line 6"),
+    ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nbackwards\n", "ends before it starts"),
+    ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\nsoon --> later\nx\n", "Line 6"),
+    ("Just some notes, no timings at all.\n", "neither WebVTT"),
+    ("WEBVTT\n\nNOTE nothing here\n", "no captions"),
+])
+def test_captions_that_do_not_parse_are_refused_naming_the_line(text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        parse_captions(text.encode())
+    assert message in raised.value.errors["captions"]
+
+
+def test_captions_that_are_not_utf8_name_the_line() -> None:
+    with pytest.raises(ValidationError) as raised:
+        parse_captions("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nDésolé\n".encode("latin-1"))
+    assert "Line 4 is not UTF-8" in raised.value.errors["captions"]
+
+
+def test_moments_are_written_as_people_read_them() -> None:
+    assert [format_moment(s) for s in (0, 9.9, 754, 3723)] == ["0:00", "0:09", "12:34", "1:02:03"]
