@@ -36,6 +36,11 @@ def _feed(title: str, page_url: str, self_url: str, subtitle: str) -> FeedGenera
     return feed
 
 
+def _newest(items: list[ItemView]) -> list[ItemView]:
+    """The newest archived items, oldest first: feedgen puts each added entry on top."""
+    return list(reversed(sorted(items, key=lambda item: (item.published_at, item.id), reverse=True)[:FEED_SIZE]))
+
+
 def _updated(items: list[ItemView]) -> datetime:
     return max((item.updated_at for item in items), default=datetime(2000, 1, 1, tzinfo=timezone.utc))
 
@@ -44,7 +49,7 @@ def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str
               subtitle: str = "") -> bytes:
     feed = _feed(title, page_url, self_url, subtitle)
     feed.updated(_updated(items))
-    for item in reversed(items[:FEED_SIZE]):
+    for item in _newest(items):
         entry = feed.add_entry()
         entry.id(permalink(base_url, item))
         entry.title(item.title)
@@ -68,7 +73,7 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     feed.podcast.itunes_author("Hallway")
     feed.description(subtitle or title)
     feed.lastBuildDate(_updated(items))
-    for item in reversed(items[:FEED_SIZE]):
+    for item in _newest(items):
         recording = next((r for r in await session_recordings(item.session_guid) if r.file_name), None)
         if recording is None:
             continue

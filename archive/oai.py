@@ -88,6 +88,8 @@ async def oai_response(arguments: dict[str, list[str]], base_url: str, now: date
         body = await VERBS[verb](args, base_url)
         root.append(body)
     except OaiError as error:
+        if error.code in ("badVerb", "badArgument"):
+            request.attrib.clear()  # the protocol echoes no arguments of a request it could not read
         ET.SubElement(root, _q(OAI, "error"), code=error.code).text = error.message
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
 

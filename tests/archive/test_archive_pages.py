@@ -1,0 +1,213 @@
+"""The archive through its pages: an organiser prepares and publishes a talk; everyone else finds and plays it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from archive.demo import pdf_bytes
+from archive.recordings import wav_bytes
+from archive.topics import save_topic
+from events import editing
+from events.releases import publish_release
+from server.accounts import account_id_by_email
+from tests.archive.factories import CONTU_CAPTIONS, RECORDING, archived_talk, vocabulary
+from tests.events.conftest import log_in, post
+from tests.events.factories import local, make_event, make_session
+
+Client = AsyncTestClient[Litestar]
+
+
+def media_root(app: Litestar) -> Path:
+    return app.state.settings.media_root
+
+
+def stored(app: Litestar) -> list[Path]:
+    root = media_root(app)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+async def prepared(app: Litestar, client: Client) -> str:
+    """A published programme with one talk, organised by org@library.org (logged in)."""
+    await log_in(client, "org@library.org", "Olu Organiser")
+    event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
+    person = await editing.save_presenter(event_id, "Ada Okafor", "Northgate University")
+    guid = await make_session(event_id, "Copyright at the desk", local(date(2026, 3, 27), 10), presenter_ids=[person],
+                              abstract="Licences, CONTU and the request desk.")
+    await publish_release(event_id)
+    await vocabulary()
+    return f"/events/ill-days/manage/archive/{guid}/"
+
+
+async def upload(client: Client, manage: str, data: bytes, kind: str, name: str) -> object:
+    return await client.post(f"{manage}upload", params={"kind": kind, "name": name}, content=data,
+                             headers={"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"})
+
+
+async def test_an_organiser_uploads_captions_tags_and_publishes_then_anyone_finds_the_moment(
+        app: Litestar, client: Client, prepared: str) -> None:
+    response = await upload(client, prepared, RECORDING, "audio", "Talk recording.wav")
+    assert response.status_code == 201, response.text
+    assert response.json()["mime_type"] == "audio/wav"
+    slides = await upload(client, prepared, pdf_bytes("CONTU", ("Five copies",)), "material", "slides.pdf")
+    assert slides.status_code == 201
+    page = (await client.get(prepared)).text
+    recording_id = re.search(r'recordings/(\d+)/captions', page).group(1)
+    captions = await client.post(f"{prepared}recordings/{recording_id}/captions",
+                                 data={"_csrf_token": client.cookies["hallway_csrf"], "language": "en",
+                                       "provenance": "corrected"},
+                                 files={"file": ("talk.vtt", CONTU_CAPTIONS.encode(), "text/vtt")}, follow_redirects=False)
+    assert captions.status_code == 302, captions.text
+    await post(client, f"{prepared}topics", {"topic": "contu"})
+    published = await post(client, f"{prepared}publish")
+    assert published.status_code == 302
+    handle = re.search(r"/a/([a-z0-9]{8})", (await client.get(prepared)).text).group(1)
+    await post(client, "/logout")
+
+    results = (await client.get("/archive/search", params={"q": '"rule of five"'})).text
+    assert f'href="/a/{handle}?t=5#t=5"' in results
+    assert "0:05</span> — The CONTU <mark>rule of five</mark> limits copies" in results
+    item = (await client.get(f"/a/{handle}")).text
+    assert '<track kind="captions" srclang="en" label="EN"' in item
+    assert 'data-start="5.0"' in item and "The CONTU rule of five limits copies from one journal." in item
+    assert "CONTU guidelines" in item and "Copyright" in item  # the topic and its parent
+    assert re.search(r'<a href="/media/[^"]+\.pdf">slides\.pdf</a> <span class="meta">application/pdf', item)
+
+    api = (await client.get("/api/v1/archive/search", params={"q": "rule of five"})).json()
+    (hit,) = api["results"]
+    assert hit["url"] == f"http://127.0.0.1:8000/a/{handle}"
+    assert {"seconds": 5.0, "url": f"http://127.0.0.1:8000/a/{handle}?t=5"}.items() <= hit["moments"][0].items()
+
+
+async def test_uploads_are_refused_by_content_and_leave_nothing(app: Litestar, client: Client, prepared: str) -> None:
+    response = await upload(client, prepared, pdf_bytes("Not audio", ("x",)), "audio", "talk.mp3")
+    assert response.status_code == 400
+    assert "not an audio recording" in response.text and "application/pdf" in response.text
+    assert stored(app) == []
+    bad = await client.post(f"{prepared}upload", params={"kind": "audio"}, content=wav_bytes(1))
+    assert bad.status_code == 403  # no CSRF token: refused before a byte is stored
+    assert stored(app) == []
+
+
+async def test_captions_that_do_not_parse_are_refused_with_their_line(client: Client, prepared: str) -> None:
+    await upload(client, prepared, wav_bytes(2), "audio", "talk.wav")
+    recording_id = re.search(r'recordings/(\d+)/captions', (await client.get(prepared)).text).group(1)
+    response = await client.post(f"{prepared}recordings/{recording_id}/captions",
+                                 data={"_csrf_token": client.cookies["hallway_csrf"]},
+                                 files={"file": ("bad.vtt", b"WEBVTT\n\n00:00:01.000 --> soon\nhello\n", "text/vtt")})
+    assert response.status_code == 400
+    assert "Line 3: “00:00:01.000 --&gt; soon” is not a cue timing" in response.text
+
+
+async def test_others_cannot_prepare_the_archive(client: Client, prepared: str) -> None:
+    await post(client, "/logout")
+    await log_in(client, "stranger@library.org", "Stranger")
+    assert (await upload(client, prepared, wav_bytes(1), "audio", "x.wav")).status_code == 403
+    assert (await post(client, f"{prepared}publish")).status_code == 403
+
+
+async def test_media_are_served_in_ranges_so_players_can_seek(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    item = (await client.get(f"/a/{talk.item.handle}")).text
+    media_url = re.search(r'<source src="(/media/[^"]+)" type="audio/wav">', item).group(1)
+    whole = await client.get(media_url)
+    assert whole.status_code == 200 and whole.headers["accept-ranges"] == "bytes"
+    assert whole.content == RECORDING
+    part = await client.get(media_url, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == RECORDING[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{len(whole.content)}"
+    tail = await client.get(media_url, headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == whole.content[-10:]
+    beyond = await client.get(media_url, headers={"Range": f"bytes={len(whole.content)}-"})
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(whole.content)}"
+    assert (await client.get("/media/../secret_key")).status_code == 404
+    assert (await client.get("/media/%2e%2e/secret_key")).status_code == 404
+
+
+async def test_a_withdrawn_item_leaves_a_tombstone_with_its_citation(app: Litestar, client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu Organiser")
+    await vocabulary()
+    talk = await archived_talk(media_root(app), organiser_id=await account_id_by_email("org@library.org"))
+    response = await post(client, f"/events/ill-days/manage/archive/{talk.guid}/withdraw",
+                          {"reason": "The presenter asked us to withdraw it."})
+    assert response.status_code == 302
+    tombstone = await client.get(f"/a/{talk.item.handle}")
+    assert tombstone.status_code == 410
+    assert "The presenter asked us to withdraw it." in tombstone.text
+    assert f"Okafor, Ada (2026). Copyright at the desk. Presented at Ill Days, 27 March 2026. " \
+           f"http://127.0.0.1:8000/a/{talk.item.handle}" in tombstone.text
+    assert "<audio" not in tombstone.text
+    assert (await client.get("/archive/search", params={"q": "CONTU"})).text.count("/a/") == 0
+
+
+async def test_old_addresses_redirect_forever(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    old = "/archive/ill-days/copyright-at-the-desk"
+    first = await client.get(old, follow_redirects=False)
+    assert first.status_code == 301 and first.headers["location"] == f"/a/{talk.item.handle}"
+    assert (await client.get("/archive/ill-days/no-such-talk", follow_redirects=False)).status_code == 404
+
+
+async def test_private_items_stay_private_everywhere(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app), slug="closed-meeting", visibility="private", title="Budget secrets")
+    handle = talk.item.handle
+    item_html_paths = [f"/a/{handle}", f"/a/{handle}/embed", f"/a/{handle}/cite/bibtex"]
+    for path in item_html_paths:
+        assert (await client.get(path)).status_code == 404, path
+    assert (await client.get("/oembed", params={"url": f"http://127.0.0.1:8000/a/{handle}"})).status_code == 404
+    for path in ("/archive/feed.atom", "/archive/podcast.rss", "/topics/contu/feed.atom", "/archive/",
+                 "/api/v1/archive/search?q=budget", "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"):
+        assert handle not in (await client.get(path)).text, path
+    await log_in(client, "member@library.org", "Member")
+    from events.access import add_member
+    from events.tables import MemberRole
+
+    await add_member(talk.event_id, await account_id_by_email("member@library.org"), MemberRole.attendee)
+    assert (await client.get(f"/a/{handle}")).status_code == 200
+    assert handle in (await client.get("/api/v1/archive/search", params={"q": "budget"})).text
+
+
+async def test_citations_json_ld_and_oembed_describe_the_item(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    handle = talk.item.handle
+    bibtex = await client.get(f"/a/{handle}/cite/bibtex")
+    assert bibtex.headers["content-type"].startswith("application/x-bibtex")
+    assert bibtex.text.startswith(f"@misc{{hallway-{handle},\n  author = {{Ada Okafor}},\n  title = {{{{Copyright at the desk}}}}")
+    ris = (await client.get(f"/a/{handle}/cite/ris")).text
+    assert ris.startswith("TY  - VIDEO\r\nAU  - Okafor, Ada\r\nTI  - Copyright at the desk\r\n") and ris.endswith("ER  - \r\n")
+
+    page = (await client.get(f"/a/{handle}")).text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    event, audio = data["@graph"]
+    assert event["@type"] == "Event" and event["subEvent"]["name"] == "Copyright at the desk"
+    assert event["subEvent"]["performer"][0]["name"] == "Ada Okafor"
+    assert audio["@type"] == "AudioObject" and audio["duration"] == "PT0H0M16S"
+    assert audio["potentialAction"]["target"] == f"http://127.0.0.1:8000/a/{handle}#t={{seek_to_second_number}}"
+    assert "rule of five" in audio["transcript"]
+
+    embed = (await client.get("/oembed", params={"url": f"http://127.0.0.1:8000/a/{handle}"})).json()
+    assert embed["type"] == "video" and embed["version"] == "1.0"
+    assert f'src="http://127.0.0.1:8000/a/{handle}/embed"' in embed["html"]
+    assert (await client.get(f"/a/{handle}/embed")).status_code == 200
+    assert (await client.get("/oembed", params={"url": "http://elsewhere.org/a/x"})).status_code == 404
+
+
+async def test_topic_pages_include_their_sub_topics(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    await save_topic("fair-use", "Fair use", parent_slug="copyright")
+    await archived_talk(media_root(app), title="The five copies", topics=("contu",))
+    parent = (await client.get("/topics/copyright/")).text
+    assert "The five copies" in parent and 'href="/topics/contu/"' in parent
+    assert "Nothing archived on this topic yet." in (await client.get("/topics/fair-use/")).text
+    assert (await client.get("/topics/nothing-here/")).status_code == 404

@@ -1,0 +1,91 @@
+"""Feeds: Atom and podcast RSS that readers and podcast apps accept, a topic calendar, saved-search alerts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from xml.etree import ElementTree as ET
+
+import icalendar
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from archive.publishing import withdraw_from_archive
+from events import editing
+from events.releases import publish_release
+from server.accounts import account_id_by_email
+from tests.archive.factories import archived_talk, vocabulary
+from tests.events.conftest import log_in, post
+from tests.events.factories import local, make_event, make_session
+
+Client = AsyncTestClient[Litestar]
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+
+
+async def test_atom_feeds_list_public_items_newest_first(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    media = app.state.settings.media_root
+    first = await archived_talk(media, title="First talk")
+    second = await archived_talk(media, title="Second talk", topics=("interlibrary-loan",))
+    gone = await archived_talk(media, title="Withdrawn talk")
+    await withdraw_from_archive(gone.item, "Presenter's request.")
+    await archived_talk(media, slug="closed", visibility="private", title="Private talk")
+
+    response = await client.get("/archive/feed.atom")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    entries = feed.findall("a:entry", ATOM)
+    assert [e.findtext("a:title", namespaces=ATOM) for e in entries] == ["Second talk", "First talk"]
+    assert entries[0].findtext("a:id", namespaces=ATOM) == f"http://127.0.0.1:8000/a/{second.item.handle}"
+    assert entries[1].find("a:author/a:name", ATOM).text == "Ada Okafor"
+
+    topic = ET.fromstring((await client.get("/topics/copyright/feed.atom")).content)  # CONTU is under copyright
+    assert [e.findtext("a:title", namespaces=ATOM) for e in topic.findall("a:entry", ATOM)] == ["First talk"]
+    event = ET.fromstring((await client.get("/archive/events/ill-days/feed.atom")).content)
+    assert len(event.findall("a:entry", ATOM)) == 2
+    assert (await client.get("/archive/events/closed/feed.atom")).status_code == 404
+    assert first.item.handle in (await client.get("/archive/feed.atom")).text
+
+
+async def test_podcast_feeds_carry_enclosures(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(app.state.settings.media_root, title="Listen to me")
+    rss = ET.fromstring((await client.get("/topics/contu/podcast.rss")).content)
+    (item,) = rss.findall("channel/item")
+    enclosure = item.find("enclosure")
+    assert enclosure.get("type") == "audio/wav"
+    media = await client.get(enclosure.get("url").removeprefix("http://127.0.0.1:8000"))
+    assert media.status_code == 200 and int(enclosure.get("length")) == len(media.content)
+    assert item.findtext("guid") == f"http://127.0.0.1:8000/a/{talk.item.handle}"
+    assert item.findtext(f"{ITUNES}duration") == "16"
+    assert rss.find(f"channel/{ITUNES}category").get("text") == "Education"
+
+
+async def test_a_topic_calendar_lists_upcoming_sessions_on_it(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    soon = datetime.now(timezone.utc).date() + timedelta(days=10)
+    event_id = await make_event("next-forum", start=soon)
+    coming = await make_session(event_id, "CONTU in the cloud", local(soon, 11))
+    await make_session(event_id, "Lunch", local(soon, 12))
+    await publish_release(event_id)
+    from archive.topics import tag_session
+
+    await tag_session(coming, ["contu"])
+    calendar = icalendar.Calendar.from_ical((await client.get("/topics/copyright/upcoming.ics")).content)
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["CONTU in the cloud"]
+    assert str(calendar["x-wr-calname"]) == "Upcoming: Copyright"
+
+
+async def test_a_saved_search_tells_its_owner_about_new_matching_items(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    await log_in(client, "ben@library.org", "Ben")
+    saved = await post(client, "/archive/saved/", {"q": "vouchers", "topic": "", "event": ""})
+    assert saved.status_code == 302
+    assert "“vouchers”" in (await client.get("/archive/saved/")).text
+    media = app.state.settings.media_root
+    await archived_talk(media, title="Copyright only")
+    await archived_talk(media, title="Paying abroad", captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+    notifications = (await client.get("/me/notifications/")).text
+    assert "New in the archive for “vouchers”: “Paying abroad”." in notifications
+    assert "Copyright only" not in notifications
+    assert (await post(client, "/archive/saved/999/delete")).status_code == 404
