@@ -34,7 +34,7 @@
   });
 
   let current = null;
-  player.addEventListener("timeupdate", function () {
+  function follow() {
     const now = player.currentTime;
     const line = lines.find(function (l) { return now >= parseFloat(l.dataset.start) && now < parseFloat(l.dataset.end); })
       || null;
@@ -49,5 +49,7 @@
         box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3;
       }
     }
-  });
+  }
+  player.addEventListener("timeupdate", follow);
+  player.addEventListener("seeked", follow);
 })();
