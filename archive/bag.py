@@ -25,7 +25,7 @@ from archive.media import media_path
 from archive.recordings import (
     CaptionView, RecordingView, add_captions, caption_vtt, session_materials, session_recordings,
 )
-from archive.search.service import reindex_item
+from archive.search.indexing import reindex_item
 from archive.tables import ArchiveItem, ArchivePath, Material, Recording, Topic
 from archive.topics import list_topics, save_topic, session_topics, tag_session
 

@@ -31,8 +31,8 @@ from archive.media import media_path
 from archive.oai import oai_response
 from archive.recordings import caption_vtt, session_materials, session_recordings, stored_file, transcript
 from archive.saved_searches import delete_saved_search, save_search, saved_searches
-from archive.search.service import FACETS, clean_filters, search_archive, topics_with_ancestors
-from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug
+from archive.search.service import FACETS, clean_filters, search_archive
+from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_with_ancestors
 
 ATOM = "application/atom+xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"

@@ -23,7 +23,7 @@ from sessions.tables import Phase
 from archive.items import publish_session, withdraw_item
 from archive.media import AUDIO, MATERIAL, StoredFile, store_upload
 from archive.recordings import add_captions, add_material, add_recording, wav_bytes
-from archive.search.service import reindex_item
+from archive.search.indexing import reindex_item
 from archive.topics import save_topic, tag_session, topic_by_slug
 
 PAST_SLUG = "resource-sharing-forum-2025"

@@ -26,7 +26,7 @@ from archive.captions import CAPTIONS_MAX_BYTES
 from archive.items import item_for_session
 from archive.media import RULES, MiB, store_upload
 from archive.publishing import archive_session, withdraw_from_archive
-from archive.search.service import reindex_session
+from archive.search.indexing import reindex_session
 from archive.topics import list_topics, save_topic, session_topics, tag_session
 
 UPLOAD_MAX = max(rule.max_bytes for rule in RULES.values())

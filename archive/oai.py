@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 from archive.citation import permalink
 from archive.items import ItemView, item_view, listable_scope
 from archive.recordings import session_materials, session_recordings
-from archive.search.service import topics_with_ancestors
+from archive.topics import topics_with_ancestors
 from archive.tables import ArchiveItem, ItemStatus
 from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug
 

@@ -7,7 +7,7 @@ from events.programme import ProgrammeSession
 
 from archive.items import ItemView, item_for_session, publish_session, withdraw_item
 from archive.saved_searches import announce_item
-from archive.search.service import reindex_item
+from archive.search.indexing import reindex_item
 
 
 async def archive_session(access: EventAccess, session: ProgrammeSession) -> ItemView:

@@ -14,7 +14,8 @@ from server.validation import ValidationError
 from archive.items import ItemView, listable_scope
 from archive.search.engine import SearchScope
 from archive.search.query import QUERY_MAX, parse_query
-from archive.search.service import FACETS, search_engine
+from archive.search.indexing import search_engine
+from archive.search.service import FACETS
 from archive.tables import SavedSearch
 from archive.topics import query_variants
 

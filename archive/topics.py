@@ -133,3 +133,24 @@ async def query_variants() -> dict[str, list[str]]:
         for word in words:
             variants[word.lower()] = words
     return variants
+
+
+async def topics_by_session(session_guids: list[str]) -> dict[str, list[TopicView]]:
+    """Each session's topics and all the broader topics above them (a CONTU talk is a copyright talk)."""
+    if not session_guids:
+        return {}
+    topics = {topic.id: topic for topic in await list_topics()}
+    rows = await SessionTopic.select(SessionTopic.session_guid, SessionTopic.topic).where(
+        SessionTopic.session_guid.is_in([uuid.UUID(g) for g in session_guids]))
+    found: dict[str, set[int]] = {}
+    for row in rows:
+        current: int | None = row["topic"]
+        seen = found.setdefault(str(row["session_guid"]), set())
+        while current is not None and current not in seen and current in topics:
+            seen.add(current)
+            current = topics[current].parent_id
+    return {guid: sorted((topics[i] for i in ids), key=lambda t: t.name) for guid, ids in found.items()}
+
+
+async def topics_with_ancestors(session_guid: str) -> list[TopicView]:
+    return (await topics_by_session([session_guid])).get(session_guid, [])

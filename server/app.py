@@ -30,7 +30,7 @@ from archive.controllers import (
     ArchiveApi, ArchiveController, ItemController, MediaController, OaiController, OEmbedController, TopicController,
 )
 from archive.manage_controllers import ArchiveManageController, TopicManageController
-from archive.search.service import reindex_session
+from archive.search.indexing import reindex_session
 from events.api import EventsApi
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController

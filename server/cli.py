@@ -21,7 +21,7 @@ from events.tables import MemberRole
 from networking.demo import load_networking_demo
 from archive.demo import load_archive_demo, tag_current_programme
 from archive.bag import BagProblem, export_bag, import_bag
-from archive.search.service import reindex_all
+from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.validation import ValidationError

@@ -340,16 +340,27 @@ class ArchivedQuestion:
 
 async def archived_thread(session_guid: str) -> list[ArchivedQuestion]:
     """The public part of a session's thread (approved and answered questions, with their answers)."""
+    return (await archived_threads([session_guid])).get(session_guid, [])
+
+
+async def archived_threads(session_guids: list[str]) -> dict[str, list[ArchivedQuestion]]:
+    """:func:`archived_thread` for many sessions at once (the archive's index rebuild reads thousands)."""
+    if not session_guids:
+        return {}
     rows = await Question.select().where(
-        (Question.session_guid == uuid.UUID(session_guid))
+        Question.session_guid.is_in([uuid.UUID(g) for g in session_guids])
         & Question.status.is_in([QuestionStatus.visible, QuestionStatus.answered])).order_by(Question.id)
     ids = [row["id"] for row in rows]
     answers = await Answer.select().where(Answer.question.is_in(ids)).order_by(Answer.id) if ids else []
     names = await display_names(sorted({r["author"] for r in [*rows, *answers] if r["author"]}))
-    return [ArchivedQuestion(
-        body=row["body"], author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
-        phase=row["phase"], votes=row["votes"], asked_at=row["created_at"],
-        answers=[{"author": names.get(a["author"], "Former member"), "body_html": a["body_html"],
-                  "by_presenter": a["by_presenter"], "answered_at": a["created_at"].isoformat()}
-                 for a in answers if a["question"] == row["id"]],
-    ) for row in rows]
+    by_question: dict[int, list[dict[str, Any]]] = {}
+    for a in answers:
+        by_question.setdefault(a["question"], []).append({
+            "author": names.get(a["author"], "Former member"), "body_html": a["body_html"],
+            "by_presenter": a["by_presenter"], "answered_at": a["created_at"].isoformat()})
+    threads: dict[str, list[ArchivedQuestion]] = {}
+    for row in rows:
+        threads.setdefault(str(row["session_guid"]), []).append(ArchivedQuestion(
+            body=row["body"], author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
+            phase=row["phase"], votes=row["votes"], asked_at=row["created_at"], answers=by_question.get(row["id"], [])))
+    return threads

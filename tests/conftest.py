@@ -17,7 +17,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import sort_table_classes
 
-from archive.search.service import search_engine
+from archive.search.indexing import search_engine
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
 from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)

@@ -60,8 +60,8 @@ class ItemPage:
 
 
 class SearchEngine(Protocol):
-    async def index_item(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
-        """Replace everything indexed for ``document.item_id``."""
+    async def index_items(self, entries: list[tuple[ItemDocument, list[IndexedCue]]]) -> None:
+        """Replace everything indexed for each document's item, in one transaction."""
 
     async def remove_item(self, item_id: int) -> None: ...
 

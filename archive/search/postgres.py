@@ -43,22 +43,26 @@ class PostgresSearch:
     async def _run(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         return await self.engine.run_querystring(QueryString(sql, *args))
 
-    async def index_item(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
+    async def index_items(self, entries: list[tuple[ItemDocument, list[IndexedCue]]]) -> None:
+        async with self.engine.transaction():
+            for document, cues in entries:
+                await self._index(document, cues)
+
+    async def _index(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
         heading = f"{document.people} {document.topics}"
         body = f"{document.transcript} {document.questions}"
-        async with self.engine.transaction():
-            await self.remove_item(document.item_id)
-            await self._run(
-                "INSERT INTO archive_search_item (item_id, title, people, topics, abstract, transcript, questions,"
-                f" document) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {DOCUMENT})",
-                document.item_id, document.title, document.people, document.topics, document.abstract,
-                document.transcript, document.questions, document.title, heading, document.abstract, body)
-            for start in range(0, len(cues), 300):
-                batch = cues[start:start + 300]
-                values = ", ".join("({}, {}, {}, {}, to_tsvector('english', {}))" for _ in batch)
-                args = [v for cue in batch for v in (cue.cue_id, document.item_id, cue.start, cue.text, cue.text)]
-                await self._run(f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, document) VALUES {values}",
-                                *args)
+        await self.remove_item(document.item_id)
+        await self._run(
+            "INSERT INTO archive_search_item (item_id, title, people, topics, abstract, transcript, questions,"
+            f" document) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {DOCUMENT})",
+            document.item_id, document.title, document.people, document.topics, document.abstract,
+            document.transcript, document.questions, document.title, heading, document.abstract, body)
+        for start in range(0, len(cues), 300):
+            batch = cues[start:start + 300]
+            values = ", ".join("({}, {}, {}, {}, to_tsvector('english', {}))" for _ in batch)
+            args = [v for cue in batch for v in (cue.cue_id, document.item_id, cue.start, cue.text, cue.text)]
+            await self._run(f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, document) VALUES {values}",
+                            *args)
 
     async def remove_item(self, item_id: int) -> None:
         await self._run("DELETE FROM archive_search_item WHERE item_id = {}", item_id)

@@ -40,19 +40,23 @@ class SqliteSearch:
     async def _run(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         return await self.engine.run_querystring(_querystring(sql, args))
 
-    async def index_item(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
+    async def index_items(self, entries: list[tuple[ItemDocument, list[IndexedCue]]]) -> None:
         async with self.engine.transaction():
-            await self.remove_item(document.item_id)
-            await self._run(
-                "INSERT INTO archive_search_item (rowid, title, people, topics, abstract, transcript, questions)"
-                " VALUES ({}, {}, {}, {}, {}, {}, {})", document.item_id, document.title, document.people,
-                document.topics, document.abstract, document.transcript, document.questions)
-            token = f"i{document.item_id}"
-            for start in range(0, len(cues), 300):
-                batch = cues[start:start + 300]
-                values = ", ".join("({}, {}, {}, {})" for _ in batch)
-                args = [v for cue in batch for v in (cue.cue_id, cue.text, token, cue.start)]
-                await self._run(f"INSERT INTO archive_search_cue (rowid, text, item, start) VALUES {values}", *args)
+            for document, cues in entries:
+                await self._index(document, cues)
+
+    async def _index(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
+        await self.remove_item(document.item_id)
+        await self._run(
+            "INSERT INTO archive_search_item (rowid, title, people, topics, abstract, transcript, questions)"
+            " VALUES ({}, {}, {}, {}, {}, {}, {})", document.item_id, document.title, document.people,
+            document.topics, document.abstract, document.transcript, document.questions)
+        token = f"i{document.item_id}"
+        for start in range(0, len(cues), 300):
+            batch = cues[start:start + 300]
+            values = ", ".join("({}, {}, {}, {})" for _ in batch)
+            args = [v for cue in batch for v in (cue.cue_id, cue.text, token, cue.start)]
+            await self._run(f"INSERT INTO archive_search_cue (rowid, text, item, start) VALUES {values}", *args)
 
     async def remove_item(self, item_id: int) -> None:
         await self._run("DELETE FROM archive_search_item WHERE rowid = {}", item_id)

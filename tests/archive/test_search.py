@@ -7,7 +7,8 @@ from pathlib import Path
 from piccolo.engine.base import Engine
 
 from archive.publishing import withdraw_from_archive
-from archive.search.service import reindex_all, reindex_session, search_archive
+from archive.search.indexing import reindex_all, reindex_session
+from archive.search.service import search_archive
 from archive.search.sqlite import match_expression
 from archive.search.query import parse_query
 from archive.topics import tag_session
