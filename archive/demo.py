@@ -66,6 +66,7 @@ class PastTalk:
     start: str
     slides: bool = True
     withdrawn: str = ""
+    video_link: str = ""
 
 
 TALKS = [
@@ -128,7 +129,7 @@ TALKS = [
                  "Small members set a daily cap so they are not overwhelmed.",
                  "Delivery vans run twice a week between hubs.",
                  "Turnaround inside the consortium is now three days.",
-             ), "15:00"),
+             ), "15:00", video_link="https://peertube.example.org/w/consortial-borrowing-at-scale"),
     PastTalk("Courier Contracts Compared", ("Kwame Osei", "University of the Gold Coast"),
              "Prices and service levels of three courier contracts for returnables.", ("workflows",), (
                  "We compared three courier contracts over six months.",
@@ -200,6 +201,8 @@ async def _media(session_guid: str, talk: PastTalk, media_root: Path) -> None:
     recording = await add_recording(session_guid, "audio", stored=audio, original_name=f"{talk.title}.wav",
                                     media_root=media_root)
     await add_captions(recording, _vtt(talk.captions).encode(), "en", "corrected")
+    if talk.video_link:
+        await add_recording(session_guid, "video", url=talk.video_link, duration=45 * 60)
     if talk.slides:
         slides = await _store(pdf_bytes(talk.title, talk.captions[:6]), media_root, "material")
         await add_material(session_guid, "Slides", stored=slides, original_name=f"{talk.title} - slides.pdf")

@@ -46,8 +46,11 @@ def item_json_ld(item: ItemView, base_url: str, recordings: list[RecordingView],
             "@type": "VideoObject" if recording.kind == "video" else "AudioObject",
             "name": item.title, "description": item.abstract or item.title, "uploadDate": item.published_at.isoformat(),
             "inLanguage": recording.language, "url": link, "recordedAt": {"@type": "Event", "name": item.title, "url": link},
-            "contentUrl": f"{base_url.rstrip('/')}/media/{recording.file_name}" if recording.file_name else recording.url,
         }
+        if recording.file_name:
+            media["contentUrl"] = f"{base_url.rstrip('/')}/media/{recording.file_name}"
+        else:
+            media["embedUrl"] = recording.url  # a PeerTube or YouTube page, not the media file itself
         if recording.duration:
             media["duration"] = iso_duration(recording.duration)
         if transcript:

@@ -22,7 +22,8 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+import aiosqlite
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from server.settings import Settings
 
@@ -43,6 +44,36 @@ class SQLiteWriterEngine(SQLiteEngine):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._turns: asyncio.Lock | None = None
+        self._readers: dict[asyncio.AbstractEventLoop, aiosqlite.Connection] = {}
+
+    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None, query_type: str = "generic",
+                                     table: Any = None) -> Any:
+        """Reads outside a transaction share one connection per event loop.
+
+        Piccolo opens a connection for every query, which costs more than most queries
+        themselves (2.5 ms against 0.3 ms); a page makes a dozen. In WAL mode a reader
+        in autocommit sees every committed write, so sharing is safe; writes keep a
+        fresh connection each, as Piccolo does.
+        """
+        if not query.lstrip()[:6].upper() == "SELECT":
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        reader = await self._reader()
+        async with reader.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def _reader(self) -> aiosqlite.Connection:
+        loop = asyncio.get_running_loop()
+        reader = self._readers.get(loop)
+        if reader is None:
+            for stale in [old for old in self._readers if old.is_closed()]:
+                self._readers.pop(stale).stop()
+            reader = aiosqlite.connect(**self.connection_kwargs)
+            reader._thread.daemon = True  # an idle reader must not keep the process alive at exit
+            await reader
+            reader.row_factory = dict_factory
+            await reader.execute("PRAGMA foreign_keys = 1")
+            self._readers[loop] = reader
+        return reader
 
     def transaction(self, transaction_type: TransactionType = TransactionType.immediate,
                     allow_nested: bool = True) -> Any:

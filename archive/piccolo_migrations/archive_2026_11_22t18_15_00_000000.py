@@ -8,8 +8,10 @@ DESCRIPTION = "full-text search index (FTS5 on SQLite, tsvector on PostgreSQL)"
 
 # The index holds one document per published item (for ranking and facets) and one per
 # caption cue (for the moments inside a recording). archive/search/ reads and writes it.
+FACETS = "CREATE INDEX item_facet_counts ON item_facet (item, facet, value)"  # facet counts read only this index
 SQLITE = [
     "CREATE UNIQUE INDEX session_topic_once ON session_topic (session_guid, topic)",
+    FACETS,
     "CREATE VIRTUAL TABLE archive_search_item USING fts5("
     " title, people, topics, abstract, transcript, questions,"
     " tokenize = 'porter unicode61 remove_diacritics 2')",
@@ -19,15 +21,18 @@ SQLITE = [
 ]
 POSTGRES = [
     "CREATE UNIQUE INDEX session_topic_once ON session_topic (session_guid, topic)",
+    FACETS,
+    # `head` (title, people, topics, abstract) ranks very common terms cheaply; `document` adds the rest.
     "CREATE TABLE archive_search_item (item_id integer PRIMARY KEY, title text, people text, topics text,"
-    " abstract text, transcript text, questions text, document tsvector NOT NULL)",
+    " abstract text, transcript text, questions text, head tsvector NOT NULL, document tsvector NOT NULL)",
     "CREATE INDEX archive_search_item_document ON archive_search_item USING GIN (document)",
+    "CREATE INDEX archive_search_item_head ON archive_search_item USING GIN (head)",
     "CREATE TABLE archive_search_cue (cue_id bigint PRIMARY KEY, item_id integer NOT NULL,"
     " start double precision NOT NULL, text text NOT NULL, document tsvector NOT NULL)",
     "CREATE INDEX archive_search_cue_document ON archive_search_cue USING GIN (document)",
     "CREATE INDEX archive_search_cue_item ON archive_search_cue (item_id)",
 ]
-DROP = ["DROP INDEX session_topic_once", "DROP TABLE archive_search_item", "DROP TABLE archive_search_cue"]
+DROP = ["DROP INDEX session_topic_once", "DROP INDEX item_facet_counts", "DROP TABLE archive_search_item", "DROP TABLE archive_search_cue"]
 
 
 async def forwards():

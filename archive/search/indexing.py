@@ -102,4 +102,5 @@ async def reindex_all(progress: Callable[[int, int], None] | None = None) -> int
         await reindex_items(ids[start:start + BATCH])
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
+    await search_engine().optimize()
     return len(ids)

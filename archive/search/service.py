@@ -6,15 +6,17 @@ import html
 from dataclasses import dataclass
 
 from markupsafe import Markup
+from piccolo.querystring import QueryString
 
 from server.accounts import Account
 
 from archive.captions import format_moment
-from archive.items import ItemView, item_view, listable_scope, list_items
-from archive.search.engine import MARK_END, MARK_START, Moment, SearchScope
+from archive.items import ItemView, item_view, listable_scope
+from archive.search.engine import MARK_END, MARK_START, Moment, SearchScope, facet_counts
 from archive.search.indexing import search_engine
+from archive.search.scope import scope_condition
 from archive.search.query import SearchQuery, parse_query
-from archive.tables import ArchiveItem, ItemFacet
+from archive.tables import ArchiveItem
 from archive.topics import query_variants
 
 FACETS = ("event", "year", "topic", "presenter", "kind", "language")
@@ -88,21 +90,14 @@ async def _items(ids: list[int]) -> list[ItemView]:
 
 async def _browse(query: SearchQuery, scope: SearchScope, page: int) -> SearchResults:
     """No words typed: every visible item, newest first, narrowed by the chosen facets."""
-    items = await list_items(scope.event_ids, limit=10_000)
-    if scope.filters:
-        allowed = None
-        for facet, value in scope.filters:
-            rows = await ItemFacet.select(ItemFacet.item).where((ItemFacet.facet == facet) & (ItemFacet.value == value))
-            ids = {row["item"] for row in rows}
-            allowed = ids if allowed is None else allowed & ids
-        items = [item for item in items if item.id in (allowed or set())]
-    ids = [item.id for item in items]
-    facet_rows = await ItemFacet.select(ItemFacet.facet, ItemFacet.value).where(ItemFacet.item.is_in(ids)) if ids else []
-    counts: dict[str, dict[str, int]] = {}
-    for row in facet_rows:
-        counts.setdefault(row["facet"], {}).setdefault(row["value"], 0)
-        counts[row["facet"]][row["value"]] += 1
-    facets = {facet: sorted(values.items(), key=lambda pair: (-pair[1], pair[0])) for facet, values in counts.items()}
-    shown = items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    results = [ResultView(item, Markup(html.escape(item.abstract[:240])), []) for item in shown]
-    return SearchResults(query, len(items), page, results, facets, scope.filters)
+    engine = ArchiveItem._meta.db
+    where, args = scope_condition(scope)
+    visible = f"SELECT ai.id FROM archive_item AS ai WHERE {where}"
+    total = (await engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM ({visible}) AS v", *args)))[0]["n"]
+    ids = [row["id"] for row in await engine.run_querystring(QueryString(
+        f"{visible} ORDER BY ai.starts_at DESC, ai.id DESC LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}", *args))]
+    facets = facet_counts(await engine.run_querystring(QueryString(
+        f"SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN ({visible}) GROUP BY facet, value", *args)))
+    items = {item.id: item for item in await _items(ids)}
+    results = [ResultView(items[i], Markup(html.escape(items[i].abstract[:240])), []) for i in ids if i in items]
+    return SearchResults(query, total, page, results, facets, scope.filters)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
 from archive.search.engine import (
-    MARK_END, MARK_START, IndexedCue, ItemDocument, ItemHit, ItemPage, Moment, SearchScope,
+    MARK_END, MARK_START, RANK_LIMIT, IndexedCue, ItemDocument, ItemHit, ItemPage, Match, Moment, SearchScope,
+    best_per_item, facet_counts, order_matches,
 )
 from archive.search.query import SearchQuery
 from archive.search.scope import scope_condition
 
 WEIGHTS = "10.0, 5.0, 5.0, 3.0, 1.0, 1.0"  # title, people, topics, abstract, transcript, questions
+HEAD_COLUMNS = "title people topics abstract"
 PAGE_SNIPPET = f"snippet(archive_search_item, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
 
 
@@ -66,29 +69,36 @@ class SqliteSearch:
         await self._run("DELETE FROM archive_search_item")
         await self._run("DELETE FROM archive_search_cue")
 
-    async def search_items(self, query: SearchQuery, scope: SearchScope, limit: int, offset: int) -> ItemPage:
-        where, args = scope_condition(scope)
-        matched = (f"SELECT s.rowid AS item_id, bm25(archive_search_item, {WEIGHTS}) AS score,"
-                   f" {PAGE_SNIPPET} AS snippet FROM archive_search_item AS s"
-                   f" JOIN archive_item AS ai ON ai.id = s.rowid"
-                   f" WHERE archive_search_item MATCH {{}} AND {where}")
-        expression = match_expression(query)
-        rows = await self._run(
-            f"WITH matched AS ({matched}) SELECT item_id, snippet, (SELECT count(*) FROM matched) AS total"
-            f" FROM matched ORDER BY score LIMIT {int(limit)} OFFSET {int(offset)}", expression, *args)
-        total = rows[0]["total"] if rows else await self._count(expression, where, args)
-        facets = await self._run(
-            "SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN"
-            f" (SELECT s.rowid FROM archive_search_item AS s JOIN archive_item AS ai ON ai.id = s.rowid"
-            f"  WHERE archive_search_item MATCH {{}} AND {where})"
-            " GROUP BY facet, value", expression, *args)
-        return ItemPage(total, [ItemHit(r["item_id"], r["snippet"] or "") for r in rows], facet_counts(facets))
+    async def optimize(self) -> None:
+        """After a rebuild: merge FTS5's segments into one b-tree each, and refresh planner statistics."""
+        await self._run("INSERT INTO archive_search_item (archive_search_item) VALUES ('optimize')")
+        await self._run("INSERT INTO archive_search_cue (archive_search_cue) VALUES ('optimize')")
+        await self._run("ANALYZE")
 
-    async def _count(self, expression: str, where: str, args: list[str]) -> int:
-        rows = await self._run(
-            f"SELECT count(*) AS n FROM archive_search_item AS s JOIN archive_item AS ai ON ai.id = s.rowid"
-            f" WHERE archive_search_item MATCH {{}} AND {where}", expression, *args)
-        return rows[0]["n"]
+    async def search_items(self, query: SearchQuery, scope: SearchScope, limit: int, offset: int) -> ItemPage:
+        """All matches (cheap), ranked with bm25 (bounded by RANK_LIMIT), snippets for the page, facet counts."""
+        where, args = scope_condition(scope)
+        expression = match_expression(query)
+        matches = [Match(r["item_id"], r["starts_at"]) for r in await self._run(
+            "SELECT s.rowid AS item_id, ai.starts_at FROM archive_search_item AS s"
+            f" JOIN archive_item AS ai ON ai.id = s.rowid WHERE archive_search_item MATCH {{}} AND {where}",
+            expression, *args)]
+        ranked_expression = expression if len(matches) <= RANK_LIMIT else f"{{{HEAD_COLUMNS}}} : ({expression})"
+        scores = {r["rowid"]: r["score"] for r in await self._run(
+            f"SELECT rowid, bm25(archive_search_item, {WEIGHTS}) AS score FROM archive_search_item"
+            " WHERE archive_search_item MATCH {}", ranked_expression)}
+        ordered = order_matches(matches, scores, higher_is_better=False)
+        page = ordered[offset:offset + limit]
+        snippets: dict[int, str] = {}
+        if page:
+            rows = await self._run(
+                f"SELECT rowid, {PAGE_SNIPPET} AS snippet FROM archive_search_item WHERE archive_search_item MATCH {{}}"
+                f" AND rowid IN ({','.join(str(int(i)) for i in page)})", expression)
+            snippets = {row["rowid"]: row["snippet"] or "" for row in rows}
+        facets = await self._run(
+            "SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN (SELECT value FROM json_each({}))"
+            " GROUP BY facet, value", json.dumps(ordered))
+        return ItemPage(len(ordered), [ItemHit(i, snippets.get(i, "")) for i in page], facet_counts(facets))
 
     async def moments(self, query: SearchQuery, item_ids: list[int], per_item: int) -> list[Moment]:
         if not item_ids or query.is_empty:
@@ -99,24 +109,6 @@ class SqliteSearch:
             "SELECT item, start, snippet(archive_search_cue, 0, {}, {}, '…', 16) AS snippet FROM archive_search_cue"
             " WHERE archive_search_cue MATCH {} ORDER BY rank", MARK_START, MARK_END, expression)
         return best_per_item(rows, per_item, lambda r: int(r["item"][1:]))
-
-
-def best_per_item(rows: list[dict[str, Any]], per_item: int, item_of: Any) -> list[Moment]:
-    taken: dict[int, list[Moment]] = {}
-    for row in rows:
-        moments = taken.setdefault(item_of(row), [])
-        if len(moments) < per_item:
-            moments.append(Moment(item_of(row), float(row["start"]), row["snippet"]))
-    return [m for moments in taken.values() for m in sorted(moments, key=lambda m: m.start)]
-
-
-def facet_counts(rows: list[dict[str, Any]]) -> dict[str, list[tuple[str, int]]]:
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for row in rows:
-        facets.setdefault(row["facet"], []).append((row["value"], row["n"]))
-    for values in facets.values():
-        values.sort(key=lambda pair: (-pair[1], pair[0]))
-    return facets
 
 
 def _querystring(sql: str, args: tuple[Any, ...]) -> QueryString:

@@ -203,6 +203,21 @@ async def test_citations_json_ld_and_oembed_describe_the_item(app: Litestar, cli
     assert (await client.get("/oembed", params={"url": "http://elsewhere.org/a/x"})).status_code == 404
 
 
+async def test_a_video_link_is_offered_and_described_with_its_clips(app: Litestar, client: Client) -> None:
+    from archive.recordings import add_recording
+
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    await add_recording(talk.guid, "video", url="https://peertube.example.org/w/copyright-desk", duration=600)
+    page = (await client.get(f"/a/{talk.item.handle}")).text
+    assert 'href="https://peertube.example.org/w/copyright-desk"' in page and "Watch the video at peertube.example.org" in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    video = next(node for node in data["@graph"] if node["@type"] == "VideoObject")
+    assert video["embedUrl"] == "https://peertube.example.org/w/copyright-desk" and video["duration"] == "PT0H10M0S"
+    assert {"@type": "Clip", "startOffset": 5, "url": f"http://127.0.0.1:8000/a/{talk.item.handle}#t=5"}.items() \
+        <= video["hasPart"][1].items()
+
+
 async def test_topic_pages_include_their_sub_topics(app: Litestar, client: Client) -> None:
     await vocabulary()
     await save_topic("fair-use", "Fair use", parent_slug="copyright")

@@ -92,3 +92,13 @@ def test_a_damaged_bag_is_refused(demo_site: tuple, tmp_path: Path) -> None:
     result = run_hallway(restored_env, "archive", "import", str(bag))
     assert result.returncode != 0 and "is not a valid bag" in result.stderr
     assert archive_rows(restored_env) == []
+
+
+def test_reindex_rebuilds_the_search_index_from_the_command_line(demo_site: tuple) -> None:
+    env, server = demo_site
+    published = sum(1 for _, status in archive_rows(env) if status == "published")
+    result = run_hallway(env, "reindex")
+    assert result.returncode == 0, result.stderr
+    assert f"Indexed {published} archive item(s)." in result.stdout
+    found = httpx.get(f"{server.url}/api/v1/archive/search", params={"q": "tracked postage"}).json()
+    assert [hit["title"] for hit in found["results"]] == ["International ILL on a Shoestring"]
