@@ -8,6 +8,7 @@ word find sessions that used the other.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ async def save_topic(slug: str, name: str, *, description: str = "", parent_slug
     else:
         await Topic(slug=slug, name=name, description=description.strip(), synonyms=clean_synonyms,
                     parent=parent.id if parent else None).save()
+    forget_variants()
     saved = await topic_by_slug(slug)
     assert saved is not None
     return saved
@@ -125,14 +127,28 @@ async def sessions_on_topics(topic_ids: set[int]) -> set[str]:
     return {str(row["session_guid"]) for row in rows}
 
 
+VARIANTS_TTL = 10.0  # seconds: every search reads these; a changed synonym may take this long to apply
+_variants: tuple[float, object, dict[str, list[str]]] | None = None
+
+
 async def query_variants() -> dict[str, list[str]]:
     """Each topic name and synonym (lower-cased), mapped to all the words for that topic."""
+    global _variants
+    engine = Topic._meta.db
+    if _variants is not None and _variants[1] is engine and time.monotonic() - _variants[0] < VARIANTS_TTL:
+        return _variants[2]
     variants: dict[str, list[str]] = {}
     for topic in await list_topics():
         words = [topic.name, *topic.synonyms]
         for word in words:
             variants[word.lower()] = words
+    _variants = (time.monotonic(), engine, variants)
     return variants
+
+
+def forget_variants() -> None:
+    global _variants
+    _variants = None
 
 
 async def topics_by_session(session_guids: list[str]) -> dict[str, list[TopicView]]:

@@ -18,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import sort_table_classes
 
 from archive.search.indexing import search_engine
+from archive.topics import forget_variants
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
 from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)
@@ -92,6 +93,7 @@ async def _empty_all_tables() -> None:
     for table in reversed(sort_table_classes(Finder().get_table_classes())):
         await table.delete(force=True)
     await search_engine().clear()  # the archive's full-text index lives outside Piccolo's tables
+    forget_variants()
 
 
 @pytest.fixture(autouse=True)
