@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_410_GONE
 
 from events.access import event_access, event_access_by_id
 from events.catalogue import session_event_id
+from server.activity import count
 from server.auth import current_account, requires_login
 from server.ranged_files import ranged_file_response
 from server.templating import page, read_form
@@ -31,9 +32,11 @@ from archive.media import media_path
 from archive.oai import oai_response
 from archive.recordings import caption_vtt, session_materials, session_recordings, stored_file, transcript
 from archive.saved_searches import delete_saved_search, save_search, saved_searches
-from archive.search.service import FACETS, clean_filters, search_archive
+from archive.search.service import FACETS, SearchResults, clean_filters, search_archive
 from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_with_ancestors
 
+ITEM_VIEW, ITEM_PLAY = "archive.view", "archive.play"
+SEARCH_NOTHING, OAI_REQUEST = "archive.search_nothing", "archive.oai"
 ATOM = "application/atom+xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
 ICS = "text/calendar; charset=utf-8"
@@ -45,6 +48,12 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
 
 def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ...]:
     return clean_filters({facet: request.query_params.get(facet, "") for facet in FACETS})
+
+
+def _count_search(results: SearchResults) -> None:
+    """Searches that found nothing, by their words: a sign of what the archive is missing."""
+    if results.total == 0 and not results.query.is_empty and not results.filters:
+        count(SEARCH_NOTHING, " ".join(results.query.text.lower().split())[:100], granularity="day")
 
 
 def _page_number(value: str) -> int:
@@ -69,6 +78,7 @@ class ArchiveController(Controller):
         account = await current_account(request)
         number = _page_number(request.query_params.get("page", ""))
         results = await search_archive(q, account, filters=_facet_filters(request), page=number)
+        _count_search(results)
         return await page(request, "archive/search.html", {"results": results, "q": q, "browsing": False,
                                                            "topics": await list_topics()})
 
@@ -207,6 +217,7 @@ class ItemController(Controller):
             return await page(request, "archive/tombstone.html", {"item": item, "citations": citations,
                                                                   "permalink": permalink(base, item)},
                               status_code=HTTP_410_GONE)
+        count(ITEM_VIEW, item.handle)
         recordings = await session_recordings(item.session_guid)
         lines = await transcript(item.session_guid)
         topics = await topics_with_ancestors(item.session_guid)
@@ -221,6 +232,13 @@ class ItemController(Controller):
             "oembed_url": f"{base}/oembed?url={permalink(base, item)}",
         }
         return await page(request, "archive/item.html", context)
+
+    @post("/{handle:str}/played", status_code=204)
+    async def played(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> None:
+        """The player started (archive.js says so once per page): counted, not attributed to anyone."""
+        item = await visible_item(request, handle)
+        if not item.withdrawn:
+            count(ITEM_PLAY, item.handle)
 
     @get("/{handle:str}/embed")
     async def embed(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> Template:
@@ -298,6 +316,7 @@ class OaiController(Controller):
             for key, value in form.multi_items():
                 arguments.setdefault(key, []).append(str(value))
         body = await oai_response(arguments, _base_url(request))
+        count(OAI_REQUEST, (arguments.get("verb") or ["(none)"])[0][:40], granularity="day")
         return Response(body, media_type="text/xml; charset=utf-8")
 
 
@@ -330,6 +349,7 @@ class ArchiveApi(Controller):
         account = await current_account(request)
         results = await search_archive(q, account, filters=_facet_filters(request),
                                        page=_page_number(request.query_params.get("page", "")))
+        _count_search(results)
         base = _base_url(request)
         return {
             "query": q, "total": results.total, "page": results.page, "pages": results.pages,

@@ -24,12 +24,16 @@ from events.feeds import render_agenda, render_programme
 from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
 from events.releases import list_releases, published_programme
 from events.tables import SessionKind
+from events.registration import attendance_of, register
 from server.accounts import get_account
+from server.activity import count
+from server.validation import ValidationError
 from server.auth import current_account, require_visible, requires_login
 from server.http_cache import cached_response
 from server.templating import page
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
+EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)
 
 
 async def visible_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
@@ -88,8 +92,25 @@ class ProgrammeController(Controller):
         access = await visible_event(request, slug)
         programme = await published_programme(access.event_id)
         live, following = now_and_next(programme, datetime.now(timezone.utc)) if programme else ([], [])
-        context = {"access": access, "programme": programme, "live": live, "following": following}
+        account = await current_account(request)
+        count(EVENT_VIEW, str(access.event_id))
+        context = {"access": access, "programme": programme, "live": live, "following": following,
+                   "attendance": await attendance_of(access.event_id, account.id) if account else None}
         return await page(request, "events/event.html", context)
+
+    @post("/events/{slug:str}/register", guards=[requires_login])
+    async def register(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
+        access = await visible_event(request, slug)
+        account = await current_account(request)
+        form = await request.form()
+        try:
+            new = await register(access, account.id, str(form.get("attendance", "")))
+        except ValidationError as error:
+            flash(request, " ".join(error.errors.values()), category="error")
+            return Redirect(f"/events/{slug}/")
+        mode = "in person" if form.get("attendance") == "in_person" else "online"
+        flash(request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success")
+        return Redirect(f"/events/{slug}/")
 
     @get("/events/{slug:str}/schedule/", name="schedule")
     async def schedule(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
@@ -103,6 +124,7 @@ class ProgrammeController(Controller):
         stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
         zone = viewer_zone(request, programme)
         chosen = selection.apply(programme)
+        count(EVENT_VIEW, str(access.event_id))
         context = {
             "access": access, "programme": programme, "selection": selection, "view": view, "zone": zone,
             "days": programme.by_day(chosen), "grid": schedule_grid(programme, chosen, zone) if view == "grid" else [],
@@ -117,6 +139,7 @@ class ProgrammeController(Controller):
         access = await visible_event(request, slug)
         programme = await published(access)
         live, following = now_and_next(programme, datetime.now(timezone.utc), upcoming=2)
+        count(EVENT_VIEW, str(access.event_id))
         context = {"access": access, "programme": programme, "live": live, "following": following}
         return await page(request, "events/now.html", context)
 
@@ -132,6 +155,7 @@ class ProgrammeController(Controller):
         room = programme.room(item.room)
         context = {"access": access, "programme": programme, "item": item, "room": room, "stars": stars,
                    "join_url": room.join_url if room and access.is_member else ""}
+        count(EVENT_VIEW, str(access.event_id))
         return await page(request, "events/session.html", context)
 
     @get("/events/{slug:str}/changes/", name="changes")

@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from events import editing, invitations
+from events import editing, invitations, registration
 from events.access import EventAccess, event_access, list_members
 from events.catalogue import event_summary
 from events.editing import EventInput, RoomInput, SessionInput
@@ -233,6 +233,27 @@ class ManageController(Controller):
         prefix = "Dry run, nothing saved: " if form.get("dry_run") == "on" else "Imported: "
         flash(request, prefix + report.lines()[-1] + ".", category="success")
         return Redirect(f"/events/{slug}/manage/")
+
+    @get("/check-in")
+    async def check_in_list(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        access = await organised_event(request, slug)
+        people = await registration.registrations(access.event_id)
+        return await page(request, "events/manage/check_in.html", {"access": access, "people": people})
+
+    @post("/check-in")
+    async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
+        access = await organised_event(request, slug)
+        form = await request.form()
+        try:
+            user_id = int(str(form.get("user", "")))
+        except ValueError:
+            raise ValidationError({"user": "Choose a registered person."}) from None
+        name = next((p.name for p in await registration.registrations(access.event_id) if p.user_id == user_id), None)
+        if name is None or not await registration.check_in(access.event_id, user_id):
+            flash(request, "That person is not registered, or is already checked in.", category="error")
+        else:
+            flash(request, f"{name} is checked in.", category="success")
+        return Redirect(f"/events/{slug}/manage/check-in#user-{user_id}")
 
     @get("/settings")
     async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:

@@ -51,6 +51,11 @@ class SessionStatus(str, Enum):
     cancelled = "cancelled"
 
 
+class Attendance(str, Enum):
+    in_person = "in_person"
+    online = "online"
+
+
 class MemberRole(str, Enum):
     organiser = "organiser"
     presenter = "presenter"
@@ -132,6 +137,8 @@ class EventMember(Table):
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     role = Varchar(length=16, choices=MemberRole)
     created_at = Timestamptz()
+    attendance = Varchar(length=10, default="", help_text="Attendees: in_person or online, as they registered.")
+    checked_in_at = Timestamptz(null=True, default=None, help_text="When an organiser checked them in at the venue.")
 
 
 class Invitation(Table):

@@ -24,6 +24,7 @@ from networking.presence import HEARTBEAT, PresenceStore
 from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
 from server.accounts import Account, get_account, public_profiles
+from server.activity import peak
 from server.auth import account_from_cookie_header
 from server.ratelimit import RateLimit
 from server.validation import ValidationError
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 ACCESS_MEMORY_SECONDS = 5.0
 # Occupancy of a busy room is announced to the lounge at most this often.
 OCCUPANCY_EVERY_SECONDS = 1.0
+ROOM_OCCUPANCY = "networking.room"  # peak people in a networking room at once, per hour
 
 
 class ShortMemory:
@@ -180,7 +182,9 @@ class RoomsNamespace:
             await self._announce_occupancy(room)
 
     async def _snapshot(self, room: RoomInfo, access: EventAccess, account: Account | None) -> dict[str, Any]:
-        people = await public_profiles(sorted(await self.presence.people(room.id)))
+        present = await self.presence.people(room.id)
+        peak(ROOM_OCCUPANCY, str(room.id), len(present))
+        people = await public_profiles(sorted(present))
         muted = bool(account) and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
         return {
             "room": {"id": room.id, "name": room.name, "description": room.description, "kind": room.kind,
@@ -237,7 +241,9 @@ class RoomsNamespace:
     async def _send_occupancy(self, room: RoomInfo) -> None:
         await asyncio.sleep(OCCUPANCY_EVERY_SECONDS)
         self.occupancy_due.discard(room.id)
-        people = await public_profiles(sorted(await self.presence.people(room.id)))
+        present = await self.presence.people(room.id)
+        peak(ROOM_OCCUPANCY, str(room.id), len(present))
+        people = await public_profiles(sorted(present))
         await self.sio.emit("occupancy", {"room": room.id, "people": [p.as_payload() for p in people.values()]},
                             to=lounge_channel(room.event_id), namespace=NAMESPACE)
 

@@ -101,3 +101,20 @@ async def rounds_summary(room_id: int) -> list[tuple[int, int, int]]:
         breakouts.add(row["breakout"])
         summary[row["round.number"]] = (breakouts, people + 1)
     return [(number, len(breakouts), people) for number, (breakouts, people) in sorted(summary.items())]
+
+
+@dataclass(frozen=True)
+class SpeedSummary:
+    rounds: int
+    groups: int
+    people: int  # how many took part in at least one round
+
+
+async def speed_summary(event_id: int) -> SpeedSummary:
+    """Speed networking in numbers: rounds held, groups formed, people who took part."""
+    rounds = await SpeedRound.select(SpeedRound.id).where(SpeedRound.room.event == event_id)
+    ids = [r["id"] for r in rounds]
+    members = await SpeedGroupMember.select(SpeedGroupMember.round, SpeedGroupMember.breakout,
+                                            SpeedGroupMember.user).where(SpeedGroupMember.round.is_in(ids)) if ids else []
+    return SpeedSummary(rounds=len(ids), groups=len({(m["round"], m["breakout"]) for m in members}),
+                        people=len({m["user"] for m in members}))

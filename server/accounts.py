@@ -120,6 +120,16 @@ async def create_account(email: str, password: str, display_name: str, *, admin:
     return user.id
 
 
+async def create_demo_account(email: str, display_name: str) -> int:
+    """A demo person with a real profile and no way to log in (inactive), made without hashing a password."""
+    email = normalise_email(email)
+    async with BaseUser._meta.db.transaction():
+        user = BaseUser(username=email, email=email, password=_DUMMY_HASH, active=False, admin=False, superuser=False)
+        await user.save()
+        await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now()).save()
+    return user.id
+
+
 async def authenticate(email: str, password: str) -> int | None:
     """Return the account id when the password is right, else ``None``."""
     email = normalise_email(email)

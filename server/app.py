@@ -32,8 +32,10 @@ from archive.controllers import (
 from archive.manage_controllers import ArchiveManageController, TopicManageController
 from archive.search.indexing import reindex_session
 from events.api import EventsApi
+from insights.controllers import InsightsController
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
+from server.activity import LiveGauge, keep_flushing
 from server.auth import session_config
 from server.changes import QA_THREAD, listen
 from server.controllers import (
@@ -79,13 +81,14 @@ def build_litestar_app(settings: Settings) -> Litestar:
     sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
     presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()
     networking_live = RoomsNamespace(sio, presence, stores.get("sessions"), stores.get("rate_limits"))
-    qa_live = QaNamespace(sio, stores.get("sessions"), stores.get("rate_limits"))
+    qa_live = QaNamespace(sio, stores.get("sessions"), stores.get("rate_limits"),
+                          LiveGauge(redis_client, settings.redis_prefix))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         if isinstance(engine, PostgresEngine):
             await engine.start_connection_pool()
-        upkeep = [asyncio.create_task(networking_live.keep_presence())]
+        upkeep = [asyncio.create_task(networking_live.keep_presence()), asyncio.create_task(keep_flushing())]
         if settings.smtp_url:
             sender = f"Hallway <hallway@{urlsplit(settings.base_url).hostname}>"
             smtp = SmtpServer.from_url(settings.smtp_url, sender)
@@ -95,6 +98,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         finally:
             for task in upkeep:
                 task.cancel()
+            await asyncio.gather(*upkeep, return_exceptions=True)  # the counters write their last figures
             if isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
             if redis_client is not None:
@@ -121,6 +125,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             MediaController,
             OaiController,
             OEmbedController,
+            InsightsController,
             AccountController,
             AdminController,
             HealthController,

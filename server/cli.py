@@ -19,7 +19,8 @@ from events.releases import NothingToPublish, publish_release
 from events.schedule_import import FORMATS, ImportFailed, import_schedule, parse_schedule
 from events.tables import MemberRole
 from networking.demo import load_networking_demo
-from archive.demo import load_archive_demo, tag_current_programme
+from archive.demo import PAST_SLUG, load_archive_demo, tag_current_programme
+from insights.demo import load_insights_demo
 from archive.bag import BagProblem, export_bag, import_bag
 from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
@@ -150,6 +151,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> None:
         await load_qa_demo(DEMO_SLUG)
         await load_archive_demo(settings.media_root)
         await tag_current_programme(DEMO_SLUG)
+        await load_insights_demo(DEMO_SLUG, PAST_SLUG)
         return created
 
     created = _run_with_database(settings, load)

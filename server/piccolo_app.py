@@ -1,14 +1,14 @@
-"""Migrations app for the infrastructure tables (profiles, notifications, mail outbox)."""
+"""Migrations app for the infrastructure tables (profiles, notifications, mail outbox, activity counts)."""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from server.tables import Notification, OutboxMail, Profile
+from server.tables import ActivityCount, ActivityPeak, Notification, OutboxMail, Profile
 
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Profile, Notification, OutboxMail],
+    table_classes=[Profile, Notification, OutboxMail, ActivityCount, ActivityPeak],
     migration_dependencies=["piccolo.apps.user.piccolo_app"],
 )

@@ -50,3 +50,21 @@ class OutboxMail(Table):
     attempts = Integer(default=0)
     last_error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
+
+
+class ActivityCount(Table):
+    """How many times something happened in one time bucket: aggregates only, never who."""
+
+    name = Varchar(length=40)    # e.g. "archive.view", "event.view", "archive.search_nothing"
+    key = Varchar(length=200)    # what it happened to: an item handle, an event id, a search term
+    bucket = Timestamptz()       # the start of the hour (or day) it happened in, UTC
+    value = Integer(default=0)
+
+
+class ActivityPeak(Table):
+    """The most of something at once within a bucket (people in a room, viewers of a live page)."""
+
+    name = Varchar(length=40)
+    key = Varchar(length=200)
+    bucket = Timestamptz()
+    value = Integer(default=0)

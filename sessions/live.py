@@ -17,12 +17,15 @@ import socketio
 from litestar.stores.base import Store
 
 from server.accounts import get_account
+from server.activity import LiveGauge, peak
 from server.auth import account_from_cookie_header
 from server.validation import ValidationError
 from sessions import polls, questions
 from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
+LIVE_VIEWERS = "session.live"  # peak people on a session's live page at once, per hour
+ONLINE_NOW = "event.online"    # peak people on any of an event's live pages at once, per hour
 VOTE_COUNTS_EVERY = 0.2
 log = logging.getLogger(__name__)
 
@@ -32,14 +35,17 @@ def thread_channel(guid: str) -> str:
 
 
 class QaNamespace:
-    def __init__(self, sio: socketio.AsyncServer, session_store: Store, limits: Store) -> None:
+    def __init__(self, sio: socketio.AsyncServer, session_store: Store, limits: Store,
+                 viewers: LiveGauge | None = None) -> None:
         self.sio = sio
+        self.viewers = viewers or LiveGauge()
         self.session_store = session_store
         self.limits = QaLimits(limits)
         self.pending_counts: dict[tuple[str, int], int] = {}
         self.flushing: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         sio.on("connect", self.connect, namespace=NAMESPACE)
+        sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
         for name in ("watch", "thread", "ask", "vote", "poll_answer"):
             sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
 
@@ -73,7 +79,25 @@ class QaNamespace:
     async def watch(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
         await self.sio.enter_room(sid, thread_channel(ctx.session.guid), namespace=NAMESPACE)
+        await self._count_viewer(sid, ctx)
         return await self._thread(ctx, data.get("order"))
+
+    async def _count_viewer(self, sid: str, ctx: QaContext) -> None:
+        """Keep the live viewer counts (per session and per event) that the organisers' insights show."""
+        session = await self.sio.get_session(sid, namespace=NAMESPACE)
+        watching: list[tuple[str, int]] = session.setdefault("watching", [])
+        if any(guid == ctx.session.guid for guid, _ in watching):
+            return
+        watching.append((ctx.session.guid, ctx.access.event_id))
+        await self.sio.save_session(sid, session, namespace=NAMESPACE)
+        peak(LIVE_VIEWERS, ctx.session.guid, await self.viewers.up(f"session:{ctx.session.guid}"))
+        peak(ONLINE_NOW, str(ctx.access.event_id), await self.viewers.up(f"event:{ctx.access.event_id}"))
+
+    async def disconnect(self, sid: str) -> None:
+        session = await self.sio.get_session(sid, namespace=NAMESPACE)
+        for guid, event_id in session.get("watching", []):
+            await self.viewers.down(f"session:{guid}")
+            await self.viewers.down(f"event:{event_id}")
 
     async def thread(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         return await self._thread(await self._context(sid, data), data.get("order"))

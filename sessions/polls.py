@@ -103,3 +103,21 @@ async def polls_for(ctx: QaContext) -> list[PollView]:
             mine=sorted(v["option"] for v in mine_votes if ctx.account and v["voter"] == ctx.account.id),
         ))
     return views
+
+
+@dataclass(frozen=True)
+class PollParticipation:
+    question: str
+    session_guid: str
+    voters: int
+
+
+async def poll_participation(event_id: int) -> list[PollParticipation]:
+    """How many people answered each of the event's polls (a person choosing two options counts once)."""
+    polls = await Poll.select(Poll.id, Poll.question, Poll.session_guid).where(Poll.event == event_id).order_by(Poll.id)
+    votes = await PollVote.select(PollVote.poll, PollVote.voter).where(
+        PollVote.poll.is_in([p["id"] for p in polls])) if polls else []
+    voters: dict[int, set[int]] = {}
+    for vote in votes:
+        voters.setdefault(vote["poll"], set()).add(vote["voter"])
+    return [PollParticipation(p["question"], str(p["session_guid"]), len(voters.get(p["id"], ()))) for p in polls]

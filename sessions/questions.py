@@ -364,3 +364,19 @@ async def archived_threads(session_guids: list[str]) -> dict[str, list[ArchivedQ
             body=row["body"], author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
             phase=row["phase"], votes=row["votes"], asked_at=row["created_at"], answers=by_question.get(row["id"], [])))
     return threads
+
+
+@dataclass(frozen=True)
+class QuestionFact:
+    """One question as statistics see it: when, in which phase, answered when (no text, no author)."""
+
+    phase: str
+    asked_at: datetime
+    answered_at: datetime | None
+
+
+async def question_facts(event_id: int) -> list[QuestionFact]:
+    """Every question of the event that anyone saw (dismissed ones excluded), for the organisers' figures."""
+    rows = await Question.select(Question.phase, Question.created_at, Question.answered_at).where(
+        (Question.event == event_id) & (Question.status != QuestionStatus.dismissed))
+    return [QuestionFact(r["phase"], r["created_at"], r["answered_at"]) for r in rows]

@@ -22,8 +22,27 @@
     if (player.readyState >= 1) { go(); } else { player.addEventListener("loadedmetadata", go, { once: true }); }
   }
 
+  // "Remember where I stopped" keeps the position in this browser only; Hallway never learns it.
+  const remember = document.getElementById("remember-position");
+  const storageKey = "hallway:position:" + player.dataset.handle;
+  if (remember) {
+    remember.checked = localStorage.getItem(storageKey) !== null;
+    remember.addEventListener("change", function () {
+      if (remember.checked) { localStorage.setItem(storageKey, String(player.currentTime)); }
+      else { localStorage.removeItem(storageKey); }
+    });
+    let lastSaved = 0;
+    player.addEventListener("timeupdate", function () {
+      if (remember.checked && Math.abs(player.currentTime - lastSaved) >= 5) {
+        lastSaved = player.currentTime;
+        localStorage.setItem(storageKey, String(lastSaved));
+      }
+    });
+  }
+
   const start = startFromAddress();
-  if (start !== null) { seek(start, false); }
+  const saved = remember && remember.checked ? parseFloat(localStorage.getItem(storageKey)) : NaN;
+  if (start !== null) { seek(start, false); } else if (Number.isFinite(saved) && saved > 0) { seek(saved, false); }
   window.addEventListener("hashchange", function () {
     const moment = startFromAddress();
     if (moment !== null) { seek(moment, true); }
@@ -50,6 +69,13 @@
       }
     }
   }
+  player.addEventListener("play", function () {
+    // Counted once per page, as a number for the organisers; nothing says who played it.
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    fetch("/a/" + player.dataset.handle + "/played", {
+      method: "POST", headers: csrf ? { "x-csrftoken": csrf.content } : {}, credentials: "same-origin",
+    }).catch(function () { /* a lost count is not worth bothering anyone about */ });
+  }, { once: true });
   player.addEventListener("timeupdate", follow);
   player.addEventListener("seeked", follow);
 })();

@@ -1,0 +1,263 @@
+"""The figures behind the insights pages, computed from aggregates each package keeps.
+
+Nothing here reads who did what: registrations and check-ins are counted per day or hour,
+views, plays and live viewers come from :mod:`server.activity`, questions and polls from
+their packages' statistics functions.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from archive.items import ItemView, list_items
+from archive.topics import topics_by_session
+from events.access import EventAccess
+from events.registration import registrations
+from events.releases import published_programme
+from networking.rooms import list_rooms
+from networking.speed import speed_summary
+from server.activity import tallies
+from sessions.polls import poll_participation
+from sessions.questions import question_facts
+
+from insights.charts import FEW, THRESHOLD, Chart
+
+PHASES = ("before", "during", "after")
+TOP = 10
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    key_figures: list[KeyFigure]
+    charts: list[Chart]
+
+    def chart(self, slug: str) -> Chart | None:
+        return next((chart for chart in self.charts if chart.slug == slug), None)
+
+
+def people(value: int) -> str:
+    return FEW if 0 < value < THRESHOLD else f"{value:,}"
+
+
+def _median_hours(durations: list[timedelta]) -> str:
+    if len(durations) < THRESHOLD:
+        return f"{FEW} answers" if durations else "no answers"
+    hours = statistics.median(d.total_seconds() for d in durations) / 3600
+    return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
+
+
+async def event_report(access: EventAccess) -> Report:
+    zone = ZoneInfo(access.timezone)
+    programme = await published_programme(access.event_id)
+    sessions = {s.guid: s for s in programme.sessions if not s.cancelled} if programme else {}
+    people_registered = await registrations(access.event_id)
+    facts = await question_facts(access.event_id)
+    speed = await speed_summary(access.event_id)
+    items = await list_items(frozenset({access.event_id}), event_slug=access.slug)
+    answered = [f for f in facts if f.answered_at]
+    key_figures = [
+        KeyFigure("Registered", people(len(people_registered))),
+        KeyFigure("Registered in person", people(sum(r.attendance == "in_person" for r in people_registered))),
+        KeyFigure("Checked in at the venue", people(sum(bool(r.checked_in_at) for r in people_registered))),
+        KeyFigure("Questions asked", people(len(facts))),
+        KeyFigure("Questions answered", people(len(answered))),
+        KeyFigure("Median time to an answer", _median_hours([f.answered_at - f.asked_at for f in answered])),
+        KeyFigure("Speed-networking rounds", f"{speed.rounds:,}"),
+        KeyFigure("Speed-networking groups formed", people(speed.groups)),
+        KeyFigure("Sessions in the archive", f"{len(items):,}"),
+    ]
+    charts = [
+        registration_chart(people_registered, zone),
+        await attendance_chart(access.event_id, people_registered, zone),
+        await room_peaks_chart(access.event_id, sessions),
+        await networking_peaks_chart(access.event_id),
+        await busiest_hours_chart(access.event_id, zone),
+        await live_viewers_chart(sessions),
+        questions_chart(facts),
+        await polls_chart(access.event_id),
+        await archive_use_chart(items),
+        await topics_chart(items),
+        await empty_searches_chart(),
+    ]
+    return Report(access.title, key_figures, charts)
+
+
+def registration_chart(people_registered: list, zone: ZoneInfo) -> Chart:
+    per_day: dict[str, Counter[str]] = defaultdict(Counter)
+    for person in people_registered:
+        per_day[person.registered_at.astimezone(zone).date().isoformat()][person.attendance] += 1
+    days = sorted(per_day)
+    return Chart.of("registrations", "Registrations per day", "New registrations each day, in person and online.",
+                    days, {"In person": [per_day[d]["in_person"] for d in days],
+                           "Online": [per_day[d]["online"] for d in days]}, "stacked")
+
+
+def _hour_label(bucket: datetime, zone: ZoneInfo) -> str:
+    return bucket.astimezone(zone).strftime("%a %d %b %H:00")
+
+
+async def attendance_chart(event_id: int, people_registered: list, zone: ZoneInfo) -> Chart:
+    arrivals: Counter[datetime] = Counter()
+    for person in people_registered:
+        if person.checked_in_at:
+            arrivals[person.checked_in_at.replace(minute=0, second=0, microsecond=0)] += 1
+    online = {t.bucket: t.value for t in await tallies("event.online", [str(event_id)], peaks=True)}
+    hours = sorted(set(arrivals) | set(online))
+    return Chart.of("attendance", "Attendance by hour", "People checked in at the venue each hour, and the most "
+                    "people following the event online at once in that hour.",
+                    [_hour_label(h, zone) for h in hours],
+                    {"Checked in (in person)": [arrivals.get(h, 0) for h in hours],
+                     "Online at once (peak)": [online.get(h, 0) for h in hours]}, "bar")
+
+
+def _peaks_by_key(found: list) -> dict[str, int]:
+    peaks: dict[str, int] = {}
+    for tally in found:
+        peaks[tally.key] = max(peaks.get(tally.key, 0), tally.value)
+    return peaks
+
+
+async def room_peaks_chart(event_id: int, sessions: dict) -> Chart:
+    peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
+    rooms: dict[str, int] = {}
+    for guid, session in sessions.items():
+        room = session.room or "No room"
+        rooms[room] = max(rooms.get(room, 0), peaks.get(guid, 0))
+    names = sorted(rooms, key=lambda name: (-rooms[name], name))
+    return Chart.of("room-peaks", "Peak live viewers per room", "The most people watching a session in each room "
+                    "live at once.", names, {"Viewers at once": [rooms[n] for n in names]}, "hbar")
+
+
+async def networking_peaks_chart(event_id: int) -> Chart:
+    rooms = await list_rooms(event_id)
+    peaks = _peaks_by_key(await tallies("networking.room", [str(r.id) for r in rooms], peaks=True))
+    ordered = sorted(rooms, key=lambda r: (-peaks.get(str(r.id), 0), r.name))
+    return Chart.of("networking-peaks", "Peak occupancy per networking room", "The most people in each lounge or "
+                    "table at once.", [r.name for r in ordered], {"People at once": [peaks.get(str(r.id), 0)
+                                                                                      for r in ordered]}, "hbar")
+
+
+async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
+    by_hour: Counter[int] = Counter()
+    for tally in await tallies("event.view", [str(event_id)]):
+        by_hour[tally.bucket.astimezone(zone).hour] += tally.value
+    hours = list(range(24))
+    return Chart.of("busiest-hours", "Busiest hours", "Views of the event's pages by hour of the day, in the event's "
+                    "time zone, over the whole event.", [f"{h:02d}:00" for h in hours],
+                    {"Page views": [by_hour[h] for h in hours]}, "bar")
+
+
+async def live_viewers_chart(sessions: dict) -> Chart:
+    peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
+    top = sorted((g for g in peaks if g in sessions), key=lambda g: (-peaks[g], sessions[g].title))[:TOP]
+    return Chart.of("live-viewers", "Sessions by live viewers", f"The {TOP} sessions with the most people on their "
+                    "live page at once.", [sessions[g].title for g in top], {"Viewers at once": [peaks[g] for g in top]},
+                    "hbar")
+
+
+def questions_chart(facts: list) -> Chart:
+    asked = Counter(f.phase for f in facts)
+    answered = Counter(f.phase for f in facts if f.answered_at)
+    return Chart.of("questions", "Questions per phase", "Questions asked before, during and after the sessions, and "
+                    "how many were answered.", list(PHASES),
+                    {"Asked": [asked[p] for p in PHASES], "Answered": [answered[p] for p in PHASES]}, "bar")
+
+
+async def polls_chart(event_id: int) -> Chart:
+    polls = await poll_participation(event_id)
+    return Chart.of("polls", "Poll participation", "How many people answered each poll.",
+                    [p.question for p in polls], {"People who answered": [p.voters for p in polls]}, "hbar")
+
+
+async def _views_and_plays(items: list[ItemView]) -> tuple[dict[str, int], dict[str, int]]:
+    handles = [item.handle for item in items]
+    views, plays = Counter(), Counter()
+    for tally in await tallies("archive.view", handles):
+        views[tally.key] += tally.value
+    for tally in await tallies("archive.play", handles):
+        plays[tally.key] += tally.value
+    return views, plays
+
+
+async def archive_use_chart(items: list[ItemView]) -> Chart:
+    views, plays = await _views_and_plays(items)
+    ordered = sorted(items, key=lambda i: (-views[i.handle], -plays[i.handle], i.title))[:TOP]
+    return Chart.of("archive-use", "Archive views and plays", "How often each archived session's page was opened "
+                    "and its recording played, since it was archived.", [i.title for i in ordered],
+                    {"Views": [views[i.handle] for i in ordered], "Plays": [plays[i.handle] for i in ordered]}, "hbar")
+
+
+async def topics_chart(items: list[ItemView]) -> Chart:
+    views, plays = await _views_and_plays(items)
+    topics = await topics_by_session([item.session_guid for item in items])
+    per_topic: Counter[str] = Counter()
+    for item in items:
+        for topic in topics.get(item.session_guid, []):
+            per_topic[topic.name] += views[item.handle] + plays[item.handle]
+    top = sorted(per_topic, key=lambda name: (-per_topic[name], name))[:TOP]
+    return Chart.of("topics", "Top topics", "Topics by views and plays of their archived sessions.", top,
+                    {"Views and plays": [per_topic[t] for t in top]}, "hbar")
+
+
+async def empty_searches_chart() -> Chart:
+    """Archive searches that found nothing: a search term appears only once five or more people used it."""
+    totals: Counter[str] = Counter()
+    for tally in await tallies("archive.search_nothing"):
+        totals[tally.key] += tally.value
+    top = [term for term, n in totals.most_common() if n >= THRESHOLD][:TOP]
+    return Chart.of("empty-searches", "Searches that found nothing", "The archive searches most often made without "
+                    "a result: topics people look for and do not find.", top,
+                    {"Searches": [totals[t] for t in top]}, "hbar")
+
+
+async def archive_report(event_ids: frozenset[int]) -> Report:
+    """The whole archive across events and years, for site administrators."""
+    items = await list_items(event_ids, include_withdrawn=False, limit=100_000)
+    topics = await topics_by_session([item.session_guid for item in items])
+    years = sorted({item.year for item in items})
+    per_topic_year: dict[str, Counter[int]] = defaultdict(Counter)
+    for item in items:
+        for topic in topics.get(item.session_guid, []):
+            per_topic_year[topic.name][item.year] += 1
+    topic_names = sorted(per_topic_year)
+    items_chart = Chart.of("items-per-topic", "Archived sessions per topic and year", "How many archived sessions "
+                           "each topic has, year by year.", topic_names,
+                           {str(y): [per_topic_year[t][y] for t in topic_names] for y in years}, "stacked", people=False)
+    handles = [item.handle for item in items]
+    plays_by_month: Counter[str] = Counter()
+    for tally in await tallies("archive.play", handles):
+        plays_by_month[tally.bucket.strftime("%Y-%m")] += tally.value
+    months = sorted(plays_by_month)
+    plays_chart = Chart.of("plays", "Plays per month", "Recordings played in the archive each month.", months,
+                           {"Plays": [plays_by_month[m] for m in months]}, "line")
+    unanswered: Counter[str] = Counter()
+    events = {item.event_id: item.event_title for item in items if item.event_id is not None}
+    for event_id, title in events.items():
+        unanswered[title] = sum(1 for f in await question_facts(event_id) if f.phase == "after" and not f.answered_at)
+    event_names = sorted(unanswered, key=lambda name: (-unanswered[name], name))
+    follow_ups = Chart.of("follow-ups", "Follow-up questions still unanswered", "Questions asked after the sessions "
+                          "that no presenter has answered yet, per event.", event_names,
+                          {"Unanswered": [unanswered[n] for n in event_names]}, "hbar", people=False)
+    harvests: Counter[str] = Counter()
+    for tally in await tallies("archive.oai"):
+        harvests[tally.bucket.date().isoformat()] += tally.value
+    days = sorted(harvests)
+    oai_chart = Chart.of("oai", "OAI-PMH requests per day", "Requests from library harvesters to /oai.", days,
+                         {"Requests": [harvests[d] for d in days]}, "line", people=False)
+    key_figures = [KeyFigure("Archived sessions", f"{len(items):,}"), KeyFigure("Events", f"{len(events):,}"),
+                   KeyFigure("Plays", people(sum(plays_by_month.values()))),
+                   KeyFigure("Unanswered follow-up questions", f"{sum(unanswered.values()):,}"),
+                   KeyFigure("OAI-PMH requests", f"{sum(harvests.values()):,}")]
+    return Report("The archive", key_figures, [items_chart, plays_chart, await topics_chart(items), follow_ups,
+                                                oai_chart, await empty_searches_chart()])
