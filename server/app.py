@@ -37,6 +37,7 @@ from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.activity import LiveGauge, keep_flushing
 from server.auth import session_config
+from server.security_headers import add_security_headers
 from server.changes import QA_THREAD, listen
 from server.controllers import (
     AccountController,
@@ -139,7 +140,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
             cookie_name="hallway_csrf",
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
+            cookie_httponly=True,  # pages hand scripts the token in a <meta> element; no script needs the cookie
         ),
+        before_send=[add_security_headers],
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,

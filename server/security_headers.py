@@ -1,0 +1,34 @@
+"""Security headers on every HTTP response: a Content-Security-Policy without inline scripts, and friends.
+
+Hallway's pages load their scripts from /static only (htmx and the socket.io client from npm),
+so no script can run from what a person wrote even if escaping were ever missed. Styles may be
+inline (pygal's charts and the schedule grid carry them). Embeddable players may be framed by
+any site; every other page by Hallway itself only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+          "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+          "frame-ancestors {ancestors}")
+EMBEDDABLE = "/embed"
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """A ``before_send`` hook: add the headers to the start of every HTTP response."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    embeddable = scope.get("path", "").endswith(EMBEDDABLE)
+    headers["Content-Security-Policy"] = POLICY.format(ancestors="*" if embeddable else "'self'")
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if not embeddable:
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+
