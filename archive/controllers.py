@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_410_GONE
 from events.access import event_access, event_access_by_id
 from events.catalogue import session_event_id
 from server.activity import count
+from server.ratelimit import client_address, enforce
 from server.auth import current_account, requires_login
 from server.ranged_files import ranged_file_response
 from server.templating import page, read_form
@@ -76,6 +77,7 @@ class ArchiveController(Controller):
     @get("/search")
     async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
         account = await current_account(request)
+        await enforce(request.app.state.abuse.search, client_address(request), "searches")
         number = _page_number(request.query_params.get("page", ""))
         results = await search_archive(q, account, filters=_facet_filters(request), page=number)
         _count_search(results)
@@ -347,6 +349,7 @@ class ArchiveApi(Controller):
     async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> dict[str, Any]:
         """Search the archive: items grouped by session, each with its matching moments in seconds."""
         account = await current_account(request)
+        await enforce(request.app.state.abuse.search, client_address(request), "searches")
         results = await search_archive(q, account, filters=_facet_filters(request),
                                        page=_page_number(request.query_params.get("page", "")))
         _count_search(results)

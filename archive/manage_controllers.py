@@ -18,6 +18,7 @@ from events.access import EventAccess, event_access
 from events.programme import ProgrammeSession
 from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login, requires_site_admin
+from server.ratelimit import enforce
 from server.templating import page, read_form
 from server.validation import ValidationError
 
@@ -96,6 +97,7 @@ class ArchiveManageController(Controller):
         """The file is the request body; ``kind`` is audio, video or material."""
         access = await _organised(request, slug)
         session = await _session(access, guid)
+        await enforce(request.app.state.abuse.upload, f"user:{(await current_account(request)).id}", "uploads")
         rule = RULES.get(kind)
         if rule is None:
             raise ValidationError({"kind": "Upload audio, video or material."})

@@ -56,7 +56,7 @@ from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
 from server.mail import SmtpServer, keep_delivering
 from server.notifications import email_notifications, queue_daily_digests
-from server.ratelimit import RateLimit
+from server.ratelimit import AbuseLimits, RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
 from server.validation import ValidationError
@@ -156,6 +156,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client
+    app.state.abuse = AbuseLimits.in_store(stores.get("rate_limits"), settings.registrations_per_hour)
     app.state.login_limit = RateLimit(stores.get("login_failures"), LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_SECONDS)
     app.state.sio = sio
     app.state.presence = presence

@@ -17,7 +17,7 @@ from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_ava
 from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce
-from server.ratelimit import RateLimit
+from server.ratelimit import RateLimit, client_address, enforce
 from server.templating import page, read_form, safe_next_path
 
 
@@ -34,6 +34,7 @@ class AccountController(Controller):
     @post("/register")
     async def register(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
         values = await read_form(request, "email", "display_name", "password")
+        await enforce(request.app.state.abuse.registration, client_address(request), "registrations")
         try:
             user_id = await accounts.create_account(values["email"], values["password"], values["display_name"])
         except ValidationError as error:

@@ -29,6 +29,7 @@ class Settings:
     smtp_url: str | None
     var_dir: Path
     redis_prefix: str = "hallway"
+    registrations_per_hour: int = 10
 
     @property
     def uses_sqlite(self) -> bool:
@@ -67,7 +68,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         var_dir=var_dir,
         redis_prefix=_redis_prefix(env.get("HALLWAY_REDIS_PREFIX") or "hallway"),
+        registrations_per_hour=_count("HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"),
     )
+
+
+def _count(name: str, value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        raise SettingsError(f"{name} must be a whole number from 1 to 1000000, not {value!r}")
+    return int(value)
 
 
 def _check_database_url(url: str) -> None:

@@ -1,0 +1,84 @@
+"""Abuse limits: registrations, searches and uploads answer 429 once over their limit, across workers too."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date
+
+import httpx
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from archive.recordings import wav_bytes
+from events import editing
+from events.releases import publish_release
+from server.accounts import account_id_by_email
+from server.ratelimit import SEARCHES_PER_MINUTE, UPLOADS_PER_HOUR
+from server.settings import Settings
+from tests.events.conftest import log_in
+from tests.events.factories import local, make_event, make_session
+from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.services import require_redis
+
+Client = AsyncTestClient[Litestar]
+
+
+async def register(client: Client, number: int) -> httpx.Response:
+    await client.get("/register")
+    return await client.post("/register", data={
+        "email": f"person{number}-{uuid.uuid4().hex[:6]}@library.org", "display_name": f"Person {number}",
+        "password": "correct horse battery", "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+
+
+async def test_registrations_from_one_address_are_limited(settings: Settings, sqlite_engine: object) -> None:
+    from server.app import build_litestar_app
+
+    app = build_litestar_app(replace(settings, registrations_per_hour=3))
+    async with AsyncTestClient(app=app) as client:
+        assert [(await register(client, n)).status_code for n in range(3)] == [302, 302, 302]
+        refused = await register(client, 4)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 3000
+    assert "Too many registrations" in refused.text
+
+
+async def test_searches_from_one_address_are_limited(client: Client) -> None:
+    for _ in range(SEARCHES_PER_MINUTE):
+        assert (await client.get("/api/v1/archive/search", params={"q": "contu"})).status_code == 200
+    refused = await client.get("/api/v1/archive/search", params={"q": "contu"})
+    assert refused.status_code == 429 and refused.json()["detail"].startswith("Too many searches")
+    assert (await client.get("/archive/search", params={"q": "contu"})).status_code == 429
+
+
+async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothing(app: Litestar, client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu Organiser")
+    event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
+    guid = await make_session(event_id, "Talk", local(date(2026, 3, 27), 10))
+    await publish_release(event_id)
+    upload = f"/events/ill-days/manage/archive/{guid}/upload"
+    headers = {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"}
+    small = wav_bytes(0.01)
+    for _ in range(UPLOADS_PER_HOUR):
+        assert (await client.post(upload, params={"kind": "audio"}, content=small, headers=headers)).status_code == 201
+    stored = sorted(p for p in app.state.settings.media_root.rglob("*") if p.is_file())
+    refused = await client.post(upload, params={"kind": "audio"}, content=small, headers=headers)
+    assert refused.status_code == 429
+    assert sorted(p for p in app.state.settings.media_root.rglob("*") if p.is_file()) == stored
+
+
+def test_the_limits_hold_across_workers_through_redis(tmp_path_factory: object) -> None:
+    env = hallway_env(tmp_path_factory.mktemp("limits"), HALLWAY_REDIS_URL=require_redis(),  # type: ignore[attr-defined]
+                      HALLWAY_REDIS_PREFIX=f"limits-{uuid.uuid4().hex[:8]}", HALLWAY_REGISTRATIONS_PER_HOUR="6")
+    prepare_site(env)
+    server = HallwayServer(env, workers=2).start()
+    try:
+        statuses = []
+        for number in range(8):
+            with httpx.Client(base_url=server.url) as client:  # a new connection each time: any worker may answer
+                client.get("/register")
+                statuses.append(client.post("/register", data={
+                    "email": f"p{number}@library.org", "display_name": "P", "password": "correct horse battery",
+                    "_csrf_token": client.cookies["hallway_csrf"]}).status_code)
+        assert statuses[:6] == [302] * 6 and statuses[6:] == [429, 429]
+    finally:
+        server.stop()
