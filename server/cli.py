@@ -25,6 +25,7 @@ from archive.bag import BagProblem, export_bag, import_bag
 from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
+from server.backup import BackupProblem, make_backup, restore_backup
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
@@ -85,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     grant.set_defaults(run=_grant)
 
     commands.add_parser("reindex", help="rebuild the archive's search index").set_defaults(run=_reindex)
+
+    backup = commands.add_parser("backup", help="copy the database, media and secret key into DIR")
+    backup.add_argument("directory", metavar="DIR", help="a new or empty directory")
+    backup.set_defaults(run=_backup)
+    restore_all = commands.add_parser("restore", help="restore a backup into a new instance (Hallway stopped)")
+    restore_all.add_argument("directory", metavar="DIR")
+    restore_all.set_defaults(run=_restore)
 
     archive = commands.add_parser("archive", help="export or import the archive as a BagIt bag")
     archive_commands = archive.add_subparsers(dest="archive_command", required=True, metavar="ACTION")
@@ -215,6 +223,23 @@ def _grant(settings: Settings, args: argparse.Namespace) -> None:
         return f"{args.email} is {'now' if added else 'already'} {args.role} of {args.event_slug}."
 
     print(_run_with_database(settings, grant))
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        manifest = make_backup(settings, Path(args.directory))
+    except BackupProblem as error:
+        raise CommandError(str(error)) from None
+    print(f"Backed up the {manifest['database']} database, media and secret key to {args.directory} "
+          f"({len(manifest['files'])} files, checksums in manifest.json).")
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        manifest = restore_backup(settings, Path(args.directory))
+    except BackupProblem as error:
+        raise CommandError(str(error)) from None
+    print(f"Restored the backup made {manifest['made_at']}. Run `hallway migrate`, then start Hallway.")
 
 
 def _reindex(settings: Settings, _args: argparse.Namespace) -> None:
