@@ -113,10 +113,12 @@ class ArchiveController(Controller):
                                         self_url=f"{base}/archive/events/{event_slug}/podcast.rss", base_url=base)
 
     @get("/{event_slug:str}/{session_slug:str}")
-    async def old_path(self, event_slug: FromPath[str], session_slug: FromPath[str]) -> Redirect:
+    async def old_path(self, request: Request[Any, Any, Any], event_slug: FromPath[str],
+                       session_slug: FromPath[str]) -> Redirect:
         handle = await handle_for_path(event_slug, session_slug)
         if handle is None:
             raise NotFoundException("There is no archived session at this address.")
+        await visible_item(request, handle)  # a private item's handle is not given away by its old address
         return Redirect(f"/a/{handle}", status_code=301)
 
     @get("/saved/", guards=[requires_login])

@@ -164,6 +164,7 @@ async def test_private_items_stay_private_everywhere(app: Litestar, client: Clie
     item_html_paths = [f"/a/{handle}", f"/a/{handle}/embed", f"/a/{handle}/cite/bibtex"]
     for path in item_html_paths:
         assert (await client.get(path)).status_code == 404, path
+    assert (await client.get("/archive/closed-meeting/budget-secrets", follow_redirects=False)).status_code == 404
     assert (await client.get("/oembed", params={"url": f"http://127.0.0.1:8000/a/{handle}"})).status_code == 404
     for path in ("/archive/feed.atom", "/archive/podcast.rss", "/topics/contu/feed.atom", "/archive/",
                  "/api/v1/archive/search?q=budget", "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"):
