@@ -73,8 +73,9 @@ class PostgresSearch:
         await self._run("TRUNCATE archive_search_item, archive_search_cue")
 
     async def optimize(self) -> None:
-        """After a rebuild: fresh planner statistics (autovacuum would get there, later)."""
-        await self._run("ANALYZE archive_search_item, archive_search_cue, archive_item, item_facet")
+        """After a rebuild: planner statistics, and a visibility map so facet counts read only their index."""
+        for table in ("archive_search_item", "archive_search_cue", "archive_item", "item_facet"):
+            await self.engine.run_ddl(f"VACUUM (ANALYZE) {table}")  # not in a transaction: VACUUM refuses one
 
     async def search_items(self, query: SearchQuery, scope: SearchScope, limit: int, offset: int) -> ItemPage:
         """All matches from the GIN index, ranked with ts_rank (bounded by RANK_LIMIT), headlines, facets."""
@@ -92,16 +93,19 @@ class PostgresSearch:
     async def _search_items(self, query: SearchQuery, scope: SearchScope, limit: int, offset: int) -> ItemPage:
         expression, query_args = tsquery(query)
         where, scope_args = scope_condition(scope)
-        matches = [Match(r["item_id"], r["starts_at"]) for r in await self._run(
-            f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ai.starts_at FROM archive_search_item AS s"
-            f" CROSS JOIN q JOIN archive_item AS ai ON ai.id = s.item_id WHERE s.document @@ q.query AND {where}",
-            *query_args, *scope_args)]
-        ids = [m.item_id for m in matches]
-        column = "document" if len(matches) <= RANK_LIMIT else "head"
-        scores = {r["item_id"]: r["score"] for r in await self._run(
-            f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_rank(s.{column}, q.query) AS score"
-            f" FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({{}}::int[]) AND s.{column} @@ q.query",
-            *query_args, ids)} if ids else {}
+        rows = await self._run(
+            f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ai.starts_at,"
+            " CASE WHEN s.head @@ q.query THEN ts_rank(s.head, q.query) END AS head_score"
+            " FROM archive_search_item AS s CROSS JOIN q JOIN archive_item AS ai ON ai.id = s.item_id"
+            f" WHERE s.document @@ q.query AND {where}", *query_args, *scope_args)
+        matches = [Match(r["item_id"], r["starts_at"]) for r in rows]
+        if len(matches) > RANK_LIMIT:  # the small head tsvector was ranked on the way: no second pass
+            scores = {r["item_id"]: r["head_score"] for r in rows if r["head_score"] is not None}
+        else:
+            scores = {r["item_id"]: r["score"] for r in await self._run(
+                f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_rank(s.document, q.query) AS score"
+                " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
+                *query_args, [m.item_id for m in matches])} if matches else {}
         ordered = order_matches(matches, scores, higher_is_better=True)
         page = ordered[offset:offset + limit]
         # Headlines come from the abstract and the Q&A: headlining a whole transcript costs a
