@@ -21,6 +21,7 @@ bench: install-test
 	$(BIN)/python bench/calendar.py --quick
 	$(BIN)/python bench/rooms.py --quick
 	$(BIN)/python bench/qa.py --quick
+	$(BIN)/python bench/search.py --quick
 
 install: $(VENV)/.installed
 

@@ -8,7 +8,7 @@ captions are the point); everything else goes through the same functions organis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import AsyncIterator
 from zoneinfo import ZoneInfo

@@ -23,14 +23,14 @@ from events.editing import valid_timezone
 from events.feeds import render_agenda, render_programme
 from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
 from events.releases import list_releases, published_programme
-from events.tables import SessionKind
 from events.registration import attendance_of, register
+from events.tables import SessionKind
 from server.accounts import get_account
 from server.activity import count
-from server.validation import ValidationError
 from server.auth import current_account, require_visible, requires_login
 from server.http_cache import cached_response
 from server.templating import page
+from server.validation import ValidationError
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
 EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)

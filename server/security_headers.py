@@ -8,7 +8,6 @@ any site; every other page by Hallway itself only.
 
 from __future__ import annotations
 
-from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope

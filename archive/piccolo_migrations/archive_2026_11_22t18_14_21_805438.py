@@ -87,7 +87,7 @@ class Topic(Table, tablename="topic", schema=None):
 
 ID = "2026-11-22T18:14:21:805438"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "topics, recordings, captions, materials, archive items"
 
 
 async def forwards():

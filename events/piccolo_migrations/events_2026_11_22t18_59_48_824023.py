@@ -5,7 +5,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-22T18:59:48:824023"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "attendance mode and check-in"
 
 
 async def forwards():

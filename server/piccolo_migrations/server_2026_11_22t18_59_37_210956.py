@@ -7,7 +7,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-22T18:59:37:210956"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "activity counts and peaks"
 
 
 async def forwards():

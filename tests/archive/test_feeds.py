@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
 import icalendar
@@ -10,9 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from archive.publishing import withdraw_from_archive
-from events import editing
 from events.releases import publish_release
-from server.accounts import account_id_by_email
 from tests.archive.factories import archived_talk, vocabulary
 from tests.events.conftest import log_in, post
 from tests.events.factories import local, make_event, make_session

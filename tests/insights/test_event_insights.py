@@ -11,7 +11,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from events import editing
 from events.access import add_member, event_access
 from events.registration import check_in, register
 from events.releases import publish_release

@@ -11,7 +11,6 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from archive.recordings import wav_bytes
-from events import editing
 from events.releases import publish_release
 from server.accounts import account_id_by_email
 from server.ratelimit import SEARCHES_PER_MINUTE, UPLOADS_PER_HOUR
