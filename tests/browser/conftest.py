@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 from typing import AsyncIterator, Iterator
 
@@ -56,6 +58,16 @@ async def register_in(page: Page, server: HallwayServer, name: str) -> None:
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Create account").click()
     await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
+
+
+async def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression from here: Playwright's wait_for_function evaluates strings with eval in
+    the page, which Hallway's Content-Security-Policy (rightly) refuses."""
+    deadline = time.monotonic() + timeout
+    while not await page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        await asyncio.sleep(0.05)
 
 
 async def screenshot(page: Page, name: str) -> Path:

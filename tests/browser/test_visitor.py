@@ -8,7 +8,7 @@ import uuid
 import httpx
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 from tests.hallway_process import HallwayServer, run_hallway
 
 PASSWORD = "a long enough password"
@@ -63,7 +63,7 @@ async def test_an_open_page_shows_an_announcement_live(server: HallwayServer, pa
                           "--password-stdin", stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
     await page.goto(server.url + "/")
-    await page.wait_for_function("window.hallway && window.hallway.socket.connected")
+    await wait_until(page, "window.hallway && window.hallway.socket.connected")
 
     async with httpx.AsyncClient(base_url=server.url) as admin:
         await admin.get("/login")
