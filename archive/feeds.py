@@ -19,7 +19,7 @@ from events.releases import published_programme
 
 from archive.citation import permalink
 from archive.items import ItemView
-from archive.recordings import session_recordings
+from archive.recordings import media_by_session
 
 FEED_SIZE = 100
 
@@ -73,8 +73,10 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     feed.podcast.itunes_author("Hallway")
     feed.description(subtitle or title)
     feed.lastBuildDate(_updated(items))
-    for item in _newest(items):
-        recording = next((r for r in await session_recordings(item.session_guid) if r.file_name), None)
+    newest = _newest(items)
+    media = await media_by_session([item.session_guid for item in newest], with_cues=False)
+    for item in newest:
+        recording = media[item.session_guid].first_file
         if recording is None:
             continue
         entry = feed.add_entry()

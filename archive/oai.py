@@ -21,10 +21,9 @@ from xml.etree import ElementTree as ET
 
 from archive.citation import permalink
 from archive.items import ItemView, item_view, listable_scope
-from archive.recordings import session_materials, session_recordings
-from archive.topics import topics_with_ancestors
+from archive.recordings import SessionMedia, media_by_session
 from archive.tables import ArchiveItem, ItemStatus
-from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug
+from archive.topics import TopicView, list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_by_session
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -145,7 +144,7 @@ async def _list_metadata_formats(args: dict[str, str], base_url: str) -> ET.Elem
 async def _list_sets(args: dict[str, str], _base_url: str) -> ET.Element:
     if "resumptionToken" in args:
         raise OaiError("badResumptionToken", "This repository sends all sets at once; there is nothing to resume.")
-    items = await _visible_items()
+    items = [item_view(row) for row in await ArchiveItem.select().where(await _harvested())]
     element = ET.Element(_q(OAI, "ListSets"))
     sets = [("event", "Events"), ("year", "Years"), ("topic", "Topics")]
     sets += sorted({(f"event:{i.event_slug}", i.event_title) for i in items})
@@ -162,7 +161,7 @@ async def _get_record(args: dict[str, str], base_url: str) -> ET.Element:
     _check_prefix(args["metadataPrefix"])
     item = await _item_for_identifier(args["identifier"], base_url)
     element = ET.Element(_q(OAI, "GetRecord"))
-    element.append(await _record(item, base_url, with_metadata=True))
+    element.append(_record(item, base_url, await _facts([item])))
     return element
 
 
@@ -180,26 +179,35 @@ async def _list(args: dict[str, str], base_url: str, verb: str) -> ET.Element:
     else:
         harvest, cursor = _harvest(args), 0
     _check_prefix(harvest.prefix)
-    items = await _visible_items(harvest)
-    if not items:
+    condition = await _harvested(harvest)
+    total = await ArchiveItem.count().where(condition)
+    if total == 0:
         raise OaiError("noRecordsMatch", "No records match these arguments.")
-    start = 0
-    if harvest.after is not None:
-        start = next((n for n, i in enumerate(items) if (stamp(i.updated_at), i.id) > harvest.after), len(items))
-    page = items[start:start + PAGE]
+    rows = await _page_of(condition, harvest.after)
+    page = [item_view(row) for row in rows]
+    facts = await _facts(page)
     element = ET.Element(_q(OAI, verb))
     for item in page:
         if verb == "ListRecords":
-            element.append(await _record(item, base_url, with_metadata=True))
+            element.append(_record(item, base_url, facts))
         else:
-            element.append(await _header(item, base_url))
-    if start + PAGE < len(items) or harvest.after is not None:
-        token = ET.SubElement(element, _q(OAI, "resumptionToken"), completeListSize=str(len(items)), cursor=str(cursor))
-        if start + PAGE < len(items):
+            element.append(_header(item, base_url, facts))
+    if cursor + len(page) < total or harvest.after is not None:
+        token = ET.SubElement(element, _q(OAI, "resumptionToken"), completeListSize=str(total), cursor=str(cursor))
+        if cursor + len(page) < total and page:
             last = page[-1]
             token.text = _encode_token(Harvest(harvest.prefix, harvest.start, harvest.until, harvest.set_spec,
-                                               (stamp(last.updated_at), last.id)), cursor + len(page))
+                                               (last.updated_at.isoformat(), last.id)), cursor + len(page))
     return element
+
+
+async def _page_of(condition: Any, after: tuple[str, int] | None) -> list[dict[str, Any]]:
+    """The next page in harvest order (last change, then id), after the last record already sent."""
+    if after is not None:
+        moment, item_id = datetime.fromisoformat(after[0]), after[1]
+        condition &= (ArchiveItem.updated_at > moment) | ((ArchiveItem.updated_at == moment) & (ArchiveItem.id > item_id))
+    return await ArchiveItem.select().where(condition).order_by(ArchiveItem.updated_at).order_by(
+        ArchiveItem.id).limit(PAGE)
 
 
 def _harvest(args: dict[str, str]) -> Harvest:
@@ -249,35 +257,33 @@ def _check_prefix(prefix: str) -> None:
         raise OaiError("cannotDisseminateFormat", f"Records are available as oai_dc, not {prefix!r}.")
 
 
-async def _visible_items(harvest: Harvest | None = None) -> list[ItemView]:
-    """Items of public events, tombstones included, oldest change first (the harvest order)."""
+async def _harvested(harvest: Harvest | None = None) -> Any:
+    """The condition for the items of public events, tombstones included, within the harvest's dates and set."""
     scope = await listable_scope(None)
-    query = ArchiveItem.select().where(
-        (ArchiveItem.event_id.is_in(sorted(scope) or [-1]) & (ArchiveItem.event_visibility != "private"))
-        | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
+    condition = ((ArchiveItem.event_id.is_in(sorted(scope) or [-1]) & (ArchiveItem.event_visibility != "private"))
+                 | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
     if harvest is not None:
         if harvest.start:
-            query = query.where(ArchiveItem.updated_at >= harvest.start)
+            condition &= ArchiveItem.updated_at >= harvest.start
         if harvest.until:
-            query = query.where(ArchiveItem.updated_at < harvest.until + timedelta(seconds=1))
-        query = await _in_set(query, harvest.set_spec)
-    rows = await query.order_by(ArchiveItem.updated_at).order_by(ArchiveItem.id)
-    items = [item_view(row) for row in rows]
-    items.sort(key=lambda i: (stamp(i.updated_at), i.id))
-    if harvest is not None and harvest.set_spec.startswith("year:"):
-        items = [i for i in items if f"year:{i.year}" == harvest.set_spec]
-    return items
+            condition &= ArchiveItem.updated_at < harvest.until + timedelta(seconds=1)
+        if (in_set := await _in_set(harvest.set_spec)) is not None:
+            condition &= in_set
+    return condition
 
 
-async def _in_set(query: Any, set_spec: str) -> Any:
-    if not set_spec or set_spec in ("event", "year", "topic") or set_spec.startswith("year:"):
-        return query
+async def _in_set(set_spec: str) -> Any:
+    if not set_spec or set_spec in ("event", "year", "topic"):
+        return None
     kind, _, value = set_spec.partition(":")
+    if kind == "year" and value.isdigit() and len(value) == 4:
+        first = datetime(int(value), 1, 1, tzinfo=timezone.utc)
+        return (ArchiveItem.starts_at >= first) & (ArchiveItem.starts_at < first.replace(year=first.year + 1))
     if kind == "event" and value:
-        return query.where(ArchiveItem.event_slug == value)
+        return ArchiveItem.event_slug == value
     if kind == "topic" and value and (topic := await topic_by_slug(value)):
         guids = await sessions_on_topics(await subtree_ids(topic.id))
-        return query.where(ArchiveItem.session_guid.is_in([uuid.UUID(g) for g in guids] or [uuid.UUID(int=0)]))
+        return ArchiveItem.session_guid.is_in([uuid.UUID(g) for g in guids] or [uuid.UUID(int=0)])
     raise OaiError("badArgument", f"There is no set {set_spec!r}.")
 
 
@@ -288,51 +294,62 @@ def identifier(item: ItemView, base_url: str) -> str:
 async def _item_for_identifier(value: str, base_url: str) -> ItemView:
     prefix = f"oai:{urlsplit(base_url).hostname or 'localhost'}:"
     handle = value[len(prefix):] if value.startswith(prefix) else ""
-    items = {i.handle: i for i in await _visible_items()} if handle else {}
-    if handle not in items:
+    row = await ArchiveItem.select().where(await _harvested() & (ArchiveItem.handle == handle)).first() if handle else None
+    if row is None:
         raise OaiError("idDoesNotExist", f"There is no record {value!r} in this repository.")
-    return items[handle]
+    return item_view(row)
 
 
-async def _header(item: ItemView, base_url: str) -> ET.Element:
+@dataclass(frozen=True)
+class Facts:
+    """What a page of records needs besides the items, read in a few queries for the whole page."""
+
+    topics: dict[str, list[TopicView]]
+    media: dict[str, SessionMedia]
+
+
+async def _facts(items: list[ItemView]) -> Facts:
+    guids = [item.session_guid for item in items]
+    return Facts(await topics_by_session(guids), await media_by_session(guids, with_cues=False))
+
+
+def _header(item: ItemView, base_url: str, facts: Facts) -> ET.Element:
     header = ET.Element(_q(OAI, "header"))
     if item.status == ItemStatus.withdrawn:
         header.set("status", "deleted")
     ET.SubElement(header, _q(OAI, "identifier")).text = identifier(item, base_url)
     ET.SubElement(header, _q(OAI, "datestamp")).text = stamp(item.updated_at)
     specs = [f"event:{item.event_slug}", f"year:{item.year}"]
-    specs += [f"topic:{t.slug}" for t in await topics_with_ancestors(item.session_guid)]
+    specs += [f"topic:{t.slug}" for t in facts.topics.get(item.session_guid, [])]
     for spec in specs:
         ET.SubElement(header, _q(OAI, "setSpec")).text = spec
     return header
 
 
-async def _record(item: ItemView, base_url: str, *, with_metadata: bool) -> ET.Element:
+def _record(item: ItemView, base_url: str, facts: Facts) -> ET.Element:
     record = ET.Element(_q(OAI, "record"))
-    record.append(await _header(item, base_url))
-    if with_metadata and item.status != ItemStatus.withdrawn:
+    record.append(_header(item, base_url, facts))
+    if item.status != ItemStatus.withdrawn:
         metadata = ET.SubElement(record, _q(OAI, "metadata"))
-        metadata.append(await dublin_core(item, base_url))
+        metadata.append(dublin_core(item, base_url, facts))
     return record
 
 
-async def dublin_core(item: ItemView, base_url: str) -> ET.Element:
+def dublin_core(item: ItemView, base_url: str, facts: Facts) -> ET.Element:
     """The item as simple Dublin Core, with DCMI types and ISO 639 / ISO 8601 values."""
     dc = ET.Element(_q(OAI_DC, "dc"))
     dc.set(_q(XSI, "schemaLocation"), f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
-    recordings = await session_recordings(item.session_guid)
-    types = ["Event"]
-    types += ["MovingImage" for r in recordings if r.kind == "video"][:1]
-    types += ["Sound" for r in recordings if r.kind == "audio"][:1]
-    if any(r.captions for r in recordings) or await session_materials(item.session_guid):
+    media = facts.media[item.session_guid]
+    types = ["Event"] + (["MovingImage"] if "video" in media.kinds else []) + (["Sound"] if "audio" in media.kinds else [])
+    if media.languages or "slides" in media.kinds:
         types.append("Text")
     values = [("title", item.title)]
     values += [("creator", name) for name in item.presenter_names]
-    values += [("subject", t.name) for t in await topics_with_ancestors(item.session_guid)]
+    values += [("subject", t.name) for t in facts.topics.get(item.session_guid, [])]
     values += [("description", item.abstract)] if item.abstract else []
     values += [("publisher", item.event_title), ("date", item.starts_at.date().isoformat())]
     values += [("type", t) for t in types]
-    values += [("format", mime) for mime in sorted({r.mime_type for r in recordings if r.mime_type})]
+    values += [("format", mime) for mime in sorted(media.mime_types)]
     values += [("identifier", permalink(base_url, item)), ("language", item.language.split("-")[0]),
                ("relation", f"{base_url.rstrip('/')}/events/{item.event_slug}/")]
     for tag, text in values:

@@ -232,32 +232,42 @@ def wav_bytes(seconds: float, rate: int = 8000, tone: float = 440.0) -> bytes:
 
 @dataclass(frozen=True)
 class SessionMedia:
-    """What kinds of media and caption languages a session has, and its cues: what the index needs."""
+    """What kinds of media and caption languages a session has (and its cues, when asked): what the index,
+    the OAI-PMH records and the feeds need, read for many sessions at once."""
 
     kinds: frozenset[str]
     languages: frozenset[str]
+    mime_types: frozenset[str]
     cues: list[dict]
+    first_file: RecordingView | None = None
 
 
-async def media_by_session(session_guids: list[str]) -> dict[str, SessionMedia]:
+async def media_by_session(session_guids: list[str], *, with_cues: bool = True) -> dict[str, SessionMedia]:
     if not session_guids:
         return {}
     guids = [uuid.UUID(g) for g in session_guids]
-    recordings = await Recording.select(Recording.id, Recording.session_guid, Recording.kind).where(
-        Recording.session_guid.is_in(guids))
+    recordings = await Recording.select().where(Recording.session_guid.is_in(guids)).order_by(Recording.id)
     tracks = await CaptionTrack.select(CaptionTrack.recording, CaptionTrack.language).where(
         CaptionTrack.recording.is_in([r["id"] for r in recordings])) if recordings else []
     with_slides = {str(r["session_guid"]) for r in await Material.select(Material.session_guid).where(
         Material.session_guid.is_in(guids))}
     cues = await Cue.select(Cue.id, Cue.session_guid, Cue.start, Cue.text).where(
-        Cue.session_guid.is_in(guids)).order_by(Cue.id)
+        Cue.session_guid.is_in(guids)).order_by(Cue.id) if with_cues else []
     session_of = {r["id"]: str(r["session_guid"]) for r in recordings}
     cues_of: dict[str, list[dict]] = {}
     for cue in cues:
         cues_of.setdefault(str(cue["session_guid"]), []).append(cue)
-    return {guid: SessionMedia(
-        kinds=frozenset({r["kind"] for r in recordings if str(r["session_guid"]) == guid}
-                        | ({"slides"} if guid in with_slides else set())),
-        languages=frozenset(t["language"] for t in tracks if session_of.get(t["recording"]) == guid),
-        cues=cues_of.get(guid, []),
-    ) for guid in session_guids}
+    media = {}
+    for guid in session_guids:
+        mine = [r for r in recordings if str(r["session_guid"]) == guid]
+        first = next((r for r in mine if r["file_name"]), None)
+        media[guid] = SessionMedia(
+            kinds=frozenset({r["kind"] for r in mine} | ({"slides"} if guid in with_slides else set())),
+            languages=frozenset(t["language"] for t in tracks if session_of.get(t["recording"]) == guid),
+            mime_types=frozenset(r["mime_type"] for r in mine if r["mime_type"]),
+            cues=cues_of.get(guid, []),
+            first_file=RecordingView(first["id"], first["kind"], first["file_name"], first["original_name"],
+                                     first["url"], first["mime_type"], first["duration"], first["size"],
+                                     first["language"], ()) if first else None,
+        )
+    return media
