@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, MediaType, Request, Response, get, post, route
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -331,7 +331,7 @@ class OEmbedController(Controller):
     async def oembed(self, request: Request[Any, Any, Any], url: FromQuery[str], format: FromQuery[str] = "json",
                      maxwidth: FromQuery[int | None] = None) -> dict[str, Any]:
         if format != "json":
-            raise HTTPException(status_code=501, detail="Only JSON oEmbed is offered.")
+            raise ValidationException("Only the json format of oEmbed is offered.")
         parts = urlsplit(url)
         base = urlsplit(_base_url(request))
         segments = parts.path.strip("/").split("/")

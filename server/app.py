@@ -13,9 +13,9 @@ from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
 import socketio
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
@@ -64,6 +64,7 @@ from server.validation import ValidationError
 LOGIN_FAILURES_PER_WINDOW = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
 REQUEST_BODY_MAX = 2 * 1024 * 1024
+ID_LIMIT = 2**31  # PostgreSQL's integer ids
 
 
 def create_app() -> socketio.ASGIApp:
@@ -143,6 +144,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             cookie_httponly=True,  # pages hand scripts the token in a <meta> element; no script needs the cookie
         ),
         before_send=[add_security_headers],
+        before_request=refuse_impossible_ids,
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
@@ -163,6 +165,13 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.qa_live = qa_live
     app.state.qa_limits = qa_live.limits
     return app
+
+
+async def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
+    """A number in an address larger than any database id is a 404 here, not an overflow in the database."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not -ID_LIMIT <= value < ID_LIMIT:
+            raise NotFoundException("There is nothing at this address.")
 
 
 def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:

@@ -124,7 +124,8 @@ async def set_email_preference(user_id: int, preference: str) -> None:
 
 
 async def unsubscribe(user_id: int, signature: str) -> bool:
-    if not hmac.compare_digest(signature, unsubscribe_signature(user_id, _mail.secret)):
+    expected = unsubscribe_signature(user_id, _mail.secret).encode()
+    if not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):  # bytes: any text compares
         return False
     await set_email_preference(user_id, "never")
     return True
