@@ -20,7 +20,7 @@ import bagit
 from events.access import event_access
 from sessions.questions import archived_thread
 
-from archive.items import ItemView, item_view
+from archive.items import ItemView, item_view, listable_scope
 from archive.media import media_path
 from archive.recordings import (
     CaptionView, RecordingView, add_captions, caption_vtt, session_materials, session_recordings,
@@ -42,7 +42,9 @@ async def export_bag(directory: Path, media_root: Path, *, include_all: bool = F
         raise BagProblem(f"{directory} is not empty")
     directory.mkdir(parents=True, exist_ok=True)
     rows = await ArchiveItem.select().order_by(ArchiveItem.handle)
-    items = [item_view(row) for row in rows if include_all or row["event_visibility"] == "public"]
+    public = await listable_scope(None)  # public events as they are now; items of deleted events by their last state
+    items = [item_view(row) for row in rows if include_all or row["event_id"] in public
+             or (row["event_id"] is None and row["event_visibility"] == "public")]
     topics = await list_topics()
     slugs = {t.id: t.slug for t in topics}
     document = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from events.access import EventAccess, event_access_by_id, event_visibility, listable_event_ids
+from events.access import EventAccess, event_access_by_id, listable_event_ids
 from events.programme import ProgrammeSession
 from server.accounts import Account
 from server.validation import ValidationError
@@ -172,24 +172,9 @@ async def may_view(item: ItemView, account: Account | None) -> bool:
     return item.event_visibility != "private" or bool(account and account.is_admin)
 
 
-async def may_organise(item: ItemView, account: Account | None) -> bool:
-    if account is None:
-        return False
-    if account.is_admin:
-        return True
-    access = await event_access_by_id(item.event_id, account) if item.event_id is not None else None
-    return bool(access and access.can_organise)
-
-
 async def listable_scope(account: Account | None) -> frozenset[int]:
     """Event ids whose items may appear in lists, searches and feeds for ``account``."""
     return frozenset(await listable_event_ids(account))
-
-
-async def refresh_visibility(item: ItemView) -> None:
-    """Copy the event's current visibility onto the item (it decides for items whose event is gone)."""
-    if item.event_id is not None and (visibility := await event_visibility(item.event_id)):
-        await ArchiveItem.update({ArchiveItem.event_visibility: visibility}).where(ArchiveItem.id == item.id)
 
 
 async def list_items(event_ids: frozenset[int], *, handles: list[str] | None = None, include_withdrawn: bool = False,

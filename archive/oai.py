@@ -260,7 +260,7 @@ def _check_prefix(prefix: str) -> None:
 async def _harvested(harvest: Harvest | None = None) -> Any:
     """The condition for the items of public events, tombstones included, within the harvest's dates and set."""
     scope = await listable_scope(None)
-    condition = ((ArchiveItem.event_id.is_in(sorted(scope) or [-1]) & (ArchiveItem.event_visibility != "private"))
+    condition = (ArchiveItem.event_id.is_in(sorted(scope) or [-1])
                  | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
     if harvest is not None:
         if harvest.start:

@@ -180,10 +180,6 @@ async def transcript(session_guid: str, language: str | None = None) -> list[Tra
     return [TranscriptLine(r["id"], r["start"], r["end"], r["text"]) for r in rows]
 
 
-async def session_cues(session_guid: str) -> list[dict]:
-    return await Cue.select(Cue.id, Cue.start, Cue.text).where(Cue.session_guid == uuid.UUID(session_guid)).order_by(Cue.id)
-
-
 async def delete_recording(recording_id: int, media_root: Path) -> str | None:
     """Remove a recording, its captions and its stored file; returns its session guid."""
     row = await Recording.select(Recording.session_guid, Recording.file_name).where(Recording.id == recording_id).first()

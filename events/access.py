@@ -144,7 +144,3 @@ async def listable_event_ids(account: Account | None) -> set[int]:
         ids |= {row["event"] for row in await EventMember.select(EventMember.event).where(EventMember.user == account.id)}
     return ids
 
-
-async def event_visibility(event_id: int) -> str | None:
-    row = await Event.select(Event.visibility).where(Event.id == event_id).first()
-    return row["visibility"] if row else None
