@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
+import redis.exceptions
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from server.auth import cached_account
 from server.validation import ValidationError
@@ -41,7 +43,26 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)
 
 
+# What a database or Redis that is down or restarting raises: the request can be tried again in a moment.
+UNAVAILABLE = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+               asyncpg.CannotConnectNowError, asyncpg.ObjectNotInPrerequisiteStateError,
+               redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _unavailable(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, UNAVAILABLE):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _unavailable(exc):
+        request.logger.warning("a service Hallway needs is not answering: %s", exc)
+        return http_error(request, HTTPException(status_code=HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "10"},
+                                                 detail="The database is not answering; try again in a moment."))
     request.logger.exception("unhandled error", exc_info=exc)
     return http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))
 
