@@ -20,7 +20,7 @@ import bagit
 from events.access import event_access
 from sessions.questions import archived_thread
 
-from archive.items import ItemView, item_view, listable_scope
+from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.media import media_path
 from archive.recordings import (
     CaptionView, RecordingView, add_captions, caption_vtt, session_materials, session_recordings,
@@ -41,10 +41,10 @@ async def export_bag(directory: Path, media_root: Path, *, include_all: bool = F
     if directory.exists() and any(directory.iterdir()):
         raise BagProblem(f"{directory} is not empty")
     directory.mkdir(parents=True, exist_ok=True)
-    rows = await ArchiveItem.select().order_by(ArchiveItem.handle)
-    public = await listable_scope(None)  # public events as they are now; items of deleted events by their last state
-    items = [item_view(row) for row in rows if include_all or row["event_id"] in public
-             or (row["event_id"] is None and row["event_visibility"] == "public")]
+    query = ArchiveItem.select().order_by(ArchiveItem.handle)
+    if not include_all:
+        query = query.where(listed_in(await listable_scope(None)))  # what the public may find, tombstones too
+    items = [item_view(row) for row in await query]
     topics = await list_topics()
     slugs = {t.id: t.slug for t in topics}
     document = {

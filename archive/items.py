@@ -177,25 +177,21 @@ async def listable_scope(account: Account | None) -> frozenset[int]:
     return frozenset(await listable_event_ids(account))
 
 
-async def list_items(event_ids: frozenset[int], *, handles: list[str] | None = None, include_withdrawn: bool = False,
-                     session_guids: set[str] | None = None, event_slug: str = "", year: int | None = None,
-                     presenter: str = "", limit: int = 500) -> list[ItemView]:
-    """Items in ``event_ids`` (plus orphaned public ones), newest first, narrowed by the other arguments."""
-    query = ArchiveItem.select().where(
-        ArchiveItem.event_id.is_in(sorted(event_ids) or [-1])
-        | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
+def listed_in(event_ids: frozenset[int]) -> Any:
+    """The rule for which items may be listed: those of ``event_ids`` (see :func:`listable_scope`), plus items of
+    events that are gone whose last known visibility was public. (archive/search/scope.py says the same in SQL.)"""
+    return (ArchiveItem.event_id.is_in(sorted(event_ids) or [-1])
+            | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
+
+
+async def list_items(event_ids: frozenset[int], *, include_withdrawn: bool = False,
+                     session_guids: set[str] | None = None, event_slug: str = "", limit: int = 500) -> list[ItemView]:
+    """Items listed for ``event_ids``, newest first, narrowed by the other arguments."""
+    query = ArchiveItem.select().where(listed_in(event_ids))
     if not include_withdrawn:
         query = query.where(ArchiveItem.status == ItemStatus.published)
-    if handles is not None:
-        query = query.where(ArchiveItem.handle.is_in(handles or [""]))
     if session_guids is not None:
         query = query.where(ArchiveItem.session_guid.is_in([uuid.UUID(g) for g in session_guids] or [uuid.UUID(int=0)]))
     if event_slug:
         query = query.where(ArchiveItem.event_slug == event_slug)
-    rows = await query.order_by(ArchiveItem.starts_at, ascending=False).limit(limit)
-    items = [item_view(row) for row in rows]
-    if year is not None:
-        items = [item for item in items if item.year == year]
-    if presenter:
-        items = [item for item in items if presenter in item.presenter_names]
-    return items
+    return [item_view(row) for row in await query.order_by(ArchiveItem.starts_at, ascending=False).limit(limit)]

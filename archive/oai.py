@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from archive.citation import permalink
-from archive.items import ItemView, item_view, listable_scope
+from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.recordings import SessionMedia, media_by_session
 from archive.tables import ArchiveItem, ItemStatus
 from archive.topics import TopicView, list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_by_session
@@ -259,9 +259,7 @@ def _check_prefix(prefix: str) -> None:
 
 async def _harvested(harvest: Harvest | None = None) -> Any:
     """The condition for the items of public events, tombstones included, within the harvest's dates and set."""
-    scope = await listable_scope(None)
-    condition = (ArchiveItem.event_id.is_in(sorted(scope) or [-1])
-                 | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
+    condition = listed_in(await listable_scope(None))
     if harvest is not None:
         if harvest.start:
             condition &= ArchiveItem.updated_at >= harvest.start

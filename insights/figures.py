@@ -65,6 +65,7 @@ async def event_report(access: EventAccess) -> Report:
     facts = await question_facts(access.event_id)
     speed = await speed_summary(access.event_id)
     items = await list_items(frozenset({access.event_id}), event_slug=access.slug)
+    use = await archive_use(items)
     answered = [f for f in facts if f.answered_at]
     key_figures = [
         KeyFigure("Registered", people(len(people_registered))),
@@ -86,8 +87,8 @@ async def event_report(access: EventAccess) -> Report:
         await live_viewers_chart(sessions),
         questions_chart(facts),
         await polls_chart(access.event_id),
-        await archive_use_chart(items),
-        await topics_chart(items),
+        archive_use_chart(items, use),
+        topics_chart(items, use),
         await empty_searches_chart(),
     ]
     return Report(access.title, key_figures, charts)
@@ -180,31 +181,38 @@ async def polls_chart(event_id: int) -> Chart:
                     [p.question for p in polls], {"People who answered": [p.voters for p in polls]}, "hbar")
 
 
-async def _views_and_plays(items: list[ItemView]) -> tuple[dict[str, int], dict[str, int]]:
+@dataclass(frozen=True)
+class ArchiveUse:
+    """Views and plays per item handle, and each session's topics: read once for the charts that need them."""
+
+    views: Counter[str]
+    plays: Counter[str]
+    topics: dict[str, list]
+
+
+async def archive_use(items: list[ItemView]) -> ArchiveUse:
     handles = [item.handle for item in items]
     views, plays = Counter(), Counter()
     for tally in await tallies("archive.view", handles):
         views[tally.key] += tally.value
     for tally in await tallies("archive.play", handles):
         plays[tally.key] += tally.value
-    return views, plays
+    return ArchiveUse(views, plays, await topics_by_session([item.session_guid for item in items]))
 
 
-async def archive_use_chart(items: list[ItemView]) -> Chart:
-    views, plays = await _views_and_plays(items)
+def archive_use_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
+    views, plays = use.views, use.plays
     ordered = sorted(items, key=lambda i: (-views[i.handle], -plays[i.handle], i.title))[:TOP]
     return Chart.of("archive-use", "Archive views and plays", "How often each archived session's page was opened "
                     "and its recording played, since it was archived.", [i.title for i in ordered],
                     {"Views": [views[i.handle] for i in ordered], "Plays": [plays[i.handle] for i in ordered]}, "hbar")
 
 
-async def topics_chart(items: list[ItemView]) -> Chart:
-    views, plays = await _views_and_plays(items)
-    topics = await topics_by_session([item.session_guid for item in items])
+def topics_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
     per_topic: Counter[str] = Counter()
     for item in items:
-        for topic in topics.get(item.session_guid, []):
-            per_topic[topic.name] += views[item.handle] + plays[item.handle]
+        for topic in use.topics.get(item.session_guid, []):
+            per_topic[topic.name] += use.views[item.handle] + use.plays[item.handle]
     top = sorted(per_topic, key=lambda name: (-per_topic[name], name))[:TOP]
     return Chart.of("topics", "Top topics", "Topics by views and plays of their archived sessions.", top,
                     {"Views and plays": [per_topic[t] for t in top]}, "hbar")
@@ -223,8 +231,9 @@ async def empty_searches_chart() -> Chart:
 
 async def archive_report(event_ids: frozenset[int]) -> Report:
     """The whole archive across events and years, for site administrators."""
-    items = await list_items(event_ids, include_withdrawn=False, limit=100_000)
-    topics = await topics_by_session([item.session_guid for item in items])
+    items = await list_items(event_ids, limit=100_000)
+    use = await archive_use(items)
+    topics = use.topics
     years = sorted({item.year for item in items})
     per_topic_year: dict[str, Counter[int]] = defaultdict(Counter)
     for item in items:
@@ -259,5 +268,5 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
                    KeyFigure("Plays", people(sum(plays_by_month.values()))),
                    KeyFigure("Unanswered follow-up questions", f"{sum(unanswered.values()):,}"),
                    KeyFigure("OAI-PMH requests", f"{sum(harvests.values()):,}")]
-    return Report("The archive", key_figures, [items_chart, plays_chart, await topics_chart(items), follow_ups,
+    return Report("The archive", key_figures, [items_chart, plays_chart, topics_chart(items, use), follow_ups,
                                                 oai_chart, await empty_searches_chart()])

@@ -6,7 +6,10 @@ from archive.search.engine import SearchScope
 
 
 def scope_condition(scope: SearchScope, placeholder: str = "{}") -> tuple[str, list[str]]:
-    """``(sql, args)`` restricting ``archive_item AS ai`` to published, visible, filtered items."""
+    """``(sql, args)`` restricting ``archive_item AS ai`` to published, visible, filtered items.
+
+    The visibility part is :func:`archive.items.listed_in` written as SQL for the engines' raw queries.
+    """
     ids = ",".join(str(int(i)) for i in sorted(scope.event_ids)) or "NULL"
     sql = (f"ai.status = 'published' AND (ai.event_id IN ({ids})"
            f" OR (ai.event_id IS NULL AND ai.event_visibility = 'public'))")

@@ -41,7 +41,7 @@ class SqliteSearch:
         self.engine = engine
 
     async def _run(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        return await self.engine.run_querystring(_querystring(sql, args))
+        return await self.engine.run_querystring(QueryString(sql, *args))
 
     async def index_items(self, entries: list[tuple[ItemDocument, list[IndexedCue]]]) -> None:
         async with self.engine.transaction():
@@ -110,6 +110,3 @@ class SqliteSearch:
             " WHERE archive_search_cue MATCH {} ORDER BY rank", MARK_START, MARK_END, expression)
         return best_per_item(rows, per_item, lambda r: int(r["item"][1:]))
 
-
-def _querystring(sql: str, args: tuple[Any, ...]) -> QueryString:
-    return QueryString(sql, *args)
