@@ -285,6 +285,8 @@ def _read_ical(data: bytes) -> ImportedSchedule:
 
 def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[ImportedSession],
               rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]]) -> ImportedSchedule:
+    if not sessions:  # every reader ends here, so an empty file is refused the same way in all formats
+        raise ImportFailed("file: it contains no sessions")
     zone = ZoneInfo(zone_name)
     days = [s.starts_at.astimezone(zone).date() for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)

@@ -123,7 +123,10 @@ async def test_a_failure_late_in_the_file_leaves_nothing_half_written() -> None:
     assert await event_access("half", None) is None
 
 
-@pytest.mark.parametrize("payload", [b"", b"not a schedule", b"{\"schedule\": 1}", b"<schedule>", b"BEGIN:VCALENDAR\r\nBROKEN"])
+@pytest.mark.parametrize("payload", [
+    b"", b"not a schedule", b"{\"schedule\": 1}", b"<schedule>", b"BEGIN:VCALENDAR\r\nBROKEN",
+    b"<schedule><version>1</version><conference><title>No days</title></conference></schedule>",  # once a 500
+])
 def test_files_that_are_not_schedules_get_one_clear_error(payload: bytes) -> None:
     with pytest.raises(ImportFailed) as raised:
         parse_schedule(payload)
