@@ -310,7 +310,8 @@ async def _media_visible(request: Request[Any, Any, Any], session_guid: str) -> 
 class OaiController(Controller):
     path = "/oai"
 
-    @route("/", http_method=["GET", "POST"], media_type=MediaType.XML, status_code=200)
+    # Harvesters POST without cookies or a CSRF token (OAI-PMH 2.0, section 3.1.1); nothing here changes state.
+    @route("/", http_method=["GET", "POST"], media_type=MediaType.XML, status_code=200, exclude_from_csrf=True)
     async def endpoint(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         arguments: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
