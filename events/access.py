@@ -106,11 +106,10 @@ async def list_members(event_id: int) -> list[Member]:
     return [Member(row["user"], names.get(row["user"], ""), row["user.email"], row["role"]) for row in rows]
 
 
-async def slugs_organised_by(user_id: int) -> list[str]:
-    rows = await EventMember.select(EventMember.event.slug).where(
-        (EventMember.user == user_id) & (EventMember.role == MemberRole.organiser)
-    )
-    return sorted(row["event.slug"] for row in rows)
+async def slugs_of_member(user_id: int) -> list[str]:
+    """The events someone organises, presents at or attends: unlisted and private ones are theirs to find."""
+    rows = await EventMember.select(EventMember.event.slug).where(EventMember.user == user_id).distinct()
+    return sorted({row["event.slug"] for row in rows})
 
 
 async def visible_event_ids(event_ids: list[int], account: Account | None) -> set[int]:

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_409_CONFLICT
 
 from events import editing, invitations
-from events.access import EventAccess, event_access, slugs_organised_by
+from events.access import EventAccess, event_access, slugs_of_member
 from events.catalogue import event_summary, list_events_by_slug, list_public_events
 from events.editing import EventInput, RoomInput, SessionInput
 from events.programme import Programme, ProgrammeEvent
@@ -78,9 +78,9 @@ class EventsApi(Controller):
 
     @get("/")
     async def list_events(self, request: Request[Any, Any, Any]) -> list[ProgrammeEvent]:
-        """Public events, and the events the caller organises."""
+        """Public events, and the events the caller belongs to (organises, presents at or attends)."""
         account = await current_account(request)
-        mine = await list_events_by_slug(await slugs_organised_by(account.id)) if account else []
+        mine = await list_events_by_slug(await slugs_of_member(account.id)) if account else []
         listed = await list_public_events()
         return listed + [event for event in mine if event.slug not in {e.slug for e in listed}]
 

@@ -17,7 +17,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from events import agenda
-from events.access import EventAccess, event_access, slugs_organised_by, visible_event_ids
+from events.access import EventAccess, event_access, slugs_of_member, visible_event_ids
 from events.catalogue import list_events_by_slug, list_public_events
 from events.editing import valid_timezone
 from events.feeds import render_agenda, render_programme
@@ -84,7 +84,7 @@ class ProgrammeController(Controller):
     @get("/", name="home")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         account = await current_account(request)
-        mine = await list_events_by_slug(await slugs_organised_by(account.id)) if account else []
+        mine = await list_events_by_slug(await slugs_of_member(account.id)) if account else []
         return await page(request, "events/home.html", {"events": await list_public_events(), "mine": mine})
 
     @get("/events/{slug:str}/", name="event")
