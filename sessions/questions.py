@@ -113,7 +113,11 @@ class TooFast(ValidationError):
 
 
 class QaLimits:
-    """How fast one person may ask and vote (the store is Redis across workers, memory on one)."""
+    """How fast one person may ask and vote in one event (the store is Redis across workers, memory on one).
+
+    Counted per event: each event has its own audience and moderators, so a flood is that event's problem,
+    and someone following two events at once is not slowed down in one by the other.
+    """
 
     def __init__(self, store: Store) -> None:
         self.rules = {"ask": RateLimit(store, ASKS_PER_MINUTE, 60), "vote": RateLimit(store, VOTES_PER_MINUTE, 60)}
@@ -121,7 +125,7 @@ class QaLimits:
     async def check(self, action: str, ctx: QaContext) -> None:
         if ctx.account is None:
             return  # refused later, with its own message
-        key = f"qa-{action}:{ctx.account.id}"
+        key = f"qa-{action}:{ctx.access.event_id}:{ctx.account.id}"
         wait = await self.rules[action].retry_after(key)
         if wait is not None:
             field = "body" if action == "ask" else "question"
