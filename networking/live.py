@@ -284,7 +284,7 @@ class RoomsNamespace:
         if wait is not None:
             raise Refused(f"You are sending messages too fast; wait {wait} seconds.")
         await self.message_limit.hit(key)
-        message = await rooms.post_message(room.id, account.id, body)
+        message = await rooms.post_message(room.id, account.id, body, rooms.check_nonce(data.get("nonce")))
         await self.sio.emit("message", message.as_payload(), to=room_channel(room.id), namespace=NAMESPACE)
         return {"id": message.id}
 

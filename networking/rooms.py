@@ -157,13 +157,46 @@ def check_message(body: object) -> str:
     return "".join(char for char in text if char in "\n\t" or ord(char) >= 32)
 
 
-async def post_message(room_id: int, author_id: int, body: str) -> Message:
-    """Store a message first; only then is it acknowledged and broadcast."""
+NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def check_nonce(nonce: object) -> str | None:
+    """The sender's own name for one message, or None; anything else is refused."""
+    if nonce is None:
+        return None
+    if not isinstance(nonce, str) or not NONCE.match(nonce):
+        raise ValidationError({"nonce": "A nonce is 8 to 64 letters, digits, - or _."})
+    return nonce
+
+
+async def post_message(room_id: int, author_id: int, body: str, nonce: str | None = None) -> Message:
+    """Store a message first; only then is it acknowledged and broadcast.
+
+    With a ``nonce`` the same message sent again (after an answer lost to a dropped connection or a
+    dying worker) is stored once: the second call returns the first message.
+    """
     text = check_message(body)
-    row = ChatMessage(room=room_id, author=author_id, body=text, created_at=datetime.now(timezone.utc))
-    await row.save()
+    key = f"{author_id}:{check_nonce(nonce)}" if nonce is not None else None
+    if key is not None and (earlier := await _message_with_key(key)) is not None:
+        return earlier
+    row = ChatMessage(room=room_id, author=author_id, body=text, created_at=datetime.now(timezone.utc), client_key=key)
+    try:
+        await row.save()
+    except Exception:
+        if key is not None and (earlier := await _message_with_key(key)) is not None:
+            return earlier  # the same message arrived twice at once, on two workers
+        raise
     names = await display_names([author_id])
     return Message(row.id, room_id, author_id, names.get(author_id, ""), text, row.created_at, False)
+
+
+async def _message_with_key(key: str) -> Message | None:
+    row = await ChatMessage.select().where(ChatMessage.client_key == key).first()
+    if row is None:
+        return None
+    names = await display_names([row["author"]])
+    return Message(row["id"], row["room"], row["author"], names.get(row["author"], ""), row["body"],
+                   _utc(row["created_at"]), row["deleted_at"] is not None)
 
 
 async def recent_messages(room_id: int, *, before: int | None = None, limit: int = HISTORY_SIZE) -> list[Message]:

@@ -49,6 +49,11 @@
     return item;
   }
 
+  function newNonce() {
+    // crypto.getRandomValues works on plain http too, unlike crypto.randomUUID.
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
   function messageItem(message, moderate) {
     const item = element("li", { "data-message": String(message.id) });
     item.appendChild(element("strong", {}, message.author.name));
@@ -154,6 +159,7 @@
       document.getElementById("people-count").textContent = String(peopleList.children.length);
     });
     socket.on("message", function (message) {
+      if (messages.querySelector('[data-message="' + message.id + '"]')) { return; }  // already shown
       messages.appendChild(messageItem(message, moderator));
       announcer.textContent = message.author.name + ": " + message.body;
       typing.textContent = "";
@@ -175,12 +181,15 @@
 
     if (form) {
       const body = document.getElementById("chat-body");
+      let pending = null;
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         error.textContent = "";
         if (!seated) { error.textContent = "You are not in the room."; return; }
-        socket.emit("send", { room: roomId, body: body.value }, function (answer) {
-          if (answer.ok) { body.value = ""; body.focus(); } else { error.textContent = answer.error; }
+        // The same words sent again (after an error or a dropped connection) keep their nonce: stored once.
+        if (!pending || pending.body !== body.value) { pending = { body: body.value, nonce: newNonce() }; }
+        socket.emit("send", { room: roomId, body: pending.body, nonce: pending.nonce }, function (answer) {
+          if (answer.ok) { pending = null; body.value = ""; body.focus(); } else { error.textContent = answer.error; }
         });
       });
       body.addEventListener("keydown", function (event) {

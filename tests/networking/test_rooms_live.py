@@ -157,6 +157,24 @@ async def test_bad_payloads_get_an_error_acknowledgement(server: HallwayServer, 
     assert (await ada.call("join", {"room": await demo_room(server)}))["ok"]
 
 
+async def test_a_message_sent_again_with_its_nonce_is_stored_and_shown_once(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"again-{uuid.uuid4().hex[:6]}")
+    ada, ben = await people(server, "Ada"), await people(server, "Ben")
+    await ada.call("join", {"room": room})
+    await ben.call("join", {"room": room})
+
+    first = await ada.call("send", {"room": room, "body": "only once", "nonce": "a1b2c3d4e5f6"})
+    again = await ada.call("send", {"room": room, "body": "only once", "nonce": "a1b2c3d4e5f6"})
+    bens = await ben.call("send", {"room": room, "body": "same nonce, other person", "nonce": "a1b2c3d4e5f6"})
+    bad = await ada.call("send", {"room": room, "body": "odd nonce", "nonce": "<script>"})
+
+    assert first["ok"] and again == first and bens["id"] != first["id"]
+    assert not bad["ok"] and "nonce" in bad["fields"]
+    history = (await people(server, "Cleo")).call
+    assert [m["body"] for m in (await history("join", {"room": room}))["messages"]] == [
+        "only once", "same nonce, other person"]
+
+
 @pytest.mark.parametrize("body", [5, "", "   ", "x" * 2001, None])
 async def test_bad_messages_are_refused_and_nothing_is_stored(server: HallwayServer, people: Any, body: Any) -> None:
     room = await add_room(server, f"bad-{uuid.uuid4().hex[:6]}")
