@@ -31,7 +31,7 @@ from events.tables import (
     Track,
     Visibility,
 )
-from server.validation import ValidationError
+from server.validation import ValidationError, is_row_id
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -296,7 +296,9 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
     room_id = await _named_id(Room, event_id, data.room, errors, "room")
     track_id = await _named_id(Track, event_id, data.track, errors, "track")
     if data.presenter_ids:
-        known = await Presenter.count().where((Presenter.event == event_id) & Presenter.id.is_in(data.presenter_ids))
+        known = await Presenter.count().where(
+            (Presenter.event == event_id) & Presenter.id.is_in(data.presenter_ids)
+        ) if all(map(is_row_id, data.presenter_ids)) else -1
         if known != len(set(data.presenter_ids)):
             errors["presenters"] = "Choose presenters of this event."
     return errors, room_id, track_id

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
-from server.validation import ValidationError
+from server.validation import ValidationError, is_row_id
 
 INVITABLE = {MemberRole.organiser.value, MemberRole.presenter.value, MemberRole.attendee.value}
 
@@ -49,8 +49,7 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
     """Give ``email`` a role (at once, or by a link); a presenter invitation can claim a presenter entry."""
     email = normalise_email(email)
     errors = {}
-    if presenter_id is not None and (role != MemberRole.presenter.value or not await Presenter.exists().where(
-            (Presenter.id == presenter_id) & (Presenter.event == event_id))):
+    if presenter_id is not None and not await _claimable(event_id, role, presenter_id):
         errors["presenter"] = "Choose a presenter of this event, and the presenter role."
     if not email or "@" not in email or len(email) > EMAIL_MAX:
         errors["email"] = "Enter the email address of the person to invite."
@@ -66,6 +65,12 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
     await Invitation(event=event_id, email=email, role=role, presenter=presenter_id, token_hash=_hash(token),
                      invited_by=invited_by, created_at=datetime.now(timezone.utc)).save()
     return InviteResult(added=False, token=token)
+
+
+async def _claimable(event_id: int, role: str, presenter_id: object) -> bool:
+    """A presenter invitation may claim an entry of this event's presenters, and only that."""
+    return role == MemberRole.presenter.value and is_row_id(presenter_id) and await Presenter.exists().where(
+        (Presenter.id == presenter_id) & (Presenter.event == event_id))
 
 
 async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | None:

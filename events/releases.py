@@ -26,6 +26,7 @@ from events.tables import (
     SessionStatus,
     Track,
 )
+from server.validation import is_row_id
 
 # A change to any of these is one a calendar must pick up (SEQUENCE, LAST-MODIFIED).
 SCHEDULING_FIELDS = ("starts_at", "ends_at", "room", "title", "status")
@@ -239,6 +240,8 @@ async def _latest_row(event_id: int) -> dict[str, Any] | None:
 
 async def published_programme(event_id: int, version: int | None = None) -> Programme | None:
     """The latest release (or the given version) as a :class:`Programme`; ``None`` before the first."""
+    if version is not None and not is_row_id(version):
+        return None  # versions count from 1; a number no database column can hold is simply not one of them
     query = ScheduleRelease.select(ScheduleRelease.id, ScheduleRelease.version, ScheduleRelease.published_at).where(
         ScheduleRelease.event == event_id
     )

@@ -20,7 +20,7 @@ from networking.tables import RoomKind, SanctionKind
 from server.accounts import listed_people, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.templating import page, read_form
-from server.validation import ValidationError
+from server.validation import ID_LIMIT, ValidationError
 
 ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
 
@@ -98,9 +98,10 @@ class LoungeController(Controller):
         account = await current_account(request)
         if account and await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
             raise PermissionDeniedException("You have been removed from this room by its moderators.")
-        if not 0 < before < 2**62:
+        if before <= 0:
             raise ClientException("'before' must be a message id.")
-        return [message.as_payload() for message in await rooms.recent_messages(room.id, before=before)]
+        newest = min(before, ID_LIMIT - 1)  # past every id there can be: the newest messages
+        return [message.as_payload() for message in await rooms.recent_messages(room.id, before=newest)]
 
 
 class PeopleController(Controller):

@@ -59,12 +59,11 @@ from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
-from server.validation import ValidationError
+from server.validation import ID_LIMIT, ValidationError
 
 LOGIN_FAILURES_PER_WINDOW = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
 REQUEST_BODY_MAX = 2 * 1024 * 1024
-ID_LIMIT = 2**31  # PostgreSQL's integer ids
 
 
 def create_app() -> socketio.ASGIApp:

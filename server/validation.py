@@ -9,3 +9,11 @@ class ValidationError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
         self.errors = errors
+
+
+ID_LIMIT = 2**31  # PostgreSQL's integer ids; SQLite refuses numbers past 2**63 with an OverflowError
+
+
+def is_row_id(value: object) -> bool:
+    """Whether ``value`` could name a row: ids that cannot exist are refused before any query sees them."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < ID_LIMIT

@@ -53,6 +53,22 @@ async def test_publishing_nothing_new_is_a_conflict(client: Client) -> None:
     assert response.status_code == 409 and response.json()["detail"] == "Nothing has changed since version 1."
 
 
+async def test_ids_that_cannot_exist_are_a_400_not_a_crash(client: Client) -> None:
+    """Found by the stateful fuzzer: SQLite cannot even compare a number past 2**63."""
+    await organiser(client)
+    await call(client, "POST", "/ill-days/sessions", TALK)
+
+    session = await call(client, "POST", "/ill-days/sessions", {**TALK, "presenter_ids": [2**63]})
+    invitation = await call(client, "POST", "/ill-days/invitations",
+                            {"email": "p@library.org", "role": "presenter", "presenter_id": -(2**70)})
+
+    assert session.status_code == 400 and "presenters" in session.json()["errors"]
+    assert invitation.status_code == 400 and "presenter" in invitation.json()["errors"]
+    await call(client, "POST", "/ill-days/releases", {})
+    assert (await client.get(f"/api/v1/events/ill-days/programme?version={-(2**100)}")).status_code == 404
+    assert (await client.get(f"/events/ill-days/schedule/v/{2**70}.xml")).status_code == 404
+
+
 async def test_bad_fields_are_named_in_a_400(client: Client) -> None:
     await organiser(client)
 

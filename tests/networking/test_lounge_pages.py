@@ -63,6 +63,8 @@ async def test_older_messages_come_in_pages_of_fifty(client: Client, event_id: i
     assert [m.id for m in newest] == ids[70:]
     assert [m["id"] for m in older] == ids[20:70] and [m["id"] for m in oldest] == ids[:20]
     assert (await client.get(LOUNGE + "copyright-table/messages?before=abc")).status_code == 400
+    past_every_id = (await client.get(LOUNGE + f"copyright-table/messages?before={2**70}")).json()
+    assert [m["id"] for m in past_every_id] == ids[70:]  # the newest, not an overflow in the database
 
 
 async def test_a_banned_person_cannot_read_back_through_history(client: Client, event_id: int) -> None:
