@@ -85,7 +85,9 @@ class ProgrammeController(Controller):
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         account = await current_account(request)
         mine = await list_events_by_slug(await slugs_of_member(account.id)) if account else []
-        return await page(request, "events/home.html", {"events": await list_public_events(), "mine": mine})
+        yours = {event.slug for event in mine}
+        others = [event for event in await list_public_events() if event.slug not in yours]
+        return await page(request, "events/home.html", {"events": others, "mine": mine})
 
     @get("/events/{slug:str}/", name="event")
     async def event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:

@@ -185,3 +185,18 @@ async def test_an_agenda_feed_changes_when_a_star_is_removed_even_for_date_only_
 
     assert again.status_code == 200
     assert [str(e["SUMMARY"]) for e in Calendar.from_ical(again.content).walk("VEVENT")] == ["Opening: Sharing Is the Job"]
+
+
+async def test_the_home_page_lists_your_events_first_and_every_public_one_once(client: Client) -> None:
+    await log_in(client, "mo@library.org", "Mo")
+    mo = await account_id_by_email("mo@library.org")
+    for slug, visibility in (("closed-circle", "private"), ("open-forum", "public")):
+        await add_member(await make_event(slug, visibility=visibility), mo, MemberRole.attendee)
+    await make_event("elsewhere")
+    await make_event("secret-society", visibility="private")
+
+    yours, _, others = (await client.get("/")).text.partition("Other events")
+
+    assert "Closed Circle" in yours and "Open Forum" in yours and "Elsewhere" not in yours
+    assert "Elsewhere" in others and "Open Forum" not in others and "Closed Circle" not in others
+    assert "Secret Society" not in yours + others
