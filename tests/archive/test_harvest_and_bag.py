@@ -8,7 +8,7 @@ from typing import Iterator
 
 import httpx
 import pytest
-from oaipmh_scythe import Scythe
+from oaipmh_scythe import HTTPConfig, Scythe
 
 from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_hallway
 
@@ -40,7 +40,7 @@ def test_a_harvester_gets_exactly_the_published_items_and_the_tombstones(demo_si
     env, server = demo_site
     expected = archive_rows(env)
     assert len(expected) >= 5 and ("withdrawn" in {status for _, status in expected})
-    with Scythe(f"{server.url}/oai", http_method=method) as harvester:
+    with Scythe(f"{server.url}/oai", http_config=HTTPConfig(http_method=method)) as harvester:
         records = list(harvester.list_records(metadata_prefix="oai_dc", ignore_deleted=False))
     harvested = sorted((r.header.identifier.rsplit(":", 1)[1], "withdrawn" if r.deleted else "published")
                        for r in records)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Iterator
 
 import httpx
@@ -20,6 +20,7 @@ import socketio
 from server.app import build_litestar_app
 from server.database import configure_database
 from server.settings import load_settings
+from tests.accounts_flow import cookie_header
 from tests.hallway_process import HallwayServer, hallway_env, run_hallway
 from tests.server.permission_rules import RULES, SOCKET_CASES, Call, Case, Cell, Rule
 from tests.server.permission_world import PASSWORD, ROLES, VISIBILITIES, World, build_world
@@ -122,10 +123,14 @@ async def answer_of(client: httpx.AsyncClient, response: httpx.Response, marker:
 @dataclass
 class Tally:
     cells: int = 0
-    mismatches: list[str] | None = None
+    mismatches: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.mismatches = []
+    def report(self, what: str) -> None:
+        """Print the figures (and every differing cell), then fail if any cell differs."""
+        print(f"\npermission matrix ({what}), {len(ROLES)} people, {len(VISIBILITIES)} visibilities: "
+              f"{self.cells} cells checked, {len(self.mismatches)} differ")
+        print("\n".join(self.mismatches))
+        assert self.mismatches == []
 
 
 async def run_cell(people: People, route: str, case: Case, cell: Cell, tally: Tally) -> None:
@@ -147,7 +152,8 @@ async def run_cell(people: People, route: str, case: Case, cell: Cell, tally: Ta
     where = f"{route}{' [' + case.name + ']' if case.name else ''} as {cell.role} on the {cell.visibility} event"
     tally.cells += 1
     if answer.outcome != expected:
-        tally.mismatches.append(f"{where}: expected {expected}, got {answer.outcome} ({answer.status}{' ' + answer.detail if answer.detail else ''})")
+        detail = f" {answer.detail}" if answer.detail else ""
+        tally.mismatches.append(f"{where}: expected {expected}, got {answer.outcome} ({answer.status}{detail})")
     elif _hides_existence(cell) and answer.outcome in {"refused", "hidden"} and answer.status in {401, 403}:
         tally.mismatches.append(f"{where}: a private event must look missing (404), got {answer.status}")
 
@@ -178,17 +184,12 @@ async def walk_http(base_url: str, world: World) -> Tally:
 
 def test_every_route_answers_each_person_as_the_table_says(site: tuple[HallwayServer, World, set[str]]) -> None:
     server, world, _ = site
-    tally = asyncio.run(walk_http(server.url, world))
-    print(f"\npermission matrix (HTTP): {len(RULES)} routes, {len(ROLES)} people, {len(VISIBILITIES)} visibilities: "
-          f"{tally.cells} cells checked, {len(tally.mismatches)} differ")
-    print("\n".join(tally.mismatches))
-    assert tally.mismatches == []
+    asyncio.run(walk_http(server.url, world)).report(f"HTTP: {len(RULES)} routes")
 
 
 async def socket_for(base_url: str, cookies: httpx.Cookies | None, namespace: str) -> socketio.AsyncClient:
     client = socketio.AsyncClient(reconnection=False)
-    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items()) if cookies else ""
-    await client.connect(base_url, namespaces=[namespace], headers={"Cookie": cookie} if cookie else {},
+    await client.connect(base_url, namespaces=[namespace], headers={"Cookie": cookie_header(cookies)} if cookies else {},
                          transports=["websocket"], wait_timeout=10)
     return client
 
@@ -238,8 +239,4 @@ async def walk_sockets(base_url: str, world: World) -> Tally:
 
 def test_every_socket_event_answers_each_person_as_the_table_says(site: tuple[HallwayServer, World, set[str]]) -> None:
     server, world, _ = site
-    tally = asyncio.run(walk_sockets(server.url, world))
-    print(f"\npermission matrix (socket.io): {len(SOCKET_CASES)} events, {len(ROLES)} people, "
-          f"{len(VISIBILITIES)} visibilities: {tally.cells} cells checked, {len(tally.mismatches)} differ")
-    print("\n".join(tally.mismatches))
-    assert tally.mismatches == []
+    asyncio.run(walk_sockets(server.url, world)).report(f"socket.io: {len(SOCKET_CASES)} events")
