@@ -176,7 +176,7 @@ async def post_message(room_id: int, author_id: int, body: str, nonce: str | Non
     dying worker) is stored once: the second call returns the first message.
     """
     text = check_message(body)
-    key = f"{author_id}:{check_nonce(nonce)}" if nonce is not None else None
+    key = f"{room_id}:{author_id}:{check_nonce(nonce)}" if nonce is not None else None
     if key is not None and (earlier := await _message_with_key(key)) is not None:
         return earlier
     row = ChatMessage(room=room_id, author=author_id, body=text, created_at=datetime.now(timezone.utc), client_key=key)
@@ -191,12 +191,17 @@ async def post_message(room_id: int, author_id: int, body: str, nonce: str | Non
 
 
 async def _message_with_key(key: str) -> Message | None:
-    row = await ChatMessage.select().where(ChatMessage.client_key == key).first()
-    if row is None:
-        return None
-    names = await display_names([row["author"]])
-    return Message(row["id"], row["room"], row["author"], names.get(row["author"], ""), row["body"],
-                   _utc(row["created_at"]), row["deleted_at"] is not None)
+    rows = await ChatMessage.select().where(ChatMessage.client_key == key)
+    return (await _messages(rows))[0] if rows else None
+
+
+async def _messages(rows: list[dict]) -> list[Message]:
+    names = await display_names(sorted({row["author"] for row in rows if row["author"]}))
+    return [
+        Message(row["id"], row["room"], row["author"], names.get(row["author"], "Former member"), row["body"],
+                _utc(row["created_at"]), row["deleted_at"] is not None)
+        for row in rows
+    ]
 
 
 async def recent_messages(room_id: int, *, before: int | None = None, limit: int = HISTORY_SIZE) -> list[Message]:
@@ -204,13 +209,7 @@ async def recent_messages(room_id: int, *, before: int | None = None, limit: int
     query = ChatMessage.select().where(ChatMessage.room == room_id)
     if before is not None:
         query = query.where(ChatMessage.id < before)
-    rows = list(reversed(await query.order_by(ChatMessage.id, ascending=False).limit(limit)))
-    names = await display_names(sorted({row["author"] for row in rows if row["author"]}))
-    return [
-        Message(row["id"], room_id, row["author"], names.get(row["author"], "Former member"), row["body"],
-                _utc(row["created_at"]), row["deleted_at"] is not None)
-        for row in rows
-    ]
+    return await _messages(list(reversed(await query.order_by(ChatMessage.id, ascending=False).limit(limit))))
 
 
 async def delete_message(room_id: int, message_id: int, moderator_id: int) -> bool:

@@ -50,7 +50,7 @@ class ChatMessage(Table):
     edited_at = Timestamptz(null=True, default=None)
     deleted_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     deleted_at = Timestamptz(null=True, default=None)
-    # author:nonce from the sender, so a message sent again after a lost answer is stored once
+    # room:author:nonce from the sender, so a message sent again after a lost answer is stored once
     # (a unique index made by the migration networking_2026_11_22t21_27_17).
     client_key = Varchar(length=100, null=True, default=None)
 

@@ -1,4 +1,4 @@
-"""Chat messages carry the sender's key (author:nonce), so a message sent again is stored once.
+"""Chat messages carry the sender's key (room:author:nonce), so a message sent again is stored once.
 
 Written by hand: SQLite cannot add a UNIQUE column, so the column is added plain here and the
 next migration makes it unique with an index (NULLs, the messages without a key, never collide).

@@ -196,7 +196,7 @@ async def test_a_killed_worker_loses_no_acknowledged_message_or_vote(
 async def assert_exactly_once(database_url: str, people: list[Talker], stage: Stage) -> None:
     connection = await asyncpg.connect(database_url)
     try:
-        stored = {row["client_key"].split(":", 1)[1]: (row["id"], row["copies"]) for row in await connection.fetch(
+        stored = {row["client_key"].rsplit(":", 1)[1]: (row["id"], row["copies"]) for row in await connection.fetch(
             "SELECT client_key, min(id) AS id, count(*) AS copies FROM chat_message WHERE room = $1 "
             "AND client_key IS NOT NULL GROUP BY client_key", stage.room_id)}
         doubled = await connection.fetch(
