@@ -10,8 +10,7 @@ content (its marker word)? That is how feeds, searches, harvests and lists are c
 from __future__ import annotations
 
 import io
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from tests.events.interop import INTEROP
@@ -441,4 +440,3 @@ SOCKET_CASES: tuple[SocketCase, ...] = (
     SocketCase("/rooms", "leave", everyone, lambda c: {"room": c.event.lounge_id}),  # says nothing, harms nothing
 )
 
-numbers = itertools.count(1)

@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, Iterator
 
 import httpx
 import pytest
