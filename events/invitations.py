@@ -73,13 +73,26 @@ async def _claimable(event_id: int, role: str, presenter_id: object) -> bool:
         (Presenter.id == presenter_id) & (Presenter.event == event_id))
 
 
-async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | None:
-    """Give the invitation's role to ``user_id``; ``None`` for an unknown or used token."""
+async def open_invitation(token: str) -> AcceptedInvitation | None:
+    """What an unused invitation offers (role and event), without taking it; ``None`` for an unknown or used one."""
+    row = await _open_row(token)
+    if row is None:
+        return None
+    event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
+    return AcceptedInvitation(row["role"], event["slug"], event["title"])
+
+
+async def _open_row(token: str) -> dict | None:
     if len(token) > 100:
         return None
-    row = await Invitation.select(Invitation.id, Invitation.event, Invitation.role, Invitation.presenter).where(
+    return await Invitation.select(Invitation.id, Invitation.event, Invitation.role, Invitation.presenter).where(
         (Invitation.token_hash == _hash(token)) & Invitation.accepted_at.is_null()
     ).first()
+
+
+async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | None:
+    """Give the invitation's role to ``user_id``; ``None`` for an unknown or used token."""
+    row = await _open_row(token)
     if row is None:
         return None
     claimed = await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(

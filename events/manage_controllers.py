@@ -116,6 +116,14 @@ class EventCreationController(Controller):
         return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
 
     @get("/invitations/{token:str}", guards=[requires_login])
+    async def show_invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+        """Opening the link only asks: joining is a POST, so no page elsewhere can make someone join by a redirect."""
+        offer = await invitations.open_invitation(token)
+        if offer is None:
+            raise NotFoundException("This invitation does not exist or has been used already.")
+        return await page(request, "events/invitation.html", {"offer": offer, "token": token})
+
+    @post("/invitations/{token:str}", guards=[requires_login])
     async def accept_invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
         account = await current_account(request)
         accepted = await invitations.accept_invitation(token, account.id)

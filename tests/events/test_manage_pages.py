@@ -6,6 +6,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from events.access import event_access, list_members
 from tests.events.conftest import log_in, post
 from tests.events.interop import INTEROP
 
@@ -113,11 +114,16 @@ async def test_an_invitation_link_works_once_for_someone_without_an_account(clie
     await post(client, "/logout")
     await log_in(client, "new@library.org", "Newcomer")
 
-    accepted = await client.get(link, follow_redirects=False)
+    offer = await client.get(link)
+    assert "You are invited to ILL Days" in offer.text and "Join as presenter" in offer.text
+    members = await list_members((await event_access("ill-days", None)).event_id)
+    assert "new@library.org" not in {member.email for member in members}  # opening the link joins nobody
+    accepted = await post(client, link)
     assert accepted.status_code == 302
     assert "You are now presenter of ILL Days." in (await client.get("/events/ill-days/")).text
 
     assert (await client.get(link, follow_redirects=False)).status_code == 404
+    assert (await post(client, link)).status_code == 404
 
 
 async def test_an_organiser_imports_a_file_from_the_page(client: Client) -> None:
@@ -156,7 +162,6 @@ async def test_bad_event_details_come_back_with_the_error(client: Client, field:
 
 
 async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(client: Client) -> None:
-    from events.access import event_access
     from events.editing import list_presenters
 
     await organiser(client)
@@ -168,7 +173,7 @@ async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(c
     await post(client, "/logout")
     await log_in(client, "ada@library.org", "Ada")
 
-    await client.get(link.removeprefix("http://127.0.0.1:8000"))
+    await post(client, link.removeprefix("http://127.0.0.1:8000"))
 
     presenters = await list_presenters((await event_access("ill-days", None)).event_id)
     assert presenters[0].has_account

@@ -217,6 +217,8 @@ RULES: dict[str, Rule] = {
     "POST /me/agenda/feed": site(logged_in, lambda c: post("/me/agenda/feed"), last=True),
     "POST /me/agenda/feed/revoke": site(logged_in, lambda c: post("/me/agenda/feed/revoke"), last=True),
     "GET /invitations/{token:str}": site(logged_in, lambda c: get(f"/invitations/{c.site_victim('invitation')}")),
+    "POST /invitations/{token:str}": site(logged_in, lambda c: post(f"/invitations/{c.site_victim('invitation')}"),
+                                          last=True),  # after GET: taking the invitation uses it up
     "GET /events/new": site(logged_in, lambda c: get("/events/new")),
     "POST /events/new": site(logged_in, lambda c: post("/events/new", slug=f"new-{c.number}", title="New",
                                                        timezone="UTC", start_date="2030-01-01",
