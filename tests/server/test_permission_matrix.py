@@ -213,28 +213,33 @@ async def walk_sockets(base_url: str, world: World) -> Tally:
         for visibility in VISIBILITIES:
             waiting = await seat_two_people(people, world.events[visibility].speed_room_id)
             for role in ROLES:
-                cookies = people.clients[role].cookies if role != "anonymous" else None
-                sockets: dict[str, socketio.AsyncClient] = {}
-                try:
-                    for case in SOCKET_CASES:
-                        if case.namespace not in sockets:
-                            sockets[case.namespace] = await socket_for(base_url, cookies, case.namespace)
-                        cell = Cell(world, role, visibility, next(numbers))
-                        reply = await sockets[case.namespace].call(case.event, case.payload(cell),
-                                                                   namespace=case.namespace, timeout=10)
-                        expected = case.policy(role, visibility)
-                        tally.cells += 1
-                        if bool(reply.get("ok")) != expected:
-                            tally.mismatches.append(f"{case.namespace} {case.event} as {role} on the {visibility} "
-                                                    f"event: expected {'ok' if expected else 'an error'}, got {reply}")
-                finally:
-                    for client in sockets.values():
-                        await client.disconnect()
+                cells = [Cell(world, role, visibility, next(numbers)) for _ in SOCKET_CASES]
+                await send_every_event(base_url, people.clients[role].cookies if role != "anonymous" else None,
+                                       cells, tally)
             for client in waiting:
                 await client.disconnect()
     finally:
         await people.close()
     return tally
+
+
+async def send_every_event(base_url: str, cookies: httpx.Cookies | None, cells: list[Cell], tally: Tally) -> None:
+    """One person's connections, each event sent in turn (joining before chatting, leaving last)."""
+    sockets: dict[str, socketio.AsyncClient] = {}
+    try:
+        for case, cell in zip(SOCKET_CASES, cells):
+            if case.namespace not in sockets:
+                sockets[case.namespace] = await socket_for(base_url, cookies, case.namespace)
+            reply = await sockets[case.namespace].call(case.event, case.payload(cell), namespace=case.namespace,
+                                                       timeout=10)
+            expected = case.policy(cell.role, cell.visibility)
+            tally.cells += 1
+            if bool(reply.get("ok")) != expected:
+                tally.mismatches.append(f"{case.namespace} {case.event} as {cell.role} on the {cell.visibility} "
+                                        f"event: expected {'ok' if expected else 'an error'}, got {reply}")
+    finally:
+        for client in sockets.values():
+            await client.disconnect()
 
 
 def test_every_socket_event_answers_each_person_as_the_table_says(site: tuple[HallwayServer, World, set[str]]) -> None:
