@@ -420,13 +420,20 @@ class SocketCase:
     event: str
     policy: Policy
     payload: Callable[[Cell], dict[str, Any]]
+    # Whether the reply lets the person in; events that do not answer {"ok": ...} say what counts.
+    answered: Callable[[Cell, dict[str, Any]], bool] = lambda cell, reply: bool(reply.get("ok"))
 
 
 def _qa(c: Cell, **extra: Any) -> dict[str, Any]:
     return {"event": c.event.slug, "session": c.event.session_slug, **extra}
 
 
+def _is_the_caller(cell: Cell, reply: dict[str, Any]) -> bool:
+    return reply.get("user_id") == cell.world.accounts.get(cell.role)
+
+
 SOCKET_CASES: tuple[SocketCase, ...] = (
+    SocketCase("/", "whoami", everyone, lambda c: {}, answered=_is_the_caller),  # never someone else's identity
     SocketCase("/qa", "watch", viewers, lambda c: _qa(c)),
     SocketCase("/qa", "thread", viewers, lambda c: _qa(c)),
     SocketCase("/qa", "ask", logged_in_viewers, lambda c: _qa(c, body=f"Live question {c.number}?")),

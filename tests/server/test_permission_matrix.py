@@ -234,7 +234,7 @@ async def send_every_event(base_url: str, cookies: httpx.Cookies | None, cells: 
                                                        timeout=10)
             expected = case.policy(cell.role, cell.visibility)
             tally.cells += 1
-            if bool(reply.get("ok")) != expected:
+            if case.answered(cell, reply) != expected:
                 tally.mismatches.append(f"{case.namespace} {case.event} as {cell.role} on the {cell.visibility} "
                                         f"event: expected {'ok' if expected else 'an error'}, got {reply}")
     finally:
