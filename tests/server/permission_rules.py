@@ -1,7 +1,7 @@
 """Who may do what: the permission matrix's one table of expectations.
 
 Every HTTP route of the app has a rule here (a test fails when a route has none), and every
-socket.io event of the /rooms and /qa namespaces has one too. A rule says who is let in, as
+socket.io event (the default namespace, /rooms and /qa) has one too. A rule says who is let in, as
 a policy of (role, visibility), and how to make a real request for a cell of the matrix.
 Rules marked ``lists`` are asked a different question: does the answer show the event's
 content (its marker word)? That is how feeds, searches, harvests and lists are checked.
