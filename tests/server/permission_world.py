@@ -15,6 +15,28 @@ from pathlib import Path
 from typing import AsyncIterator
 from zoneinfo import ZoneInfo
 
+from archive.demo import pdf_bytes
+from archive.media import AUDIO, MATERIAL, store_upload
+from archive.publishing import archive_session
+from archive.recordings import add_captions, add_material, add_recording, wav_bytes
+from archive.saved_searches import save_search
+from archive.search.indexing import reindex_all
+from archive.tables import CaptionTrack, Recording
+from archive.topics import save_topic, tag_session
+from events import editing
+from events.access import add_member, event_access
+from events.agenda import create_agenda_feed
+from events.editing import EventInput, RoomInput, SessionInput
+from events.invitations import invite
+from events.releases import publish_release, published_programme
+from events.tables import Attendance, EventMember, MemberRole
+from networking.connections import ask_to_connect
+from networking.rooms import RoomInput as LoungeInput, create_room
+from server.accounts import ProfileInput, create_account, get_account, update_profile
+from server.notifications import unsubscribe_signature
+from sessions.polls import create_poll, set_poll_status
+from sessions.questions import ask_question, qa_context
+
 ROLES = ("anonymous", "stranger", "attendee", "other_presenter", "presenter", "other_organiser", "organiser",
          "admin")
 VISIBILITIES = ("public", "unlisted", "private")
@@ -66,16 +88,6 @@ async def _chunks(data: bytes) -> AsyncIterator[bytes]:
 
 async def build_world(media_root: Path, secret_key: str, base_url: str) -> World:
     """Make the people, the three events and their victims, through the functions the pages use."""
-    from archive.search.indexing import reindex_all
-    from archive.topics import save_topic
-    from events import editing
-    from events.agenda import create_agenda_feed
-    from events.editing import EventInput
-    from events.invitations import invite
-    from networking.connections import ask_to_connect
-    from server.accounts import ProfileInput, create_account, update_profile
-    from server.notifications import unsubscribe_signature
-    from archive.saved_searches import save_search
 
     accounts: dict[str, int] = {}
     emails: dict[str, str] = {}
@@ -88,14 +100,13 @@ async def build_world(media_root: Path, secret_key: str, base_url: str) -> World
         await update_profile(user_id, ProfileInput(display_name=name, listed=True))
     await save_topic(TOPIC, "Matrix topic")
     other = "matrix-other"
-    await editing.create_event(EventInput(slug=other, title="Another event", timezone="Europe/Berlin",
-                                          start_date=DAY, end_date=DAY), accounts["other_organiser"])
+    other_id = await editing.create_event(EventInput(slug=other, title="Another event", timezone="Europe/Berlin",
+                                                     start_date=DAY, end_date=DAY), accounts["other_organiser"])
     events = {visibility: await _event(visibility, accounts, media_root) for visibility in VISIBILITIES}
     await reindex_all()
     world = World(accounts=accounts, emails=emails, events=events, other_event_slug=other, bystander_id=bystander,
                   agenda_token=await create_agenda_feed(accounts["attendee"], secret_key),
                   unsubscribe_signature=unsubscribe_signature(accounts["attendee"], secret_key), base_url=base_url)
-    other_id = await _event_id(other)
     for number, role in enumerate(ROLES):
         world.victims[("saved_search", role)] = await save_search(accounts["attendee"], f"victim {number}", ())
         sender = await create_account(f"sender-{number}@matrix.example", PASSWORD, f"Sender {number}")
@@ -105,31 +116,8 @@ async def build_world(media_root: Path, secret_key: str, base_url: str) -> World
     return world
 
 
-async def _event_id(slug: str) -> int:
-    from events.access import event_access
-
-    access = await event_access(slug, None)
-    assert access is not None
-    return access.event_id
-
-
 async def _event(visibility: str, accounts: dict[str, int], media_root: Path) -> EventWorld:
     """One event with a published, archived session presented by "presenter", and all its victims."""
-    from archive.demo import pdf_bytes
-    from archive.media import AUDIO, MATERIAL, store_upload
-    from archive.publishing import archive_session
-    from archive.recordings import add_captions, add_material, add_recording, wav_bytes
-    from archive.tables import CaptionTrack, Recording
-    from archive.topics import tag_session
-    from events import editing
-    from events.access import add_member, event_access
-    from events.editing import EventInput, RoomInput, SessionInput
-    from events.releases import publish_release, published_programme
-    from events.tables import Attendance, EventMember, MemberRole
-    from networking.rooms import RoomInput as LoungeInput, create_room
-    from server.accounts import create_account, get_account
-    from sessions.polls import create_poll, set_poll_status
-    from sessions.questions import ask_question, qa_context
 
     slug, marker = f"matrix-{visibility}", f"quokka{visibility}"
     event_id = await editing.create_event(EventInput(
