@@ -59,7 +59,7 @@ from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, RateLimit
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
-from server.validation import ID_LIMIT, ValidationError
+from server.validation import ValidationError, is_row_id
 
 LOGIN_FAILURES_PER_WINDOW = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -167,9 +167,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
 
 
 async def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
-    """A number in an address larger than any database id is a 404 here, not an overflow in the database."""
+    """A number in an address that no row can have is a 404 here, not an overflow in the database."""
     for value in request.path_params.values():
-        if isinstance(value, int) and not -ID_LIMIT <= value < ID_LIMIT:
+        if isinstance(value, int) and not is_row_id(value):
             raise NotFoundException("There is nothing at this address.")
 
 

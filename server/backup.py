@@ -43,7 +43,7 @@ def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
         shutil.copyfile(key_file, directory / "secret_key")
         os.chmod(directory / "secret_key", 0o600)
     manifest = {"format": FORMAT, "made_at": datetime.now(timezone.utc).isoformat(),
-                "database": "sqlite" if settings.uses_sqlite else "postgresql", "files": _checksums(directory)}
+                "database": _kind(settings), "files": _checksums(directory)}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 
@@ -51,7 +51,7 @@ def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
 def restore_backup(settings: Settings, directory: Path) -> dict[str, object]:
     """Restore into this instance; its database must be empty (run on a new instance, with Hallway stopped)."""
     manifest = _checked_manifest(directory)
-    if manifest["database"] != ("sqlite" if settings.uses_sqlite else "postgresql"):
+    if manifest["database"] != _kind(settings):
         raise BackupProblem(f"this backup holds a {manifest['database']} database; HALLWAY_DATABASE_URL names another kind")
     if settings.uses_sqlite:
         target = settings.sqlite_path
@@ -71,6 +71,10 @@ def restore_backup(settings: Settings, directory: Path) -> dict[str, object]:
         shutil.copyfile(directory / "secret_key", settings.var_dir / "secret_key")
         os.chmod(settings.var_dir / "secret_key", 0o600)
     return manifest
+
+
+def _kind(settings: Settings) -> str:
+    return "sqlite" if settings.uses_sqlite else "postgresql"
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

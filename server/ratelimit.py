@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
+from litestar.exceptions import TooManyRequestsException
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
@@ -41,15 +40,11 @@ class RateLimit:
         await self.store.delete(key)
 
 
-class TooManyRequests(HTTPException):
-    status_code = HTTP_429_TOO_MANY_REQUESTS
-
-
 async def enforce(limit: RateLimit, key: str, doing: str) -> None:
     """Count one hit for ``key``; once it is over its limit, a 429 with Retry-After saying how long to wait."""
     wait = await limit.retry_after(key)
     if wait is not None:
-        raise TooManyRequests(detail=f"Too many {doing} in a short time; try again in {wait} seconds.",
+        raise TooManyRequestsException(detail=f"Too many {doing} in a short time; try again in {wait} seconds.",
                               headers={"Retry-After": str(wait)})
     await limit.hit(key)
 
