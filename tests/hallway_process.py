@@ -6,8 +6,10 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 
@@ -87,3 +89,15 @@ class HallwayServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@contextmanager
+def two_workers(env: dict[str, str]) -> Iterator[tuple[HallwayServer, HallwayServer]]:
+    """A migrated demo site served by two processes (they share Redis when the environment names one)."""
+    prepare_site(env)
+    first, second = HallwayServer(env).start(), HallwayServer(env).start()
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()

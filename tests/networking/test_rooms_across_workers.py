@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pytest
 
 from networking.presence import ALIVE_FOR, HEARTBEAT
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.hallway_process import HallwayServer, hallway_env, two_workers
 from tests.networking.conftest import add_room
 from tests.services import require_redis
 
@@ -20,11 +20,8 @@ from tests.services import require_redis
 def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HallwayServer, HallwayServer]]:
     env = hallway_env(tmp_path_factory.mktemp("two-workers"), HALLWAY_REDIS_URL=require_redis(),
                       HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}")
-    prepare_site(env)
-    first, second = HallwayServer(env).start(), HallwayServer(env).start()
-    yield first, second
-    first.stop()
-    second.stop()
+    with two_workers(env) as workers:
+        yield workers
 
 
 async def test_people_on_two_workers_see_each_other_and_talk(workers: tuple[HallwayServer, HallwayServer], people: Any) -> None:

@@ -18,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
 
@@ -36,7 +36,7 @@ from server.database import engine_from_url, use_engine
 from sessions.questions import ask_question, moderate, qa_context
 from tests.accounts_flow import cookie_header, register
 from tests.failover_proxy import FailoverProxy
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.hallway_process import HallwayServer, hallway_env, two_workers
 from tests.services import free_port, missing_service, port_open, require_redis
 
 PEOPLE = 6
@@ -70,21 +70,31 @@ class Stage:
 
 async def call(talker: Talker, stage: Stage, event: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Send until acknowledged: after a dropped connection, rejoin the room and send the same thing again."""
-    deadline, reply = time.monotonic() + 30, None
+    async def after_a_failure() -> None:
+        talker.retries += 1
+        await rejoin(talker, stage)
+
+    return await until_acknowledged(talker.client, event, payload, "/rooms" if event == "send" else "/qa",
+                                    after_a_failure=after_a_failure)
+
+
+async def until_acknowledged(client: socketio.AsyncClient, event: str, payload: dict[str, Any], namespace: str,
+                             seconds: float = 30,
+                             after_a_failure: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+    """Send the same payload until the server acknowledges it (waiting out rate limits)."""
+    deadline, reply = time.monotonic() + seconds, None
     while time.monotonic() < deadline:
-        namespace = "/rooms" if event == "send" else "/qa"
         try:
-            reply = await talker.client.call(event, payload, namespace=namespace, timeout=3)
+            reply = await client.call(event, payload, namespace=namespace, timeout=3)
         except socketio.exceptions.SocketIOError:
             reply = None
         if reply and reply.get("ok"):
             return reply
-        if reply and "too fast" in reply.get("error", ""):
-            await asyncio.sleep(1)
-            continue
-        talker.retries += 1
-        await rejoin(talker, stage)
-    raise AssertionError(f"{talker.name} got no acknowledgement for {event} {payload}: last answer {reply}")
+        if after_a_failure is not None and not (reply and "too fast" in reply.get("error", "")):
+            await after_a_failure()
+        else:
+            await asyncio.sleep(0.5)
+    raise AssertionError(f"{event} {payload} was never acknowledged: last answer {reply}")
 
 
 async def rejoin(talker: Talker, stage: Stage) -> None:
@@ -119,11 +129,8 @@ async def two_workers_on_postgres(postgres_database_url: str,
                                   tmp_path: Path) -> AsyncIterator[tuple[HallwayServer, HallwayServer]]:
     env = hallway_env(tmp_path, HALLWAY_DATABASE_URL=postgres_database_url, HALLWAY_REDIS_URL=require_redis(),
                       HALLWAY_REDIS_PREFIX=f"hallway-faults-{uuid.uuid4().hex[:8]}")
-    prepare_site(env)
-    first, second = HallwayServer(env).start(), HallwayServer(env).start()
-    yield first, second
-    first.stop()
-    second.stop()
+    with two_workers(env) as workers:
+        yield workers
 
 
 async def set_the_stage(database_url: str) -> Stage:
@@ -279,21 +286,6 @@ async def listener(url: str, cookies: Any) -> Listener:
     return Listener(client, heard)
 
 
-async def until_acknowledged(client: socketio.AsyncClient, event: str, payload: dict[str, Any], namespace: str,
-                             seconds: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    reply: Any = None
-    while time.monotonic() < deadline:
-        try:
-            reply = await client.call(event, payload, namespace=namespace, timeout=3)
-        except socketio.exceptions.SocketIOError:
-            reply = None
-        if reply and reply.get("ok"):
-            return reply
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"{event} was never acknowledged: {reply}")
-
-
 async def until_heard_across_workers(ada: Listener, ben: Listener, room: int, private_redis_back: float,
                                      seconds: float = 30) -> float:
     """Ada (worker one) sends until Ben (worker two) hears her live; how long that took.
@@ -317,9 +309,7 @@ async def until_heard_across_workers(ada: Listener, ben: Listener, room: int, pr
 async def test_live_features_recover_by_themselves_after_redis_restarts(private_redis: PrivateRedis,
                                                                         tmp_path: Path) -> None:
     env = hallway_env(tmp_path / "site", HALLWAY_REDIS_URL=private_redis.url, HALLWAY_REDIS_PREFIX="restart")
-    prepare_site(env)
-    first, second = HallwayServer(env).start(), HallwayServer(env).start()
-    try:
+    with two_workers(env) as (first, second):
         use_engine(engine_from_url(env["HALLWAY_DATABASE_URL"]))
         access = await event_access(DEMO_SLUG, None)
         room = (await room_by_slug(access.event_id, "main-lounge")).id
@@ -362,6 +352,3 @@ async def test_live_features_recover_by_themselves_after_redis_restarts(private_
             await person.client.disconnect()
         print(f"\nRedis restarted: chat across workers worked again {recovered_in:.1f} s after it was back; "
               f"Q&A updates, presence and logins recovered without a reload")
-    finally:
-        first.stop()
-        second.stop()
