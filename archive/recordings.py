@@ -141,11 +141,13 @@ async def session_recordings(session_guid: str) -> list[RecordingView]:
     ids = [row["id"] for row in rows]
     tracks = await CaptionTrack.select(CaptionTrack.id, CaptionTrack.recording, CaptionTrack.language,
                                        CaptionTrack.provenance).where(CaptionTrack.recording.is_in(ids)) if ids else []
-    return [RecordingView(
-        row["id"], row["kind"], row["file_name"], row["original_name"], row["url"], row["mime_type"], row["duration"],
-        row["size"], row["language"],
-        tuple(CaptionView(t["id"], t["language"], t["provenance"]) for t in tracks if t["recording"] == row["id"]),
-    ) for row in rows]
+    return [_recording_view(row, tuple(CaptionView(t["id"], t["language"], t["provenance"])
+                                       for t in tracks if t["recording"] == row["id"])) for row in rows]
+
+
+def _recording_view(row: dict, captions: tuple[CaptionView, ...] = ()) -> RecordingView:
+    return RecordingView(row["id"], row["kind"], row["file_name"], row["original_name"], row["url"], row["mime_type"],
+                         row["duration"], row["size"], row["language"], captions)
 
 
 async def session_materials(session_guid: str) -> list[MaterialView]:
@@ -253,17 +255,21 @@ async def media_by_session(session_guids: list[str], *, with_cues: bool = True) 
     cues_of: dict[str, list[dict]] = {}
     for cue in cues:
         cues_of.setdefault(str(cue["session_guid"]), []).append(cue)
+    recordings_of: dict[str, list[dict]] = {}
+    for recording in recordings:
+        recordings_of.setdefault(str(recording["session_guid"]), []).append(recording)
+    languages_of: dict[str, set[str]] = {}
+    for track in tracks:
+        languages_of.setdefault(session_of[track["recording"]], set()).add(track["language"])
     media = {}
     for guid in session_guids:
-        mine = [r for r in recordings if str(r["session_guid"]) == guid]
+        mine = recordings_of.get(guid, [])
         first = next((r for r in mine if r["file_name"]), None)
         media[guid] = SessionMedia(
             kinds=frozenset({r["kind"] for r in mine} | ({"slides"} if guid in with_slides else set())),
-            languages=frozenset(t["language"] for t in tracks if session_of.get(t["recording"]) == guid),
+            languages=frozenset(languages_of.get(guid, ())),
             mime_types=frozenset(r["mime_type"] for r in mine if r["mime_type"]),
             cues=cues_of.get(guid, []),
-            first_file=RecordingView(first["id"], first["kind"], first["file_name"], first["original_name"],
-                                     first["url"], first["mime_type"], first["duration"], first["size"],
-                                     first["language"], ()) if first else None,
+            first_file=_recording_view(first) if first else None,
         )
     return media
