@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import socketio
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -37,6 +36,7 @@ from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.activity import LiveGauge, keep_flushing
 from server.auth import session_config
+from server.csrf import SessionBoundCsrf
 from server.security_headers import add_security_headers
 from server.changes import QA_THREAD, listen
 from server.controllers import (
@@ -134,14 +134,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
             UnsubscribeController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        middleware=[session_config(secure=settings.secure_cookies).middleware],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="hallway_csrf",
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-            cookie_httponly=True,  # pages hand scripts the token in a <meta> element; no script needs the cookie
-        ),
+        # The session is loaded first, so the CSRF check knows whose session a token must belong to.
+        middleware=[session_config(secure=settings.secure_cookies).middleware,
+                    SessionBoundCsrf(settings.secret_key, secure=settings.secure_cookies)],
         before_send=[add_security_headers],
         before_request=refuse_impossible_ids,
         template_config=templates,

@@ -8,16 +8,19 @@ same cookie, so a forged or expired cookie finds nothing and is a guest.
 from __future__ import annotations
 
 import json
+import secrets
 from http.cookies import SimpleCookie
 from typing import Any, Protocol, TypeVar
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures.cookie import Cookie
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 
 from server.accounts import Account, get_account
 
@@ -26,31 +29,84 @@ SESSION_USER_KEY = "user_id"
 _STATE_KEY = "hallway_account"
 _ROTATE_KEY = "hallway_rotate_session"
 _NEW_ID_KEY = "hallway_new_session_id"
+_LOADED_ID_KEY = "hallway_loaded_session_id"
+_LOADED_DATA_KEY = "hallway_loaded_session_data"
 
 
 def start_session(connection: ASGIConnection[Any, Any, Any, Any], user_id: int) -> None:
     """Log ``user_id`` in under a fresh session id, so an id planted before login is worthless after it."""
     connection.scope[_ROTATE_KEY] = True  # type: ignore[literal-required]
+    connection.scope[_NEW_ID_KEY] = secrets.token_hex(32)  # type: ignore[literal-required]
     connection.set_session({SESSION_USER_KEY: user_id})
 
 
+def effective_session_id(scope: Any) -> str | None:
+    """The id the session will have once this response is sent: a fresh one after login, else the cookie's."""
+    if scope.get(_NEW_ID_KEY):
+        return scope[_NEW_ID_KEY]
+    return scope.get(_LOADED_ID_KEY)
+
+
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Litestar's server-side sessions, plus a new id (and the old one forgotten) at login."""
+    """Litestar's server-side sessions, written only when there is something to keep.
+
+    Litestar would store a session and set its cookie on every response, even an anonymous
+    request for an avatar, a feed or a media file. Such a response could then be cached with
+    somebody's session id in it, and every cookieless request would leave a session behind.
+    Here a session exists only while it holds something; a response carries ``Set-Cookie``
+    only when the session was created, changed, rotated at login, or ended.
+    """
+
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        if not session_id or session_id == "null" or len(session_id) > 200:
+            return {}
+        data = await self.get(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        if data is None:
+            return {}
+        connection.scope[_LOADED_ID_KEY] = session_id  # type: ignore[literal-required]
+        connection.scope[_LOADED_DATA_KEY] = data  # type: ignore[literal-required]
+        return self.deserialize_data(data)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        if not connection.scope.get(_ROTATE_KEY):
-            return super().get_session_id(connection)
-        if _NEW_ID_KEY not in connection.scope:
-            connection.scope[_NEW_ID_KEY] = self.generate_session_id()  # type: ignore[literal-required]
+        new_id = connection.scope.get(_NEW_ID_KEY)
+        if new_id:
+            return new_id  # type: ignore[no-any-return]
+        loaded = connection.scope.get(_LOADED_ID_KEY)
+        if loaded:
+            return loaded  # type: ignore[no-any-return]
+        connection.scope[_NEW_ID_KEY] = self.generate_session_id()  # type: ignore[literal-required]
         return connection.scope[_NEW_ID_KEY]  # type: ignore[literal-required]
 
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
-        old_id = connection.cookies.get(self.config.key)
-        if connection.scope.get(_ROTATE_KEY) and old_id:
-            await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
-        await super().store_in_message(scope_session, message, connection)
+        scope = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        headers = MutableScopeHeaders.from_message(message)
+        sent_cookie = connection.cookies.get(self.config.key)
+        loaded_id = scope.get(_LOADED_ID_KEY)
+        if scope_session is Empty or not scope_session:
+            if loaded_id:
+                await self.delete(loaded_id, store=store)
+            if sent_cookie:  # ended, expired or never valid: the browser forgets it
+                headers.add("Set-Cookie", self._cookie("", max_age=0))
+            return
+        data = self.serialize_data(scope_session, scope)
+        if not scope.get(_NEW_ID_KEY) and data == scope.get(_LOADED_DATA_KEY):
+            return  # nothing changed: nothing to write and no cookie to send
+        if loaded_id and scope.get(_ROTATE_KEY):
+            await self.delete(loaded_id, store=store)
+        session_id = self.get_session_id(connection)
+        await self.set(session_id=session_id, data=data, store=store)
+        headers.add("Set-Cookie", self._cookie(session_id))
+
+    def _cookie(self, value: str, max_age: int | None = None) -> str:
+        config = self.config
+        cookie = Cookie(key=config.key, value=value, path=config.path, max_age=config.max_age if max_age is None else max_age,
+                        expires=0 if max_age == 0 else None, httponly=config.httponly, secure=config.secure,
+                        samesite=config.samesite, domain=config.domain)
+        return cookie.to_header(header="")
 
 
 class SessionConfig(ServerSideSessionConfig):
@@ -65,8 +121,9 @@ def session_config(*, secure: bool, max_age: int = 14 * ONE_DAY_IN_SECONDS) -> S
         httponly=True,
         samesite="lax",
         secure=secure,
-        # Probes must not depend on the session store they may be reporting as down.
-        exclude=["^/healthz$", "^/readyz$"],
+        # Probes must not depend on the session store they may be reporting as down; static files and
+        # avatars are the same for everyone and never need to know who asks.
+        exclude=["^/healthz$", "^/readyz$", "^/static/", "^/avatars/"],
     )
 
 

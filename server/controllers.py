@@ -24,6 +24,7 @@ from server.templating import page, read_form, safe_next_path
 PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", "expertise", "contact_about",
                   "contact_details", "listed")
 EMAIL_FIELD = "email_pref"
+AVATAR_MAX_AGE = 3600
 
 
 class AccountController(Controller):
@@ -131,7 +132,7 @@ class AccountController(Controller):
         flash(request, "Your picture is saved.", category="success")
         return Redirect("/me/profile")
 
-    @get("/avatars/{filename:str}", name="avatar", cache=3600)
+    @get("/avatars/{filename:str}", name="avatar")
     async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
         """A person's picture: the uploaded one, or their initials drawn on a colour."""
         user_part, _, extension = filename.partition(".")
@@ -139,9 +140,13 @@ class AccountController(Controller):
         if account is None or extension not in {"png", "svg"}:
             raise NotFoundException("There is no such picture.")
         path = avatar_path(request.app.state.settings.media_root, account.id)
+        # Public and the same for everyone (the session middleware does not even run here), so caches may
+        # keep it for an hour; a new picture gets a new address (the profile links ``?v=...``).
+        headers = {"Cache-Control": f"public, max-age={AVATAR_MAX_AGE}"}
         if extension == "png" and account.avatar and path.exists():
-            return Response(path.read_bytes(), media_type="image/png")
-        return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml")
+            return Response(path.read_bytes(), media_type="image/png", headers=headers)
+        return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml",
+                        headers=headers)
 
 
 class UnsubscribeController(Controller):

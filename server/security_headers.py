@@ -30,4 +30,20 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if not embeddable:
         headers["X-Frame-Options"] = "SAMEORIGIN"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    forbid_caching_of_cookies(headers)
+
+
+def forbid_caching_of_cookies(headers: MutableScopeHeaders) -> None:
+    """A response that sets a cookie is one person's: no cache may keep it or hand it to anyone else.
+
+    A cache that stored a response with a session cookie would give that session to the next
+    person who asks for the same address. Whatever a handler said about caching, ``Set-Cookie``
+    wins: ``no-store``, and no validators that would let a cache revalidate the stored copy.
+    """
+    if "set-cookie" not in headers:
+        return
+    headers["Cache-Control"] = "no-store"
+    for validator in ("ETag", "Last-Modified", "Expires"):
+        if validator in headers:
+            del headers[validator]
 

@@ -32,6 +32,11 @@ async def test_embeddable_players_may_be_framed_anywhere(client: Client) -> None
 
 async def test_cookies_are_http_only_and_same_site(client: Client) -> None:
     cookies = (await client.get("/login")).headers.get_list("set-cookie")
+    assert {c.split("=")[0] for c in cookies} == {"hallway_csrf"}  # a visitor has no session until one is needed
+    response = await client.post("/register", follow_redirects=False, data={
+        "email": "cookie-flags@example.org", "display_name": "Flags", "password": "correct horse battery",
+        "_csrf_token": client.cookies["hallway_csrf"]})
+    cookies += response.headers.get_list("set-cookie")
     assert {c.split("=")[0] for c in cookies} == {"hallway_csrf", "hallway_session"}
     assert all("HttpOnly" in c and "SameSite=lax" in c and "Secure" not in c for c in cookies)
 
