@@ -38,6 +38,7 @@ from typing import Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness import logged_in_people, free_port, process_serving  # noqa: E402
+from events.demo import DEMO_SLUG  # noqa: E402
 
 TABLES = 20
 SESSION_COOKIE = "hallway_session"
@@ -96,7 +97,7 @@ async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, s
         await client.connect(url, namespaces=["/rooms"], transports=["websocket"], wait_timeout=30,
                              headers={"Cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {})
         if join:
-            answer = await client.call("join", {"room": room}, namespace="/rooms", timeout=30)
+            answer = await client.call("join", {"event": DEMO_SLUG, "room": room}, namespace="/rooms", timeout=30)
             assert answer.get("ok") and not answer.get("waitlisted"), answer
         clients.append(client)
 

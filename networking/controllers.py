@@ -6,17 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from events.access import EventAccess, event_access, list_members
 from networking import rooms
+from networking.admission import LOG_IN, admission
 from networking.connections import answer_request, ask_to_connect, connections_of
 from networking.presence import PresenceStore
 from networking.rooms import RoomInfo, RoomInput
-from networking.tables import RoomKind, SanctionKind
+from networking.tables import RoomKind
 from server.accounts import listed_people, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.templating import page, read_form
@@ -81,9 +82,13 @@ class LoungeController(Controller):
 
     @get("/{room_slug:str}/")
     async def room(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str]) -> Template:
+        """The room: who is there for everyone who may see the event; the conversation for those admitted."""
         access = await _event(request, slug)
         room = await _room(access, room_slug)
-        messages = await rooms.recent_messages(room.id)
+        verdict = await admission(room, access, await current_account(request))
+        if not verdict.admitted and verdict.refusal != LOG_IN:
+            raise PermissionDeniedException(verdict.refusal)
+        messages = await rooms.recent_messages(room.id) if verdict.admitted else []
         parent = await rooms.get_room(room.parent_id) if room.parent_id else None
         context = {"access": access, "room": room, "messages": messages, "parent": parent,
                    "people": (await occupancy(request.app.state.presence, [room]))[room.id]}
@@ -95,9 +100,11 @@ class LoungeController(Controller):
         """Messages before ``before`` (50 at a time), for scrolling back through a room's history."""
         access = await _event(request, slug)
         room = await _room(access, room_slug)
-        account = await current_account(request)
-        if account and await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
-            raise PermissionDeniedException("You have been removed from this room by its moderators.")
+        verdict = await admission(room, access, await current_account(request))
+        if verdict.refusal == LOG_IN:
+            raise NotAuthorizedException(LOG_IN)
+        if not verdict.admitted:
+            raise PermissionDeniedException(verdict.refusal)
         if before <= 0:
             raise ClientException("'before' must be a message id.")
         newest = min(before, ID_LIMIT - 1)  # past every id there can be: the newest messages

@@ -20,6 +20,7 @@ from litestar.stores.base import Store
 
 from events.access import EventAccess, event_access, event_access_by_id
 from networking import rooms, speed
+from networking.admission import admission
 from networking.presence import HEARTBEAT, PresenceStore
 from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
@@ -151,16 +152,19 @@ class RoomsNamespace:
     # Joining and leaving -------------------------------------------------------------------
 
     async def join(self, sid: str, data: Any) -> dict[str, Any]:
+        """Take a seat (or a place on the waiting list); the room is named under its event, as on its page."""
         account = await self._account(sid)
-        room, access = await self._room_and_access(_int(data, "room"), account)
-        if account is None:
-            await self.sio.enter_room(sid, room_channel(room.id), namespace=NAMESPACE)
-            return {"watching": True, **await self._snapshot(room, access, None)}
-        if await rooms.has_sanction(room.id, account.id, SanctionKind.ban):
-            raise Refused("You have been removed from this room by its moderators.")
-        invited = await speed.breakout_members(room)
-        if invited is not None and account.id not in invited and not access.can_organise:
-            raise Refused("This breakout room is private to its group.")
+        slug = data.get("event") if isinstance(data, dict) else None
+        if not isinstance(slug, str) or not 0 < len(slug) <= 100:
+            raise Refused("'event' must be an event address.")
+        room_id = _int(data, "room")
+        access = await self.recent.get(("event", slug, account.id if account else None),
+                                       lambda: event_access(slug, account))
+        room = await rooms.get_room(room_id)
+        verdict = await admission(room, access, account)
+        if not verdict.admitted:
+            raise Refused(verdict.refusal)
+        assert room is not None and access is not None and account is not None
         if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
             raise Refused("This room is closed now.")
         present = await self.presence.people(room.id)
@@ -224,8 +228,8 @@ class RoomsNamespace:
             user_id, sid = waiting
             account = await get_account(user_id)
             access = await event_access_by_id(room.event_id, account)
-            if account is None or access is None or not access.can_view:
-                continue
+            if not (await admission(room, access, account)).admitted or account is None or access is None:
+                continue  # banned or no longer allowed while waiting: the seat goes to the next person
             await self._seat(room, user_id, sid)
             await self.sio.emit("admitted", await self._snapshot(room, access, account), to=sid, namespace=NAMESPACE)
 

@@ -121,8 +121,7 @@
       seated = true;
       moderator = snapshot.moderator;
       page.dataset.me = String(snapshot.me);
-      status.textContent = snapshot.watching ? "You are watching. Log in to take part." :
-        (snapshot.muted ? "You are in the room, but muted by the moderators." : "You are in the room.");
+      status.textContent = snapshot.muted ? "You are in the room, but muted by the moderators." : "You are in the room.";
       peopleList.textContent = "";
       snapshot.people.forEach(function (person) { peopleList.appendChild(personItem(person, moderator && person.id !== snapshot.me)); });
       document.getElementById("people-count").textContent = String(snapshot.people.length);
@@ -134,7 +133,7 @@
     }
 
     function join() {
-      socket.emit("join", { room: roomId }, function (answer) {
+      socket.emit("join", { event: page.dataset.event, room: roomId }, function (answer) {
         if (!answer.ok) { status.textContent = answer.error; return; }
         if (answer.waitlisted) {
           status.textContent = "The room is full. You are number " + answer.position + " on the waiting list; you will be let in when a seat frees.";

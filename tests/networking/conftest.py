@@ -29,6 +29,7 @@ class Person:
     email: str
     client: socketio.AsyncClient
     events: dict[str, asyncio.Queue[Any]] = field(default_factory=dict)
+    cookies: httpx.Cookies | None = None  # their browser's, for the HTTP pages
 
     async def call(self, event: str, data: Any) -> dict[str, Any]:
         return await self.client.call(event, data, namespace=NAMESPACE, timeout=10)
@@ -69,6 +70,7 @@ async def people() -> AsyncIterator[Any]:
             email = f"{name.lower().replace(' ', '.')}-{uuid.uuid4().hex[:6]}@library.org"
             cookies = await register(server.url, email, name)
             person = await open_socket(server.url, cookie_header(cookies), name, email)
+            person.cookies = cookies
         opened.append(person)
         return person
 

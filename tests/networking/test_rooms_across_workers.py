@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.demo import DEMO_SLUG
+
 import asyncio
 import signal
 import time
@@ -29,8 +31,8 @@ async def test_people_on_two_workers_see_each_other_and_talk(workers: tuple[Hall
     room = await add_room(first, "crossing")
     ada, ben = await people(first, "Ada"), await people(second, "Ben")
 
-    await ada.call("join", {"room": room})
-    joined = await ben.call("join", {"room": room})
+    await ada.call("join", {"event": DEMO_SLUG, "room": room})
+    joined = await ben.call("join", {"event": DEMO_SLUG, "room": room})
     sent = await ben.call("send", {"room": room, "body": "hello from the other worker"})
 
     assert sorted(p["name"] for p in joined["people"]) == ["Ada", "Ben"]
@@ -42,8 +44,8 @@ async def test_a_waitlisted_person_on_another_worker_is_seated(workers: tuple[Ha
     first, second = workers
     room = await add_room(first, "one-seat", capacity=1)
     ada, ben = await people(first, "Ada"), await people(second, "Ben")
-    await ada.call("join", {"room": room})
-    assert (await ben.call("join", {"room": room}))["waitlisted"]
+    await ada.call("join", {"event": DEMO_SLUG, "room": room})
+    assert (await ben.call("join", {"event": DEMO_SLUG, "room": room}))["waitlisted"]
 
     await ada.call("leave", {"room": room})
 
@@ -55,8 +57,8 @@ async def test_the_people_of_a_killed_worker_leave_presence_soon(workers: tuple[
     first, second = workers
     room = await add_room(first, "fragile")
     ada, ben = await people(first, "Ada"), await people(second, "Ben")
-    await ada.call("join", {"room": room})
-    ben_id = (await ben.call("join", {"room": room}))["me"]
+    await ada.call("join", {"event": DEMO_SLUG, "room": room})
+    ben_id = (await ben.call("join", {"event": DEMO_SLUG, "room": room}))["me"]
     await ada.next("presence")
 
     second.process.send_signal(signal.SIGKILL)
@@ -66,5 +68,5 @@ async def test_the_people_of_a_killed_worker_leave_presence_soon(workers: tuple[
 
     assert departure == {"room": room, "left": ben_id}
     assert time.monotonic() - started <= ALIVE_FOR + 2 * HEARTBEAT
-    assert [p["name"] for p in (await ada.call("join", {"room": room}))["people"]] == ["Ada"]
+    assert [p["name"] for p in (await ada.call("join", {"event": DEMO_SLUG, "room": room}))["people"]] == ["Ada"]
     await asyncio.sleep(0)

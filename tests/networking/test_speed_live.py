@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.demo import DEMO_SLUG
+
 import uuid
 from typing import Any
 
@@ -27,9 +29,9 @@ async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_o
     grant(server, host)
     guests = [await people(server, name) for name in ("Ada", "Ben", "Cleo", "Dev")]
     outsider = await people(server, "Outsider")
-    await host.call("join", {"room": room})
+    await host.call("join", {"event": DEMO_SLUG, "room": room})
     for person in guests:
-        await person.call("join", {"room": room})
+        await person.call("join", {"event": DEMO_SLUG, "room": room})
 
     started = await host.call("speed_round", {"room": room, "minutes": 0.1, "size": 2})
 
@@ -40,13 +42,13 @@ async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_o
         partner = [p["name"] for p in assignment["partners"]]
         assert len(partner) == 1 and assignments[partner[0]]["room"] == assignment["room"] and partner[0] != name
     ada_breakout = assignments["Ada"]["room"]
-    assert (await guests[0].call("join", {"room": ada_breakout}))["ok"]
-    assert (await outsider.call("join", {"room": ada_breakout}))["error"] == "This breakout room is private to its group."
+    assert (await guests[0].call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["ok"]
+    assert (await outsider.call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["error"] == "This breakout room is private to its group."
 
     over = await guests[0].next("speed_round_over", timeout=20)
     assert over["round"] == 1
     # Archived, or (while this worker still remembers the room for a few seconds) closed: either way, shut.
-    assert (await guests[0].call("join", {"room": ada_breakout}))["error"] in {"There is no such room.",
+    assert (await guests[0].call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["error"] in {"There is no such room.",
                                                                                "This room is closed now."}
 
 
@@ -55,9 +57,9 @@ async def test_the_next_round_pairs_people_who_have_not_met(server: HallwayServe
     host = await people(server, "Host")
     grant(server, host)
     guests = [await people(server, f"Guest {n}") for n in range(4)]
-    await host.call("join", {"room": room})
+    await host.call("join", {"event": DEMO_SLUG, "room": room})
     for person in guests:
-        await person.call("join", {"room": room})
+        await person.call("join", {"event": DEMO_SLUG, "room": room})
 
     met: set[frozenset[int]] = set()
     for round_number in (1, 2, 3):
@@ -71,7 +73,7 @@ async def test_only_organisers_start_rounds_and_bad_settings_are_refused(server:
     room = await speed_room(server)
     ada, host = await people(server, "Ada"), await people(server, "Host")
     grant(server, host)
-    await ada.call("join", {"room": room})
+    await ada.call("join", {"event": DEMO_SLUG, "room": room})
 
     assert (await ada.call("speed_round", {"room": room, "minutes": 3}))["error"] == \
         "Only the event's organisers start speed-networking rounds."

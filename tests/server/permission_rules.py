@@ -73,6 +73,20 @@ def may_register(role: str, visibility: str) -> bool:
     return (role != "anonymous" and visibility != "private") or role in MEMBERS
 
 
+def breakout_group(role: str, visibility: str) -> bool:
+    """A speed-networking breakout: its group (the attendee and the other presenter) and the organisers."""
+    return role in {"attendee", "other_presenter", "organiser", "admin"}
+
+
+def not_banned(role: str, visibility: str) -> bool:
+    """The table that banned the other presenter: everyone who may see the event, but them."""
+    return viewers(role, visibility) and role != "other_presenter"
+
+
+def nobody(role: str, visibility: str) -> bool:
+    return False
+
+
 def admins(role: str, visibility: str) -> bool:
     return role == "admin"
 
@@ -283,9 +297,18 @@ RULES: dict[str, Rule] = {
                                                "role": "attendee"})),
     # Networking ---------------------------------------------------------------------------
     "GET /events/{slug:str}/lounge": rule(viewers, lambda c: get(f"{ev(c)}/lounge/")),
-    "GET /events/{slug:str}/lounge/{room_slug:str}": rule(viewers, lambda c: get(f"{ev(c)}/lounge/lounge/")),
-    "GET /events/{slug:str}/lounge/{room_slug:str}/messages": rule(viewers, lambda c: get(
-        f"{ev(c)}/lounge/lounge/messages", before=str(2**40))),
+    "GET /events/{slug:str}/lounge/{room_slug:str}": Rule((
+        Case("lounge", viewers, lambda c: get(f"{ev(c)}/lounge/lounge/")),  # guests see who is there, not the chat
+        Case("breakout", breakout_group, lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/")),
+        Case("banned", not_banned, lambda c: get(f"{ev(c)}/lounge/{c.event.banned_slug}/")),
+    )),
+    "GET /events/{slug:str}/lounge/{room_slug:str}/messages": Rule((
+        Case("lounge", logged_in_viewers, lambda c: get(f"{ev(c)}/lounge/lounge/messages", before=str(2**40))),
+        Case("breakout", breakout_group, lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/messages",
+                                                       before=str(2**40))),
+        Case("banned", lambda r, v: logged_in(r, v) and not_banned(r, v), lambda c: get(
+            f"{ev(c)}/lounge/{c.event.banned_slug}/messages", before=str(2**40))),
+    )),
     "POST /events/{slug:str}/lounge/rooms": rule(organisers, lambda c: post(
         f"{ev(c)}/lounge/rooms", name=f"Table {c.number}", slug=f"table-{c.number}", kind="table")),
     "GET /events/{slug:str}/people": rule(logged_in_viewers, lambda c: get(f"{ev(c)}/people/")),
@@ -440,7 +463,11 @@ SOCKET_CASES: tuple[SocketCase, ...] = (
     SocketCase("/qa", "vote", logged_in_viewers, lambda c: _qa(c, question=c.event.question_id)),
     SocketCase("/qa", "poll_answer", logged_in_viewers, lambda c: _qa(c, poll=c.event.poll_id, choices=[1])),
     SocketCase("/rooms", "watch_lounge", viewers, lambda c: {"event": c.event.slug}),
-    SocketCase("/rooms", "join", viewers, lambda c: {"room": c.event.lounge_id}),
+    SocketCase("/rooms", "join", logged_in_viewers, lambda c: {"event": c.event.slug, "room": c.event.lounge_id}),
+    SocketCase("/rooms", "join", breakout_group, lambda c: {"event": c.event.slug, "room": c.event.breakout_id}),
+    SocketCase("/rooms", "join", lambda r, v: logged_in(r, v) and not_banned(r, v),
+               lambda c: {"event": c.event.slug, "room": c.event.banned_id}),
+    SocketCase("/rooms", "join", nobody, lambda c: {"event": c.world.other_event_slug, "room": c.event.lounge_id}),
     SocketCase("/rooms", "typing", logged_in_viewers, lambda c: {"room": c.event.lounge_id}),
     SocketCase("/rooms", "send", logged_in_viewers, lambda c: {"room": c.event.lounge_id, "body": f"Hi {c.number}"}),
     SocketCase("/rooms", "moderate", organisers, lambda c: {"room": c.event.lounge_id, "action": "unmute",

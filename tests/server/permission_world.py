@@ -31,7 +31,9 @@ from events.invitations import invite
 from events.releases import publish_release, published_programme
 from events.tables import Attendance, EventMember, MemberRole
 from networking.connections import ask_to_connect
-from networking.rooms import RoomInput as LoungeInput, create_room
+from networking.rooms import RoomInput as LoungeInput, create_room, sanction
+from networking.speed import start_round
+from networking.tables import SanctionKind
 from server.accounts import ProfileInput, create_account, get_account, update_profile
 from server.notifications import unsubscribe_signature
 from sessions.polls import create_poll, set_poll_status
@@ -60,6 +62,10 @@ class EventWorld:
     lounge_slug: str
     lounge_id: int
     speed_room_id: int
+    breakout_slug: str  # a speed-networking group of the attendee and the other presenter
+    breakout_id: int
+    banned_slug: str  # a table that has banned the other presenter
+    banned_id: int
     handle: str
     recording_id: int
     caption_id: int
@@ -172,10 +178,15 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
     await set_poll_status(organiser_ctx, poll_id, "open")
     lounge = await create_room(event_id, LoungeInput(name=f"Lounge {marker}", slug="lounge", kind="lounge"))
     speed_room = await create_room(event_id, LoungeInput(name="Speed networking", slug="speed", kind="speed"))
+    group = (await start_round(speed_room, [accounts["attendee"], accounts["other_presenter"]], 30, 2)).groups[0]
+    banned_table = await create_room(event_id, LoungeInput(name="Banned table", slug="banned-table", kind="table"))
+    await sanction(banned_table.id, accounts["other_presenter"], SanctionKind.ban, accounts["organiser"])
     recording = await Recording.select(Recording.file_name).where(Recording.id == recording_id).first()
     caption = await CaptionTrack.select(CaptionTrack.id).where(CaptionTrack.recording == recording_id).first()
     return EventWorld(visibility=visibility, slug=slug, marker=marker, event_id=event_id,
                       session_slug=programme.session(guid).slug, guid=guid, question_id=question_id, poll_id=poll_id,
-                      lounge_slug="lounge", lounge_id=lounge.id, speed_room_id=speed_room.id, handle=item.handle, recording_id=recording_id, caption_id=caption["id"],
+                      lounge_slug="lounge", lounge_id=lounge.id, speed_room_id=speed_room.id,
+                      breakout_slug=group.breakout.slug, breakout_id=group.breakout.id, banned_slug=banned_table.slug,
+                      banned_id=banned_table.id, handle=item.handle, recording_id=recording_id, caption_id=caption["id"],
                       media_file=recording["file_name"], material_id=material_id, presenter_ids=presenter_ids,
                       victims=victims)

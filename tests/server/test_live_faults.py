@@ -103,7 +103,7 @@ async def rejoin(talker: Talker, stage: Stage) -> None:
         assert time.monotonic() < deadline, f"{talker.name} never reconnected"
         await asyncio.sleep(0.1)
     try:
-        await talker.client.call("join", {"room": stage.room_id}, namespace="/rooms", timeout=3)
+        await talker.client.call("join", {"event": DEMO_SLUG, "room": stage.room_id}, namespace="/rooms", timeout=3)
     except socketio.exceptions.SocketIOError:
         pass  # the next send will tell
 
@@ -319,7 +319,7 @@ async def test_live_features_recover_by_themselves_after_redis_restarts(private_
         ben_cookies = await register(second.url, f"ben-{uuid.uuid4().hex[:6]}@library.org", "Ben")
         ada, ben = await listener(first.url, ada_cookies), await listener(second.url, ben_cookies)
         for person in (ada, ben):
-            await until_acknowledged(person.client, "join", {"room": room}, "/rooms")
+            await until_acknowledged(person.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms")
         await until_acknowledged(ada.client, "watch", thread, "/qa")
         hello = await until_acknowledged(ada.client, "send", {"room": room, "body": "before", "nonce": "before-01"},
                                          "/rooms")
@@ -337,7 +337,7 @@ async def test_live_features_recover_by_themselves_after_redis_restarts(private_
         again = await until_acknowledged(ada.client, "send", {"room": room, "body": "during", "nonce": "during-01"},
                                          "/rooms")
         recovered_in = await until_heard_across_workers(ada, ben, room, private_redis_back=time.monotonic())
-        history = (await until_acknowledged(ben.client, "join", {"room": room}, "/rooms"))["messages"]
+        history = (await until_acknowledged(ben.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms"))["messages"]
         assert [m["id"] for m in history if m["body"] == "during"] == [again["id"]]  # stored once, kept
         await until_acknowledged(ben.client, "ask", {**thread, "body": "Still there after the restart?"}, "/qa")
         assert (await ada.next("thread_changed"))["session"]
@@ -346,7 +346,7 @@ async def test_live_features_recover_by_themselves_after_redis_restarts(private_
         assert after.status_code == 200 and "Ada" in after.text  # still logged in
         cleo = await listener(second.url, await register(second.url, f"cleo-{uuid.uuid4().hex[:6]}@library.org",
                                                          "Cleo"))
-        seen = await until_acknowledged(cleo.client, "join", {"room": room}, "/rooms")
+        seen = await until_acknowledged(cleo.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms")
         assert {"Ada", "Ben", "Cleo"} <= {person["name"] for person in seen["people"]}
         for person in (ada, ben, cleo):
             await person.client.disconnect()

@@ -194,12 +194,12 @@ async def socket_for(base_url: str, cookies: httpx.Cookies | None, namespace: st
     return client
 
 
-async def seat_two_people(people: People, room_id: int) -> list[socketio.AsyncClient]:
+async def seat_two_people(people: People, event_slug: str, room_id: int) -> list[socketio.AsyncClient]:
     """Two members waiting in the speed-networking room, so an organiser's round has someone to group."""
     seated = []
     for role in ("attendee", "other_presenter"):
         client = await socket_for(people.base_url, people.clients[role].cookies, "/rooms")
-        reply = await client.call("join", {"room": room_id}, namespace="/rooms", timeout=10)
+        reply = await client.call("join", {"event": event_slug, "room": room_id}, namespace="/rooms", timeout=10)
         assert reply.get("ok"), reply
         seated.append(client)
     return seated
@@ -211,7 +211,7 @@ async def walk_sockets(base_url: str, world: World) -> Tally:
     tally, numbers = Tally(), itertools.count(10_000)
     try:
         for visibility in VISIBILITIES:
-            waiting = await seat_two_people(people, world.events[visibility].speed_room_id)
+            waiting = await seat_two_people(people, world.events[visibility].slug, world.events[visibility].speed_room_id)
             for role in ROLES:
                 cells = [Cell(world, role, visibility, next(numbers)) for _ in SOCKET_CASES]
                 await send_every_event(base_url, people.clients[role].cookies if role != "anonymous" else None,
