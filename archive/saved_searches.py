@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from archive.tables import SavedSearch
 from archive.topics import query_variants
 
 SAVED_MAX = 50
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ async def save_search(user_id: int, query: str, filters: tuple[tuple[str, str], 
     query = " ".join(query.split())
     if not query or len(query) > QUERY_MAX:
         raise ValidationError({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
+    if parse_query(query).is_empty:
+        raise ValidationError({"q": "This search has nothing to look for (only punctuation or excluded words); "
+                                    "add at least one word to find."})
     if await SavedSearch.count().where(SavedSearch.user == user_id) >= SAVED_MAX:
         raise ValidationError({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
     clean = {facet: value for facet, value in filters if facet in FACETS}
@@ -72,16 +77,26 @@ async def announce_item(item: ItemView) -> int:
     """Notify everyone whose saved search matches a newly archived item (once per search). Returns how many."""
     rows = await SavedSearch.select().where((SavedSearch.notify == True) & (SavedSearch.last_notified_item < item.id))  # noqa: E712
     variants = await query_variants()
-    engine = search_engine()
     told = 0
     for row in rows:
-        saved = _view(row)
-        account = await get_account(row["user"])
-        scope = SearchScope(await listable_scope(account), saved.filters, only_item=item.id)
-        page = await engine.search_items(parse_query(saved.query, variants), scope, 1, 0)
-        if page.total:
-            await notify(row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.",
-                         f"/a/{item.handle}")
-            told += 1
+        try:  # one search that cannot run must not silence everyone else's, nor the publication
+            told += await _tell_if_matching(row, item, variants)
+        except Exception:
+            log.exception("saved search %s could not be checked against item %s", row["id"], item.id)
         await SavedSearch.update({SavedSearch.last_notified_item: item.id}).where(SavedSearch.id == row["id"])
     return told
+
+
+async def _tell_if_matching(row: dict, item: ItemView, variants: dict[str, list[str]]) -> int:
+    saved = _view(row)
+    query = parse_query(saved.query, variants)
+    if query.is_empty:
+        return 0  # kept from before such searches were refused: it matches nothing
+    account = await get_account(row["user"])
+    scope = SearchScope(await listable_scope(account), saved.filters, only_item=item.id)
+    page = await search_engine().search_items(query, scope, 1, 0)
+    if not page.total:
+        return 0
+    await notify(row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.",
+                 f"/a/{item.handle}")
+    return 1

@@ -87,3 +87,32 @@ async def test_a_saved_search_tells_its_owner_about_new_matching_items(app: Lite
     assert "New in the archive for “vouchers”: “Paying abroad”." in notifications
     assert "Copyright only" not in notifications
     assert (await post(client, "/archive/saved/999/delete")).status_code == 404
+
+
+async def test_a_search_with_nothing_to_find_is_refused_and_never_blocks_publishing(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    await log_in(client, "cleo@library.org", "Cleo")
+    for nothing in ("!!!", "-x", "-vouchers -copyright", '""'):
+        await post(client, "/archive/saved/", {"q": nothing, "topic": "", "event": ""})
+        shown = (await client.get("/archive/saved/")).text
+        assert "nothing to look for" in shown and "“!!!”" not in shown, nothing
+    assert (await post(client, "/archive/saved/", {"q": "vouchers", "topic": "", "event": ""})).status_code == 302
+    # One kept from before such searches were refused: it must match nothing and stop nobody.
+    from archive.tables import SavedSearch
+
+    owner = (await SavedSearch.select(SavedSearch.user).first())["user"]
+    await SavedSearch(user=owner, query="!!! -x", filters={}, created_at=datetime.now(timezone.utc)).save()
+
+    await archived_talk(app.state.settings.media_root, title="Paying abroad",
+                        captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+
+    notifications = (await client.get("/me/notifications/")).text
+    assert "New in the archive for “vouchers”: “Paying abroad”." in notifications
+    assert "!!!" not in notifications
+    assert (await client.get("/a/" + (await _latest_handle()))).status_code == 200
+
+
+async def _latest_handle() -> str:
+    from archive.tables import ArchiveItem
+
+    return (await ArchiveItem.select(ArchiveItem.handle).order_by(ArchiveItem.id, ascending=False).first())["handle"]
