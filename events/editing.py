@@ -31,7 +31,7 @@ from events.tables import (
     Track,
     Visibility,
 )
-from server.validation import ValidationError, is_row_id
+from server.validation import ValidationError, is_row_id, line_problem, text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -88,10 +88,14 @@ def _check(errors: dict[str, str]) -> None:
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, maximum: int, *, required: bool = False) -> None:
+    """Names and titles (up to 300 characters) are one line; longer texts may break lines. Neither takes
+    control characters: feeds, calendars and OAI-PMH are XML, and PostgreSQL cannot store NUL."""
     if required and not value.strip():
         errors[name] = "This cannot be empty."
     elif len(value) > maximum:
         errors[name] = f"Use at most {maximum} characters."
+    elif problem := (line_problem(value) if maximum <= 300 else text_problem(value)):
+        errors[name] = problem
 
 
 def _check_url(errors: dict[str, str], name: str, value: str) -> None:

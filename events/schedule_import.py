@@ -23,6 +23,7 @@ from icalendar import Calendar
 
 from events.editing import EventInput, check_event, create_event, free_session_slug, valid_timezone
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
+from server.validation import without_control_characters
 
 FORMATS = ("frab-json", "frab-xml", "ical")
 KINDS = {
@@ -122,7 +123,13 @@ def parse_schedule(data: bytes, fmt: str = "auto", filename: str = "") -> Import
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """Text as the file has it, less control characters (lenient: an import keeps what it can)."""
+    return "" if value is None else without_control_characters(str(value)).strip()
+
+
+def _line(value: Any) -> str:
+    """A title or a name: one line, whatever line breaks the file put in it."""
+    return " ".join(_text(value).split())
 
 
 def _guid(raw: Any, *fallback: Any) -> uuid.UUID:
@@ -180,11 +187,11 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
              for room in conference.get("rooms") or [] if _text(room.get("name"))]
     tracks = [(_text(track.get("name")), _text(track.get("color")))
               for track in conference.get("tracks") or [] if _text(track.get("name"))]
-    return _schedule(_text(conference.get("title")), zone_name, conference, sessions, rooms, tracks)
+    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks)
 
 
 def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> ImportedSession:
-    title = _text(item.get("title"))
+    title = _line(item.get("title"))
     label = _session_label(title)
     if not title:
         raise ImportFailed(f"{label} (guid {_text(item.get('guid'))!r}): title is missing")
@@ -199,7 +206,7 @@ def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> 
         room=_text(item.get("room")) or room_name,
         track=_text(item.get("track")),
         kind=_kind(item.get("type")),
-        subtitle=_text(item.get("subtitle")),
+        subtitle=_line(item.get("subtitle")),
         abstract=_text(item.get("abstract")),
         description=_text(item.get("description")),
         language=_text(item.get("language"))[:16] or "en",
@@ -218,7 +225,7 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
     zone_name, zone = _zone(_text(conference.findtext("time_zone_name")))
     sessions = []
     for element in root.iter("event"):
-        title = _text(element.findtext("title"))
+        title = _line(element.findtext("title"))
         label = _session_label(title)
         if not title:
             raise ImportFailed(f"{label} (guid {element.get('guid')!r}): title is missing")
@@ -231,7 +238,7 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
             room=_text(element.findtext("room")),
             track=_text(element.findtext("track")),
             kind=_kind(element.findtext("type")),
-            subtitle=_text(element.findtext("subtitle")),
+            subtitle=_line(element.findtext("subtitle")),
             abstract=_text(element.findtext("abstract")),
             description=_text(element.findtext("description")),
             language=_text(element.findtext("language"))[:16] or "en",
@@ -239,7 +246,7 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
         ))
     meta = {"start": conference.findtext("start"), "end": conference.findtext("end")}
     tracks = [(_text(t.get("name")), _text(t.get("color"))) for t in conference.iter("track") if _text(t.get("name"))]
-    return _schedule(_text(conference.findtext("title")), zone_name, meta, sessions, [], tracks)
+    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks)
 
 
 def _read_ical(data: bytes) -> ImportedSchedule:
@@ -251,7 +258,7 @@ def _read_ical(data: bytes) -> ImportedSchedule:
     zone_name, zone = _zone(_text(calendar.get("X-WR-TIMEZONE")) or next((z for z in zones if valid_timezone(z)), "UTC"))
     sessions = []
     for event in calendar.walk("VEVENT"):
-        title = _text(event.get("SUMMARY"))
+        title = _line(event.get("SUMMARY"))
         label = f"event {title!r}" if title else "an event without a SUMMARY"
         if not title:
             raise ImportFailed(f"{label} (UID {_text(event.get('UID'))!r}): SUMMARY is missing")
@@ -279,7 +286,7 @@ def _read_ical(data: bytes) -> ImportedSchedule:
             abstract=_text(event.get("DESCRIPTION")),
             tags=[tag for tag in tags if tag][:20],
         ))
-    title = _text(calendar.get("X-WR-CALNAME")) or _text(calendar.get("NAME")) or "Imported programme"
+    title = _line(calendar.get("X-WR-CALNAME")) or _text(calendar.get("NAME")) or "Imported programme"
     return _schedule(title, zone_name, {}, sessions, [], [])
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
-from server.validation import ValidationError
+from server.validation import ValidationError, line_problem, text_problem
 from server.tables import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, Profile
 
 EMAIL_MAX = 100
@@ -75,6 +75,14 @@ def check_profile_fields(data: ProfileInput) -> dict[str, str]:
     for name, maximum in limits.items():
         if len(getattr(data, name)) > maximum:
             errors[name] = f"Use at most {maximum} characters."
+    for name in ("display_name", "affiliation", "pronouns", "job_role"):
+        if name not in errors and (problem := line_problem(getattr(data, name))):
+            errors[name] = problem
+    for name in ("bio", "contact_about", "contact_details"):
+        if name not in errors and (problem := text_problem(getattr(data, name))):
+            errors[name] = problem
+    if "expertise" not in errors and any(line_problem(tag) for tag in data.expertise):
+        errors["expertise"] = "Name each subject on one line, without control characters."
     if len(data.expertise) > 15 or any(len(tag.strip()) > 60 for tag in data.expertise):
         errors["expertise"] = "Name up to 15 subjects of at most 60 characters each."
     return errors

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
-from server import accounts, notifications
+from server import accounts, mail, notifications
 from server.validation import ValidationError
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
@@ -180,7 +180,10 @@ class AdminController(Controller):
 
     @get("/", name="admin")
     async def overview(self, request: Request[Any, Any, Any]) -> Template:
-        return await page(request, "server/admin.html", {"accounts": await accounts.count_accounts()})
+        given_up_count, given_up = await mail.given_up()
+        return await page(request, "server/admin.html", {
+            "accounts": await accounts.count_accounts(), "mail_waiting": await mail.waiting_count(),
+            "mail_given_up": given_up_count, "given_up": given_up})
 
     @post("/announcements")
     async def send_announcement(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -50,6 +50,7 @@ class OutboxMail(Table):
     attempts = Integer(default=0)
     last_error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
+    gave_up_at = Timestamptz(null=True, default=None)  # refused for good, or failed too often: kept to be seen
 
 
 class ActivityCount(Table):

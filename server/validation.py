@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class ValidationError(ValueError):
     """Bad input, per field, in words meant for the person who typed it."""
@@ -17,3 +19,32 @@ ID_LIMIT = 2**31  # PostgreSQL's integer ids; SQLite refuses numbers past 2**63 
 def is_row_id(value: object) -> bool:
     """Whether ``value`` could name a row: ids that cannot exist are refused before any query sees them."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < ID_LIMIT
+
+
+# Characters no one types: C0 controls but tab and line breaks, DEL, and the C1 controls. NUL in
+# particular cannot be stored in PostgreSQL text, and none of them may appear in XML 1.0.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+def line_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a one-line value (a name, a title), or ``None`` when it can."""
+    if _LINE_BREAK.search(text) or "\t" in text or _CONTROL.search(text):
+        return "Use one line of text, without line breaks or control characters."
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a longer text (an abstract, a message), or ``None`` when it can."""
+    if _CONTROL.search(text):
+        return "Remove the control characters from this text."
+    return None
+
+
+def without_control_characters(text: str) -> str:
+    """For imports, which keep what they can: control characters dropped, line breaks kept."""
+    return _CONTROL.sub("", text)

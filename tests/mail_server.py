@@ -20,6 +20,13 @@ class Inbox(Message):
     def handle_message(self, message) -> None:  # noqa: ANN001 - aiosmtpd's email.message.Message
         self.messages.append(message)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: ANN001, N802
+        """Addresses at refused.example do not exist, as a real server says of a mistyped address."""
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
 
 class MailServer:
     """A real SMTP server on a fixed port that can go down and come back."""

@@ -90,3 +90,14 @@ async def test_a_deactivated_account_cannot_log_in() -> None:
 
     assert await accounts.authenticate("ada@library.org", "long enough pass") is None
     assert await accounts.get_account(user_id) is None
+
+
+@pytest.mark.parametrize("name", ["Eve\r\nBcc: all@evil.example", "Eve\x00", "Tab\tbed", "Bell\x07", "Line\u2028sep"])
+async def test_a_name_is_one_line_without_control_characters(name: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        await accounts.create_account("eve@library.org", "correct horse battery", name)
+    assert refused.value.errors == {"display_name": "Use one line of text, without line breaks or control characters."}
+    user_id = await accounts.create_account("eve@library.org", "correct horse battery", "Eve")
+    with pytest.raises(ValidationError):
+        await accounts.update_profile(user_id, ProfileInput(display_name=name))
+    assert (await accounts.get_account(user_id)).display_name == "Eve"
