@@ -16,6 +16,8 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
+from server.validation import without_control_characters
+
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 THRESHOLD = 5
 FEW = f"fewer than {THRESHOLD}"
@@ -53,8 +55,10 @@ class Chart:
     @classmethod
     def of(cls, slug: str, title: str, description: str, labels: list[str], series: dict[str, list[float]],
            kind: Kind = "bar", *, people: bool = True) -> "Chart":
-        return cls(slug, title, description, tuple(labels),
-                   tuple(Series(name, tuple(shown(v, people=people) for v in values)) for name, values in series.items()),
+        # Labels can be what strangers typed (search terms): nothing XML cannot carry reaches the SVG.
+        return cls(slug, title, description, tuple(without_control_characters(label) for label in labels),
+                   tuple(Series(without_control_characters(name), tuple(shown(v, people=people) for v in values))
+                         for name, values in series.items()),
                    kind, people)
 
     @property
@@ -78,7 +82,7 @@ class Chart:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         for row in self.rows():
-            writer.writerow(row)
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
         return out.getvalue()
 
     def svg(self) -> Markup:
@@ -100,6 +104,17 @@ class Chart:
         svg = svg.replace(">", f'><title id="{self.slug}-title">{_xml(self.title)}</title>'
                                f'<desc id="{self.slug}-desc">{_xml(self.description)}</desc>', 1)
         return Markup(svg)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: '=HYPERLINK(...)' typed as a search stays words.
+
+    The usual defence (OWASP's): a cell that starts like a formula gets a leading apostrophe.
+    """
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _cell(value: float | None) -> str:

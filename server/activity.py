@@ -20,6 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from server.tables import ActivityCount, ActivityPeak
+from server.validation import without_control_characters
 
 FLUSH_EVERY = 10.0
 KEY_MAX = 200
@@ -42,10 +43,10 @@ class ActivityBuffer:
 
     def count(self, name: str, key: str, amount: int = 1, *, at: datetime | None = None,
               granularity: Granularity = "hour") -> None:
-        self.counts[(name, key[:KEY_MAX], bucket_of(at or datetime.now(timezone.utc), granularity))] += amount
+        self.counts[(name, _clean_key(key), bucket_of(at or datetime.now(timezone.utc), granularity))] += amount
 
     def peak(self, name: str, key: str, value: int, *, at: datetime | None = None) -> None:
-        slot = (name, key[:KEY_MAX], bucket_of(at or datetime.now(timezone.utc)))
+        slot = (name, _clean_key(key), bucket_of(at or datetime.now(timezone.utc)))
         if value > self.peaks.get(slot, 0):
             self.peaks[slot] = value
 
@@ -53,6 +54,11 @@ class ActivityBuffer:
         counts, peaks = self.counts, self.peaks
         self.counts, self.peaks = Counter(), {}
         return counts, peaks
+
+
+def _clean_key(key: str) -> str:
+    """Keys can be what strangers typed (a search term): no NUL or other control character reaches the database."""
+    return without_control_characters(key)[:KEY_MAX]
 
 
 _buffer = ActivityBuffer()
@@ -69,25 +75,66 @@ def peak(name: str, key: str, value: int, *, at: datetime | None = None) -> None
 
 
 async def flush(buffer: ActivityBuffer | None = None) -> int:
-    """Write the buffered counts and peaks; returns how many rows changed. Failed writes go back in the buffer."""
+    """Write the buffered counts and peaks; returns how many rows changed.
+
+    All in one transaction when it can; when that fails, slot by slot, so one slot the database
+    refuses is dropped (and logged) instead of blocking every count behind it. Only when no slot
+    can be written (the database is down) does everything go back in the buffer for next time.
+    """
     buffer = buffer or _buffer
     counts, peaks = buffer.take()
     if not counts and not peaks:
         return 0
+    writes = [_count_write(slot, amount) for slot, amount in counts.items()]
+    writes += [_peak_write(slot, value) for slot, value in peaks.items()]
     try:
         async with ActivityCount._meta.db.transaction():
-            for (name, key, bucket), amount in counts.items():
-                await _upsert("activity_count", name, key, bucket, amount, "{table}.value + excluded.value")
-            greatest = "GREATEST" if isinstance(ActivityPeak._meta.db, PostgresEngine) else "max"
-            for (name, key, bucket), value in peaks.items():
-                await _upsert("activity_peak", name, key, bucket, value, f"{greatest}({{table}}.value, excluded.value)")
+            for write in writes:
+                await write.run()
+        return len(writes)
     except Exception:
-        for slot, amount in counts.items():
-            buffer.counts[slot] += amount
-        for (name, key, bucket), value in peaks.items():
-            buffer.peak(name, key, value, at=bucket)
-        raise
-    return len(counts) + len(peaks)
+        log.warning("activity counts could not be written together; writing them one by one", exc_info=True)
+    failed = []
+    for write in writes:
+        try:
+            await write.run()
+        except Exception:
+            failed.append(write)
+    if len(failed) == len(writes):
+        for write in writes:
+            write.put_back(buffer)
+        raise RuntimeError("no activity count could be written; kept for the next round")
+    for write in failed:
+        log.error("dropped an activity count the database refuses: %r", write.slot)
+    return len(writes) - len(failed)
+
+
+@dataclass(frozen=True)
+class _Write:
+    table: str
+    slot: tuple[str, str, datetime]
+    value: int
+    merge: str
+
+    async def run(self) -> None:
+        name, key, bucket = self.slot
+        await _upsert(self.table, name, key, bucket, self.value, self.merge)
+
+    def put_back(self, buffer: ActivityBuffer) -> None:
+        name, key, bucket = self.slot
+        if self.table == "activity_count":
+            buffer.counts[self.slot] += self.value
+        else:
+            buffer.peak(name, key, self.value, at=bucket)
+
+
+def _count_write(slot: tuple[str, str, datetime], amount: int) -> _Write:
+    return _Write("activity_count", slot, amount, "{table}.value + excluded.value")
+
+
+def _peak_write(slot: tuple[str, str, datetime], value: int) -> _Write:
+    greatest = "GREATEST" if isinstance(ActivityPeak._meta.db, PostgresEngine) else "max"
+    return _Write("activity_peak", slot, value, f"{greatest}({{table}}.value, excluded.value)")
 
 
 async def _upsert(table: str, name: str, key: str, bucket: datetime, value: int, merge: str) -> None:

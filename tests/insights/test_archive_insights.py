@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 
 from archive.items import listable_scope
 from insights.figures import archive_report
 from server import activity
 from server.accounts import create_account, get_account
+from server.tables import ActivityCount
+from tests.events.conftest import PASSWORD, log_in
 from tests.archive.factories import archived_talk, vocabulary
+
+Client = AsyncTestClient[Litestar]
 
 
 async def test_items_per_topic_and_year_plays_per_month_and_harvests(db: Engine, tmp_path: Path) -> None:
@@ -38,3 +46,24 @@ async def test_items_per_topic_and_year_plays_per_month_and_harvests(db: Engine,
     admin = await get_account(await create_account("admin@library.org", "long enough pass", "Admin", admin=True))
     everything = await archive_report(await listable_scope(admin))
     assert {f.label: f.value for f in everything.key_figures}["Archived sessions"] == "3"
+
+
+async def test_what_strangers_search_for_cannot_break_the_charts_or_a_spreadsheet(app: Litestar, client: Client) -> None:
+    typed = ["\x07bell\x1b copyright", '=HYPERLINK("https://evil.example","click")', "+1 interlibrary", "@SUM(A1)"]
+    for _ in range(5):  # five searches each: enough to be shown
+        for words in typed:
+            assert (await client.get("/archive/search", params={"q": words})).status_code == 200
+    await activity.flush()
+    now = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    await ActivityCount(name="archive.search_nothing", key="kept\x0bfrom before", bucket=now, value=5).save()
+
+    await create_account("admin@library.org", PASSWORD, "Admin", admin=True)
+    await log_in(client, "admin@library.org", create=False)
+    page = await client.get("/archive/insights/")
+    spreadsheet = await client.get("/archive/insights/empty-searches.csv")
+
+    assert page.status_code == 200 and "bell copyright" in page.text and "keptfrom before" in page.text
+    assert spreadsheet.status_code == 200
+    cells = [row[0] for row in csv.reader(io.StringIO(spreadsheet.text))][1:]
+    assert all(not cell.startswith(("=", "+", "@", "-")) for cell in cells), cells
+    assert '\'=hyperlink("https://evil.example","click")' in cells

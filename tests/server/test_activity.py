@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from piccolo.engine.base import Engine
 
 from server import activity
@@ -45,13 +46,36 @@ async def test_counts_that_cannot_be_written_wait_for_the_next_flush(db: Engine,
         raise ConnectionError("database restarting")
 
     monkeypatch.setattr(activity, "_upsert", broken)
-    try:
+    with pytest.raises(RuntimeError):
         await flush(buffer)
-    except ConnectionError:
-        pass
     monkeypatch.undo()
     await flush(buffer)
     assert [t.value for t in await tallies("archive.play")] == [2]
+
+
+async def test_one_count_the_database_refuses_never_blocks_the_others(db: Engine, monkeypatch) -> None:  # noqa: ANN001
+    buffer = ActivityBuffer()
+    buffer.count("archive.search_nothing", "poison", at=TEN)
+    buffer.count("archive.search_nothing", "vouchers", 3, at=TEN)
+    real_upsert = activity._upsert
+
+    async def refuses_poison(table: str, name: str, key: str, *rest: object) -> None:
+        if key == "poison":
+            raise ValueError("invalid byte sequence")
+        await real_upsert(table, name, key, *rest)
+
+    monkeypatch.setattr(activity, "_upsert", refuses_poison)
+    assert await flush(buffer) == 1
+    buffer.count("archive.search_nothing", "vouchers", at=TEN)
+    assert await flush(buffer) == 1  # nothing left behind to fail again
+    assert [(t.key, t.value) for t in await tallies("archive.search_nothing")] == [("vouchers", 4)]
+
+
+async def test_control_characters_and_nul_never_reach_the_counts(db: Engine) -> None:
+    buffer = ActivityBuffer()
+    buffer.count("archive.search_nothing", "inter\x00library\x07 loan\x1b", at=TEN)
+    assert await flush(buffer) == 1
+    assert [t.key for t in await tallies("archive.search_nothing")] == ["interlibrary loan"]
 
 
 async def test_a_live_gauge_counts_up_and_down_and_never_below_zero() -> None:
