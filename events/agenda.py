@@ -16,6 +16,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 from events.tables import AgendaFeed, EventMember, Star
+from server.validation import is_row_id, whole_number
 
 
 def _guid(value: str) -> uuid.UUID | None:
@@ -87,9 +88,9 @@ async def revoke_agenda_feed(user_id: int) -> None:
 async def agenda_feed_owner(token: str, secret: str) -> int | None:
     """Whose feed a token opens; ``None`` for a forged, malformed or revoked one."""
     user_part, _, signature = token.partition("-")
-    if not user_part.isdigit() or len(user_part) > 12 or len(signature) != 40:
+    user_id = whole_number(user_part)
+    if user_id is None or not is_row_id(user_id) or len(signature) != 40:
         return None
-    user_id = int(user_part)
     row = await AgendaFeed.select(AgendaFeed.nonce).where(AgendaFeed.user == user_id).first()
     if row is None or not hmac.compare_digest(signature, _signature(secret, user_id, row["nonce"])):
         return None

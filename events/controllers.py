@@ -30,7 +30,7 @@ from server.activity import count
 from server.auth import current_account, require_visible, requires_login
 from server.http_cache import cached_response
 from server.templating import page
-from server.validation import ValidationError
+from server.validation import ValidationError, whole_number
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
 EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)
@@ -178,7 +178,7 @@ class ProgrammeController(Controller):
     async def schedule_version(self, request: Request[Any, Any, Any], slug: FromPath[str],
                                filename: FromPath[str]) -> Response[bytes]:
         version, _, fmt = filename.partition(".")
-        if not version.isdigit() or fmt not in {"ics", "xml", "json"}:
+        if whole_number(version) is None or fmt not in {"ics", "xml", "json"}:
             raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
         access = await visible_event(request, slug)
         return self._feed(request, await published(access, int(version)), fmt)

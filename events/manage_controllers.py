@@ -26,7 +26,7 @@ from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
 from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form
-from server.validation import ValidationError
+from server.validation import ValidationError, is_row_id, whole_number
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 CHOICES = {
@@ -74,7 +74,7 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
         start = time.fromisoformat(values["start"])
     except ValueError:
         errors["start"] = "Enter a time like 14:30."
-    minutes = int(values["minutes"]) if values["minutes"].strip().isdigit() else 0
+    minutes = whole_number(values["minutes"].strip()) or 0
     if not 0 < minutes <= 24 * 60:
         errors["minutes"] = "Enter a length in minutes, up to 1440."
     if errors:
@@ -92,7 +92,7 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
 async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
     form = await request.form()
     chosen = form.getall("presenters") if "presenters" in form else []
-    if not all(isinstance(value, str) and value.isdigit() for value in chosen):
+    if not all(isinstance(value, str) and whole_number(value) is not None for value in chosen):
         raise ClientException("Presenters are chosen by their number.")
     return [int(value) for value in chosen]
 
@@ -172,7 +172,7 @@ class ManageController(Controller):
         values = await read_form(request, "name", "kind", "capacity", "location", "stream_url", "join_url")
         capacity = values["capacity"].strip()
         try:
-            if capacity and not capacity.isdigit():
+            if capacity and whole_number(capacity) is None:
                 raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
             await editing.save_room(access.event_id, RoomInput(
                 name=values["name"], kind=values["kind"] or "physical", capacity=int(capacity) if capacity else None,
@@ -212,7 +212,7 @@ class ManageController(Controller):
         account = await current_account(request)
         presenter = values["presenter"]
         try:
-            if presenter and not presenter.isdigit():
+            if presenter and whole_number(presenter) is None:
                 raise ValidationError({"presenter": "Choose a presenter from the list."})
             result = await invitations.invite(access.event_id, values["email"], values["role"], account.id,
                                               int(presenter) if presenter else None)
@@ -252,10 +252,9 @@ class ManageController(Controller):
     async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
         access = await organised_event(request, slug)
         form = await request.form()
-        try:
-            user_id = int(str(form.get("user", "")))
-        except ValueError:
-            raise ValidationError({"user": "Choose a registered person."}) from None
+        user_id = whole_number(str(form.get("user", "")))
+        if user_id is None or not is_row_id(user_id):
+            raise ValidationError({"user": "Choose a registered person."})
         name = next((p.name for p in await registration.registrations(access.event_id) if p.user_id == user_id), None)
         if name is None or not await registration.check_in(access.event_id, user_id):
             flash(request, "That person is not registered, or is already checked in.", category="error")

@@ -21,7 +21,7 @@ from networking.tables import RoomKind
 from server.accounts import listed_people, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.templating import page, read_form
-from server.validation import ID_LIMIT, ValidationError
+from server.validation import ID_LIMIT, ValidationError, whole_number
 
 ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
 
@@ -47,7 +47,7 @@ async def occupancy(presence: PresenceStore, room_list: list[RoomInfo]) -> dict[
 
 def room_input(values: dict[str, str]) -> RoomInput:
     capacity = values["capacity"].strip()
-    if capacity and not capacity.isdigit():
+    if capacity and whole_number(capacity) is None:
         raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
     return RoomInput(name=values["name"], slug=values["slug"].strip().lower(), kind=values["kind"] or "table",
                      description=values["description"], tags=values["tags"].split(","),

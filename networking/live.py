@@ -110,7 +110,7 @@ class RoomsNamespace:
         self.sio = sio
         self.presence = presence
         self.session_store = session_store
-        self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS)
+        self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS, "chat")
         self.local_sids: set[str] = set()
         self.recent = ShortMemory(ACCESS_MEMORY_SECONDS)
         self.occupancy_due: set[int] = set()

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import socketio
 from litestar import Litestar, Request
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
@@ -56,13 +56,11 @@ from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
 from server.mail import SmtpServer, keep_delivering
 from server.notifications import email_notifications, queue_daily_digests
-from server.ratelimit import AbuseLimits, RateLimit
+from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
 from server.validation import ValidationError, is_row_id
 
-LOGIN_FAILURES_PER_WINDOW = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
 REQUEST_BODY_MAX = 2 * 1024 * 1024
 
 
@@ -138,7 +136,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         middleware=[session_config(secure=settings.secure_cookies).middleware,
                     SessionBoundCsrf(settings.secret_key, secure=settings.secure_cookies)],
         before_send=[add_security_headers],
-        before_request=refuse_impossible_ids,
+        before_request=refuse_impossible_input,
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
@@ -153,7 +151,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.engine = engine
     app.state.redis = redis_client
     app.state.abuse = AbuseLimits.in_store(stores.get("rate_limits"), settings.registrations_per_hour)
-    app.state.login_limit = RateLimit(stores.get("login_failures"), LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_SECONDS)
+    app.state.login_throttle = LoginThrottle.in_store(stores.get("login_failures"))
     app.state.sio = sio
     app.state.presence = presence
     app.state.qa_live = qa_live
@@ -161,11 +159,22 @@ def build_litestar_app(settings: Settings) -> Litestar:
     return app
 
 
-async def refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
-    """A number in an address that no row can have is a 404 here, not an overflow in the database."""
+async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:
+    """Input no handler should see: ids no row can have (404), and NUL anywhere but in an uploaded file (400).
+
+    PostgreSQL cannot store NUL in text and refuses the whole statement; catching it here, once,
+    answers a clear 400 instead of a 500 from whichever query met it first.
+    """
     for value in request.path_params.values():
         if isinstance(value, int) and not is_row_id(value):
             raise NotFoundException("There is nothing at this address.")
+    if "\x00" in request.url.path or b"%00" in request.scope.get("query_string", b"").lower():
+        raise ClientException("Addresses cannot contain the NUL character.")
+    content_type = request.content_type[0]
+    if content_type in {"application/json", "application/x-www-form-urlencoded"}:
+        body = (await request.body()).lower()
+        if b"\\u0000" in body or b"%00" in body or b"\x00" in body:
+            raise ClientException("Sent text cannot contain the NUL character.")
 
 
 def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:

@@ -117,7 +117,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         lifespan="on",
-        proxy_headers=True,
+        # X-Forwarded-For is believed only from the proxies named in HALLWAY_TRUSTED_PROXIES: anyone else
+        # could name any address and slip past the limits kept per address.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         log_level="info",
     )
 

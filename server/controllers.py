@@ -12,12 +12,12 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
 from server import accounts, mail, notifications
-from server.validation import ValidationError
+from server.validation import ValidationError, is_row_id, whole_number
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce
-from server.ratelimit import RateLimit, client_address, enforce
+from server.ratelimit import LoginThrottle, client_address, enforce
 from server.templating import page, read_form, safe_next_path
 
 
@@ -54,23 +54,23 @@ class AccountController(Controller):
     async def login(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
         values = await read_form(request, "email", "password", "next")
         next_path = safe_next_path(values["next"])
-        limits: RateLimit = request.app.state.login_limit
-        keys = [f"ip:{request.client.host if request.client else 'unknown'}", f"email:{accounts.normalise_email(values['email'])}"]
-        waits = [wait for key in keys if (wait := await limits.retry_after(key)) is not None]
+        throttle: LoginThrottle = request.app.state.login_throttle
+        address, email = client_address(request), accounts.normalise_email(values["email"])
         context: dict[str, Any] = {"values": {"email": values["email"]}, "next": next_path}
-        if waits:
-            minutes = max(1, round(max(waits) / 60))
-            context["error"] = f"Too many failed attempts. Try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+        wait = await throttle.wait_before_trying(address, email)
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            context["error"] = (f"Too many failed attempts for this account from here. Try again in about {minutes} "
+                                f"minute{'s' if minutes > 1 else ''}.")
             template = await page(request, "server/login.html", context, status_code=HTTP_429_TOO_MANY_REQUESTS)
-            template.headers["Retry-After"] = str(max(waits))
+            template.headers["Retry-After"] = str(wait)
             return template
         user_id = await accounts.authenticate(values["email"], values["password"])
         if user_id is None:
-            for key in keys:
-                await limits.hit(key)
+            await throttle.failed(address, email)
             context["error"] = "That email and password do not match an account."
             return await page(request, "server/login.html", context, status_code=400)
-        await limits.reset(keys[1])
+        await throttle.succeeded(address, email)
         start_session(request, user_id)
         flash(request, "You are logged in.", category="success")
         return Redirect(next_path)
@@ -136,7 +136,8 @@ class AccountController(Controller):
     async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
         """A person's picture: the uploaded one, or their initials drawn on a colour."""
         user_part, _, extension = filename.partition(".")
-        account = await accounts.get_account(int(user_part)) if user_part.isdigit() and len(user_part) < 12 else None
+        user_id = whole_number(user_part)
+        account = await accounts.get_account(user_id) if user_id is not None and is_row_id(user_id) else None
         if account is None or extension not in {"png", "svg"}:
             raise NotFoundException("There is no such picture.")
         path = avatar_path(request.app.state.settings.media_root, account.id)

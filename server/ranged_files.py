@@ -19,7 +19,7 @@ from litestar import Response
 from litestar.response import Stream
 
 CHUNK = 256 * 1024
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=([0-9]{0,18})-([0-9]{0,18})$")  # ASCII digits, no more than a file can have
 
 
 class Unsatisfiable(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from litestar.exceptions import TooManyRequestsException
@@ -11,21 +12,29 @@ from litestar.stores.redis import RedisStore
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most ``limit`` hits per ``window`` seconds for one key."""
+    """At most ``limit`` hits per ``window`` seconds for one key, counted in a bucket of its own.
+
+    The bucket (``"search"``, ``"registration"``...) is part of every stored key, so limits that
+    share a store never share a counter: ten searches do not use up an address's registrations.
+    """
 
     store: Store
     limit: int
     window: int
+    bucket: str
+
+    async def count(self, key: str) -> int:
+        return int(await self.store.get(f"{self.bucket}:{key}") or 0)
 
     async def retry_after(self, key: str) -> int | None:
         """Seconds to wait when ``key`` is over its limit, else ``None``."""
-        count = int(await self.store.get(key) or 0)
-        if count < self.limit:
+        if await self.count(key) < self.limit:
             return None
-        return max(1, await self.store.expires_in(key) or self.window)
+        return max(1, await self.store.expires_in(f"{self.bucket}:{key}") or self.window)
 
     async def hit(self, key: str) -> None:
         """Count one hit. The window starts at the first hit and is not extended by later ones."""
+        key = f"{self.bucket}:{key}"
         if isinstance(self.store, RedisStore):
             # Across workers the count must be one atomic increment, or simultaneous hits get lost.
             redis_key = self.store._make_key(key)
@@ -37,7 +46,7 @@ class RateLimit:
         await self.store.set(key, str(count), expires_in=remaining or self.window)
 
     async def reset(self, key: str) -> None:
-        await self.store.delete(key)
+        await self.store.delete(f"{self.bucket}:{key}")
 
 
 async def enforce(limit: RateLimit, key: str, doing: str) -> None:
@@ -59,9 +68,9 @@ class AbuseLimits:
 
     @classmethod
     def in_store(cls, store: Store, registrations_per_hour: int = 10) -> "AbuseLimits":
-        return cls(registration=RateLimit(store, registrations_per_hour, 3600),
-                   upload=RateLimit(store, UPLOADS_PER_HOUR, 3600),
-                   search=RateLimit(store, SEARCHES_PER_MINUTE, 60))
+        return cls(registration=RateLimit(store, registrations_per_hour, 3600, "registration"),
+                   upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
+                   search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
@@ -71,3 +80,55 @@ SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, 
 def client_address(connection: object) -> str:
     client = getattr(connection, "client", None)
     return f"ip:{client.host if client else 'unknown'}"
+
+
+LOGIN_WINDOW = 15 * 60
+FAILURES_PER_ADDRESS_AND_ACCOUNT = 5   # someone mistyping: a pause after five tries
+FAILURES_PER_ACCOUNT = 20              # one account guessed at from many places
+FAILURES_PER_ADDRESS = 100             # a venue, a library, an office: many people behind one address
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Slows password guessing without locking anyone out of their own account.
+
+    Failures count per (address, account), per account and per address. An address that
+    mistyped an account's password five times waits; an account that failed twenty times
+    waits only at addresses that failed on it, so a stranger cannot lock its owner out from
+    elsewhere; an address waits only after a hundred failures, so a whole conference behind one
+    address logs in while three of them mistype. A success clears its (address, account) count.
+    """
+
+    pair: RateLimit
+    account: RateLimit
+    address: RateLimit
+
+    @classmethod
+    def in_store(cls, store: Store) -> "LoginThrottle":
+        return cls(pair=RateLimit(store, FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW, "login-pair"),
+                   account=RateLimit(store, FAILURES_PER_ACCOUNT, LOGIN_WINDOW, "login-account"),
+                   address=RateLimit(store, FAILURES_PER_ADDRESS, LOGIN_WINDOW, "login-address"))
+
+    async def wait_before_trying(self, address: str, account: str) -> int | None:
+        """Seconds this address must wait before trying this account again, or ``None``."""
+        account = _short(account)
+        pair = f"{address}|{account}"
+        waits = [await self.pair.retry_after(pair), await self.address.retry_after(address)]
+        if await self.pair.count(pair) > 0:
+            waits.append(await self.account.retry_after(account))
+        known = [wait for wait in waits if wait is not None]
+        return max(known) if known else None
+
+    async def failed(self, address: str, account: str) -> None:
+        account = _short(account)
+        await self.pair.hit(f"{address}|{account}")
+        await self.account.hit(account)
+        await self.address.hit(address)
+
+    async def succeeded(self, address: str, account: str) -> None:
+        await self.pair.reset(f"{address}|{_short(account)}")
+
+
+def _short(account: str) -> str:
+    """A fixed-length key for whatever was typed as an email (store keys become file names)."""
+    return hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()[:32]

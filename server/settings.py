@@ -7,12 +7,15 @@ names the variable instead of a traceback deep inside a request.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from server.validation import whole_number
 
 
 class SettingsError(ValueError):
@@ -30,6 +33,7 @@ class Settings:
     var_dir: Path
     redis_prefix: str = "hallway"
     registrations_per_hour: int = 10
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For names the real client
 
     @property
     def uses_sqlite(self) -> bool:
@@ -69,11 +73,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         redis_prefix=_redis_prefix(env.get("HALLWAY_REDIS_PREFIX") or "hallway"),
         registrations_per_hour=_count("HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"),
+        trusted_proxies=_addresses("HALLWAY_TRUSTED_PROXIES", env.get("HALLWAY_TRUSTED_PROXIES") or ""),
     )
 
 
+def _addresses(name: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1, 10.0.0.0/8``)."""
+    found = []
+    for part in (piece.strip() for piece in value.split(",")):
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name} must list IP addresses or networks separated by commas, not {part!r}") from None
+        found.append(part)
+    return tuple(found)
+
+
 def _count(name: str, value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+    number = whole_number(value)
+    if number is None or not 1 <= number <= 1_000_000:
         raise SettingsError(f"{name} must be a whole number from 1 to 1000000, not {value!r}")
     return int(value)
 

@@ -75,6 +75,8 @@ async def read_form(request: Request[Any, Any, Any], *fields: str) -> dict[str, 
             raise ClientException(f"The field {field!r} must be text, not a file.")
         if len(value) > FORM_FIELD_MAX:
             raise ClientException(f"The field {field!r} is too long.")
+        if "\x00" in value:
+            raise ClientException(f"The field {field!r} cannot contain the NUL character.")
         values[field] = value
     return values
 

@@ -48,3 +48,15 @@ def text_problem(text: str) -> str | None:
 def without_control_characters(text: str) -> str:
     """For imports, which keep what they can: control characters dropped, line breaks kept."""
     return _CONTROL.sub("", text)
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number when it is plain ASCII digits (at most 18), else ``None``.
+
+    ``str.isdigit`` accepts "²" and other Unicode digits that ``int`` refuses (or reads as
+    numbers no one typed), and ``int`` of thousands of digits raises; neither reaches ``int`` here.
+    """
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None

@@ -18,7 +18,7 @@ from events.access import event_access
 from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form
-from server.validation import ValidationError
+from server.validation import ValidationError, whole_number
 from sessions import polls, questions
 from sessions.questions import QaContext, qa_context
 from sessions.tables import Moderation
@@ -92,7 +92,7 @@ class QuestionsController(Controller):
                 await polls.set_poll_status(ctx, poll_id, action)
             elif action == "answer":
                 form = await request.form()
-                choices = [int(v) for v in form.getall("choice") if isinstance(v, str) and v.isdigit()] if "choice" in form else []
+                choices = [int(v) for v in form.getall("choice") if isinstance(v, str) and whole_number(v) is not None] if "choice" in form else []
                 await polls.answer_poll(ctx, poll_id, choices)
             else:
                 raise NotFoundException("There is no such action.")

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from server.validation import ValidationError
+from server.validation import ValidationError, line_problem
 from sessions.questions import QaContext
 from sessions.tables import Poll, PollStatus, PollVote
 
@@ -42,8 +42,12 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
     errors = {}
     if not question.strip() or len(question) > 500:
         errors["question"] = "Ask a question of up to 500 characters."
+    elif problem := line_problem(question.strip()):
+        errors["question"] = problem
     if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX or any(len(option) > 200 for option in options):
         errors["options"] = f"Give {OPTIONS_MIN} to {OPTIONS_MAX} options of up to 200 characters."
+    elif any(line_problem(option) for option in options):
+        errors["options"] = "Write each option on one line, without control characters."
     if errors:
         raise ValidationError(errors)
     poll = Poll(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), question=question.strip(),

@@ -24,7 +24,7 @@ from server.accounts import Account, display_names
 from server.changes import QA_THREAD, changed
 from server.notifications import notify
 from server.ratelimit import RateLimit
-from server.validation import ValidationError
+from server.validation import ValidationError, text_problem
 from sessions.tables import (
     ANSWER_MAX,
     QUESTION_MAX,
@@ -120,7 +120,7 @@ class QaLimits:
     """
 
     def __init__(self, store: Store) -> None:
-        self.rules = {"ask": RateLimit(store, ASKS_PER_MINUTE, 60), "vote": RateLimit(store, VOTES_PER_MINUTE, 60)}
+        self.rules = {"ask": RateLimit(store, ASKS_PER_MINUTE, 60, "ask"), "vote": RateLimit(store, VOTES_PER_MINUTE, 60, "vote")}
 
     async def check(self, action: str, ctx: QaContext) -> None:
         if ctx.account is None:
@@ -176,6 +176,8 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
         raise ValidationError({"body": "Write your question first."})
     if len(body) > QUESTION_MAX:
         raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
+    if problem := text_problem(body):
+        raise ValidationError({"body": problem})
     now = datetime.now(timezone.utc)
     status = QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
     question = Question(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), author=ctx.account.id,
@@ -259,6 +261,8 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
         raise ValidationError({"body": "Write the answer first."})
     if len(body) > ANSWER_MAX:
         raise ValidationError({"body": f"An answer can be at most {ANSWER_MAX} characters."})
+    if problem := text_problem(body):
+        raise ValidationError({"body": problem})
     row = await _question(ctx, question_id)
     now = datetime.now(timezone.utc)
     answer = Answer(question=row["id"], author=ctx.account.id, body=body.strip(), body_html=render_answer(body.strip()),

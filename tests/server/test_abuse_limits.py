@@ -81,3 +81,67 @@ def test_the_limits_hold_across_workers_through_redis(tmp_path_factory: object) 
         assert statuses[:6] == [302] * 6 and statuses[6:] == [429, 429]
     finally:
         server.stop()
+
+
+async def test_searching_never_uses_up_registrations(settings: Settings, sqlite_engine: object) -> None:
+    from server.app import build_litestar_app
+
+    app = build_litestar_app(replace(settings, registrations_per_hour=3))
+    async with AsyncTestClient(app=app) as client:
+        for _ in range(SEARCHES_PER_MINUTE):
+            await client.get("/api/v1/archive/search", params={"q": "contu"})
+        assert (await client.get("/api/v1/archive/search", params={"q": "contu"})).status_code == 429
+        assert (await register(client, 1)).status_code == 302
+
+
+async def _log_in(client: Client, email: str, password: str) -> httpx.Response:
+    client.cookies.clear()
+    await client.get("/login")
+    return await client.post("/login", data={"email": email, "password": password,
+                                             "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+
+
+async def test_a_venue_behind_one_address_logs_in_while_three_people_mistype(client: Client) -> None:
+    """Fifty people share the conference Wi-Fi's address; three of them get their passwords wrong."""
+    people = [f"attendee{n}@library.org" for n in range(50)]
+    for number, email in enumerate(people):
+        await client.get("/register")
+        created = await client.post("/register", data={"email": email, "display_name": f"Attendee {number}",
+                                                       "password": "correct horse battery",
+                                                       "_csrf_token": client.cookies["hallway_csrf"]})
+        assert created.status_code in (200, 302)
+    mistyping = people[:3]
+    for email in mistyping:
+        answers = [(await _log_in(client, email, "wrong guess")).status_code for _ in range(6)]
+        assert answers == [400] * 5 + [429], (email, answers)
+    for email in people[3:]:
+        assert (await _log_in(client, email, "correct horse battery")).status_code == 302, email
+    waiting = await _log_in(client, mistyping[0], "correct horse battery")
+    assert waiting.status_code == 429 and "Try again in about 15 minutes" in waiting.text
+    assert 800 < int(waiting.headers["retry-after"]) <= 900
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_owner_out(tmp_path_factory: object) -> None:
+    env = hallway_env(tmp_path_factory.mktemp("lockout"), HALLWAY_TRUSTED_PROXIES="127.0.0.1")  # type: ignore[attr-defined]
+    prepare_site(env)
+    server = HallwayServer(env).start()
+
+    def log_in(address: str, password: str) -> int:
+        with httpx.Client(base_url=server.url, headers={"x-forwarded-for": address}) as browser:
+            browser.get("/login")
+            return browser.post("/login", data={"email": "owner@library.org", "password": password,
+                                                "_csrf_token": browser.cookies["hallway_csrf"]}).status_code
+
+    try:
+        with httpx.Client(base_url=server.url) as owner:
+            owner.get("/register")
+            owner.post("/register", data={"email": "owner@library.org", "display_name": "Owner",
+                                          "password": "correct horse battery", "_csrf_token": owner.cookies["hallway_csrf"]})
+        strangers = [log_in(f"203.0.113.{n // 5 + 1}", "guess") for n in range(25)]
+        # Five guesses from each of five addresses: after twenty on the account, an address that already
+        # guessed waits (the fifth address had one guess before that).
+        assert strangers == [400] * 21 + [429] * 4
+        assert log_in("203.0.113.1", "guess") == 429  # an address that guessed waits
+        assert log_in("198.51.100.7", "correct horse battery") == 302  # the owner, from the library
+    finally:
+        server.stop()
