@@ -18,7 +18,7 @@ from typing import Any
 import bagit
 
 from events.access import event_access
-from sessions.questions import archived_thread
+from sessions.questions import archived_thread, clean_answer_html
 
 from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.media import media_path
@@ -135,6 +135,7 @@ async def import_bag(directory: Path, media_root: Path) -> int:
 
 
 def _read_bag(directory: Path) -> dict[str, Any]:
+    _refuse_links(directory)
     try:
         bag = bagit.Bag(str(directory))
         bag.validate(processes=1)
@@ -147,6 +148,41 @@ def _read_bag(directory: Path) -> dict[str, Any]:
     if document.get("format") != FORMAT:
         raise BagProblem(f"{directory} is not a Hallway archive bag ({FORMAT})")
     return document
+
+
+def _refuse_links(directory: Path) -> None:
+    """A bag is plain files and folders: a symbolic link could point anywhere on this host.
+
+    bagit follows links while validating, so a bag whose ``data/media`` links to ``/etc`` (or to
+    another instance's secret key) validates and would publish those files through /media.
+    """
+    if directory.is_symlink():
+        raise BagProblem(f"{directory} is a symbolic link; give the bag's own folder")
+    for path in directory.rglob("*"):
+        if path.is_symlink():
+            raise BagProblem(f"the bag holds a symbolic link, which is never allowed: {path.relative_to(directory)}")
+
+
+def _inside(data: Path, relative: str) -> Path:
+    """A file the bag names, which must be a regular file inside its ``data/`` folder."""
+    path = (data / relative).resolve()
+    if not path.is_relative_to(data.resolve()) or not path.is_file() or (data / relative).is_symlink():
+        raise BagProblem(f"the bag names a file outside its data folder: {relative!r}")
+    return path
+
+
+def _clean_questions(questions: Any) -> list[dict[str, Any]]:
+    """The Q&A as the bag has it, with every answer's HTML cleaned again (the item page shows it as HTML)."""
+    if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+        raise BagProblem("the bag's questions are not a list of questions")
+    cleaned = []
+    for question in questions:
+        answers = question.get("answers") or []
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise BagProblem("the bag's answers are not a list of answers")
+        cleaned.append({**question, "answers": [{**answer, "body_html": clean_answer_html(str(answer.get("body_html", "")))}
+                                               for answer in answers]})
+    return cleaned
 
 
 def _depth(topic: dict[str, Any], topics: list[dict[str, Any]]) -> int:
@@ -169,7 +205,7 @@ async def _restore_item(entry: dict[str, Any], data: Path, media_root: Path) -> 
             language=entry["language"], kind=entry["kind"], starts_at=datetime.fromisoformat(entry["starts_at"]),
             duration_minutes=entry["duration_minutes"], status=entry["status"],
             withdrawn_reason=entry["withdrawn_reason"], published_at=datetime.fromisoformat(entry["published_at"]),
-            updated_at=datetime.fromisoformat(entry["updated_at"]), questions=entry["questions"])
+            updated_at=datetime.fromisoformat(entry["updated_at"]), questions=_clean_questions(entry["questions"]))
         await item.save()
         for event_slug, session_slug in entry["paths"]:
             await ArchivePath(item=item.id, event_slug=event_slug, session_slug=session_slug).save()
@@ -182,7 +218,7 @@ async def _restore_item(entry: dict[str, Any], data: Path, media_root: Path) -> 
                         created_at=item.published_at)
         await row.save()
         for track in recording["captions"]:
-            await add_captions(row.id, (data / track["file"]).read_bytes(), track["language"], track["provenance"])
+            await add_captions(row.id, _inside(data, track["file"]).read_bytes(), track["language"], track["provenance"])
     for material in entry["materials"]:
         await Material(session_guid=guid, title=material["title"], url=material["url"],
                        file_name=_restore_media(material["file"], data, media_root),
@@ -198,7 +234,8 @@ def _restore_media(relative: str, data: Path, media_root: Path) -> str:
     target = media_path(media_root, file_name)
     if target is None:
         raise BagProblem(f"the bag names a media file outside the media folder: {relative}")
+    source = _inside(data, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(data / relative, target)
+    shutil.copyfile(source, target)
     return file_name
 

@@ -19,16 +19,22 @@ from events.releases import published_programme
 
 from archive.citation import permalink
 from archive.items import ItemView
+from server.validation import without_control_characters
 from archive.recordings import media_by_session
 
 FEED_SIZE = 100
 
 
+def _text(value: str) -> str:
+    """What people wrote, without the characters XML cannot carry (feedgen refuses them with an error)."""
+    return without_control_characters(value)
+
+
 def _feed(title: str, page_url: str, self_url: str, subtitle: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(page_url)
-    feed.title(title)
-    feed.subtitle(subtitle or title)
+    feed.title(_text(title))
+    feed.subtitle(_text(subtitle or title))
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language("en")
@@ -52,14 +58,14 @@ def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str
     for item in _newest(items):
         entry = feed.add_entry()
         entry.id(permalink(base_url, item))
-        entry.title(item.title)
+        entry.title(_text(item.title))
         entry.link(href=permalink(base_url, item))
-        entry.summary(item.abstract or item.title)
+        entry.summary(_text(item.abstract or item.title))
         entry.published(item.published_at)
         entry.updated(item.updated_at)
         for name in item.presenter_names or ["Hallway"]:
-            entry.author(name=name)
-        entry.category(term=item.event_slug, label=item.event_title)
+            entry.author(name=_text(name))
+        entry.category(term=item.event_slug, label=_text(item.event_title))
     return feed.atom_str(pretty=True)
 
 
@@ -71,7 +77,7 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     feed.podcast.itunes_category("Education")
     feed.podcast.itunes_explicit("no")
     feed.podcast.itunes_author("Hallway")
-    feed.description(subtitle or title)
+    feed.description(_text(subtitle or title))
     feed.lastBuildDate(_updated(items))
     newest = _newest(items)
     media = await media_by_session([item.session_guid for item in newest], with_cues=False)
@@ -81,12 +87,12 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
             continue
         entry = feed.add_entry()
         entry.guid(permalink(base_url, item), permalink=True)
-        entry.title(item.title)
+        entry.title(_text(item.title))
         entry.link(href=permalink(base_url, item))
-        entry.description(item.abstract or item.title)
+        entry.description(_text(item.abstract or item.title))
         entry.published(item.published_at)
         entry.enclosure(f"{base_url.rstrip('/')}/media/{recording.file_name}", str(recording.size), recording.mime_type)
-        entry.podcast.itunes_author(", ".join(item.presenter_names) or "Hallway")
+        entry.podcast.itunes_author(_text(", ".join(item.presenter_names)) or "Hallway")
         if recording.duration:
             entry.podcast.itunes_duration(int(recording.duration))
     return feed.rss_str(pretty=True)

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from server.validation import xml_safe_bytes
+
 from archive.citation import permalink
 from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.recordings import SessionMedia, media_by_session
@@ -90,7 +92,7 @@ async def oai_response(arguments: dict[str, list[str]], base_url: str, now: date
         if error.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol echoes no arguments of a request it could not read
         ET.SubElement(root, _q(OAI, "error"), code=error.code).text = error.message
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml_safe_bytes(ET.tostring(root, encoding="utf-8"))
 
 
 def _check_arguments(arguments: dict[str, list[str]]) -> tuple[str, dict[str, str]]:

@@ -31,7 +31,7 @@ from events.tables import (
     Track,
     Visibility,
 )
-from server.validation import ValidationError, is_row_id, line_problem, text_problem
+from server.validation import ValidationError, is_row_id, line_problem, text_problem, year_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -122,7 +122,9 @@ def check_event(data: EventInput) -> dict[str, str]:
     _check_text(errors, "venue", data.venue, 300)
     if not valid_timezone(data.timezone):
         errors["timezone"] = "Use a time zone name such as America/Chicago or Europe/Berlin."
-    if data.end_date < data.start_date:
+    if problem := year_problem(data.start_date) or year_problem(data.end_date):
+        errors["start_date"] = problem
+    elif data.end_date < data.start_date:
         errors["end_date"] = "The event cannot end before it starts."
     elif (data.end_date - data.start_date).days > 60:
         errors["end_date"] = "An event can last at most 60 days."
@@ -286,6 +288,8 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
     _check_text(errors, "language", data.language, 16)
     if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
         errors["starts_at"] = "Times need a time zone."
+    elif problem := year_problem(data.starts_at) or year_problem(data.ends_at):
+        errors["starts_at"] = problem
     elif data.ends_at <= data.starts_at:
         errors["ends_at"] = "A session must end after it starts."
     elif (data.ends_at - data.starts_at).days >= 2:

@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from events.programme import DAY_CHANGE, Programme, ProgrammeRoom, ProgrammeSession
+from server.validation import xml_safe_bytes
 
 GENERATOR = {"name": "hallway", "version": "0.1.0"}
 ROOM_TYPES = {"physical": "lecturehall", "virtual": "online", "hybrid": "stage"}
@@ -156,7 +157,7 @@ def frab_xml(programme: Programme, base_url: str) -> bytes:
             for item in (s for s in sessions if (s.room or "Unassigned") == room_name):
                 _event_xml(room_element, _event_fields(programme, item, base_url))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml_safe_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _event_xml(parent: ET.Element, fields: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from icalendar import Calendar
 
 from events.editing import EventInput, check_event, create_event, free_session_slug, valid_timezone
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
-from server.validation import without_control_characters
+from server.validation import without_control_characters, year_problem
 
 FORMATS = ("frab-json", "frab-xml", "ical")
 KINDS = {
@@ -175,6 +175,8 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
         document = json.loads(data)
         conference = document["schedule"]["conference"]
         days = conference["days"]
+    except RecursionError:
+        raise ImportFailed("file: the JSON is nested too deeply to be a schedule") from None
     except (ValueError, KeyError, TypeError) as error:
         raise ImportFailed(f"file: not a frab/pretalx schedule JSON ({error.__class__.__name__}: {error})") from None
     zone_name, zone = _zone(_text(conference.get("time_zone_name")))
@@ -268,9 +270,14 @@ def _read_ical(data: bytes) -> ImportedSchedule:
         starts = starts.replace(tzinfo=zone) if starts.tzinfo is None else starts
         if event.get("DTEND") is not None:
             ends = event["DTEND"].dt
+            if not isinstance(ends, datetime):  # RFC 5545 3.6.1: DTEND has the value type of DTSTART
+                raise ImportFailed(f"{label}: DTEND is a date without a time of day, but DTSTART has one")
             ends = ends.replace(tzinfo=zone) if ends.tzinfo is None else ends
         elif event.get("DURATION") is not None:
-            ends = starts + event["DURATION"].dt
+            try:
+                ends = starts + event["DURATION"].dt
+            except (OverflowError, TypeError):
+                raise ImportFailed(f"{label}: its DURATION ends past any date a calendar can hold") from None
         else:
             raise ImportFailed(f"{label}: DTEND or DURATION is missing")
         categories = event.get("CATEGORIES")
@@ -294,6 +301,9 @@ def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[I
               rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]]) -> ImportedSchedule:
     if not sessions:  # every reader ends here, so an empty file is refused the same way in all formats
         raise ImportFailed("file: it contains no sessions")
+    for session in sessions:
+        if problem := year_problem(session.starts_at) or year_problem(session.ends_at):
+            raise ImportFailed(f"{_session_label(session.title)} (guid {session.guid}): {problem}")
     zone = ZoneInfo(zone_name)
     days = [s.starts_at.astimezone(zone).date() for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)

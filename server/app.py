@@ -62,6 +62,7 @@ from server.templating import STATIC_DIR, template_config
 from server.validation import ValidationError, is_row_id
 
 REQUEST_BODY_MAX = 2 * 1024 * 1024
+PATH_SEGMENT_MAX = 255  # bytes: the longest file name a file system holds
 
 
 def create_app() -> socketio.ASGIApp:
@@ -168,6 +169,8 @@ async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:
     for value in request.path_params.values():
         if isinstance(value, int) and not is_row_id(value):
             raise NotFoundException("There is nothing at this address.")
+    if any(len(part.encode()) > PATH_SEGMENT_MAX for part in request.url.path.split("/")):
+        raise NotFoundException("There is nothing at this address.")  # no file, slug or token is that long
     if "\x00" in request.url.path or b"%00" in request.scope.get("query_string", b"").lower():
         raise ClientException("Addresses cannot contain the NUL character.")
     content_type = request.content_type[0]

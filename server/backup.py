@@ -120,6 +120,9 @@ def _sha256(path: Path) -> str:
 
 
 def _checked_manifest(directory: Path) -> dict[str, object]:
+    links = [path for path in [directory, *directory.rglob("*")] if path.is_symlink()]
+    if links:  # a link could bring any file of this host into the media folder, or replace the secret key
+        raise BackupProblem(f"the backup holds a symbolic link, which is never allowed: {links[0]}")
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
     except (OSError, ValueError):

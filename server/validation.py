@@ -60,3 +60,27 @@ def whole_number(text: str) -> int | None:
     numbers no one typed), and ``int`` of thousands of digits raises; neither reaches ``int`` here.
     """
     return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+
+
+_XML_INVALID_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe_bytes(document: bytes) -> bytes:
+    """Drop the bytes XML 1.0 cannot carry from a serialised UTF-8 document.
+
+    ElementTree writes control characters from text as they are, which makes the document
+    ill-formed for every reader. These bytes never occur inside a UTF-8 multi-byte sequence,
+    so removing them cannot damage other characters.
+    """
+    return _XML_INVALID_BYTES.sub(b"", document)
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
+def year_problem(moment: object) -> str | None:
+    """Dates far in the past or future are typing mistakes, and break calendars that add hours to them."""
+    year = getattr(moment, "year", None)
+    if isinstance(year, int) and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return f"Use a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+    return None

@@ -47,7 +47,11 @@ MODERATION_ACTIONS = {"approve", "dismiss", "pin", "unpin", "answered", "reopen"
 
 def render_answer(body: str) -> str:
     """A safe subset of Markdown: emphasis, lists, quotes, code and links; nothing that runs."""
-    html = _markdown.render(body)
+    return clean_answer_html(_markdown.render(body))
+
+
+def clean_answer_html(html: str) -> str:
+    """Answer HTML from anywhere (rendered here, or read from an imported bag) cut down to the safe subset."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
                      link_rel="nofollow noopener")
 

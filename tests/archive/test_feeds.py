@@ -116,3 +116,21 @@ async def _latest_handle() -> str:
     from archive.tables import ArchiveItem
 
     return (await ArchiveItem.select(ArchiveItem.handle).order_by(ArchiveItem.id, ascending=False).first())["handle"]
+
+
+async def test_feeds_and_harvests_stay_well_formed_with_control_characters_kept_from_before(
+        app: Litestar, client: Client) -> None:
+    """Titles are refused with control characters now; rows written before that must not break XML."""
+    from archive.tables import ArchiveItem
+
+    await vocabulary()
+    talk = await archived_talk(app.state.settings.media_root, title="Plain title")
+    await ArchiveItem.update({ArchiveItem.title: "Bell\x07 and escape\x1b title",
+                              ArchiveItem.abstract: "Form\x0cfeed"}).where(ArchiveItem.handle == talk.item.handle)
+
+    for path in ("/archive/feed.atom", "/archive/podcast.rss", "/oai?verb=ListRecords&metadataPrefix=oai_dc"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        document = ET.fromstring(response.content)  # well-formed, or this raises
+        texts = " ".join(document.itertext())
+        assert "Bell and escape title" in texts and "\x07" not in texts, path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -103,3 +105,87 @@ def test_reindex_rebuilds_the_search_index_from_the_command_line(demo_site: tupl
     assert f"Indexed {published} archive item(s)." in result.stdout
     found = httpx.get(f"{server.url}/api/v1/archive/search", params={"q": "tracked postage"}).json()
     assert [hit["title"] for hit in found["results"]] == ["International ILL on a Shoestring"]
+
+
+def _resigned(bag: Path) -> None:
+    """Rewrite the bag's manifests by hand after tampering, as an attacker would, so that it validates."""
+    import hashlib
+    import os
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    payload = sorted(Path(root, name) for root, _, names in os.walk(bag / "data", followlinks=True) for name in names)
+    (bag / "manifest-sha256.txt").write_text("".join(f"{digest(p)}  {p.relative_to(bag)}\n" for p in payload))
+    oxum = f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
+    info = bag / "bag-info.txt"
+    info.write_text("".join(f"Payload-Oxum: {oxum}\n" if line.startswith("Payload-Oxum") else line + "\n"
+                            for line in info.read_text().splitlines()))
+    tags = [bag / name for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt") if (bag / name).exists()]
+    (bag / "tagmanifest-sha256.txt").write_text("".join(f"{digest(p)}  {p.name}\n" for p in tags))
+
+
+def test_a_bag_with_a_symbolic_link_is_refused(demo_site: tuple, tmp_path: Path) -> None:
+    env, _ = demo_site
+    bag = tmp_path / "bag"
+    assert run_hallway(env, "archive", "export", str(bag)).returncode == 0
+    host_files = tmp_path / "host"
+    real_media = bag / "data" / "media"
+    shutil.copytree(real_media, host_files)
+    for file in (p for p in host_files.rglob("*") if p.is_file()):  # the same names, holding the host's secrets
+        file.write_text("HALLWAY_SECRET_KEY=another instance's secret")
+    shutil.rmtree(real_media)
+    real_media.symlink_to(host_files, target_is_directory=True)
+    _resigned(bag)
+
+    restored_env = hallway_env(tmp_path / "restored")
+    run_hallway(restored_env, "migrate")
+    result = run_hallway(restored_env, "archive", "import", str(bag))
+
+    assert result.returncode != 0 and "symbolic link" in result.stderr
+    assert archive_rows(restored_env) == []
+    media = tmp_path / "restored" / "media"
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_a_bag_naming_files_outside_its_data_is_refused(demo_site: tuple, tmp_path: Path) -> None:
+    env, _ = demo_site
+    bag = tmp_path / "bag"
+    assert run_hallway(env, "archive", "export", str(bag)).returncode == 0
+    (tmp_path / "outside.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA file of this host.\n")
+    document = json.loads((bag / "data" / "archive.json").read_text())
+    track = next(track for entry in document["items"] for recording in entry["recordings"]
+                 for track in recording["captions"])
+    track["file"] = "../../outside.vtt"
+    (bag / "data" / "archive.json").write_text(json.dumps(document))
+    _resigned(bag)
+
+    restored_env = hallway_env(tmp_path / "restored")
+    run_hallway(restored_env, "migrate")
+    result = run_hallway(restored_env, "archive", "import", str(bag))
+
+    assert result.returncode != 0 and "outside its data folder" in result.stderr
+
+
+def test_html_in_a_bags_answers_is_cleaned_again(demo_site: tuple, tmp_path: Path) -> None:
+    env, _ = demo_site
+    bag = tmp_path / "bag"
+    assert run_hallway(env, "archive", "export", str(bag)).returncode == 0
+    document = json.loads((bag / "data" / "archive.json").read_text())
+    item = next(entry for entry in document["items"] if any(q["answers"] for q in entry["questions"]))
+    answer = next(a for q in item["questions"] for a in q["answers"])
+    answer["body_html"] = ('<p>Planted <script>alert(1)</script><img src=x onerror="alert(2)">'
+                           '<a href="javascript:alert(3)">link</a></p>')
+    (bag / "data" / "archive.json").write_text(json.dumps(document))
+    _resigned(bag)
+
+    restored_env = hallway_env(tmp_path / "restored")
+    run_hallway(restored_env, "migrate")
+    assert run_hallway(restored_env, "archive", "import", str(bag)).returncode == 0
+    server = HallwayServer(restored_env).start()
+    try:
+        page = httpx.get(f"{server.url}/a/{item['handle']}").text
+    finally:
+        server.stop()
+    assert "Planted" in page
+    assert "<script>alert(1)" not in page and "onerror" not in page and "javascript:alert" not in page

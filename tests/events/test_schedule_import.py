@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -145,3 +146,28 @@ async def test_a_session_after_midnight_stays_on_the_day_it_started() -> None:
     session = programme.session(late["guid"])
     assert session.starts_at == datetime(2019, 8, 21, 23, 30, tzinfo=timezone.utc)
     assert str(session.conference_day(programme.event.zone)) == "2019-08-21"
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    (b'{"schedule": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Talk\r\n"
+     b"DTSTART:20270301T100000Z\r\nDTEND;VALUE=DATE:20270302\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "DTEND is a date"),
+    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Far\r\n"
+     b"DTSTART:99991231T230000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "DURATION ends past"),
+    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:c@x\r\nSUMMARY:Far\r\n"
+     b"DTSTART:99991231T100000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "between the years"),
+])
+def test_files_that_once_made_a_500_are_refused_with_a_reason(payload: bytes, expected: str) -> None:
+    with pytest.raises(ImportFailed) as raised:
+        parse_schedule(payload)
+    assert expected in str(raised.value)
+
+
+async def test_control_characters_in_an_imported_file_are_dropped_and_titles_are_one_line() -> None:
+    document = json.loads(interop("pretalx-democon.json"))
+    talk = next(t for day in document["schedule"]["conference"]["days"] for room in day["rooms"].values() for t in room)
+    talk["title"] = "Bell\x07 and\nbreak"
+    talk["abstract"] = "First line\nsecond \x1b line"
+    schedule = parse_schedule(json.dumps(document).encode())
+    imported = next(s for s in schedule.sessions if s.guid == uuid.UUID(talk["guid"]))
+    assert (imported.title, imported.abstract) == ("Bell and break", "First line\nsecond  line")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -83,3 +84,22 @@ async def postgres_urls(request: pytest.FixtureRequest) -> object:
     require_postgres()
     async with AsyncExitStack() as stack:
         yield [await stack.enter_async_context(temporary_postgres_database()) for _ in range(2)]
+
+
+def test_a_backup_with_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    original = hallway_env(tmp_path / "original")
+    prepare_site(original)
+    backup = tmp_path / "backup"
+    assert run_hallway(original, "backup", str(backup)).returncode == 0
+    (tmp_path / "host-secret").write_text("someone else's key")
+    (backup / "secret_key").unlink()
+    (backup / "secret_key").symlink_to(tmp_path / "host-secret")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["files"]["secret_key"] = hashlib.sha256(b"someone else's key").hexdigest()
+    (backup / "manifest.json").write_text(json.dumps(manifest))  # checksums that match, as a forger would write
+
+    restored = hallway_env(tmp_path / "restored")
+    result = run_hallway(restored, "restore", str(backup))
+
+    assert result.returncode != 0 and "symbolic link" in result.stderr
+    assert not (tmp_path / "restored" / "secret_key").exists()
