@@ -18,7 +18,7 @@ from server.validation import ValidationError
 
 AVATAR_SIZE = 256
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-PIXELS_MAX = 40_000_000
+PIXELS_MAX = 16_000_000  # a 4,000 × 4,000 picture; a JPEG photo of any size is read at a reduced scale
 _COLOURS = ("#1d5f8a", "#8a3b12", "#2f6b3a", "#6b3d8a", "#a3261b", "#3b6ea5", "#5b5b12", "#0f6b6b")
 
 
@@ -27,13 +27,19 @@ def avatar_path(media_root: Path, user_id: int) -> Path:
 
 
 def save_avatar(media_root: Path, user_id: int, data: bytes) -> str:
-    """Store an uploaded picture as a square PNG; raise ValidationError when it is not a usable image."""
+    """Store an uploaded picture as a square PNG; raise ValidationError when it is not a usable image.
+
+    Decoding is slow work (a second for a large PNG): callers run this in a worker thread, and
+    pictures beyond ``PIXELS_MAX`` are refused before they are decoded. A JPEG is decoded at
+    the smallest scale that still gives an avatar (``draft``), so phone photos stay cheap.
+    """
     if len(data) > UPLOAD_MAX_BYTES:
         raise ValidationError({"avatar": "Use a picture of at most 5 MB."})
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))  # JPEG only: decode at 1/2 to 1/8 scale
             if image.width * image.height > PIXELS_MAX:
-                raise ValidationError({"avatar": "This picture is too large."})
+                raise ValidationError({"avatar": "This picture is too large: use one of at most 4,000 × 4,000 pixels."})
             image.load()
             square = _square(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):

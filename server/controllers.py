@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -123,7 +124,9 @@ class AccountController(Controller):
         try:
             if upload is None or isinstance(upload, str):
                 raise ValidationError({"avatar": "Choose a picture to upload."})
-            name = save_avatar(request.app.state.settings.media_root, account.id, await upload.read())
+            await enforce(request.app.state.abuse.avatar, f"user:{account.id}", "picture uploads")
+            name = await asyncio.to_thread(save_avatar, request.app.state.settings.media_root, account.id,
+                                           await upload.read())
         except ValidationError as error:
             values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
             values["expertise"] = ", ".join(account.expertise)

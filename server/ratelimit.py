@@ -65,15 +65,18 @@ class AbuseLimits:
     registration: RateLimit
     upload: RateLimit
     search: RateLimit
+    avatar: RateLimit
 
     @classmethod
     def in_store(cls, store: Store, registrations_per_hour: int = 10) -> "AbuseLimits":
         return cls(registration=RateLimit(store, registrations_per_hour, 3600, "registration"),
                    upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
-                   search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"))
+                   search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
+                   avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
+AVATARS_PER_HOUR = 10       # per account: trying a few pictures, not re-encoding images for someone
 SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, not beyond a scraper
 
 

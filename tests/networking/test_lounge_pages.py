@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -17,6 +18,7 @@ from networking import rooms
 from networking.demo import load_networking_demo
 from networking.tables import SanctionKind
 from server.accounts import account_id_by_email
+from server.ratelimit import AVATARS_PER_HOUR
 from tests.events.conftest import log_in, post
 
 Client = AsyncTestClient[Litestar]
@@ -118,3 +120,30 @@ async def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_kept(clien
     assert response.status_code == 400 and "Use a JPEG, PNG, GIF or WebP picture." in response.text
     assert not (settings.media_root / "avatars" / f"{user_id}.png").exists()
     assert (await client.get(f"/avatars/{user_id}.png")).headers["content-type"].startswith("image/svg+xml")
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 90, 140)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+async def _upload(client: Any, picture: bytes) -> Any:
+    return await client.post("/me/avatar", files={"avatar": ("me.png", picture, "image/png")},
+                             data={"_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+
+
+async def test_a_huge_picture_is_refused_before_it_is_decoded(client: Any) -> None:
+    await log_in(client, "big@library.org", "Big Picture")
+    bomb = _png(6000, 6000)  # about 120 KB of PNG, 36 million pixels
+    assert len(bomb) < 200_000
+    refused = await _upload(client, bomb)
+    assert refused.status_code == 400 and "at most 4,000 × 4,000 pixels" in refused.text
+
+
+async def test_picture_uploads_are_limited_per_person(client: Any) -> None:
+    await log_in(client, "often@library.org", "Often Changes")
+    small = _png(64, 64)
+    answers = [(await _upload(client, small)).status_code for _ in range(AVATARS_PER_HOUR + 1)]
+    assert answers == [302] * AVATARS_PER_HOUR + [429]
+
