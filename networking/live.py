@@ -33,6 +33,7 @@ from server.validation import ValidationError
 NAMESPACE = "/rooms"
 MESSAGES_PER_WINDOW = 10
 MESSAGE_WINDOW_SECONDS = 10
+TYPING_EVERY_SECONDS = 2.0  # "is typing" is relayed at most this often per person and room
 log = logging.getLogger(__name__)
 
 
@@ -114,6 +115,7 @@ class RoomsNamespace:
         self.local_sids: set[str] = set()
         self.recent = ShortMemory(ACCESS_MEMORY_SECONDS)
         self.occupancy_due: set[int] = set()
+        self.typing_sent: dict[tuple[int, int], float] = {}  # (person, room) -> when last relayed, this worker
         self.background_tasks: set[asyncio.Task[None]] = set()  # background work, kept until done
         for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge", "speed_round"):
             sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
@@ -293,10 +295,17 @@ class RoomsNamespace:
         return {"id": message.id}
 
     async def typing(self, sid: str, data: Any) -> dict[str, Any]:
+        """Tell the room someone is typing: at most once every two seconds per person and room."""
         room, _access, account = await self._seated(sid, data)
+        now, key = time.monotonic(), (account.id, room.id)
+        if now - self.typing_sent.get(key, float("-inf")) < TYPING_EVERY_SECONDS:
+            return {"relayed": False}
+        if len(self.typing_sent) > 10_000:
+            self.typing_sent.clear()
+        self.typing_sent[key] = now
         await self.sio.emit("typing", {"room": room.id, "user": {"id": account.id, "name": account.display_name}},
                             to=room_channel(room.id), namespace=NAMESPACE, skip_sid=sid)
-        return {}
+        return {"relayed": True}
 
     # Moderation ----------------------------------------------------------------------------
 

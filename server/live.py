@@ -19,6 +19,27 @@ from server.notifications import publish_notifications_with
 from server.settings import Settings
 
 ANNOUNCEMENT_MAX = 500
+RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
+
+
+class LiveServer(socketio.AsyncServer):
+    """python-socketio's server, except that clients cannot send the names it keeps for itself.
+
+    socket.io dispatches a client's ``emit("connect")`` to the connect handler like any event,
+    so a client could reset its identity or count itself again as a viewer. Such events (and
+    events whose name is not text) are answered with an error and never reach a handler.
+    """
+
+    async def _handle_event_internal(self, server: Any, sid: str, eio_sid: str, data: Any, namespace: str,
+                                     id: Any) -> None:
+        name = data[0] if isinstance(data, list) and data else None
+        if isinstance(name, str) and name not in RESERVED_EVENTS:
+            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
+            return
+        if id is not None:
+            refusal = {"ok": False, "error": "This event name is reserved by socket.io and cannot be sent."}
+            await server._send_packet(eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace, id=id,
+                                                                 data=[refusal]))
 
 
 def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:
@@ -27,7 +48,7 @@ def create_live_server(settings: Settings, session_store: Store, redis_prefix: s
         if settings.redis_url
         else None
     )
-    sio = socketio.AsyncServer(
+    sio = LiveServer(
         async_mode="asgi",
         client_manager=manager,
         transports=["websocket"],

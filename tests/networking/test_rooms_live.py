@@ -272,3 +272,29 @@ async def test_a_closed_room_turns_people_away_but_not_its_organisers(server: Ha
 
     assert await ada.call("join", {"event": DEMO_SLUG, "room": room.id}) == {"ok": False, "error": "This room is closed now."}
     assert (await host.call("join", {"event": DEMO_SLUG, "room": room.id}))["ok"]
+
+
+async def test_typing_is_relayed_at_most_every_two_seconds(server: HallwayServer, people: Any) -> None:
+    room = await add_room(server, f"typing-{uuid.uuid4().hex[:6]}")
+    ada, ben = await people(server, "Ada"), await people(server, "Ben")
+    for person in (ada, ben):
+        await person.call("join", {"event": DEMO_SLUG, "room": room})
+
+    answers = [await ada.call("typing", {"room": room}) for _ in range(50)]
+
+    assert answers[0] == {"ok": True, "relayed": True}
+    assert all(answer == {"ok": True, "relayed": False} for answer in answers[1:])
+    await ben.next("typing")
+    assert ben.drain("typing") == []  # one "Ada is typing" reached Ben, not fifty
+
+
+@pytest.mark.parametrize("reserved", ["connect", "disconnect", "connect_error"])
+async def test_a_client_cannot_send_the_names_socketio_keeps(server: HallwayServer, people: Any, reserved: str) -> None:
+    ada = await people(server, "Ada")
+    me = (await ada.call("join", {"event": DEMO_SLUG, "room": await demo_room(server)}))["me"]
+
+    refused = await ada.call(reserved, {})
+
+    assert refused == {"ok": False, "error": "This event name is reserved by socket.io and cannot be sent."}
+    again = await ada.call("join", {"event": DEMO_SLUG, "room": await demo_room(server)})
+    assert again["ok"] and again["me"] == me  # still who she was: the session was not reset
