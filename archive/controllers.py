@@ -38,6 +38,7 @@ from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_b
 
 ITEM_VIEW, ITEM_PLAY = "archive.view", "archive.play"
 SEARCH_NOTHING, OAI_REQUEST = "archive.search_nothing", "archive.oai"
+NO_ARCHIVED_SESSION = "There is no archived session at this address."
 ATOM = "application/atom+xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
 ICS = "text/calendar; charset=utf-8"
@@ -116,9 +117,12 @@ class ArchiveController(Controller):
     async def old_path(self, request: Request[Any, Any, Any], event_slug: FromPath[str],
                        session_slug: FromPath[str]) -> Redirect:
         handle = await handle_for_path(event_slug, session_slug)
-        if handle is None:
-            raise NotFoundException("There is no archived session at this address.")
-        await visible_item(request, handle)  # a private item's handle is not given away by its old address
+        try:
+            if handle is None:
+                raise NotFoundException()
+            await visible_item(request, handle)  # a private item's handle is not given away by its old address
+        except NotFoundException:
+            raise NotFoundException(NO_ARCHIVED_SESSION) from None  # missing and private read the same
         return Redirect(f"/a/{handle}", status_code=301)
 
     @get("/saved/", guards=[requires_login])

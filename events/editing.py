@@ -135,11 +135,18 @@ def check_event(data: EventInput) -> dict[str, str]:
     return errors
 
 
+# One answer for every address that cannot be had, whatever holds it: a public event, a private one
+# (which must not be told apart from a missing one) or a word Hallway keeps for itself.
+ADDRESS_UNAVAILABLE = "This address is not available; choose another."
+RESERVED_SLUGS = frozenset({"new", "api", "admin", "manage", "static", "media", "archive", "schema", "login",
+                            "logout", "register", "events", "people", "topics", "embed", "oai", "oembed"})
+
+
 async def create_event(data: EventInput, organiser_id: int | None) -> int:
     """Create an event; whoever creates it becomes its first organiser."""
     errors = check_event(data)
-    if "slug" not in errors and await Event.exists().where(Event.slug == data.slug):
-        errors["slug"] = "Another event already uses this address."
+    if "slug" not in errors and (data.slug in RESERVED_SLUGS or await Event.exists().where(Event.slug == data.slug)):
+        errors["slug"] = ADDRESS_UNAVAILABLE
     _check(errors)
     async with Event._meta.db.transaction():
         event = Event(**_event_values(data), created_at=datetime.now(timezone.utc))
@@ -152,8 +159,8 @@ async def create_event(data: EventInput, organiser_id: int | None) -> int:
 async def update_event(event_id: int, data: EventInput) -> None:
     errors = check_event(data)
     clash = await Event.select(Event.id).where((Event.slug == data.slug) & (Event.id != event_id)).first()
-    if clash and "slug" not in errors:
-        errors["slug"] = "Another event already uses this address."
+    if (clash or data.slug in RESERVED_SLUGS) and "slug" not in errors:
+        errors["slug"] = ADDRESS_UNAVAILABLE
     _check(errors)
     await Event.update(_event_values(data)).where(Event.id == event_id)
 

@@ -227,3 +227,21 @@ async def test_topic_pages_include_their_sub_topics(app: Litestar, client: Clien
     assert "The five copies" in parent and 'href="/topics/contu/"' in parent
     assert "Nothing archived on this topic yet." in (await client.get("/topics/fair-use/")).text
     assert (await client.get("/topics/nothing-here/")).status_code == 404
+
+
+async def test_a_private_event_answers_exactly_like_a_missing_one(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(app.state.settings.media_root, slug="board-only", visibility="private")
+    json_headers = {"accept": "application/json"}
+    private = await client.get(f"/archive/board-only/{talk.item.session_slug}", headers=json_headers)
+    missing = await client.get("/archive/no-such-event/no-such-talk", headers=json_headers)
+    assert (private.status_code, private.json()) == (missing.status_code, missing.json())
+
+    await log_in(client, "curious@library.org", "Curious")
+    taken = {}
+    for slug in ("board-only", "admin"):  # a private event's address, and a word Hallway keeps
+        response = await post(client, "/events/new", {"slug": slug, "title": "Mine", "timezone": "UTC",
+                                                      "start_date": "2027-01-01", "end_date": "2027-01-01"})
+        taken[slug] = re.findall(r'id="slug-error">([^<]*)<', response.text)
+    assert taken["board-only"] == taken["admin"]
+    assert "not available" in str(taken["board-only"])

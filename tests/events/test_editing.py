@@ -53,7 +53,7 @@ async def test_two_events_cannot_share_an_address() -> None:
 
     with pytest.raises(ValidationError) as raised:
         await make_event()
-    assert raised.value.errors["slug"] == "Another event already uses this address."
+    assert raised.value.errors["slug"] == "This address is not available; choose another."
 
 
 @pytest.mark.parametrize(
