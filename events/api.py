@@ -63,8 +63,9 @@ class ConflictOut:
 
 @dataclass
 class InvitationOut:
-    added: bool
-    link: str | None
+    """The link to send: the person joins once they open it and accept (whether or not they have an account)."""
+
+    link: str
 
 
 async def _access(request: Request[Any, Any, Any], slug: str, *, organise: bool = False) -> EventAccess:
@@ -172,5 +173,4 @@ class EventsApi(Controller):
         access = await _access(request, slug, organise=True)
         account = await current_account(request)
         result = await invitations.invite(access.event_id, data.email, data.role, account.id, data.presenter_id)
-        link = f"{request.app.state.settings.base_url}/invitations/{result.token}" if result.token else None
-        return InvitationOut(added=result.added, link=link)
+        return InvitationOut(link=f"{request.app.state.settings.base_url}{result.path}")

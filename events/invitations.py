@@ -1,8 +1,11 @@
-"""Inviting co-organisers and presenters.
+"""Inviting co-organisers, presenters and attendees.
 
-Someone who already has an account gets the role at once. Anyone else gets a
-link: whoever opens it while logged in takes the role, once. Only a hash of
-the link's token is stored, so a copy of the database opens no invitation.
+Every invitation is a link: whoever opens it while logged in is asked, and takes the role
+only by accepting, once. Nobody is added to an event without saying yes, and the organiser
+learns nothing about whether an address has an account: the answer is the same link either
+way. Someone who already has an account also finds the invitation among their
+notifications. Only a hash of the link's token is stored, so a copy of the database opens
+no invitation.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime, timezone
 from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
+from server.notifications import notify
 from server.validation import ValidationError, is_row_id
 
 INVITABLE = {MemberRole.organiser.value, MemberRole.presenter.value, MemberRole.attendee.value}
@@ -22,8 +26,15 @@ INVITABLE = {MemberRole.organiser.value, MemberRole.presenter.value, MemberRole.
 
 @dataclass(frozen=True)
 class InviteResult:
-    added: bool
-    token: str | None = None
+    token: str
+
+    @property
+    def path(self) -> str:
+        return invitation_path(self.token)
+
+
+def invitation_path(token: str) -> str:
+    return f"/invitations/{token}"
 
 
 @dataclass(frozen=True)
@@ -57,14 +68,14 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
         errors["role"] = "Choose organiser, presenter or attendee."
     if errors:
         raise ValidationError(errors)
-    user_id = await account_id_by_email(email)
-    if user_id is not None:
-        await _join(event_id, user_id, role, presenter_id)
-        return InviteResult(added=True)
     token = secrets.token_urlsafe(32)
     await Invitation(event=event_id, email=email, role=role, presenter=presenter_id, token_hash=_hash(token),
                      invited_by=invited_by, created_at=datetime.now(timezone.utc)).save()
-    return InviteResult(added=False, token=token)
+    user_id = await account_id_by_email(email)
+    if user_id is not None:
+        title = (await Event.select(Event.title).where(Event.id == event_id).first())["title"]
+        await notify(user_id, "invitation", f"You are invited to {title} as {role}.", invitation_path(token))
+    return InviteResult(token=token)
 
 
 async def _claimable(event_id: int, role: str, presenter_id: object) -> bool:

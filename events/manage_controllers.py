@@ -218,11 +218,9 @@ class ManageController(Controller):
                                               int(presenter) if presenter else None)
         except ValidationError as error:
             return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
-        if result.added:
-            flash(request, f"{values['email'].strip()} is now {values['role']} of this event.", category="success")
-        else:
-            link = f"{request.app.state.settings.base_url}/invitations/{result.token}"
-            flash(request, f"No account uses {values['email'].strip()} yet. Send them this invitation link: {link}", category="info")
+        link = f"{request.app.state.settings.base_url}{result.path}"
+        flash(request, f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
+                       f"Send them this invitation link: {link}", category="info")
         return Redirect(f"/events/{slug}/manage/#people")
 
     @post("/import", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)

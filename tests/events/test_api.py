@@ -7,7 +7,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.events.conftest import log_in
+from events.access import event_access, list_members
+from tests.events.conftest import log_in, post
 
 Client = AsyncTestClient[Litestar]
 EVENT = {"slug": "ill-days", "title": "ILL Days", "timezone": "Europe/Berlin", "start_date": "2027-03-27",
@@ -127,3 +128,17 @@ async def test_the_openapi_schema_describes_the_api(client: Client) -> None:
 
     assert "/api/v1/events/{slug}/sessions" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/events/{slug}/releases"]
+
+
+async def test_an_invitation_never_tells_whether_an_address_has_an_account(client: Client) -> None:
+    await log_in(client, "member@library.org", "Member")
+    await post(client, "/logout")
+    await organiser(client)
+
+    known = await call(client, "POST", "/ill-days/invitations", {"email": "member@library.org", "role": "presenter"})
+    unknown = await call(client, "POST", "/ill-days/invitations", {"email": "nobody@library.org", "role": "presenter"})
+
+    assert known.status_code == unknown.status_code == 201
+    assert set(known.json()) == set(unknown.json()) == {"link"}
+    members = await list_members((await event_access("ill-days", None)).event_id)
+    assert "member@library.org" not in {member.email for member in members}  # not added without saying yes

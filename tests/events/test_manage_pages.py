@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -94,15 +96,22 @@ async def test_a_private_event_hides_even_its_organiser_page(client: Client) -> 
     assert (await client.get("/events/ill-days/manage/")).status_code == 404
 
 
-async def test_inviting_an_existing_account_makes_them_a_co_organiser(client: Client) -> None:
+async def test_an_existing_account_is_asked_before_becoming_a_co_organiser(client: Client) -> None:
     await log_in(client, "colleague@library.org", "Colleague")
     await post(client, "/logout")
     await organiser(client)
 
     await post(client, "/events/ill-days/manage/people", {"email": "colleague@library.org", "role": "organiser"})
+    told = (await client.get("/events/ill-days/manage/")).text
+    assert "invited as organiser: they join once they accept" in told  # the same words as for a new address
     await post(client, "/logout")
     await log_in(client, "colleague@library.org", create=False)
 
+    assert (await client.get("/events/ill-days/manage/")).status_code == 403  # not yet: nobody said yes
+    notifications = (await client.get("/me/notifications/")).text
+    assert "You are invited to ILL Days as organiser." in notifications
+    link = re.search(r'href="(/invitations/[^"]+)"', notifications).group(1)
+    assert (await post(client, link)).status_code == 302
     assert (await client.get("/events/ill-days/manage/")).status_code == 200
 
 
