@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from server.validation import xml_safe_bytes
+from server.validation import EARLIEST_YEAR, ID_LIMIT, LATEST_YEAR, is_row_id, whole_number, xml_safe_bytes
 
 from archive.citation import permalink
 from archive.items import ItemView, item_view, listable_scope, listed_in
@@ -246,11 +246,17 @@ def _encode_token(harvest: Harvest, cursor: int) -> str:
 def _decode_token(token: str) -> tuple[Harvest, int]:
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        after = (str(data["a"][0]), int(data["a"][1])) if data["a"] else None
+        after = (datetime.fromisoformat(data["a"][0]).isoformat(), data["a"][1]) if data["a"] else None
         harvest = Harvest(str(data["m"]), datetime.fromisoformat(data["f"]) if data["f"] else None,
                           datetime.fromisoformat(data["u"]) if data["u"] else None, str(data["s"]), after)
-        return harvest, int(data["c"])
-    except (ValueError, KeyError, TypeError, IndexError):
+        cursor = data["c"]
+        moments = [m for m in (harvest.start, harvest.until, after and datetime.fromisoformat(after[0])) if m]
+        if any(m.tzinfo is None for m in moments):
+            raise ValueError("dates in a token carry their offset")
+        if (after is not None and not is_row_id(after[1])) or not isinstance(cursor, int) or not 0 <= cursor < ID_LIMIT:
+            raise ValueError("out of range")
+        return harvest, cursor
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError, RecursionError):
         raise OaiError("badResumptionToken", "This resumption token is not one we issued.") from None
 
 
@@ -265,8 +271,8 @@ async def _harvested(harvest: Harvest | None = None) -> Any:
     if harvest is not None:
         if harvest.start:
             condition &= ArchiveItem.updated_at >= harvest.start
-        if harvest.until:
-            condition &= ArchiveItem.updated_at < harvest.until + timedelta(seconds=1)
+        if harvest.until:  # to the end of that second (never past the last date there is: until=9999-12-31)
+            condition &= ArchiveItem.updated_at <= harvest.until.replace(microsecond=999_999)
         if (in_set := await _in_set(harvest.set_spec)) is not None:
             condition &= in_set
     return condition
@@ -276,9 +282,10 @@ async def _in_set(set_spec: str) -> Any:
     if not set_spec or set_spec in ("event", "year", "topic"):
         return None
     kind, _, value = set_spec.partition(":")
-    if kind == "year" and value.isdigit() and len(value) == 4:
-        first = datetime(int(value), 1, 1, tzinfo=timezone.utc)
-        return (ArchiveItem.starts_at >= first) & (ArchiveItem.starts_at < first.replace(year=first.year + 1))
+    year = whole_number(value) if kind == "year" and len(value) == 4 else None
+    if year is not None and EARLIEST_YEAR <= year <= LATEST_YEAR:
+        first = datetime(year, 1, 1, tzinfo=timezone.utc)
+        return (ArchiveItem.starts_at >= first) & (ArchiveItem.starts_at < first.replace(year=year + 1))
     if kind == "event" and value:
         return ArchiveItem.event_slug == value
     if kind == "topic" and value and (topic := await topic_by_slug(value)):

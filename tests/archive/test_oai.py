@@ -8,11 +8,15 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 
 from archive import oai
 from archive.publishing import withdraw_from_archive
 from tests.archive.factories import archived_talk, vocabulary
+
+Client = AsyncTestClient[Litestar]
 
 SCHEMAS = Path(__file__).parent / "schemas"
 BASE = "http://archive.example.org"
@@ -124,3 +128,43 @@ async def test_get_record_of_a_withdrawn_item_is_a_deleted_header(schema: xmlsch
                                                                   archive_of_three: list[str]) -> None:
     root = await ask(schema, f"verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:{archive_of_three[1]}")
     assert root.find(".//o:header", NS).get("status") == "deleted"
+
+
+HOSTILE_OAI = ("²²²²", "year:²²²²", "year:0000", "year:9999", "year:１２３４", "9999-12-31", "0001-01-01",
+               "9999-12-31T23:59:59Z", "\x07", "9" * 5000, "-1")
+
+
+def _tampered_tokens() -> list[str]:
+    import base64
+    import json as json_module
+
+    def encode(data: object) -> str:
+        return base64.urlsafe_b64encode(json_module.dumps(data).encode()).decode().rstrip("=")
+
+    good = {"m": "oai_dc", "f": None, "u": None, "s": "", "a": ["2026-01-01T00:00:00+00:00", 1], "c": 1}
+    return ["!!!", "e30", encode([1, 2]), encode({**good, "c": 1e308}), encode({**good, "c": -5}),
+            encode({**good, "a": ["not a date", 1]}), encode({**good, "a": ["2026-01-01T00:00:00", 2**80]}),
+            encode({**good, "u": "9999-12-31T23:59:59+00:00"}), encode({**good, "s": "year:²²²²"}),
+            base64.urlsafe_b64encode(b"[" * 100_000).decode()]
+
+
+async def test_hostile_arguments_get_an_oai_error_never_a_500(client: Client) -> None:
+    cases = [{"verb": verb, "metadataPrefix": "oai_dc", name: value}
+             for verb in ("ListRecords", "ListIdentifiers") for name in ("set", "from", "until")
+             for value in HOSTILE_OAI]
+    cases += [{"verb": verb, "resumptionToken": token} for verb in ("ListRecords", "ListIdentifiers", "ListSets")
+              for token in _tampered_tokens()]
+    cases += [{"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": value} for value in HOSTILE_OAI]
+    for arguments in cases:  # by POST, as harvesters may send them: a token can be longer than an address
+        response = await client.post("/oai", data=arguments)
+        assert response.status_code in (200, 400), (arguments, response.status_code)
+        if response.status_code == 200:
+            ET.fromstring(response.content)  # a well-formed OAI-PMH answer (an error element or records)
+
+
+async def test_a_far_until_means_everything_up_to_now(client: Client, app: Litestar) -> None:
+    await vocabulary()
+    await archived_talk(app.state.settings.media_root)
+    response = await client.get("/oai", params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc",
+                                                "until": "9999-12-31"})
+    assert response.status_code == 200 and b"<header" in response.content
