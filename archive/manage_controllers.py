@@ -18,9 +18,9 @@ from events.access import EventAccess, event_access
 from events.programme import ProgrammeSession
 from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login, requires_site_admin
-from server.ratelimit import enforce
+from server.ratelimit import RateLimit, enforce, within_quota
 from server.templating import page, read_form
-from server.validation import ValidationError
+from server.validation import ValidationError, whole_number
 
 from archive import recordings
 from archive.captions import CAPTIONS_MAX_BYTES
@@ -97,12 +97,22 @@ class ArchiveManageController(Controller):
         """The file is the request body; ``kind`` is audio, video or material."""
         access = await _organised(request, slug)
         session = await _session(access, guid)
-        await enforce(request.app.state.abuse.upload, f"user:{(await current_account(request)).id}", "uploads")
+        uploader = f"user:{(await current_account(request)).id}"
+        await enforce(request.app.state.abuse.upload, uploader, "uploads")
         rule = RULES.get(kind)
         if rule is None:
             raise ValidationError({"kind": "Upload audio, video or material."})
+        announced = whole_number(request.headers.get("content-length", "")) or 0
+        quota: RateLimit = request.app.state.abuse.upload_bytes
+        if await quota.count(uploader) + announced > quota.limit:
+            await within_quota(quota, uploader, announced)  # refused before a byte is stored
         media_root = request.app.state.settings.media_root
         stored = await store_upload(request.stream(), media_root, rule)
+        try:
+            await within_quota(quota, uploader, stored.size)
+        except Exception:
+            (media_root / stored.file_name).unlink(missing_ok=True)
+            raise
         try:
             if kind == "material":
                 new_id = await recordings.add_material(session.guid, title, stored=stored, original_name=name)

@@ -151,7 +151,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client
-    app.state.abuse = AbuseLimits.in_store(stores.get("rate_limits"), settings.registrations_per_hour)
+    app.state.abuse = AbuseLimits.in_store(stores.get("rate_limits"), settings.registrations_per_hour,
+                                           settings.upload_gb_per_day * 1024**3)
     app.state.login_throttle = LoginThrottle.in_store(stores.get("login_failures"))
     app.state.sio = sio
     app.state.presence = presence

@@ -32,21 +32,35 @@ class RateLimit:
             return None
         return max(1, await self.store.expires_in(f"{self.bucket}:{key}") or self.window)
 
-    async def hit(self, key: str) -> None:
-        """Count one hit. The window starts at the first hit and is not extended by later ones."""
+    async def hit(self, key: str, amount: int = 1) -> None:
+        """Count ``amount`` (one hit, or bytes). The window starts at the first hit and is not extended by later ones."""
         key = f"{self.bucket}:{key}"
         if isinstance(self.store, RedisStore):
             # Across workers the count must be one atomic increment, or simultaneous hits get lost.
             redis_key = self.store._make_key(key)
             async with self.store._redis.pipeline(transaction=True) as pipe:
-                await pipe.incr(redis_key).expire(redis_key, self.window, nx=True).execute()
+                await pipe.incrby(redis_key, amount).expire(redis_key, self.window, nx=True).execute()
             return
-        count = int(await self.store.get(key) or 0) + 1
-        remaining = await self.store.expires_in(key) if count > 1 else None
+        before = int(await self.store.get(key) or 0)
+        count = before + amount
+        remaining = await self.store.expires_in(key) if before > 0 else None
         await self.store.set(key, str(count), expires_in=remaining or self.window)
 
     async def reset(self, key: str) -> None:
         await self.store.delete(f"{self.bucket}:{key}")
+
+
+async def within_quota(limit: RateLimit, key: str, size: int) -> None:
+    """A 429 when ``size`` more would pass ``key``'s allowance (bytes a day); else ``size`` is counted."""
+    used = await limit.count(key)
+    if used + size > limit.limit:
+        wait = max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window)
+        left = max(0, limit.limit - used)
+        raise TooManyRequestsException(
+            detail=f"This upload would pass your daily allowance of {limit.limit / 1024**3:.0f} GB "
+                   f"({left / 1024**3:.1f} GB left); try again in {round(wait / 3600) or 1} hours.",
+            headers={"Retry-After": str(wait)})
+    await limit.hit(key, size)
 
 
 async def enforce(limit: RateLimit, key: str, doing: str) -> None:
@@ -66,13 +80,16 @@ class AbuseLimits:
     upload: RateLimit
     search: RateLimit
     avatar: RateLimit
+    upload_bytes: RateLimit
 
     @classmethod
-    def in_store(cls, store: Store, registrations_per_hour: int = 10) -> "AbuseLimits":
+    def in_store(cls, store: Store, registrations_per_hour: int = 10,
+                 upload_bytes_per_day: int = 20 * 1024**3) -> "AbuseLimits":
         return cls(registration=RateLimit(store, registrations_per_hour, 3600, "registration"),
                    upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
                    search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
-                   avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"))
+                   avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
+                   upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions

@@ -8,6 +8,7 @@ any site; every other page by Hallway itself only.
 
 from __future__ import annotations
 
+import re
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
@@ -15,7 +16,9 @@ from litestar.types import Message, Scope
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
           "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
           "frame-ancestors {ancestors}")
-EMBEDDABLE = "/embed"
+# Only the archive's player may be framed by other sites; a room or session that happens to be called
+# "embed" is an ordinary page.
+EMBEDDABLE = re.compile(r"^/a/[^/]+/embed$")
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
@@ -23,7 +26,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)
-    embeddable = scope.get("path", "").endswith(EMBEDDABLE)
+    embeddable = bool(EMBEDDABLE.match(scope.get("path", "")))
     headers["Content-Security-Policy"] = POLICY.format(ancestors="*" if embeddable else "'self'")
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

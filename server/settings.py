@@ -34,6 +34,7 @@ class Settings:
     redis_prefix: str = "hallway"
     registrations_per_hour: int = 10
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For names the real client
+    upload_gb_per_day: int = 20  # what one account may upload to the archive in a day
 
     @property
     def uses_sqlite(self) -> bool:
@@ -73,6 +74,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         redis_prefix=_redis_prefix(env.get("HALLWAY_REDIS_PREFIX") or "hallway"),
         registrations_per_hour=_count("HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"),
+        upload_gb_per_day=_count("HALLWAY_UPLOAD_GB_PER_DAY", env.get("HALLWAY_UPLOAD_GB_PER_DAY") or "20"),
         trusted_proxies=_addresses("HALLWAY_TRUSTED_PROXIES", env.get("HALLWAY_TRUSTED_PROXIES") or ""),
     )
 

@@ -145,3 +145,22 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out(tmp_path_factory: object
         assert log_in("198.51.100.7", "correct horse battery") == 302  # the owner, from the library
     finally:
         server.stop()
+
+
+async def test_each_account_has_a_daily_allowance_of_uploaded_bytes(app: Litestar, client: Client) -> None:
+    from server.ratelimit import AbuseLimits
+
+    app.state.abuse = AbuseLimits.in_store(app.stores.get("rate_limits"), 1000, upload_bytes_per_day=100_000)
+    await log_in(client, "org@library.org", "Olu Organiser")
+    event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
+    guid = await make_session(event_id, "Talk", local(date(2026, 3, 27), 10))
+    await publish_release(event_id)
+    upload = f"/events/ill-days/manage/archive/{guid}/upload"
+    headers = {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"}
+    recording = wav_bytes(2)  # about 32 KB: three fit in 100 KB, the fourth does not
+    answers = [await client.post(upload, params={"kind": "audio"}, content=recording, headers=headers)
+               for _ in range(4)]
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert "daily allowance" in answers[3].json()["detail"]
+    stored = [p for p in app.state.settings.media_root.rglob("*") if p.is_file()]
+    assert len(stored) == 3  # the refused one left nothing behind

@@ -50,3 +50,10 @@ async def test_cookies_are_secure_behind_https(tmp_path: Path, var_dir: Path, sq
     async with AsyncTestClient(app=build_litestar_app(settings), base_url="https://hallway.example.org") as client:
         cookies = (await client.get("/login")).headers.get_list("set-cookie")
     assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
+
+
+@pytest.mark.parametrize("path", ["/events/ill-days/sessions/embed", "/events/ill-days/lounge/embed",
+                                  "/topics/embed", "/a/x/embed/more", "/embed"])
+async def test_only_the_archive_player_may_be_framed_by_other_sites(client: Client, path: str) -> None:
+    headers = (await client.get(path)).headers
+    assert "frame-ancestors 'self'" in headers["content-security-policy"] and headers["x-frame-options"] == "SAMEORIGIN"
