@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from archive.items import ItemView
+from server.validation import without_control_characters
 
 
 def permalink(base_url: str, item: ItemView) -> str:
@@ -26,8 +27,13 @@ def plain_citation(item: ItemView, base_url: str) -> str:
             f"{item.starts_at:%-d %B %Y}. {permalink(base_url, item)}")
 
 
+def _one_line(text: str) -> str:
+    """Citation fields are single lines: a line break in a title would start a new RIS tag or BibTeX field."""
+    return " ".join(without_control_characters(text).split())
+
+
 def _bibtex_text(text: str) -> str:
-    return re.sub(r"([{}\\&%$#_])", r"\\\1", text)
+    return re.sub(r"([{}\\&%$#_])", r"\\\1", _one_line(text))
 
 
 def bibtex_citation(item: ItemView, base_url: str) -> str:
@@ -46,8 +52,8 @@ def bibtex_citation(item: ItemView, base_url: str) -> str:
 
 def ris_citation(item: ItemView, base_url: str) -> str:
     lines = [("TY", "VIDEO")]
-    lines += [("AU", _surname_first(a)) for a in _authors(item)]
-    lines += [("TI", item.title), ("T2", item.event_title), ("PY", str(item.year)),
-              ("DA", f"{item.starts_at:%Y/%m/%d}"), ("LA", item.language), ("UR", permalink(base_url, item)),
-              ("AB", " ".join(item.abstract.split())), ("ER", "")]
+    lines += [("AU", _one_line(_surname_first(a))) for a in _authors(item)]
+    lines += [("TI", _one_line(item.title)), ("T2", _one_line(item.event_title)), ("PY", str(item.year)),
+              ("DA", f"{item.starts_at:%Y/%m/%d}"), ("LA", _one_line(item.language)), ("UR", permalink(base_url, item)),
+              ("AB", _one_line(item.abstract)), ("ER", "")]
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)

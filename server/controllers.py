@@ -155,8 +155,16 @@ class AccountController(Controller):
 
 class UnsubscribeController(Controller):
     @get("/unsubscribe/{user_id:int}/{signature:str}")
+    async def confirm_unsubscribe(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                                  signature: FromPath[str]) -> Template:
+        """The link in every email asks first: mail scanners and link previews open links, people decide."""
+        if not notifications.unsubscribe_link_is_valid(user_id, signature[:64]):
+            raise NotFoundException("This unsubscribe link is not valid.")
+        return await page(request, "server/unsubscribe.html", {"action": request.url.path})
+
+    @post("/unsubscribe/{user_id:int}/{signature:str}", exclude_from_csrf=True)
     async def unsubscribe(self, request: Request[Any, Any, Any], user_id: FromPath[int], signature: FromPath[str]) -> Template:
-        """The one-click link in every email: no login needed, the signature proves the link is theirs."""
+        """No login and no CSRF token: the signature proves the link is theirs (RFC 8058 one-click POST too)."""
         if not await notifications.unsubscribe(user_id, signature[:64]):
             raise NotFoundException("This unsubscribe link is not valid.")
         return await page(request, "server/unsubscribed.html", {})

@@ -123,9 +123,13 @@ async def set_email_preference(user_id: int, preference: str) -> None:
     await Profile.update({Profile.email_pref: preference}).where(Profile.user == user_id)
 
 
-async def unsubscribe(user_id: int, signature: str) -> bool:
+def unsubscribe_link_is_valid(user_id: int, signature: str) -> bool:
     expected = unsubscribe_signature(user_id, _mail.secret).encode()
-    if not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):  # bytes: any text compares
+    return hmac.compare_digest(signature.encode("utf-8", "replace"), expected)  # bytes: any text compares
+
+
+async def unsubscribe(user_id: int, signature: str) -> bool:
+    if not unsubscribe_link_is_valid(user_id, signature):
         return False
     await set_email_preference(user_id, "never")
     return True

@@ -245,3 +245,21 @@ async def test_a_private_event_answers_exactly_like_a_missing_one(app: Litestar,
         taken[slug] = re.findall(r'id="slug-error">([^<]*)<', response.text)
     assert taken["board-only"] == taken["admin"]
     assert "not available" in str(taken["board-only"])
+
+
+async def test_a_line_break_in_a_title_cannot_start_a_new_citation_field(app: Litestar, client: Client) -> None:
+    """Titles kept from before line breaks were refused: citations still read one field per line."""
+    from archive.tables import ArchiveItem
+
+    await vocabulary()
+    talk = await archived_talk(app.state.settings.media_root)
+    await ArchiveItem.update({ArchiveItem.title: "Fair use\r\nER  - \r\nTY  - JOUR\nkeyword = {x}"}).where(
+        ArchiveItem.handle == talk.item.handle)
+
+    ris = (await client.get(f"/a/{talk.item.handle}/cite/ris")).text
+    bibtex = (await client.get(f"/a/{talk.item.handle}/cite/bibtex")).text
+
+    assert [line[:2] for line in ris.splitlines()].count("TY") == 1 and ris.count("ER  -") == 1
+    assert next(line for line in ris.splitlines() if line.startswith("TI")) == "TI  - Fair use ER - TY - JOUR keyword = {x}"
+    title = next(line for line in bibtex.splitlines() if line.strip().startswith("title"))
+    assert title.strip() == "title = {{Fair use ER - TY - JOUR keyword = \\{x\\}}},"

@@ -423,6 +423,9 @@ RULES: dict[str, Rule] = {
     "POST /me/notifications/read": site(logged_in, lambda c: post("/me/notifications/read")),
     "GET /unsubscribe/{user_id:int}/{signature:str}": site(everyone, lambda c: get(
         f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}")),
+    "POST /unsubscribe/{user_id:int}/{signature:str}": site(everyone, lambda c: Call(
+        "POST", f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}", form={},
+        csrf=False)),  # the signature is the permission: mail clients post it without a token
     "GET /admin": site(admins, lambda c: get("/admin/")),
     "POST /admin/announcements": site(admins, lambda c: post("/admin/announcements", text=f"Hello {c.number}")),
     "GET /healthz": site(everyone, lambda c: get("/healthz")),

@@ -73,14 +73,18 @@ async def test_daily_digest_people_get_one_mail_a_day_with_everything_new(smtp, 
     assert "First news." in text_of(digest) and "Second news." in text_of(digest)
 
 
-async def test_the_unsubscribe_page_needs_no_login(app, mail_on: None) -> None:
+async def test_the_unsubscribe_link_asks_first_and_needs_no_login(app, mail_on: None) -> None:
     ada = await make_account("ada@library.org", "Ada")
     signature = notifications.unsubscribe_signature(ada, notifications._mail.secret)
 
     async with AsyncTestClient(app=app) as client:
-        done = await client.get(f"/unsubscribe/{ada}/{signature}")
-        forged = await client.get(f"/unsubscribe/{ada}/{'f' * 32}")
+        opened = await client.get(f"/unsubscribe/{ada}/{signature}")  # a mail scanner opening the link
+        still = await notifications.email_preference(ada)
+        done = await client.post(f"/unsubscribe/{ada}/{signature}")  # the button, without any CSRF token
+        forged = await client.post(f"/unsubscribe/{ada}/{'f' * 32}")
+        one_click = await client.post(f"/unsubscribe/{ada}/{signature}", data={"List-Unsubscribe": "One-Click"})
 
-    assert done.status_code == 200 and "Hallway will not email you any more." in done.text
-    assert forged.status_code == 404
+    assert opened.status_code == 200 and "Stop all email" in opened.text and still == "immediate"
+    assert done.status_code in (200, 201) and "Hallway will not email you any more." in done.text
+    assert forged.status_code == 404 and one_click.status_code in (200, 201)
     assert await notifications.email_preference(ada) == "never"
