@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from server.accounts import Account, display_names
+from server.validation import has_control_characters
 
 from events.tables import Event, EventMember, MemberRole, Visibility
+
+SLUG_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,13 @@ class EventAccess:
 
 
 async def event_access(slug: str, account: Account | None) -> EventAccess | None:
-    """What ``account`` (or a visitor, for ``None``) may do with the event at ``slug``; ``None`` if there is none."""
+    """What ``account`` (or a visitor, for ``None``) may do with the event at ``slug``; ``None`` if there is none.
+
+    Sockets pass what clients sent: anything that cannot be an address (too long, control characters,
+    which PostgreSQL refuses in a query) is simply no event.
+    """
+    if not isinstance(slug, str) or not 0 < len(slug) <= SLUG_MAX or has_control_characters(slug):
+        return None
     return await _access(Event.slug == slug, account)
 
 

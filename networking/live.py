@@ -28,7 +28,7 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_from_cookie_header
 from server.ratelimit import RateLimit
-from server.validation import ValidationError
+from server.validation import ValidationError, is_row_id
 
 NAMESPACE = "/rooms"
 MESSAGES_PER_WINDOW = 10
@@ -81,7 +81,7 @@ def lounge_channel(event_id: int) -> str:
 
 def _int(data: Any, key: str) -> int:
     value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**62:
+    if not is_row_id(value):  # a number no row can have never reaches the database
         raise Refused(f"'{key}' must be a positive whole number.")
     return value
 

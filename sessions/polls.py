@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from server.validation import ValidationError, line_problem
+from server.validation import ValidationError, is_row_id, line_problem
 from sessions.questions import QaContext
 from sessions.tables import Poll, PollStatus, PollVote
 
@@ -57,7 +57,7 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
 
 
 async def _poll(ctx: QaContext, poll_id: object) -> dict:
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+    if not is_row_id(poll_id):
         raise ValidationError({"poll": "Name a poll by its number."})
     row = await Poll.select().where((Poll.id == poll_id) & (Poll.session_guid == uuid.UUID(ctx.session.guid))).first()
     if row is None or (row["status"] == PollStatus.draft and not ctx.is_moderator):

@@ -24,7 +24,7 @@ from server.accounts import Account, display_names
 from server.changes import QA_THREAD, changed
 from server.notifications import notify
 from server.ratelimit import RateLimit
-from server.validation import ValidationError, text_problem
+from server.validation import ValidationError, is_row_id, text_problem
 from sessions.tables import (
     ANSWER_MAX,
     QUESTION_MAX,
@@ -193,7 +193,7 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
 
 
 async def _question(ctx: QaContext, question_id: object) -> dict:
-    if not isinstance(question_id, int) or isinstance(question_id, bool):
+    if not is_row_id(question_id):
         raise ValidationError({"question": "Name a question by its number."})
     row = await Question.select().where(
         (Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid))).first()

@@ -211,3 +211,68 @@ async def test_no_hostile_input_on_any_route_makes_a_500(site: Site) -> None:
     assert site.failures == [], "\n".join(site.failures[:60])
     assert len(site.routes) > 100 and site.requests > 10_000
 
+
+
+SERVER_FAULT = "Something went wrong on the server; please try again."
+SOCKET_FIELDS = ("event", "session", "room", "body", "question", "poll", "choices", "up", "anonymous", "message",
+                 "user", "action", "minutes", "size", "nonce", "before")
+DEEP_LIST: Any = []
+for _ in range(200):
+    DEEP_LIST = [DEEP_LIST]
+
+
+def _socket_events(env: dict[str, str]) -> list[tuple[str, str]]:
+    """Every event a client may send, per namespace, from the socket.io server's own handler table."""
+    sio = build_litestar_app(load_settings(env)).state.sio
+    return sorted((namespace, event) for namespace, handlers in sio.handlers.items() for event in handlers
+                  if event not in {"connect", "disconnect", "connect_error"})
+
+
+def _socket_payloads(defaults: dict[str, str]) -> Iterator[Any]:
+    real = {"event": defaults["slug"], "session": defaults["key"]}
+    for value in HOSTILE:
+        yield value
+        yield {name: value for name in SOCKET_FIELDS}
+        yield {**{name: value for name in SOCKET_FIELDS}, **real}
+    for number in (2**64, -1, 0, 1e308, float("nan"), True):
+        yield {**real, **{name: number for name in SOCKET_FIELDS if name not in real}}
+    yield {**real, "body": DEEP_LIST, "choices": DEEP_LIST, "room": DEEP_LIST}
+
+
+async def _attack_sockets(site: Site, cookies: httpx.Cookies | None, events: list[tuple[str, str]]) -> None:
+    import socketio
+
+    header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+    namespaces = sorted({namespace for namespace, _ in events})
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(site.server.url, namespaces=namespaces, headers=header, transports=["websocket"],
+                         wait_timeout=10)
+    try:
+        for namespace, event in events:
+            for payload in _socket_payloads(site.defaults):
+                site.requests += 1
+                try:
+                    reply = await client.call(event, payload, namespace=namespace, timeout=10)
+                except Exception as error:  # no answer: the handler crashed or the connection dropped
+                    site.failures.append(f"socket {namespace} {event} {str(payload)[:80]!r}: no answer ({error!r})")
+                    if not client.connected:
+                        return
+                    continue
+                if isinstance(reply, dict) and reply.get("error") == SERVER_FAULT:
+                    site.failures.append(f"socket {namespace} {event} {str(payload)[:80]!r}: {reply}")
+    finally:
+        await client.disconnect()
+
+
+async def test_no_hostile_payload_on_any_socket_event_makes_a_server_fault(site: Site) -> None:
+    site.failures, site.requests = [], 0
+    events = _socket_events(site.server.env)
+    admin, _ = await _client(site, admin=True)
+    try:
+        await _attack_sockets(site, None, events)
+        await _attack_sockets(site, admin.cookies, events)
+    finally:
+        await admin.aclose()
+    print(f"\nhostile socket payloads: {len(events)} events, {site.requests} calls, {len(site.failures)} faults")
+    assert site.failures == [], "\n".join(site.failures[:60])
+    assert len(events) >= 13
