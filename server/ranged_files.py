@@ -11,7 +11,7 @@ import os
 import re
 from email.utils import formatdate
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 from urllib.parse import quote
 
 import anyio
@@ -66,7 +66,21 @@ def ranged_file_response(path: Path, media_type: str, range_header: str | None, 
     headers["Content-Length"] = str(end - start + 1)
     if wanted:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return Stream(_read(path, start, end), status_code=206 if wanted else 200, media_type=media_type, headers=headers)
+    return FileStream(_read(path, start, end), status_code=206 if wanted else 200, media_type=media_type,
+                      headers=headers)
+
+
+class FileStream(Stream):
+    """A stream that keeps its own media type.
+
+    Litestar lets the route's media type (JSON unless a handler says otherwise) win over the one
+    a ``Stream`` was given, so every file went out as ``application/json``; with ``nosniff``,
+    players and PDF viewers then refuse them.
+    """
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["media_type"] = self.media_type
+        return super().to_asgi_response(*args, **kwargs)
 
 
 async def _read(path: Path, start: int, end: int) -> AsyncIterator[bytes]:

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -263,3 +264,29 @@ async def test_a_line_break_in_a_title_cannot_start_a_new_citation_field(app: Li
     assert next(line for line in ris.splitlines() if line.startswith("TI")) == "TI  - Fair use ER - TY - JOUR keyword = {x}"
     title = next(line for line in bibtex.splitlines() if line.strip().startswith("title"))
     assert title.strip() == "title = {{Fair use ER - TY - JOUR keyword = \\{x\\}}},"
+
+
+async def test_every_kind_of_file_is_served_with_its_own_type(app: Litestar, client: Client) -> None:
+    """Players and PDF viewers go by Content-Type; with nosniff, a wrong one breaks them."""
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    item = (await client.get(f"/a/{talk.item.handle}")).text
+    audio = re.search(r'<source src="(/media/[^"]+)" type="audio/wav">', item).group(1)
+    for headers in ({}, {"Range": "bytes=0-99"}):
+        response = await client.get(audio, headers=headers)
+        assert response.headers["content-type"] == "audio/wav", headers
+    slides = await _slides_url(app, client, talk)
+    for headers in ({}, {"Range": "bytes=0-9"}):
+        response = await client.get(slides, headers=headers)
+        assert response.headers["content-type"] == "application/pdf", headers
+        assert response.headers["content-disposition"].startswith("inline")
+
+
+async def _slides_url(app: Litestar, client: Client, talk: Any) -> str:
+    from archive.media import MATERIAL, store_upload
+    from archive.recordings import add_material
+    from tests.archive.factories import chunks
+
+    stored = await store_upload(chunks(pdf_bytes("Slides", ("one",))), media_root(app), MATERIAL)
+    await add_material(talk.guid, "Slides", stored=stored, original_name="slides.pdf")
+    return f"/media/{stored.file_name}"
