@@ -69,6 +69,7 @@ async def test_an_open_page_shows_an_announcement_live(server: HallwayServer, pa
         await admin.get("/login")
         token = admin.cookies["hallway_csrf"]
         await admin.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": token})
+        token = admin.cookies["hallway_csrf"]  # logging in issues a token for the new session
         await admin.post("/admin/announcements", data={"text": "Lunch is served in the foyer", "_csrf_token": token})
 
     await expect(page.locator("#announcements")).to_contain_text("Conference desk: Lunch is served in the foyer")
