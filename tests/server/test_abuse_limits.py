@@ -49,13 +49,18 @@ async def test_searches_from_one_address_are_limited(client: Client) -> None:
     assert (await client.get("/archive/search", params={"q": "contu"})).status_code == 429
 
 
-async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothing(app: Litestar, client: Client) -> None:
+async def _organiser_upload(client: Client) -> tuple[str, dict[str, str]]:
+    """An organiser logged in with a published session: where to upload, and the headers to send."""
     await log_in(client, "org@library.org", "Olu Organiser")
     event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
     guid = await make_session(event_id, "Talk", local(date(2026, 3, 27), 10))
     await publish_release(event_id)
-    upload = f"/events/ill-days/manage/archive/{guid}/upload"
-    headers = {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"}
+    return (f"/events/ill-days/manage/archive/{guid}/upload",
+            {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"})
+
+
+async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothing(app: Litestar, client: Client) -> None:
+    upload, headers = await _organiser_upload(client)
     small = wav_bytes(0.01)
     for _ in range(UPLOADS_PER_HOUR):
         assert (await client.post(upload, params={"kind": "audio"}, content=small, headers=headers)).status_code == 201
@@ -151,12 +156,7 @@ async def test_each_account_has_a_daily_allowance_of_uploaded_bytes(app: Litesta
     from server.ratelimit import AbuseLimits
 
     app.state.abuse = AbuseLimits.in_store(app.stores.get("rate_limits"), 1000, upload_bytes_per_day=100_000)
-    await log_in(client, "org@library.org", "Olu Organiser")
-    event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
-    guid = await make_session(event_id, "Talk", local(date(2026, 3, 27), 10))
-    await publish_release(event_id)
-    upload = f"/events/ill-days/manage/archive/{guid}/upload"
-    headers = {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"}
+    upload, headers = await _organiser_upload(client)
     recording = wav_bytes(2)  # about 32 KB: three fit in 100 KB, the fourth does not
     answers = [await client.post(upload, params={"kind": "audio"}, content=recording, headers=headers)
                for _ in range(4)]
