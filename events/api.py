@@ -21,6 +21,7 @@ from events.catalogue import event_summary, list_events_by_slug, list_public_eve
 from events.editing import EventInput, RoomInput, SessionInput
 from events.programme import Programme, ProgrammeEvent
 from events.releases import NothingToPublish, ReleaseSummary, list_releases, publish_release, published_programme, working_programme
+from events.manage_controllers import limit_event_creation
 from server.auth import current_account, require_organiser, require_visible, requires_login
 
 
@@ -88,6 +89,7 @@ class EventsApi(Controller):
     @post("/", guards=[requires_login])
     async def create_event(self, request: Request[Any, Any, Any], data: JSONBody[EventInput]) -> Created:
         account = await current_account(request)
+        await limit_event_creation(request, account)
         await editing.create_event(data, account.id)
         return Created(id=data.slug)
 

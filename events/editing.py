@@ -144,10 +144,11 @@ RESERVED_SLUGS = frozenset({"new", "api", "admin", "manage", "static", "media", 
 
 async def create_event(data: EventInput, organiser_id: int | None) -> int:
     """Create an event; whoever creates it becomes its first organiser."""
-    errors = check_event(data)
-    if "slug" not in errors and (data.slug in RESERVED_SLUGS or await Event.exists().where(Event.slug == data.slug)):
-        errors["slug"] = ADDRESS_UNAVAILABLE
-    _check(errors)
+    _check(check_event(data))
+    # Only a request that would otherwise create the event learns whether its address is free, so
+    # probing for addresses costs a real event each time (and event creation is rate-limited).
+    if data.slug in RESERVED_SLUGS or await Event.exists().where(Event.slug == data.slug):
+        _check({"slug": ADDRESS_UNAVAILABLE})
     async with Event._meta.db.transaction():
         event = Event(**_event_values(data), created_at=datetime.now(timezone.utc))
         await event.save()
@@ -157,11 +158,10 @@ async def create_event(data: EventInput, organiser_id: int | None) -> int:
 
 
 async def update_event(event_id: int, data: EventInput) -> None:
-    errors = check_event(data)
+    _check(check_event(data))
     clash = await Event.select(Event.id).where((Event.slug == data.slug) & (Event.id != event_id)).first()
-    if (clash or data.slug in RESERVED_SLUGS) and "slug" not in errors:
-        errors["slug"] = ADDRESS_UNAVAILABLE
-    _check(errors)
+    if clash or data.slug in RESERVED_SLUGS:
+        _check({"slug": ADDRESS_UNAVAILABLE})
     await Event.update(_event_values(data)).where(Event.id == event_id)
 
 

@@ -25,6 +25,8 @@ from events.releases import NothingToPublish, working_programme, list_releases, 
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
 from server.auth import current_account, require_organiser, requires_login
+from server.accounts import Account
+from server.ratelimit import enforce
 from server.templating import page, read_form
 from server.validation import ValidationError, is_row_id, whole_number
 
@@ -97,6 +99,12 @@ async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
     return [int(value) for value in chosen]
 
 
+async def limit_event_creation(request: Request[Any, Any, Any], account: Account) -> None:
+    """Each try at creating an event counts (site administrators set events up for others: no limit)."""
+    if not account.is_admin:
+        await enforce(request.app.state.abuse.event_creation, f"user:{account.id}", "new events")
+
+
 class EventCreationController(Controller):
     @get("/events/new", guards=[requires_login])
     async def new_event_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -107,6 +115,7 @@ class EventCreationController(Controller):
     async def create(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
         account = await current_account(request)
+        await limit_event_creation(request, account)
         try:
             await editing.create_event(event_input(values), account.id)
         except ValidationError as error:

@@ -26,7 +26,7 @@ from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
 from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
-from server.auth import account_from_cookie_header
+from server.auth import account_of_session, session_id_from_cookie_header
 from server.ratelimit import RateLimit
 from server.validation import ValidationError, is_row_id
 
@@ -125,8 +125,10 @@ class RoomsNamespace:
     # Connection ----------------------------------------------------------------------------
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), self.session_store)
-        await self.sio.save_session(sid, {"user_id": account.id if account else None}, namespace=NAMESPACE)
+        session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
+        account = await account_of_session(session_id, self.session_store)
+        await self.sio.save_session(sid, {"user_id": account.id if account else None,
+                                          "session_id": session_id if account else None}, namespace=NAMESPACE)
         self.local_sids.add(sid)
         await self.presence.mark_alive([sid])
 
@@ -137,9 +139,12 @@ class RoomsNamespace:
         await self.presence.forget(sid)
 
     async def _account(self, sid: str) -> Account | None:
-        session = await self.sio.get_session(sid, namespace=NAMESPACE)
-        user_id = session.get("user_id")
-        return await self.recent.get(("account", user_id), lambda: get_account(user_id)) if user_id else None
+        """Who this connection speaks for now: a guest once its login session has ended (within seconds)."""
+        session_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("session_id")
+        if not session_id:
+            return None
+        return await self.recent.get(("session", session_id),
+                                     lambda: account_of_session(session_id, self.session_store))
 
     async def _room_and_access(self, room_id: int, account: Account | None) -> tuple[RoomInfo, EventAccess]:
         async def look_up() -> tuple[RoomInfo | None, EventAccess | None]:

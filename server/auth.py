@@ -177,8 +177,8 @@ def require_organiser(access: P | None, doing: str = "do this") -> P:
     return access
 
 
-async def account_from_cookie_header(cookie_header: str, store: Store) -> Account | None:
-    """Identify a socket connection from its ``Cookie`` header; ``None`` means guest."""
+def session_id_from_cookie_header(cookie_header: str) -> str | None:
+    """The session id a socket's ``Cookie`` header carries, if it carries a plausible one."""
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header)
@@ -187,7 +187,18 @@ async def account_from_cookie_header(cookie_header: str, store: Store) -> Accoun
     morsel = cookies.get(SESSION_COOKIE)
     if morsel is None or not morsel.value or morsel.value == "null" or len(morsel.value) > 200:
         return None
-    raw = await store.get(morsel.value)
+    return morsel.value
+
+
+async def account_of_session(session_id: str | None, store: Store) -> Account | None:
+    """The account logged in under ``session_id`` now: ``None`` once that session ended (log-out, expiry).
+
+    Live connections ask again rather than trust what they learnt when they connected, so logging
+    out ends what an open socket may do too.
+    """
+    if not session_id:
+        return None
+    raw = await store.get(session_id)
     if raw is None:
         return None
     try:
@@ -195,3 +206,8 @@ async def account_from_cookie_header(cookie_header: str, store: Store) -> Accoun
     except (ValueError, AttributeError):
         return None
     return await get_account(user_id) if isinstance(user_id, int) else None
+
+
+async def account_from_cookie_header(cookie_header: str, store: Store) -> Account | None:
+    """Identify a socket connection from its ``Cookie`` header; ``None`` means guest."""
+    return await account_of_session(session_id_from_cookie_header(cookie_header), store)

@@ -58,7 +58,7 @@ class AccountController(Controller):
         throttle: LoginThrottle = request.app.state.login_throttle
         address, email = client_address(request), accounts.normalise_email(values["email"])
         context: dict[str, Any] = {"values": {"email": values["email"]}, "next": next_path}
-        wait = await throttle.wait_before_trying(address, email)
+        wait = await throttle.try_to_log_in(address, email)  # counted before the (slow) password check
         if wait is not None:
             minutes = max(1, round(wait / 60))
             context["error"] = (f"Too many failed attempts for this account from here. Try again in about {minutes} "
@@ -68,7 +68,6 @@ class AccountController(Controller):
             return template
         user_id = await accounts.authenticate(values["email"], values["password"])
         if user_id is None:
-            await throttle.failed(address, email)
             context["error"] = "That email and password do not match an account."
             return await page(request, "server/login.html", context, status_code=400)
         await throttle.succeeded(address, email)

@@ -48,7 +48,7 @@ def new_token(secret: str, binding: str) -> str:
 
 
 def token_is_valid(secret: str, token: str | None, binding: str) -> bool:
-    if not token or len(token) != _NONCE_BYTES * 2 + 64:
+    if not token or len(token) != _NONCE_BYTES * 2 + 64 or not token.isascii():  # compare_digest takes ASCII only
         return False
     nonce, signature = token[: _NONCE_BYTES * 2], token[_NONCE_BYTES * 2 :]
     return hmac.compare_digest(signature, _signature(secret, nonce, binding))
@@ -85,6 +85,11 @@ class SessionBoundCsrf(ASGIMiddleware):
         self.secure = secure
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if "session" not in scope and scope["method"] in SAFE_METHODS:
+            # Static files and avatars never load the session, so the binding is unknown: hand out no token
+            # there (not even on their 404 page), rather than replace a logged-in person's.
+            await next_app(scope, receive, send)
+            return
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope, receive=receive)
         binding = session_binding(scope)
         cookie_token = connection.cookies.get(CSRF_COOKIE)
@@ -92,7 +97,7 @@ class SessionBoundCsrf(ASGIMiddleware):
         exempt = bool(scope["route_handler"].opt.get(EXEMPT_OPT))
         if scope["method"] not in SAFE_METHODS and not exempt:
             sent = connection.headers.get(CSRF_HEADER) or await self._form_token(scope, receive)
-            if not (cookie_valid and sent is not None and hmac.compare_digest(sent, cookie_token or "")):
+            if not (cookie_valid and sent is not None and hmac.compare_digest(sent.encode(), (cookie_token or "").encode())):
                 raise PermissionDeniedException(
                     "This form has expired or did not come from Hallway. Reload the page and try again."
                 )

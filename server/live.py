@@ -14,7 +14,7 @@ from typing import Any
 import socketio
 from litestar.stores.base import Store
 
-from server.auth import account_from_cookie_header
+from server.auth import account_of_session, session_id_from_cookie_header
 from server.notifications import publish_notifications_with
 from server.settings import Settings
 
@@ -73,24 +73,23 @@ def user_channel(user_id: int) -> str:
 def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store) -> None:
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), session_store)
-        identity = (
-            {"user_id": account.id, "display_name": account.display_name, "guest": False, "admin": account.is_admin}
-            if account
-            else {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}
-        )
-        await sio.save_session(sid, identity)
+        session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
+        account = await account_of_session(session_id, session_store)
+        await sio.save_session(sid, {"session_id": session_id if account else None})
         if account:
             await sio.enter_room(sid, user_channel(account.id))
 
     @sio.event
     async def whoami(sid: str, data: Any = None) -> dict[str, Any]:
-        """Tell a client who the server believes it is."""
-        return await connection_identity(sio, sid)
+        """Tell a client who the server believes it is (a guest once its login session has ended)."""
+        session_id = (await sio.get_session(sid)).get("session_id")
+        account = await account_of_session(session_id, session_store)
+        if account is None:
+            return dict(GUEST)
+        return {"user_id": account.id, "display_name": account.display_name, "guest": False, "admin": account.is_admin}
 
 
-async def connection_identity(sio: socketio.AsyncServer, sid: str) -> dict[str, Any]:
-    return dict(await sio.get_session(sid))
+GUEST = {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}
 
 
 async def announce(sio: socketio.AsyncServer, text: str, author: str) -> None:

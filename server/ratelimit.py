@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 
 from litestar.exceptions import TooManyRequestsException
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
+
+
+_locks: dict[int, asyncio.Lock] = {}
+
+
+def _local_lock() -> asyncio.Lock:
+    """One lock per event loop for counters kept in this process's stores."""
+    loop = id(asyncio.get_running_loop())
+    return _locks.setdefault(loop, asyncio.Lock())
 
 
 @dataclass(frozen=True)
@@ -32,19 +42,25 @@ class RateLimit:
             return None
         return max(1, await self.store.expires_in(f"{self.bucket}:{key}") or self.window)
 
-    async def hit(self, key: str, amount: int = 1) -> None:
-        """Count ``amount`` (one hit, or bytes). The window starts at the first hit and is not extended by later ones."""
+    async def hit(self, key: str, amount: int = 1) -> int:
+        """Count ``amount`` (one hit, or bytes) and return the new count, atomically.
+
+        The window starts at the first hit and is not extended by later ones. Redis increments in
+        one step across workers; without Redis there is one worker per host (README), and a lock
+        keeps its read-and-write from interleaving with another request's.
+        """
         key = f"{self.bucket}:{key}"
         if isinstance(self.store, RedisStore):
-            # Across workers the count must be one atomic increment, or simultaneous hits get lost.
             redis_key = self.store._make_key(key)
             async with self.store._redis.pipeline(transaction=True) as pipe:
-                await pipe.incrby(redis_key, amount).expire(redis_key, self.window, nx=True).execute()
-            return
-        before = int(await self.store.get(key) or 0)
-        count = before + amount
-        remaining = await self.store.expires_in(key) if before > 0 else None
-        await self.store.set(key, str(count), expires_in=remaining or self.window)
+                count, _ = await pipe.incrby(redis_key, amount).expire(redis_key, self.window, nx=True).execute()
+            return int(count)
+        async with _local_lock():
+            before = int(await self.store.get(key) or 0)
+            count = before + amount
+            remaining = await self.store.expires_in(key) if before > 0 else None
+            await self.store.set(key, str(count), expires_in=remaining or self.window)
+        return count
 
     async def reset(self, key: str) -> None:
         await self.store.delete(f"{self.bucket}:{key}")
@@ -81,6 +97,7 @@ class AbuseLimits:
     search: RateLimit
     avatar: RateLimit
     upload_bytes: RateLimit
+    event_creation: RateLimit
 
     @classmethod
     def in_store(cls, store: Store, registrations_per_hour: int = 10,
@@ -89,10 +106,12 @@ class AbuseLimits:
                    upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
                    search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
                    avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
-                   upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"))
+                   upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"),
+                   event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
+EVENTS_PER_HOUR = 10        # per account: a consortium sets up a season's events, nobody needs more
 AVATARS_PER_HOUR = 10       # per account: trying a few pictures, not re-encoding images for someone
 SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, not beyond a scraper
 
@@ -103,6 +122,7 @@ def client_address(connection: object) -> str:
 
 
 LOGIN_WINDOW = 15 * 60
+KNOWN_FOR = 90 * 24 * 3600
 FAILURES_PER_ADDRESS_AND_ACCOUNT = 5   # someone mistyping: a pause after five tries
 FAILURES_PER_ACCOUNT = 20              # one account guessed at from many places
 FAILURES_PER_ADDRESS = 100             # a venue, a library, an office: many people behind one address
@@ -112,41 +132,57 @@ FAILURES_PER_ADDRESS = 100             # a venue, a library, an office: many peo
 class LoginThrottle:
     """Slows password guessing without locking anyone out of their own account.
 
-    Failures count per (address, account), per account and per address. An address that
-    mistyped an account's password five times waits; an account that failed twenty times
-    waits only at addresses that failed on it, so a stranger cannot lock its owner out from
-    elsewhere; an address waits only after a hundred failures, so a whole conference behind one
-    address logs in while three of them mistype. A success clears its (address, account) count.
+    Every try is counted before the password is checked, in one atomic step per counter, so a
+    burst of simultaneous guesses meets the limit like a slow series does; a success takes its
+    try back. Tries count per (address, account), per account and per address. An address that
+    tried an account five times without success waits. An account tried twenty times waits at
+    addresses that failed on it, except where it was logged into before (its owner's usual
+    places), so a stranger elsewhere cannot lock the owner out. An address waits only after a
+    hundred, so a whole conference behind one address logs in while three of them mistype.
     """
 
     pair: RateLimit
     account: RateLimit
     address: RateLimit
+    known: RateLimit  # (address, account) pairs that logged in successfully lately
 
     @classmethod
     def in_store(cls, store: Store) -> "LoginThrottle":
         return cls(pair=RateLimit(store, FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW, "login-pair"),
                    account=RateLimit(store, FAILURES_PER_ACCOUNT, LOGIN_WINDOW, "login-account"),
-                   address=RateLimit(store, FAILURES_PER_ADDRESS, LOGIN_WINDOW, "login-address"))
+                   address=RateLimit(store, FAILURES_PER_ADDRESS, LOGIN_WINDOW, "login-address"),
+                   known=RateLimit(store, 1, KNOWN_FOR, "login-known"))
 
-    async def wait_before_trying(self, address: str, account: str) -> int | None:
-        """Seconds this address must wait before trying this account again, or ``None``."""
+    async def try_to_log_in(self, address: str, account: str) -> int | None:
+        """Count this try; the seconds to wait when it is one too many (then it is not counted), else ``None``."""
         account = _short(account)
         pair = f"{address}|{account}"
-        waits = [await self.pair.retry_after(pair), await self.address.retry_after(address)]
-        if await self.pair.count(pair) > 0:
-            waits.append(await self.account.retry_after(account))
-        known = [wait for wait in waits if wait is not None]
-        return max(known) if known else None
-
-    async def failed(self, address: str, account: str) -> None:
-        account = _short(account)
-        await self.pair.hit(f"{address}|{account}")
-        await self.account.hit(account)
-        await self.address.hit(address)
+        pair_tries = await self.pair.hit(pair)
+        account_tries = await self.account.hit(account)
+        address_tries = await self.address.hit(address)
+        over = [(self.pair, pair)] if pair_tries > self.pair.limit else []
+        if address_tries > self.address.limit:
+            over.append((self.address, address))
+        if account_tries > self.account.limit and pair_tries > 1 and not await self.known.count(pair):
+            over.append((self.account, account))
+        if not over:
+            return None
+        await self._take_back(pair, account, address)
+        return max([max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window)
+                    for limit, key in over])
 
     async def succeeded(self, address: str, account: str) -> None:
-        await self.pair.reset(f"{address}|{_short(account)}")
+        """The right password: its try does not count, the pair starts afresh and is known from now on."""
+        account = _short(account)
+        pair = f"{address}|{account}"
+        await self._take_back(pair, account, address)
+        await self.pair.reset(pair)
+        await self.known.hit(pair)
+
+    async def _take_back(self, pair: str, account: str, address: str) -> None:
+        await self.account.hit(account, -1)
+        await self.address.hit(address, -1)
+        await self.pair.hit(pair, -1)
 
 
 def _short(account: str) -> str:

@@ -16,9 +16,8 @@ from typing import Any
 import socketio
 from litestar.stores.base import Store
 
-from server.accounts import get_account
 from server.activity import LiveGauge, peak
-from server.auth import account_from_cookie_header
+from server.auth import account_of_session, session_id_from_cookie_header
 from server.validation import ValidationError
 from sessions import polls, questions
 from sessions.questions import QaContext, QaLimits, qa_context
@@ -63,15 +62,16 @@ class QaNamespace:
         return wrapper
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        account = await account_from_cookie_header(environ.get("HTTP_COOKIE", ""), self.session_store)
-        await self.sio.save_session(sid, {"user_id": account.id if account else None}, namespace=NAMESPACE)
+        session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
+        await self.sio.save_session(sid, {"session_id": session_id}, namespace=NAMESPACE)
 
     async def _context(self, sid: str, data: dict[str, Any]) -> QaContext:
         event, session = data.get("event"), data.get("session")
         if not isinstance(event, str) or not isinstance(session, str) or len(event) > 100 or len(session) > 130:
             raise ValidationError({"session": "Name the event and the session."})
-        user_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("user_id")
-        ctx = await qa_context(event, session, await get_account(user_id) if user_id else None)
+        session_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("session_id")
+        account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
+        ctx = await qa_context(event, session, account)
         if ctx is None:
             raise ValidationError({"session": "There is no such session."})
         return ctx

@@ -196,3 +196,20 @@ async def test_a_presenter_entry_needs_the_presenter_role(client: Client) -> Non
                                                                      "presenter": "1"})
 
     assert response.status_code == 400 and "Choose a presenter of this event, and the presenter role." in response.text
+
+
+async def test_an_event_address_is_checked_only_when_the_event_would_be_created(client: Client) -> None:
+    """Asking with a bad date learns nothing about which addresses are in use; real tries are limited."""
+    from server.ratelimit import EVENTS_PER_HOUR
+
+    await organiser(client)
+    probe = await post(client, "/events/new", {"slug": "ill-days", "title": "Probe", "timezone": "UTC",
+                                               "start_date": "2027-01-02", "end_date": "2027-01-01"})
+    assert probe.status_code == 400 and "not available" not in probe.text
+    taken = await post(client, "/events/new", {"slug": "ill-days", "title": "Probe", "timezone": "UTC",
+                                               "start_date": "2027-01-01", "end_date": "2027-01-01"})
+    assert taken.status_code == 400 and "This address is not available" in taken.text
+    answers = [(await post(client, "/events/new", {"slug": f"probe-{n}", "title": "Probe", "timezone": "UTC",
+                                                   "start_date": "2027-01-01", "end_date": "2027-01-01"})).status_code
+               for n in range(EVENTS_PER_HOUR)]
+    assert answers[-1] == 429 and answers.count(302) == EVENTS_PER_HOUR - 3  # ill-days and both tries above count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -142,12 +143,43 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out(tmp_path_factory: object
             owner.get("/register")
             owner.post("/register", data={"email": "owner@library.org", "display_name": "Owner",
                                           "password": "correct horse battery", "_csrf_token": owner.cookies["hallway_csrf"]})
+        assert log_in("198.51.100.7", "correct horse battery") == 302  # the owner at their library, as every day
         strangers = [log_in(f"203.0.113.{n // 5 + 1}", "guess") for n in range(25)]
         # Five guesses from each of five addresses: after twenty on the account, an address that already
         # guessed waits (the fifth address had one guess before that).
         assert strangers == [400] * 21 + [429] * 4
         assert log_in("203.0.113.1", "guess") == 429  # an address that guessed waits
-        assert log_in("198.51.100.7", "correct horse battery") == 302  # the owner, from the library
+        assert log_in("198.51.100.7", "mistyped") == 400  # the owner mistypes once, at their usual place...
+        assert log_in("198.51.100.7", "correct horse battery") == 302  # ...and still gets in
+    finally:
+        server.stop()
+
+
+def test_simultaneous_guesses_meet_the_limit_like_a_series_does(tmp_path_factory: object) -> None:
+    """The check and the count are one step: a burst of parallel guesses cannot slip past the slow hash."""
+    env = hallway_env(tmp_path_factory.mktemp("burst"))  # type: ignore[attr-defined]
+    prepare_site(env)
+    server = HallwayServer(env).start()
+    try:
+        with httpx.Client(base_url=server.url) as owner:
+            owner.get("/register")
+            owner.post("/register", data={"email": "target@library.org", "display_name": "Target",
+                                          "password": "correct horse battery", "_csrf_token": owner.cookies["hallway_csrf"]})
+
+        async def burst() -> list[int]:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as browser:
+                await browser.get("/login")
+                token = browser.cookies["hallway_csrf"]
+
+                async def guess(number: int) -> int:
+                    answer = await browser.post("/login", data={"email": "target@library.org",
+                                                                "password": f"guess {number}", "_csrf_token": token})
+                    return answer.status_code
+
+                return list(await asyncio.gather(*(guess(n) for n in range(30))))
+
+        answers = asyncio.run(burst())
+        assert answers.count(400) == 5 and answers.count(429) == 25
     finally:
         server.stop()
 

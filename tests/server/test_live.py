@@ -154,3 +154,14 @@ async def test_serve_with_several_workers_answers_on_one_port(two_workers: tuple
         assert all(identity["guest"] for identity in identities)
     finally:
         pooled.stop()
+
+
+async def test_logging_out_ends_what_an_open_socket_may_do(server: HallwayServer, connect: Any) -> None:
+    cookies = await register(server.url, f"leaving-{uuid.uuid4().hex[:6]}@library.org", "Leaving Soon")
+    socket = await connect(server.url, cookie_header(cookies))
+    assert (await socket.call("whoami", timeout=5))["guest"] is False
+
+    async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as client:
+        await client.post("/logout", data={"_csrf_token": cookies[CSRF_COOKIE]})
+
+    assert (await socket.call("whoami", timeout=5))["guest"] is True

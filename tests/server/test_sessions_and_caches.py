@@ -149,3 +149,29 @@ async def _log_in(client: Client, email: str) -> None:
 def _session_files(var_dir: Path) -> list[Path]:
     folder = var_dir / "sessions"
     return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
+
+
+async def test_a_form_token_that_is_not_ascii_is_simply_refused(client: Client) -> None:
+    await client.get("/login")
+    planted = f"{CSRF_COOKIE}={'é' * 96}".encode("latin-1")  # as a planted cookie's bytes arrive
+    client.cookies.clear()
+    page = await client.get("/", headers={"cookie": planted})  # the page still opens, with a fresh token
+    assert page.status_code == 200 and page.headers["set-cookie"].startswith(f"{CSRF_COOKIE}=")
+    await client.get("/login")
+    refused = await client.post("/login", data={"email": "a@b.org", "password": "x" * 12, "_csrf_token": "é"})
+    assert refused.status_code == 403
+    header = await client.post("/login", data={"email": "a@b.org", "password": "x" * 12},
+                               headers={"x-csrftoken": "é".encode()})
+    assert header.status_code == 403
+
+
+async def test_a_missing_file_or_picture_never_replaces_a_logged_in_persons_token(client: Client) -> None:
+    await _log_in(client, "keeps@example.org")
+    await client.get("/me/profile")
+    token = client.cookies[CSRF_COOKIE]
+    for path in ("/avatars/0.svg", "/static/missing.css", "/static/hallway.css"):
+        response = await client.get(path)
+        assert "set-cookie" not in response.headers, path
+    saved = await client.post("/me/profile", data={"display_name": "Still me", "_csrf_token": token},
+                              follow_redirects=False)
+    assert saved.status_code == 302
