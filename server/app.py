@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
+import msgspec
 import socketio
 from litestar import Litestar, Request
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
@@ -176,9 +177,22 @@ async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:
         raise ClientException("Addresses cannot contain the NUL character.")
     content_type = request.content_type[0]
     if content_type in {"application/json", "application/x-www-form-urlencoded"}:
-        body = (await request.body()).lower()
-        if b"\\u0000" in body or b"%00" in body or b"\x00" in body:
+        body = await request.body()
+        lowered = body.lower()
+        if b"\\u0000" in lowered or b"%00" in lowered or b"\x00" in lowered:
             raise ClientException("Sent text cannot contain the NUL character.")
+        if content_type == "application/json":
+            _refuse_deep_json(body)
+
+
+def _refuse_deep_json(body: bytes) -> None:
+    """JSON nested past what the decoder's recursion can follow is a 400 here, not a RecursionError later."""
+    try:
+        msgspec.json.decode(body)
+    except RecursionError:
+        raise ClientException("The JSON is nested too deeply.") from None
+    except msgspec.DecodeError:
+        pass  # the handler's own decoding says what is wrong with it
 
 
 def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:

@@ -122,7 +122,17 @@ def narrowed(raw: dict) -> dict:
     event_input["visibility"]["enum"] = ["public", "unlisted", "private"]
     event_input["start_date"]["enum"] = ["2030-05-01", "2030-05-02"]
     event_input["end_date"]["enum"] = ["2030-05-02", "2030-05-03"]
+    for schema in raw["components"]["schemas"].values():  # names are one line; no text holds control characters
+        for name, field in schema.get("properties", {}).items():
+            if field.get("type") == "string" and name in ONE_LINE:
+                field.update(pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$")
+            elif field.get("type") == "string" and name in TEXTS:
+                field.update(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
     return raw
+
+
+ONE_LINE = {"title", "subtitle", "name", "venue", "location", "affiliation"}
+TEXTS = {"description", "abstract", "bio", "comment"}
 
 
 def test_chains_of_calls_on_what_was_just_created_never_fail(site: HallwayServer) -> None:

@@ -92,14 +92,15 @@ def test_a_backup_with_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     backup = tmp_path / "backup"
     assert run_hallway(original, "backup", str(backup)).returncode == 0
     (tmp_path / "host-secret").write_text("someone else's key")
-    (backup / "secret_key").unlink()
-    (backup / "secret_key").symlink_to(tmp_path / "host-secret")
+    victim = next(p for p in (backup / "media").rglob("*") if p.is_file())
+    victim.unlink()
+    victim.symlink_to(tmp_path / "host-secret")  # the host's file would land in the media folder
     manifest = json.loads((backup / "manifest.json").read_text())
-    manifest["files"]["secret_key"] = hashlib.sha256(b"someone else's key").hexdigest()
+    manifest["files"][str(victim.relative_to(backup))] = hashlib.sha256(b"someone else's key").hexdigest()
     (backup / "manifest.json").write_text(json.dumps(manifest))  # checksums that match, as a forger would write
 
     restored = hallway_env(tmp_path / "restored")
     result = run_hallway(restored, "restore", str(backup))
 
     assert result.returncode != 0 and "symbolic link" in result.stderr
-    assert not (tmp_path / "restored" / "secret_key").exists()
+    assert not (tmp_path / "restored" / "hallway.sqlite3").exists()
