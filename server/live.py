@@ -30,16 +30,14 @@ class LiveServer(socketio.AsyncServer):
     events whose name is not text) are answered with an error and never reach a handler.
     """
 
-    async def _handle_event_internal(self, server: Any, sid: str, eio_sid: str, data: Any, namespace: str,
-                                     id: Any) -> None:
+    async def _handle_event(self, eio_sid: str, namespace: str, id: Any, data: Any) -> None:
         name = data[0] if isinstance(data, list) and data else None
         if isinstance(name, str) and name not in RESERVED_EVENTS:
-            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
-            return
-        if id is not None:
+            await super()._handle_event(eio_sid, namespace, id, data)
+        elif id is not None:
             refusal = {"ok": False, "error": "This event name is reserved by socket.io and cannot be sent."}
-            await server._send_packet(eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace, id=id,
-                                                                 data=[refusal]))
+            await self._send_packet(eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace or "/", id=id,
+                                                               data=[refusal]))
 
 
 def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:
