@@ -55,6 +55,22 @@ async def presented_sessions(user_id: int) -> list[PresentedSession]:
                              row["session.slug"], row["session.title"]) for row in rows]
 
 
+async def presenting_accounts(session_guid: str) -> frozenset[int]:
+    """The accounts that present a session now, from the live programme (published or not).
+
+    Who may act on a session (answer, moderate, run polls, use the projector) comes from here; the
+    published release decides only what the public sees. A presenter linked after publication is
+    a presenter at once.
+    """
+    try:
+        guid = uuid.UUID(session_guid)
+    except ValueError:
+        return frozenset()
+    rows = await SessionPresenter.select(SessionPresenter.presenter.user).where(
+        (SessionPresenter.session.guid == guid) & SessionPresenter.presenter.user.is_not_null())
+    return frozenset(row["presenter.user"] for row in rows)
+
+
 async def session_event_id(session_guid: str) -> int | None:
     """The event a session (by guid) belongs to, published or not."""
     try:

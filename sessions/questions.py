@@ -15,7 +15,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from events.access import EventAccess, event_access
-from events.catalogue import presented_sessions
+from events.catalogue import presented_sessions, presenting_accounts
 from events.programme import ProgrammeSession
 from events.releases import published_programme
 from litestar.stores.base import Store
@@ -65,10 +65,11 @@ class QaContext:
     account: Account | None
     moderation: str
     who_may_ask: str
+    presenters: frozenset[int] = frozenset()  # the accounts presenting it now (live, not as published)
 
     @property
     def is_presenter(self) -> bool:
-        return self.account is not None and any(p.user_id == self.account.id for p in self.session.presenters)
+        return self.account is not None and self.account.id in self.presenters
 
     @property
     def is_moderator(self) -> bool:
@@ -162,7 +163,8 @@ async def qa_context(event_slug: str, session_key: str, account: Account | None)
     if session is None:
         return None
     moderation, who_may_ask = await qa_settings(access.event_id)
-    return QaContext(access, session, account, moderation, who_may_ask)
+    presenters = await presenting_accounts(session.guid) if account is not None else frozenset()
+    return QaContext(access, session, account, moderation, who_may_ask, presenters)
 
 
 def phase_at(session: ProgrammeSession, now: datetime) -> Phase:

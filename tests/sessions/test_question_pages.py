@@ -8,9 +8,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from events import editing
+from events import editing, invitations
 from events.releases import publish_release
 from server.accounts import account_id_by_email
+from server.notifications import list_notifications
 from sessions.questions import set_qa_settings
 from tests.events.conftest import log_in, post
 from tests.events.factories import local, make_event, make_session
@@ -128,3 +129,29 @@ async def test_asking_too_fast_is_refused(client: Client, talk: int) -> None:
     response = await post(client, THREAD + "ask", {"body": "One more", "anonymous": ""})
 
     assert response.status_code == 429 and "You are going too fast" in response.text
+
+
+async def test_a_presenter_linked_after_publication_answers_at_once(client: Client) -> None:
+    """The published release decides what the public sees; who may act comes from the live programme."""
+    await log_in(client, "late@library.org", "Late Presenter")
+    await post(client, "/logout")
+    event_id = await make_event()
+    person = await editing.save_presenter(event_id, "Late Presenter")  # no account linked yet
+    await make_session(event_id, "Fair use at the desk", local(date(2027, 3, 27), 10), presenter_ids=[person])
+    await publish_release(event_id)
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "Does CONTU cover e-journals?")
+    await post(client, "/logout")
+    await invitations.invite(event_id, "late@library.org", "presenter", None, presenter_id=person)
+    await log_in(client, "late@library.org", create=False)
+    link = next(n.link for n in await list_notifications(await account_id_by_email("late@library.org")))
+    assert (await post(client, link)).status_code == 302  # accepts: linked to the entry, no new release
+
+    inbox = (await client.get("/me/questions/")).text
+    answered = await post(client, THREAD + f"{question}/answer", {"body": "Yes."})
+    live = (await client.get("/events/ill-days/sessions/fair-use-at-the-desk/live/")).text
+
+    assert "Does CONTU cover e-journals?" in inbox
+    assert answered.status_code == 302
+    assert "Yes." in (await client.get(THREAD)).text
+    assert "Presenter mode" in live and "You moderate this thread" in (await client.get(THREAD)).text
