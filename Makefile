@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Absolute links (feeds, invitations, permanent links) follow the address make run serves on.
+HALLWAY_BASE_URL ?= http://$(HOST):$(PORT)
+export HALLWAY_BASE_URL
 
 .PHONY: run test bench install install-test assets browser clean
 

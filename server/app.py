@@ -8,6 +8,7 @@ each of several workers) serves pages, the API and live features together.
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
@@ -168,6 +169,7 @@ async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:
     PostgreSQL cannot store NUL in text and refuses the whole statement; catching it here, once,
     answers a clear 400 instead of a 500 from whichever query met it first.
     """
+    _warn_once_about_another_host(request)
     for value in request.path_params.values():
         if isinstance(value, int) and not is_row_id(value):
             raise NotFoundException("There is nothing at this address.")
@@ -183,6 +185,20 @@ async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:
             raise ClientException("Sent text cannot contain the NUL character.")
         if content_type == "application/json":
             _refuse_deep_json(body)
+
+
+_told_about_hosts: set[str] = set()
+
+
+def _warn_once_about_another_host(request: Request[Any, Any, Any]) -> None:
+    """Absolute links use HALLWAY_BASE_URL; requests for another host mean links point elsewhere: say so once."""
+    expected = urlsplit(request.app.state.settings.base_url).netloc
+    arrived = request.headers.get("host", "")
+    if arrived and arrived != expected and arrived not in _told_about_hosts and len(_told_about_hosts) < 20:
+        _told_about_hosts.add(arrived)
+        logging.getLogger("hallway").warning(
+            "Requests arrive for %s but HALLWAY_BASE_URL is %s: links in feeds, mails and invitations name the "
+            "latter. Set HALLWAY_BASE_URL to the address people use.", arrived, request.app.state.settings.base_url)
 
 
 def _refuse_deep_json(body: bytes) -> None:

@@ -45,3 +45,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
 
     assert quick_start_commands()[1] in ci_lines
+
+
+def test_make_run_on_another_port_builds_links_for_that_port() -> None:
+    import subprocess
+
+    shown = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "show-base-url",
+                            "PORT=8100"], input="show-base-url:\n\t@echo $$HALLWAY_BASE_URL\n", cwd=ROOT,
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "http://127.0.0.1:8100"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,13 @@ def test_the_cli_reports_a_bad_setting_in_one_line_and_fails(tmp_path: Path) -> 
     assert result.stderr.strip().splitlines() == [
         "hallway: HALLWAY_DATABASE_URL='mysql://db/hallway' is not supported: use sqlite:///path or postgresql://host/db"
     ]
+
+
+async def test_requests_for_another_host_are_reported_once(client: Any, caplog: Any) -> None:
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="hallway"):
+        for _ in range(3):
+            await client.get("/healthz", headers={"host": "conference.example.org"})
+    told = [r.getMessage() for r in caplog.records if "conference.example.org" in r.getMessage()]
+    assert len(told) == 1 and "HALLWAY_BASE_URL is http://127.0.0.1:8000" in told[0]
