@@ -20,6 +20,8 @@ from server.validation import ValidationError
 CAPTIONS_MAX_BYTES = 5 * 1024 * 1024
 _TIME = r"(?:\d{1,3}:)?\d{2}:\d{2}[.,]\d{3}"
 TIMING = re.compile(rf"^\s*({_TIME})\s+-->\s+({_TIME})(?:\s+.*)?$")
+# A line that starts with a time stamp is meant as a cue timing, even when its arrow is mistyped.
+LOOKS_LIKE_TIMING = re.compile(rf"^\s*{_TIME}\s*[-=>–—]")
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -64,7 +66,7 @@ def _check_timings(text: str, is_vtt: bool) -> None:
         raise _bad("Line 1: this is neither WebVTT (it must start with WEBVTT) nor SubRip.")
     previous_start = -1.0
     for number, line in enumerate(lines, start=1):
-        if "-->" not in line:
+        if "-->" not in line and not LOOKS_LIKE_TIMING.match(line):
             continue
         match = TIMING.match(line)
         if match is None:

@@ -65,13 +65,14 @@ class ArchiveManageController(Controller):
         return await self._render(request, access, await _session(access, guid))
 
     async def _render(self, request: Request[Any, Any, Any], access: EventAccess, session: ProgrammeSession,
-                      errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+                      errors: dict[str, str] | None = None, status_code: int = 200,
+                      chosen: dict[str, Any] | None = None) -> Template:
         return await page(request, "archive/manage/session.html", {
             "access": access, "session": session, "item": await item_for_session(session.guid),
             "recordings": await recordings.session_recordings(session.guid),
             "materials": await recordings.session_materials(session.guid), "all_topics": await list_topics(),
             "tagged": {t.slug for t in await session_topics(session.guid)}, "errors": errors or {},
-            "captions_max_mib": CAPTIONS_MAX_BYTES // MiB,
+            "captions_max_mib": CAPTIONS_MAX_BYTES // MiB, "chosen": chosen or {},
         }, status_code=status_code)
 
     def _back(self, access: EventAccess, session: ProgrammeSession) -> Redirect:
@@ -152,13 +153,14 @@ class ArchiveManageController(Controller):
             raise NotFoundException("There is no such recording in this session.")
         form = await request.form()
         upload = form.get("file")
+        chosen = {"recording": recording_id, "language": str(form.get("language") or "en")[:16],
+                  "provenance": str(form.get("provenance") or "machine")[:16]}
         try:
             if upload is None or isinstance(upload, str):
                 raise ValidationError({"captions": "Choose a WebVTT or SRT file."})
-            await recordings.add_captions(recording_id, await upload.read(), str(form.get("language") or "en"),
-                                          str(form.get("provenance") or "machine"))
-        except ValidationError as error:
-            return await self._render(request, access, session, error.errors, 400)
+            await recordings.add_captions(recording_id, await upload.read(), chosen["language"], chosen["provenance"])
+        except ValidationError as error:  # on the page, at the top, with what was chosen kept
+            return await self._render(request, access, session, error.errors, 400, chosen)
         await reindex_session(session.guid)
         flash(request, "Captions saved; their words are now searchable.", category="success")
         return self._back(access, session)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from typing import Any
 
 from litestar import Request
+from litestar.enums import MediaType
 from markupsafe import Markup, escape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import ClientException
@@ -59,7 +60,9 @@ async def page(
     """Render a page with what the layout needs (the logged-in account) added to its context."""
     account = await current_account(request)
     full_context = {"account": account, "unread": await unread_count(account.id) if account else 0, **(context or {})}
-    return Template(template_name=template, context=full_context, status_code=status_code)
+    # Said here, not left to the route: Litestar lets a route's type (JSON unless the handler says
+    # otherwise) win over a template's, and a page that re-renders a form after a POST came out as JSON.
+    return Template(template_name=template, context=full_context, status_code=status_code, media_type=MediaType.HTML)
 
 
 async def read_form(request: Request[Any, Any, Any], *fields: str) -> dict[str, str]:

@@ -290,3 +290,21 @@ async def _slides_url(app: Litestar, client: Client, talk: Any) -> str:
     stored = await store_upload(chunks(pdf_bytes("Slides", ("one",))), media_root(app), MATERIAL)
     await add_material(talk.guid, "Slides", stored=stored, original_name="slides.pdf")
     return f"/media/{stored.file_name}"
+
+
+async def test_a_refused_caption_file_is_shown_on_the_page_with_the_line_and_what_was_chosen(
+        client: Client, prepared: str) -> None:
+    assert (await upload(client, prepared, RECORDING, "audio", "talk.wav")).status_code == 201
+    recording_id = re.search(r'recordings/(\d+)/captions', (await client.get(prepared)).text).group(1)
+    broken = CONTU_CAPTIONS.replace("00:00:05.000 --> 00:00:09.500", "00:00:05.000 -> 00:00:09.500")
+    refused = await client.post(f"{prepared}recordings/{recording_id}/captions",
+                                data={"_csrf_token": client.cookies["hallway_csrf"], "language": "es",
+                                      "provenance": "corrected"},
+                                files={"file": ("talk.vtt", broken.encode(), "text/vtt")}, follow_redirects=False)
+
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
+    page = refused.text
+    summary = page.index('class="error-summary"')
+    assert summary < page.index("Recordings and captions") and "Line 6" in page[summary:summary + 600]
+    assert 'value="es"' in page and 'value="corrected" selected' in page  # what was chosen is kept
+    assert f'action="{prepared}recordings/{recording_id}/captions"' in page  # forms still post to the right place
