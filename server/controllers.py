@@ -30,22 +30,24 @@ AVATAR_MAX_AGE = 3600
 
 class AccountController(Controller):
     @get("/register", name="register")
-    async def register_form(self, request: Request[Any, Any, Any]) -> Template:
-        return await page(request, "server/register.html", {"values": {}, "errors": {}})
+    async def register_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
+        """Where the person was going (an invitation, a page that needed an account) comes along."""
+        return await page(request, "server/register.html", {"values": {}, "errors": {}, "next": safe_next_path(next)})
 
     @post("/register")
     async def register(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
-        values = await read_form(request, "email", "display_name", "password")
+        values = await read_form(request, "email", "display_name", "password", "next")
+        next_path = safe_next_path(values.pop("next"))
         await enforce(request.app.state.abuse.registration, client_address(request), "registrations")
         try:
             user_id = await accounts.create_account(values["email"], values["password"], values["display_name"])
         except ValidationError as error:
             values.pop("password")
-            context = {"values": values, "errors": error.errors}
+            context = {"values": values, "errors": error.errors, "next": next_path}
             return await page(request, "server/register.html", context, status_code=400)
         start_session(request, user_id)
         flash(request, f"Welcome to Hallway, {values['display_name'].strip()}.", category="success")
-        return Redirect("/")
+        return Redirect(next_path)
 
     @get("/login", name="login")
     async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:

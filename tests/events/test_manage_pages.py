@@ -213,3 +213,27 @@ async def test_an_event_address_is_checked_only_when_the_event_would_be_created(
                                                    "start_date": "2027-01-01", "end_date": "2027-01-01"})).status_code
                for n in range(EVENTS_PER_HOUR)]
     assert answers[-1] == 429 and answers.count(302) == EVENTS_PER_HOUR - 3  # ill-days and both tries above count
+
+
+async def test_an_invitation_survives_creating_an_account(client: Client) -> None:
+    await organiser(client)
+    await post(client, "/events/ill-days/manage/people", {"email": "newcomer@library.org", "role": "presenter"})
+    link = (await client.get("/events/ill-days/manage/")).text.split("invitation link: ")[1].split("<")[0]
+    link = link.removeprefix("http://127.0.0.1:8000")
+    await post(client, "/logout")
+
+    opened = await client.get(link, follow_redirects=False)
+    login = await client.get(opened.headers["location"])
+    register_link = re.search(r'href="(/register\?next=[^"]+)"', login.text).group(1).replace("&amp;", "&")
+    form = await client.get(register_link)
+    created = await client.post("/register", follow_redirects=False, data={
+        "email": "newcomer@library.org", "display_name": "Newcomer", "password": "correct horse battery",
+        "next": re.search(r'name="next" value="([^"]*)"', form.text).group(1),
+        "_csrf_token": client.cookies["hallway_csrf"]})
+    offer = await client.get(created.headers["location"])
+    accepted = await post(client, link)
+
+    assert opened.status_code in (302, 303) and created.headers["location"] == link
+    assert "You are invited to ILL Days" in offer.text
+    assert accepted.status_code == 302 and accepted.headers["location"].startswith("/events/ill-days")
+    assert "You are now presenter of ILL Days." in (await client.get(accepted.headers["location"])).text
