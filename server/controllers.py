@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
-from server import accounts, mail, notifications
+from server import accounts, mail, notifications, password_reset
 from server.validation import ValidationError, is_row_id, whole_number
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
@@ -76,6 +76,38 @@ class AccountController(Controller):
         start_session(request, user_id)
         flash(request, "You are logged in.", category="success")
         return Redirect(next_path)
+
+    @get("/password/forgot", name="forgot_password")
+    async def forgot_password_form(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "server/forgot_password.html", {"values": {}, "errors": {}, "sent": False})
+
+    @post("/password/forgot")
+    async def forgot_password(self, request: Request[Any, Any, Any]) -> Template:
+        """The same answer whether or not an account uses the address."""
+        values = await read_form(request, "email")
+        await enforce(request.app.state.abuse.password_reset, client_address(request), "requests for a new password")
+        await password_reset.send_reset_link(accounts.normalise_email(values["email"]),
+                                             request.app.state.settings.base_url)
+        return await page(request, "server/forgot_password.html", {"values": values, "errors": {}, "sent": True})
+
+    @get("/password/reset/{token:str}")
+    async def reset_password_form(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+        if await password_reset.open_reset(token) is None:
+            raise NotFoundException("This link has expired or has been used. Ask for a new one.")
+        return await page(request, "server/reset_password.html", {"errors": {}, "action": request.url.path})
+
+    @post("/password/reset/{token:str}")
+    async def reset_password(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any] | Template:
+        values = await read_form(request, "password")
+        try:
+            await password_reset.choose_new_password(token, values["password"])
+        except ValidationError as error:
+            if "token" in error.errors:
+                raise NotFoundException(error.errors["token"]) from None
+            context = {"errors": error.errors, "action": request.url.path}
+            return await page(request, "server/reset_password.html", context, status_code=400)
+        flash(request, "Your new password is set. Log in with it.", category="success")
+        return Redirect("/login")
 
     @post("/logout", guards=[requires_login])
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -98,6 +98,7 @@ class AbuseLimits:
     avatar: RateLimit
     upload_bytes: RateLimit
     event_creation: RateLimit
+    password_reset: RateLimit
 
     @classmethod
     def in_store(cls, store: Store, registrations_per_hour: int = 10,
@@ -107,10 +108,12 @@ class AbuseLimits:
                    search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
                    avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
                    upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"),
-                   event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"))
+                   event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"),
+                   password_reset=RateLimit(store, RESETS_PER_HOUR, 3600, "password-reset"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
+RESETS_PER_HOUR = 10        # per address: asking for reset links (each may mail someone)
 EVENTS_PER_HOUR = 10        # per account: a consortium sets up a season's events, nobody needs more
 AVATARS_PER_HOUR = 10       # per account: trying a few pictures, not re-encoding images for someone
 SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, not beyond a scraper

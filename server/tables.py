@@ -69,3 +69,13 @@ class ActivityPeak(Table):
     key = Varchar(length=200)
     bucket = Timestamptz()
     value = Integer(default=0)
+
+
+class PasswordReset(Table):
+    """A link to choose a new password: only a hash of its token is kept, it works once and for an hour."""
+
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

@@ -411,6 +411,12 @@ RULES: dict[str, Rule] = {
         "email": "bystander@matrix.example", "password": "matrix password 1234"}, fresh_client=True)),
     "POST /logout": site(logged_in, lambda c: Call("POST", "/logout", form={}, fresh_client=True)),
     "GET /register": site(everyone, lambda c: get("/register")),
+    "GET /password/forgot": site(everyone, lambda c: get("/password/forgot")),
+    "POST /password/forgot": site(everyone, lambda c: post("/password/forgot", email="bystander@matrix.example")),
+    # A reset link is the permission: anyone holding a valid one may use it, a forged one opens nothing.
+    "GET /password/reset/{token:str}": site(nobody, lambda c: get("/password/reset/forged-token")),
+    "POST /password/reset/{token:str}": site(nobody, lambda c: post("/password/reset/forged-token",
+                                                                     password="a new passphrase")),
     "POST /register": site(everyone, lambda c: Call("POST", "/register", form={
         "email": f"new-{c.number}@matrix.example", "display_name": "New person",
         "password": "matrix password 1234"}, fresh_client=True)),
