@@ -254,29 +254,67 @@ class GridCell:
 
 
 @dataclass(frozen=True)
+class GridRoom:
+    name: str
+    column: int  # the grid column of its first lane
+    span: int  # how many lanes: sessions that overlap in the room sit side by side
+
+
+@dataclass(frozen=True)
 class GridDay:
     day: date
-    rooms: list[str]
+    rooms: list[GridRoom]
     cells: list[GridCell]
     hours: list[tuple[str, int]]
     rows: int
 
+    @property
+    def columns(self) -> int:
+        return sum(room.span for room in self.rooms)
+
+
+def _lanes(items: list[ProgrammeSession]) -> dict[str, int]:
+    """A lane (0, 1, ...) for each session of one room, so that no two that overlap share one.
+
+    Confirmed sessions are placed first, so a cancelled session never covers a confirmed one:
+    it goes beside it. Each session takes the first lane free at its start.
+    """
+    ends: list[datetime] = []
+    lanes = {}
+    for item in sorted(items, key=lambda i: (i.cancelled, i.starts_at, i.ends_at, i.guid)):
+        lane = next((n for n, end in enumerate(ends) if end <= item.starts_at), len(ends))
+        if lane == len(ends):
+            ends.append(item.ends_at)
+        else:
+            ends[lane] = item.ends_at
+        lanes[item.guid] = lane
+    return lanes
+
 
 def schedule_grid(programme: Programme, sessions: Iterable[ProgrammeSession], zone: ZoneInfo) -> list[GridDay]:
-    """Place sessions on a day-by-room grid of 5-minute rows, in the viewer's zone."""
+    """Place sessions on a day-by-room grid of 5-minute rows, in the viewer's zone; overlaps sit side by side."""
     room_order = [room.name for room in sorted(programme.rooms, key=lambda r: r.position)]
     days = []
     for day, items in programme.by_day(sessions):
         used = {item.room or "" for item in items}
-        rooms = [name for name in room_order if name in used] + sorted(used - set(room_order))
+        names = [name for name in room_order if name in used] + sorted(used - set(room_order))
         first = min(item.starts_at for item in items).astimezone(zone)
         origin = first.replace(minute=0, second=0, microsecond=0)
 
         def row(moment: datetime) -> int:
             return int((moment - origin).total_seconds() // 60 // GRID_MINUTES) + 2
 
-        cells = [GridCell(item, rooms.index(item.room or "") + 2, row(item.starts_at), max(row(item.ends_at), row(item.starts_at) + 1))
-                 for item in items]
+        lanes: dict[str, int] = {}
+        rooms, column = [], 2
+        for name in names:
+            room_lanes = _lanes([item for item in items if (item.room or "") == name])
+            lanes.update(room_lanes)
+            span = max(room_lanes.values()) + 1
+            rooms.append(GridRoom(name, column, span))
+            column += span
+        start_of = {room.name: room.column for room in rooms}
+        cells = [GridCell(item, start_of[item.room or ""] + lanes[item.guid], row(item.starts_at),
+                          max(row(item.ends_at), row(item.starts_at) + 1)) for item in items]
         last_row = max(cell.row_end for cell in cells)
         hours = []
         moment = origin

@@ -111,3 +111,31 @@ async def test_overlapping_sessions_clash_and_cancelled_ones_do_not() -> None:
 
     assert clashes(at_eleven) == {s.guid for s in at_eleven}
     assert clashes([cancelled, at_eleven[0]]) == set()
+
+
+async def test_overlapping_sessions_in_one_room_sit_side_by_side_and_cancelled_ones_never_cover_confirmed() -> None:
+    from zoneinfo import ZoneInfo
+
+    from events.programme import schedule_grid
+    from events.releases import publish_release
+
+    event_id = await make_event()
+    await make_session(event_id, "Cancelled talk", local(date(2027, 3, 27), 9, 30), status="cancelled")
+    await make_session(event_id, "Keynote", local(date(2027, 3, 27), 9), minutes=90)
+    await make_session(event_id, "Panel", local(date(2027, 3, 27), 9, 45), minutes=30)
+    await make_session(event_id, "After", local(date(2027, 3, 27), 11))
+    await make_session(event_id, "Elsewhere", local(date(2027, 3, 27), 9), room="Room B")
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+
+    [day] = schedule_grid(programme, programme.sessions, ZoneInfo("Europe/Berlin"))
+
+    column = {cell.session.title: cell.column for cell in day.cells}
+    rooms = {room.name: (room.column, room.span) for room in day.rooms}
+    assert rooms == {"Main Hall": (2, 3), "Room B": (5, 1)}
+    assert column["Keynote"] == column["After"] == 2  # confirmed first, in the room's first lane
+    assert column["Panel"] == 3 and column["Cancelled talk"] == 4 and column["Elsewhere"] == 5
+    for first in day.cells:  # no two cells share a column at the same time
+        for second in day.cells:
+            if first is not second and first.column == second.column:
+                assert first.row_end <= second.row_start or second.row_end <= first.row_start
