@@ -277,16 +277,16 @@ def _lanes(items: list[ProgrammeSession]) -> dict[str, int]:
     """A lane (0, 1, ...) for each session of one room, so that no two that overlap share one.
 
     Confirmed sessions are placed first, so a cancelled session never covers a confirmed one:
-    it goes beside it. Each session takes the first lane free at its start.
+    it goes beside it. Each session takes the first lane free for its whole time.
     """
-    ends: list[datetime] = []
+    taken: list[list[tuple[datetime, datetime]]] = []  # per lane, the times already placed in it
     lanes = {}
     for item in sorted(items, key=lambda i: (i.cancelled, i.starts_at, i.ends_at, i.guid)):
-        lane = next((n for n, end in enumerate(ends) if end <= item.starts_at), len(ends))
-        if lane == len(ends):
-            ends.append(item.ends_at)
-        else:
-            ends[lane] = item.ends_at
+        lane = next((n for n, spans in enumerate(taken)
+                     if all(end <= item.starts_at or item.ends_at <= start for start, end in spans)), len(taken))
+        if lane == len(taken):
+            taken.append([])
+        taken[lane].append((item.starts_at, item.ends_at))
         lanes[item.guid] = lane
     return lanes
 

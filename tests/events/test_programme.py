@@ -139,3 +139,22 @@ async def test_overlapping_sessions_in_one_room_sit_side_by_side_and_cancelled_o
         for second in day.cells:
             if first is not second and first.column == second.column:
                 assert first.row_end <= second.row_start or second.row_end <= first.row_start
+
+
+async def test_a_cancelled_session_that_overlaps_nothing_keeps_the_rooms_single_lane() -> None:
+    from zoneinfo import ZoneInfo
+
+    from events.programme import schedule_grid
+    from events.releases import publish_release
+
+    event_id = await make_event()
+    await make_session(event_id, "Morning", local(date(2027, 3, 27), 9))
+    await make_session(event_id, "Cancelled at noon", local(date(2027, 3, 27), 12), status="cancelled")
+    await make_session(event_id, "Evening", local(date(2027, 3, 27), 17))
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+
+    [day] = schedule_grid(programme, programme.sessions, ZoneInfo("Europe/Berlin"))
+
+    assert [(room.name, room.span) for room in day.rooms] == [("Main Hall", 1)]
+    assert {cell.column for cell in day.cells} == {2}
