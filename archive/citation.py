@@ -50,8 +50,9 @@ def bibtex_citation(item: ItemView, base_url: str) -> str:
     return f"@misc{{hallway-{item.handle},\n{body}\n}}\n"
 
 
-def ris_citation(item: ItemView, base_url: str) -> str:
-    lines = [("TY", "VIDEO")]
+def ris_citation(item: ItemView, base_url: str, *, sound_only: bool = False) -> str:
+    """RIS: ``SOUND`` for a talk kept as audio only, ``VIDEO`` otherwise."""
+    lines = [("TY", "SOUND" if sound_only else "VIDEO")]
     lines += [("AU", _one_line(_surname_first(a))) for a in _authors(item)]
     lines += [("TI", _one_line(item.title)), ("T2", _one_line(item.event_title)), ("PY", str(item.year)),
               ("DA", f"{item.starts_at:%Y/%m/%d}"), ("LA", _one_line(item.language)), ("UR", permalink(base_url, item)),

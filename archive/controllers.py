@@ -31,7 +31,9 @@ from archive.items import (
 from archive.linked_data import item_json_ld, json_ld_script, oembed
 from archive.media import media_path
 from archive.oai import oai_response
-from archive.recordings import caption_vtt, session_materials, session_recordings, stored_file, transcript
+from archive.recordings import (
+    caption_vtt, media_by_session, session_materials, session_recordings, stored_file, transcript,
+)
 from archive.saved_searches import delete_saved_search, save_search, saved_searches
 from archive.search.service import FACETS, SearchResults, clean_filters, search_archive
 from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_with_ancestors
@@ -275,7 +277,12 @@ class ItemController(Controller):
         if style not in formats:
             raise NotFoundException("Citations come as bibtex, ris or text.")
         media_type, extension, render = formats[style]
-        return Response(render(item, base), media_type=f"{media_type}; charset=utf-8", headers={
+        if style == "ris":
+            media = (await media_by_session([item.session_guid], with_cues=False)).get(item.session_guid)
+            text = ris_citation(item, base, sound_only=media is not None and media.kinds == {"audio"})
+        else:
+            text = render(item, base)
+        return Response(text, media_type=f"{media_type}; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="hallway-{item.handle}.{extension}"'})
 
 

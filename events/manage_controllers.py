@@ -99,6 +99,10 @@ async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
     return [int(value) for value in chosen]
 
 
+# The form offers the usual invitation first: inviting an organiser by accident gives away the event.
+INVITATION_ROLES = [MemberRole.presenter.value, MemberRole.attendee.value, MemberRole.organiser.value]
+
+
 async def limit_event_creation(request: Request[Any, Any, Any], account: Account) -> None:
     """Each try at creating an event counts (site administrators set events up for others: no limit)."""
     if not account.is_admin:
@@ -154,7 +158,7 @@ class ManageController(Controller):
             "conflicts": await editing.find_conflicts(access.event_id),
             "releases": await list_releases(access.event_id), "members": await list_members(access.event_id),
             "presenters": await editing.list_presenters(access.event_id),
-            "forms": forms or {}, "roles": [role.value for role in MemberRole], **CHOICES,
+            "forms": forms or {}, "roles": INVITATION_ROLES, **CHOICES,
         }
         return await page(request, "events/manage/dashboard.html", context, status_code=status_code)
 

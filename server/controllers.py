@@ -209,8 +209,11 @@ class NotificationController(Controller):
 
     @get("/")
     async def list_mine(self, request: Request[Any, Any, Any]) -> Template:
+        """Seeing the list reads it: the badge clears, and what was new is still marked new on this page."""
         account = await current_account(request)
-        return await page(request, "server/notifications.html", {"items": await notifications.list_notifications(account.id)})
+        items = await notifications.list_notifications(account.id)
+        await notifications.mark_all_read(account.id)
+        return await page(request, "server/notifications.html", {"items": items})
 
     @post("/read")
     async def mark_read(self, request: Request[Any, Any, Any]) -> Redirect:

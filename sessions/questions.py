@@ -217,6 +217,8 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
         raise ValidationError({"question": "This question cannot be voted on."})
+    if row["author"] == ctx.account.id:
+        raise ValidationError({"question": "Votes show what others want to hear: you cannot up-vote your own question."})
     # The stored count moves by exactly the vote rows added or removed, in the same transaction,
     # so concurrent votes on any number of workers can neither lose nor double a vote.
     async with Question._meta.db.transaction():

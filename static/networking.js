@@ -214,7 +214,7 @@
         event.preventDefault();
         socket.emit("speed_round", { room: roomId, minutes: parseFloat(document.getElementById("speed-minutes").value),
           size: parseInt(document.getElementById("speed-size").value, 10) }, function (answer) {
-          status.textContent = answer.ok ? "Round " + answer.round + " started with " + answer.groups.length + " groups." : answer.error;
+          status.textContent = answer.ok ? "Round " + answer.round + " started with " + answer.groups.length + (answer.groups.length === 1 ? " group." : " groups.") : answer.error;
         });
       });
     }

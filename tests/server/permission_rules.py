@@ -83,6 +83,11 @@ def not_banned(role: str, visibility: str) -> bool:
     return viewers(role, visibility) and role != "other_presenter"
 
 
+def not_the_asker(role: str, visibility: str) -> bool:
+    """Votes on the attendee's question: everyone logged in who sees it, but the attendee who asked it."""
+    return logged_in_viewers(role, visibility) and role != "attendee"
+
+
 def nobody(role: str, visibility: str) -> bool:
     return False
 
@@ -323,7 +328,7 @@ RULES: dict[str, Rule] = {
     "POST /events/{slug:str}/sessions/{key:str}/questions/ask": rule(logged_in_viewers, lambda c: post(
         f"{talk(c)}/questions/ask", body=f"Question {c.number}?")),
     "POST /events/{slug:str}/sessions/{key:str}/questions/{question_id:int}/{action:str}": Rule((
-        Case("vote", logged_in_viewers, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/vote")),
+        Case("vote", not_the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/vote")),
         Case("answer", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/answer",
                                                   body=f"Answer {c.number}")),
         Case("pin", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/pin")),
@@ -469,7 +474,7 @@ SOCKET_CASES: tuple[SocketCase, ...] = (
     SocketCase("/qa", "watch", viewers, lambda c: _qa(c)),
     SocketCase("/qa", "thread", viewers, lambda c: _qa(c)),
     SocketCase("/qa", "ask", logged_in_viewers, lambda c: _qa(c, body=f"Live question {c.number}?")),
-    SocketCase("/qa", "vote", logged_in_viewers, lambda c: _qa(c, question=c.event.question_id)),
+    SocketCase("/qa", "vote", not_the_asker, lambda c: _qa(c, question=c.event.question_id)),
     SocketCase("/qa", "poll_answer", logged_in_viewers, lambda c: _qa(c, poll=c.event.poll_id, choices=[1])),
     SocketCase("/rooms", "watch_lounge", viewers, lambda c: {"event": c.event.slug}),
     SocketCase("/rooms", "join", logged_in_viewers, lambda c: {"event": c.event.slug, "room": c.event.lounge_id}),

@@ -195,3 +195,17 @@ async def test_an_address_that_matches_nothing_is_a_friendly_404(client: Client)
     response = await client.get("/no/such/page")
 
     assert response.status_code == 404 and "Not found" in response.text
+
+
+async def test_opening_the_notifications_clears_the_badge_and_still_marks_what_was_new(client: Client) -> None:
+    from server.notifications import notify
+
+    await register(client)
+    user_id = await accounts.account_id_by_email("ada@library.org")
+    await notify(user_id, "test", "Your question was answered.", "/")
+    before = (await client.get("/")).text
+    listing = (await client.get("/me/notifications/")).text
+    after = (await client.get("/")).text
+
+    assert '<span id="unread-count">1</span>' in before and "Your question was answered." in listing
+    assert '<span id="unread-count">0</span>' in after and 'class="count-badge" hidden' in after

@@ -208,8 +208,9 @@ async def test_votes_on_one_worker_reach_watchers_on_another(tmp_path_factory: p
         onlooker = await connect(second.url, None)
         onlooker.on("votes", counts.put_nowait, namespace="/qa")
         await onlooker.call("watch", WHERE, namespace="/qa")
+        asker = await connect(first.url, await register(first.url, f"a-{uuid.uuid4().hex[:6]}@library.org", "Asker"))
         voter = await connect(first.url, await register(first.url, f"v-{uuid.uuid4().hex[:6]}@library.org", "Voter"))
-        asked = await voter.call("ask", {**WHERE, "body": "Across workers?"}, namespace="/qa")
+        asked = await asker.call("ask", {**WHERE, "body": "Across workers?"}, namespace="/qa")
         await voter.call("vote", {**WHERE, "question": asked["id"]}, namespace="/qa")
 
         update = await asyncio.wait_for(counts.get(), 10)

@@ -155,3 +155,11 @@ async def test_a_presenter_linked_after_publication_answers_at_once(client: Clie
     assert answered.status_code == 302
     assert "Yes." in (await client.get(THREAD)).text
     assert "Presenter mode" in live and "You moderate this thread" in (await client.get(THREAD)).text
+
+
+async def test_nobody_up_votes_their_own_question(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "Does CONTU cover e-journals?")
+    own = await post(client, THREAD + f"{question}/vote")
+    assert "you cannot up-vote your own question" in (await client.get(own.headers["location"])).text
+    assert "▲ 0" in (await client.get(THREAD)).text
