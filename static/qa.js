@@ -34,7 +34,7 @@
     }
     head.appendChild(words);
     li.appendChild(head);
-    if (!present && canVote && (question.status === "visible" || question.status === "answered")) {
+    if (!present && canVote && !question.mine && (question.status === "visible" || question.status === "answered")) {
       const button = element("button", { type: "button", class: "secondary small", "data-vote": String(question.id),
         "data-up": question.voted ? "false" : "true", "aria-label": (question.voted ? "Withdraw my vote: " : "Up-vote: ") + question.body.slice(0, 60) },
         question.voted ? "Withdraw my vote" : "Up-vote");
