@@ -197,6 +197,36 @@ def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[
             })
         if old["title"] != item["title"]:
             entries.append({**base, "change": "renamed", "from": old["title"], "to": item["title"]})
+        details = [label for name, label in SESSION_DETAILS.items() if old.get(name) != item.get(name)]
+        if details:
+            entries.append({**base, "change": "updated", "fields": details})
+    if previous is not None:
+        entries += _event_changes(previous, current)
+    return entries
+
+
+# What else a session carries, in the words the changes page uses.
+SESSION_DETAILS = {"subtitle": "subtitle", "abstract": "abstract", "description": "description", "kind": "kind",
+                   "track": "track", "language": "language", "tags": "tags", "presenters": "presenters"}
+EVENT_DETAILS = {"title": "title", "description": "description", "timezone": "time zone", "start_date": "dates",
+                 "end_date": "dates", "venue": "venue", "mode": "mode"}
+
+
+def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """Changes beyond the sessions: the event's own details, its rooms and its tracks, each named."""
+    entries: list[dict[str, Any]] = []
+    event_fields = sorted({label for name, label in EVENT_DETAILS.items()
+                           if previous["event"].get(name) != current["event"].get(name)})
+    if event_fields:
+        entries.append({"guid": "", "title": current["event"]["title"], "change": "event", "fields": event_fields})
+    for kind in ("rooms", "tracks"):
+        before = {item["name"]: item for item in previous.get(kind, [])}
+        after = {item["name"]: item for item in current.get(kind, [])}
+        added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
+        changed = sorted(name for name in after.keys() & before.keys() if after[name] != before[name])
+        if added or removed or changed:
+            entries.append({"guid": "", "title": kind, "change": kind, "added": added, "removed": removed,
+                            "changed": changed})
     return entries
 
 
@@ -213,6 +243,8 @@ async def publish_release(event_id: int, comment: str = "", published_by: int | 
         latest = await _latest_row(event_id)
         previous = json.loads(latest["snapshot"]) if latest else None
         snapshot = carry_forward(previous, await build_snapshot(event_id), now)
+        if previous is None and not snapshot["sessions"]:
+            raise NothingToPublish("There is nothing to publish yet: add a session (not a draft) first.")
         if previous is not None and _comparable(previous) == _comparable(snapshot):
             raise NothingToPublish(f"Nothing has changed since version {latest['version']}.")
         entries = changelog(previous, snapshot)

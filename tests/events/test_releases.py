@@ -112,3 +112,33 @@ async def test_older_releases_stay_readable_as_they_were() -> None:
     assert first.session(guid).starts_at + timedelta(hours=1) == latest.session(guid).starts_at
     assert (first.version, latest.version) == (1, 2)
     assert await published_programme(event_id, 3) is None
+
+
+async def test_an_empty_programme_is_not_published() -> None:
+    event_id = await make_event()
+    await make_session(event_id, "Secret planning", local(DAY, 10), status="draft")
+
+    with pytest.raises(NothingToPublish, match="nothing to publish yet"):
+        await publish_release(event_id)
+    assert await list_releases(event_id) == []
+
+
+async def test_a_release_says_exactly_what_changed_beyond_times_and_titles() -> None:
+    from events.editing import EventInput, RoomInput, update_event
+
+    event_id = await make_event()
+    guid = await make_session(event_id, "Opening", local(DAY, 9), abstract="Welcome.")
+    await publish_release(event_id)
+    await editing.save_session(event_id, SessionInput(title="Opening", starts_at=local(DAY, 9),
+                                                      ends_at=local(DAY, 9) + timedelta(minutes=45),
+                                                      room="Main Hall", abstract="Welcome, everyone."), guid)
+    await update_event(event_id, EventInput(slug="ill-days", title="Ill Days", timezone="Europe/Berlin",
+                                            start_date=DAY, end_date=DAY + timedelta(days=1), venue="Town Library"))
+    await editing.save_room(event_id, RoomInput(name="Annex"))
+
+    release = await publish_release(event_id)
+
+    assert [(e["change"], e.get("fields")) for e in release.changelog if e["change"] in ("updated", "event")] == [
+        ("updated", ["abstract"]), ("event", ["venue"])]
+    rooms = next(e for e in release.changelog if e["change"] == "rooms")
+    assert (rooms["added"], rooms["removed"], rooms["changed"]) == (["Annex"], [], [])
