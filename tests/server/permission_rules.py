@@ -440,6 +440,7 @@ RULES: dict[str, Rule] = {
     "GET /admin": site(admins, lambda c: get("/admin/")),
     "POST /admin/announcements": site(admins, lambda c: post("/admin/announcements", text=f"Hello {c.number}")),
     "GET /healthz": site(everyone, lambda c: get("/healthz")),
+    "GET /robots.txt": site(everyone, lambda c: get("/robots.txt")),
     "GET /readyz": site(everyone, lambda c: get("/readyz")),
     "GET /static/{file_path:path}": site(everyone, lambda c: get("/static/archive.js")),
     **{f"GET /schema{suffix}": site(everyone, lambda c, suffix=suffix: get(f"/schema{suffix}"))

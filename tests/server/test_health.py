@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
@@ -33,3 +34,11 @@ async def test_an_unreachable_redis_makes_the_site_unready(settings: Settings, s
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": True, "redis": False}}
     assert health.status_code == 200
+
+
+async def test_robots_keep_crawlers_out_of_endless_searches_and_private_pages(client: Any) -> None:
+    response = await client.get("/robots.txt")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
+    rules = [line.split(":", 1)[1].strip() for line in response.text.splitlines() if line.startswith("Disallow:")]
+    assert {"/archive/search", "/api/", "/me/", "/admin/"} <= set(rules)
+    assert "set-cookie" not in response.headers
