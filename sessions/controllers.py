@@ -17,7 +17,7 @@ from qrcode.image.svg import SvgPathImage
 from events.access import event_access
 from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login
-from server.templating import page, read_form
+from server.templating import page, read_form, safe_next_path
 from server.validation import ValidationError, whole_number
 from sessions import polls, questions
 from sessions.questions import QaContext, qa_context
@@ -108,6 +108,7 @@ class QuestionsController(Controller):
     async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
                   question_id: FromPath[int], action: FromPath[str]) -> Redirect:
         ctx = await _context(request, slug, key)
+        back = safe_next_path((await read_form(request, "next"))["next"] or _thread_url(ctx, question_id))
         try:
             if action in {"vote", "unvote"}:
                 await request.app.state.qa_limits.check("vote", ctx)
@@ -126,7 +127,7 @@ class QuestionsController(Controller):
             flash(request, " ".join(error.errors.values()), category="error")
         else:
             await request.app.state.qa_live.thread_changed(ctx.session.guid)
-        return Redirect(_thread_url(ctx, question_id))
+        return Redirect(back)  # the thread, or where the form came from (the presenter's inbox)
 
 
 class InboxController(Controller):

@@ -50,7 +50,9 @@ async def test_an_attendee_asks_others_vote_and_the_presenter_answers_from_the_i
     await log_in(client, "ada@library.org", create=False)
     inbox = (await client.get("/me/questions/")).text
     assert "Does CONTU cover e-journals?" in inbox and "not answered yet" in inbox
-    await post(client, THREAD + f"{question}/answer", {"body": "Yes, *unless* the licence forbids it."})
+    answered = await post(client, THREAD + f"{question}/answer", {"body": "Yes, *unless* the licence forbids it.",
+                                                                  "next": "/me/questions/"})
+    assert answered.headers["location"] == "/me/questions/"  # back to the inbox, as the inbox's form asks
     await post(client, "/logout")
 
     for person in ("ben@library.org", "cleo@library.org"):
