@@ -101,3 +101,15 @@ def two_workers(env: dict[str, str]) -> Iterator[tuple[HallwayServer, HallwaySer
     finally:
         first.stop()
         second.stop()
+
+
+@contextmanager
+def demo_server(var_dir: Path) -> Iterator[HallwayServer]:
+    """The quick start's site (migrated, the demo loaded) served by one real ``hallway serve``."""
+    env = hallway_env(var_dir)
+    prepare_site(env)
+    server = HallwayServer(env).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -12,7 +12,7 @@ import uuid
 
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.hallway_process import HallwayServer, demo_server
 from tests.services import CHROMIUM_ARGS, require_chromium
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -20,11 +20,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
-    env = hallway_env(tmp_path_factory.mktemp("browser"))
-    prepare_site(env)
-    hallway = HallwayServer(env).start()
-    yield hallway
-    hallway.stop()
+    with demo_server(tmp_path_factory.mktemp("browser")) as hallway:
+        yield hallway
 
 
 @pytest.fixture(scope="module")

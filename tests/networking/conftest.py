@@ -16,7 +16,7 @@ from events.demo import DEMO_SLUG
 from networking.rooms import RoomInput, create_room, room_by_slug
 from server.database import engine_from_url, use_engine
 from tests.accounts_flow import cookie_header, register
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_hallway
+from tests.hallway_process import HallwayServer, demo_server, run_hallway
 
 NAMESPACE = "/rooms"
 
@@ -101,11 +101,8 @@ async def demo_room(server: HallwayServer, slug: str = "main-lounge") -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
-    env = hallway_env(tmp_path_factory.mktemp("rooms"))
-    prepare_site(env)
-    hallway = HallwayServer(env).start()
-    yield hallway
-    hallway.stop()
+    with demo_server(tmp_path_factory.mktemp("rooms")) as hallway:
+        yield hallway
 
 
 def http(server: HallwayServer, cookies: httpx.Cookies | None = None) -> httpx.AsyncClient:

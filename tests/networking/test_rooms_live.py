@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.networking.conftest import add_room, demo_room, grant, open_socket
+from tests.networking.conftest import add_room, demo_room, grant
 from server.database import engine_from_url, use_engine
 from tests.hallway_process import HallwayServer
 

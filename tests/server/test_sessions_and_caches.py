@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from server.auth import SESSION_COOKIE
 from server.settings import Settings
 from tests.accounts_flow import CSRF_COOKIE, register
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.hallway_process import HallwayServer, demo_server
 
 Client = AsyncTestClient[Litestar]
 PASSWORD = "correct horse battery"
@@ -23,11 +23,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
-    env = hallway_env(tmp_path_factory.mktemp("sessions"))
-    prepare_site(env)
-    hallway = HallwayServer(env).start()
-    yield hallway
-    hallway.stop()
+    with demo_server(tmp_path_factory.mktemp("sessions")) as hallway:
+        yield hallway
 
 
 def _account_page_status(base_url: str, cookies: httpx.Cookies) -> int:

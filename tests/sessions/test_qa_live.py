@@ -12,7 +12,7 @@ import socketio
 
 from events.demo import DEMO_SLUG
 from tests.accounts_flow import CSRF_COOKIE, cookie_header, register
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_hallway
+from tests.hallway_process import HallwayServer, demo_server, hallway_env, prepare_site, run_hallway
 
 SESSION = "fifty-years-after-contu-copyright-guidelines-in-a-licensed-world"
 WHERE = {"event": DEMO_SLUG, "session": SESSION}
@@ -20,11 +20,8 @@ WHERE = {"event": DEMO_SLUG, "session": SESSION}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
-    env = hallway_env(tmp_path_factory.mktemp("qa"))
-    prepare_site(env)
-    hallway = HallwayServer(env).start()
-    yield hallway
-    hallway.stop()
+    with demo_server(tmp_path_factory.mktemp("qa")) as hallway:
+        yield hallway
 
 
 class Watcher:
