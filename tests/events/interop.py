@@ -1,4 +1,4 @@
-"""The c3voc validators and real schedule files in ../shared/interop."""
+"""The c3voc validators and real schedule files, kept in tests/fixtures/interop (sources and licences there)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import xmlschema
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"
+INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
 
 @lru_cache

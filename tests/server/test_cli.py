@@ -77,7 +77,7 @@ async def test_the_production_path_runs_on_postgresql(tmp_path: Path, postgres_d
     assert ready == {"status": "ready", "checks": {"database": True}}
 
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"
+INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
 
 def test_import_schedule_creates_the_event_and_a_repeat_changes_nothing(tmp_path: Path) -> None:
