@@ -206,8 +206,3 @@ async def account_of_session(session_id: str | None, store: Store) -> Account | 
     except (ValueError, AttributeError):
         return None
     return await get_account(user_id) if isinstance(user_id, int) else None
-
-
-async def account_from_cookie_header(cookie_header: str, store: Store) -> Account | None:
-    """Identify a socket connection from its ``Cookie`` header; ``None`` means guest."""
-    return await account_of_session(session_id_from_cookie_header(cookie_header), store)
