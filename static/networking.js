@@ -242,9 +242,12 @@
       tick();
     }
 
-    document.getElementById("leave-room").addEventListener("click", function () {
-      socket.emit("leave", { room: roomId }, function () { window.location.href = "/events/" + page.dataset.event + "/lounge/"; });
-    });
+    const leave = document.getElementById("leave-room");  // guests are never seated, so they have none
+    if (leave) {
+      leave.addEventListener("click", function () {
+        socket.emit("leave", { room: roomId }, function () { window.location.href = "/events/" + page.dataset.event + "/lounge/"; });
+      });
+    }
 
     older.addEventListener("click", function () {
       const first = messages.querySelector("[data-message]");
