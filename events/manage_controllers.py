@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import PermissionDeniedException, ClientException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -104,7 +104,10 @@ INVITATION_ROLES = [MemberRole.presenter.value, MemberRole.attendee.value, Membe
 
 
 async def limit_event_creation(request: Request[Any, Any, Any], account: Account) -> None:
-    """Each try at creating an event counts (site administrators set events up for others: no limit)."""
+    """Only a confirmed address creates events; each try counts (site administrators set events up for others)."""
+    if not account.email_confirmed and not account.is_admin:
+        raise PermissionDeniedException("Confirm your email address before creating an event: open the link we "
+                                        "mailed you, or send it again from your profile.")
     if not account.is_admin:
         await enforce(request.app.state.abuse.event_creation, f"user:{account.id}", "new events")
 
@@ -241,16 +244,22 @@ class ManageController(Controller):
         access = await organised_event(request, slug)
         form = await request.form()
         upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ClientException("Choose a schedule file to import.")
-        data = await upload.read()
+        dry_run = form.get("dry_run") == "on"
+        data = b"" if upload is None or isinstance(upload, str) else await upload.read()
         try:
-            schedule = parse_schedule(data, "auto", upload.filename or "")
-            report = await import_schedule(slug, schedule, dry_run=form.get("dry_run") == "on")
+            if not data:  # a browser sends an empty part when no file was chosen
+                raise ImportFailed("file: choose a schedule file to import (it was empty, or none was chosen)")
+            schedule = parse_schedule(data, "auto", getattr(upload, "filename", "") or "")
+            report = await import_schedule(slug, schedule, dry_run=dry_run)
         except ImportFailed as error:
-            return await self._dashboard(request, access, {"import": {"errors": {"file": str(error)}}}, 400)
-        prefix = "Dry run, nothing saved: " if form.get("dry_run") == "on" else "Imported: "
-        flash(request, prefix + report.lines()[-1] + ".", category="success")
+            field, _, message = str(error).partition(": ")
+            wording = message[:1].upper() + message[1:] if field == "file" else str(error)[:1].upper() + str(error)[1:]
+            state = {"errors": {"file": f"The schedule was not imported. {wording}."}, "dry_run": dry_run}
+            return await self._dashboard(request, access, {"import": state}, 400)
+        if dry_run:  # nothing changed: show what would, item by item, with the file still to be chosen again
+            return await self._dashboard(request, access, {"import": {"report": report.lines(), "dry_run": True}})
+        flash(request, "Imported: " + report.lines()[-1] + ". " + "; ".join(report.lines()[:-1][:20]),
+              category="success")
         return Redirect(f"/events/{slug}/manage/")
 
     @get("/check-in")

@@ -54,7 +54,7 @@ async def load_networking_demo(event_id: int) -> bool:
         await create_room(event_id, room)
     for name, pronouns, institution, role, expertise, about in DEMO_PEOPLE:
         email = name.lower().replace(" ", ".").encode("ascii", "ignore").decode() + "@demo.hallway.invalid"
-        user_id = await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name)
+        user_id = await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name, confirmed=True)
         await update_profile(user_id, ProfileInput(name, institution, "", pronouns=pronouns, job_role=role,
                                                    expertise=expertise, contact_about=about,
                                                    contact_details=f"Ask at the conference desk for {name}.", listed=True))

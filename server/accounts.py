@@ -43,6 +43,7 @@ class Account:
     contact_details: str = ""
     listed: bool = False
     avatar: str = ""
+    email_confirmed: bool = False
 
 
 @dataclass
@@ -104,8 +105,13 @@ def check_new_account(email: str, password: str, display_name: str) -> dict[str,
     return errors
 
 
-async def create_account(email: str, password: str, display_name: str, *, admin: bool = False) -> int:
-    """Create an account with its profile; raise :class:`ValidationError` on bad input."""
+async def create_account(email: str, password: str, display_name: str, *, admin: bool = False,
+                         confirmed: bool = False) -> int:
+    """Create an account with its profile; raise :class:`ValidationError` on bad input.
+
+    ``confirmed`` is for accounts whose address someone already vouches for (an administrator made on the command
+    line); people who register confirm theirs through :mod:`server.email_confirmation`.
+    """
     errors = check_new_account(email, password, display_name)
     if errors:
         raise ValidationError(errors)
@@ -120,7 +126,8 @@ async def create_account(email: str, password: str, display_name: str, *, admin:
                 username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin
             )
             await user.save()
-            await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now()).save()
+            await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now(),
+                          email_confirmed_at=_now() if confirmed else None).save()
     except Exception as error:  # a racing registration hit the unique constraint
         if await BaseUser.exists().where(BaseUser.username == email):
             raise ValidationError({"email": "An account with this email already exists. Log in instead?"}) from error
@@ -155,6 +162,14 @@ async def authenticate(email: str, password: str) -> int | None:
     return row["id"]
 
 
+async def password_is_right(user_id: int, password: str) -> bool:
+    """Whether ``password`` is this account's: asked again before changes that could take an account over."""
+    row = await BaseUser.select(BaseUser.password).where(BaseUser.id == user_id).first()
+    if row is None or len(password) > PASSWORD_MAX:
+        return False
+    return await asyncio.to_thread(_password_matches, password, row["password"])
+
+
 def _password_matches(password: str, stored: str) -> bool:
     _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
     candidate = BaseUser.hash_password(password, salt, int(iterations))
@@ -166,7 +181,7 @@ async def get_account(user_id: int) -> Account | None:
         await Profile.select(
             Profile.user.id, Profile.user.email, Profile.user.admin, Profile.user.active, Profile.display_name,
             Profile.affiliation, Profile.bio, Profile.pronouns, Profile.job_role, Profile.expertise,
-            Profile.contact_about, Profile.contact_details, Profile.listed, Profile.avatar,
+            Profile.contact_about, Profile.contact_details, Profile.listed, Profile.avatar, Profile.email_confirmed_at,
         )
         .where(Profile.user == user_id)
         .first()
@@ -178,6 +193,7 @@ async def get_account(user_id: int) -> Account | None:
         bio=row["bio"], is_admin=bool(row["user.admin"]), pronouns=row["pronouns"], job_role=row["job_role"],
         expertise=tuple(row["expertise"] or ()), contact_about=row["contact_about"],
         contact_details=row["contact_details"], listed=bool(row["listed"]), avatar=row["avatar"],
+        email_confirmed=row["email_confirmed_at"] is not None,
     )
 
 

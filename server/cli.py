@@ -145,7 +145,7 @@ def _createuser(settings: Settings, args: argparse.Namespace) -> None:
     async def create() -> None:
         await _check_schema()
         try:
-            await create_account(email, password, name, admin=args.admin)
+            await create_account(email, password, name, admin=args.admin, confirmed=True)
         except ValidationError as error:
             raise CommandError(str(error)) from None
 

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
-from server import accounts, mail, notifications, password_reset
+from server import accounts, email_confirmation, mail, notifications, password_reset
 from server.validation import ValidationError, is_row_id, whole_number
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
@@ -46,7 +46,10 @@ class AccountController(Controller):
             context = {"values": values, "errors": error.errors, "next": next_path}
             return await page(request, "server/register.html", context, status_code=400)
         start_session(request, user_id)
-        flash(request, f"Welcome to Hallway, {values['display_name'].strip()}.", category="success")
+        await email_confirmation.send_confirmation_link(user_id, request.app.state.settings.base_url)
+        flash(request, f"Welcome to Hallway, {values['display_name'].strip()}. We sent a link to "
+                       f"{accounts.normalise_email(values['email'])}: open it to confirm your address.",
+              category="success")
         return Redirect(next_path)
 
     @get("/login", name="login")
@@ -109,6 +112,44 @@ class AccountController(Controller):
         flash(request, "Your new password is set. Log in with it.", category="success")
         return Redirect("/login")
 
+    @get("/email/confirm/{token:str}", name="confirm_email")
+    async def confirm_email(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+        """Opening the mailed link is the proof: the address is confirmed (or the account moves to it)."""
+        try:
+            user_id = await email_confirmation.confirm_address(token)
+        except ValidationError as error:
+            raise NotFoundException(error.errors["token"]) from None
+        account = await accounts.get_account(user_id)
+        flash(request, f"Thank you: {account.email if account else 'your address'} is confirmed.", category="success")
+        signed_in = await current_account(request)
+        return Redirect("/me/profile" if signed_in and signed_in.id == user_id else "/login")
+
+    @post("/email/confirm", guards=[requires_login])
+    async def resend_confirmation(self, request: Request[Any, Any, Any]) -> Redirect:
+        account = await current_account(request)
+        await enforce(request.app.state.abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
+        if await email_confirmation.send_confirmation_link(account.id, request.app.state.settings.base_url):
+            flash(request, f"We sent a new link to {account.email}.", category="success")
+        else:
+            flash(request, "Your address is confirmed already.", category="info")
+        return Redirect("/me/profile")
+
+    @post("/me/email", guards=[requires_login])
+    async def change_email(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        account = await current_account(request)
+        values = await read_form(request, "email", "current_password")
+        await enforce(request.app.state.abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
+        try:
+            new_email = await email_confirmation.ask_to_change_address(
+                account.id, values["email"], values["current_password"], request.app.state.settings.base_url)
+        except ValidationError as error:
+            profile = await self._profile_values(account)
+            profile["new_email"] = values["email"]
+            return await self._profile_page(request, account, profile, error.errors, status_code=400)
+        flash(request, f"We sent a link to {new_email}. Your account moves to it when you open the link; until "
+                       f"then it stays at {account.email}.", category="success")
+        return Redirect("/me/profile")
+
     @post("/logout", guards=[requires_login])
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
@@ -117,17 +158,21 @@ class AccountController(Controller):
     @get("/me/profile", name="profile", guards=[requires_login])
     async def profile_form(self, request: Request[Any, Any, Any]) -> Template:
         account = await current_account(request)
+        return await self._profile_page(request, account, await self._profile_values(account), {})
+
+    async def _profile_values(self, account: accounts.Account) -> dict[str, str]:
         values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
         values["expertise"] = ", ".join(account.expertise)
         values["listed"] = "on" if account.listed else ""
         values[EMAIL_FIELD] = await notifications.email_preference(account.id)
-        return await self._profile_page(request, account, values, {})
+        return values
 
     async def _profile_page(self, request: Request[Any, Any, Any], account: accounts.Account, values: dict[str, str],
                             errors: dict[str, str], status_code: int = 200) -> Template:
         avatar = accounts.avatar_url(account.id, account.avatar, None)
-        return await page(request, "server/profile.html", {"values": values, "errors": errors, "avatar": avatar},
-                          status_code=status_code)
+        context = {"values": values, "errors": errors, "avatar": avatar,
+                   "pending_email": await email_confirmation.pending_change(account.id)}
+        return await page(request, "server/profile.html", context, status_code=status_code)
 
     @post("/me/profile", guards=[requires_login])
     async def update_profile(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:

@@ -69,8 +69,9 @@ async def notify(recipient_id: int, kind: str, text: str, link: str = "") -> Non
     for publisher in _publisher:
         await publisher(recipient_id, payload)
     if _mail.enabled:
-        row = await Profile.select(Profile.email_pref, Profile.user.email).where(Profile.user == recipient_id).first()
-        if row and row["email_pref"] == "immediate":
+        row = await Profile.select(Profile.email_pref, Profile.user.email).where(
+            (Profile.user == recipient_id) & Profile.email_confirmed_at.is_not_null()).first()
+        if row and row["email_pref"] == "immediate":  # an unconfirmed address is never written to
             await queue_mail(row["user.email"], text[:200], _email_body([(text, link)], recipient_id))
 
 
@@ -93,7 +94,7 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
     if not _mail.enabled:
         return 0
     rows = await Profile.select(Profile.user, Profile.user.email, Profile.last_digest_at).where(
-        Profile.email_pref == "daily")
+        (Profile.email_pref == "daily") & Profile.email_confirmed_at.is_not_null())
     sent = 0
     for row in rows:
         since = row["last_digest_at"] or datetime(2000, 1, 1, tzinfo=timezone.utc)  # first digest: all unread

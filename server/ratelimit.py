@@ -99,6 +99,7 @@ class AbuseLimits:
     upload_bytes: RateLimit
     event_creation: RateLimit
     password_reset: RateLimit
+    email_confirmation: RateLimit
 
     @classmethod
     def in_store(cls, store: Store, registrations_per_hour: int = 10,
@@ -109,11 +110,13 @@ class AbuseLimits:
                    avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
                    upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"),
                    event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"),
-                   password_reset=RateLimit(store, RESETS_PER_HOUR, 3600, "password-reset"))
+                   password_reset=RateLimit(store, RESETS_PER_HOUR, 3600, "password-reset"),
+                   email_confirmation=RateLimit(store, CONFIRMATIONS_PER_HOUR, 3600, "email-confirmation"))
 
 
 UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
 RESETS_PER_HOUR = 10        # per address: asking for reset links (each may mail someone)
+CONFIRMATIONS_PER_HOUR = 5  # per account: confirmation links sent again or to a new address (each mails someone)
 EVENTS_PER_HOUR = 10        # per account: a consortium sets up a season's events, nobody needs more
 AVATARS_PER_HOUR = 10       # per account: trying a few pictures, not re-encoding images for someone
 SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, not beyond a scraper

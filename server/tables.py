@@ -25,6 +25,8 @@ class Profile(Table):
     avatar = Varchar(length=200, default="", help_text="File name under HALLWAY_MEDIA_ROOT/avatars, or empty.")
     email_pref = Varchar(length=10, default="immediate", help_text="immediate, daily or never.")
     last_digest_at = Timestamptz(null=True, default=None)
+    email_confirmed_at = Timestamptz(null=True, default=None,
+                                     help_text="When the account proved it reads its address; none: unconfirmed.")
     updated_at = Timestamptz()
 
 
@@ -75,6 +77,20 @@ class PasswordReset(Table):
     """A link to choose a new password: only a hash of its token is kept, it works once and for an hour."""
 
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class EmailConfirmation(Table):
+    """A link that proves someone reads an address: at registration, or before an account moves to a new one.
+
+    Only a hash of the token is kept; the link works once and for two days.
+    """
+
+    user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    email = Varchar(length=100, help_text="The address this link confirms.")
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
     expires_at = Timestamptz()

@@ -36,7 +36,7 @@ DEMO_POLL = ("Fifty Years after CONTU: Copyright Guidelines in a Licensed World"
 
 async def _person(name: str) -> int:
     email = name.lower().replace(" ", ".").encode("ascii", "ignore").decode() + "@demo.hallway.invalid"
-    return await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name)
+    return await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name, confirmed=True)
 
 
 async def load_qa_demo(event_slug: str, threads: list[tuple] | None = None,

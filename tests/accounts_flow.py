@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from server.auth import SESSION_COOKIE
@@ -30,6 +32,17 @@ async def login(base_url: str, email: str, password: str) -> httpx.Cookies:
         )
         assert response.status_code in (201, 302, 303), response.text
         return client.cookies
+
+
+async def confirmation_path(email: str) -> str:
+    """The link in the newest confirmation mail waiting in the outbox for ``email`` (as its owner would click it)."""
+    from server.tables import OutboxMail
+
+    mail = await OutboxMail.select(OutboxMail.body_text).where(
+        (OutboxMail.to_address == email.strip().lower()) & OutboxMail.subject.like("Confirm your%")
+    ).order_by(OutboxMail.id, ascending=False).first()
+    assert mail is not None, f"no confirmation mail for {email}"
+    return re.search(r"https?://[^/\s]+(/email/confirm/\S+)", mail["body_text"]).group(1)
 
 
 def cookie_header(cookies: httpx.Cookies) -> str:

@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from events.demo import load_demo
+from tests.accounts_flow import confirmation_path
 
 PASSWORD = "correct horse battery"
 
@@ -22,6 +23,8 @@ async def log_in(client: AsyncTestClient[Litestar], email: str, name: str = "Som
         "/login", {"email": email, "password": PASSWORD})
     response = await client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
     assert response.status_code == 302, response.text
+    if create:  # they open the link we mailed, as people settled in have
+        await client.get(await confirmation_path(email))
 
 
 async def post(client: AsyncTestClient[Litestar], path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:

@@ -12,8 +12,10 @@ from server import accounts
 ZONE = "Europe/Berlin"
 
 
-async def make_account(email: str = "ada@library.org", name: str = "Ada Okafor", *, admin: bool = False) -> int:
-    return await accounts.create_account(email, "long enough pass", name, admin=admin)
+async def make_account(email: str = "ada@library.org", name: str = "Ada Okafor", *, admin: bool = False,
+                       confirmed: bool = True) -> int:
+    """Someone settled in: their address is confirmed unless a test is about that."""
+    return await accounts.create_account(email, "long enough pass", name, admin=admin, confirmed=confirmed)
 
 
 async def make_event(slug: str = "ill-days", *, organiser_id: int | None = None, visibility: str = "public",

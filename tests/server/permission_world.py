@@ -100,7 +100,7 @@ async def build_world(media_root: Path, secret_key: str, base_url: str) -> World
     for role in ROLES[1:]:
         emails[role] = f"{role.replace('_', '-')}@matrix.example"
         accounts[role] = await create_account(emails[role], PASSWORD, role.replace("_", " ").title(),
-                                              admin=role == "admin")
+                                              admin=role == "admin", confirmed=True)
     bystander = await create_account("bystander@matrix.example", PASSWORD, "Bystander")
     for user_id, name in ((bystander, "Bystander"), (accounts["attendee"], "Attendee")):  # in the directory
         await update_profile(user_id, ProfileInput(display_name=name, listed=True))
