@@ -106,7 +106,8 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "frab-xml"
     if filename.endswith(".json") or head.startswith(b"{"):
         return "frab-json"
-    raise ImportFailed("file: not a frab/pretalx JSON, frab XML or iCalendar file")
+    raise ImportFailed("file: Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files; "
+                       "this is none of them")
 
 
 def parse_schedule(data: bytes, fmt: str = "auto", filename: str = "") -> ImportedSchedule:
@@ -170,25 +171,54 @@ def _session_label(title: str) -> str:
     return f"session {title!r}" if title else "a session without a title"
 
 
-def _read_frab_json(data: bytes) -> ImportedSchedule:
+def _json_document(data: bytes) -> Any:
     try:
-        document = json.loads(data)
-        conference = document["schedule"]["conference"]
-        days = conference["days"]
+        return json.loads(data)
     except RecursionError:
         raise ImportFailed("file: the JSON is nested too deeply to be a schedule") from None
-    except (ValueError, KeyError, TypeError) as error:
-        raise ImportFailed(f"file: not a frab/pretalx schedule JSON ({error.__class__.__name__}: {error})") from None
+    except UnicodeDecodeError:
+        raise ImportFailed("file: it is not text in UTF-8; export the schedule again as UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise ImportFailed(f"file: it is not valid JSON ({error.msg} on line {error.lineno}, "
+                           f"column {error.colno})") from None
+
+
+def _json_part(document: Any, path: tuple[str, ...], kind: type) -> Any:
+    """``document[path[0]][path[1]]…``, or an error that names where a frab/pretalx schedule has it."""
+    found = document
+    for key in path:
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, kind):
+        where = " → ".join(path)
+        what = "a list" if kind is list else "a group of fields"
+        raise ImportFailed(f"file: this JSON is not a frab or pretalx schedule: it needs {what} at “{where}”")
+    return found
+
+
+def _listed(value: Any) -> list[dict[str, Any]]:
+    """The groups of fields in an optional list (rooms, tracks); anything else in it is ignored."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _read_frab_json(data: bytes) -> ImportedSchedule:
+    document = _json_document(data)
+    conference = _json_part(document, ("schedule", "conference"), dict)
+    days = _json_part(document, ("schedule", "conference", "days"), list)
     zone_name, zone = _zone(_text(conference.get("time_zone_name")))
     sessions = []
-    for day in days:
-        for room_name, items in (day.get("rooms") or {}).items():
-            for item in items or []:
+    for number, day in enumerate(days, start=1):
+        rooms_of_day = day.get("rooms") if isinstance(day, dict) else None
+        if not isinstance(rooms_of_day, dict):
+            raise ImportFailed(f"day {number}: it needs “rooms”, each room with a list of its sessions")
+        for room_name, items in rooms_of_day.items():
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise ImportFailed(f"day {number}, room {room_name!r}: its sessions must be a list of sessions")
+            for item in items:
                 sessions.append(_frab_json_session(item, room_name, zone))
     rooms = [(_text(room.get("name")), room.get("capacity") if isinstance(room.get("capacity"), int) else None)
-             for room in conference.get("rooms") or [] if _text(room.get("name"))]
+             for room in _listed(conference.get("rooms")) if _text(room.get("name"))]
     tracks = [(_text(track.get("name")), _text(track.get("color")))
-              for track in conference.get("tracks") or [] if _text(track.get("name"))]
+              for track in _listed(conference.get("tracks")) if _text(track.get("name"))]
     return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks)
 
 
@@ -198,8 +228,11 @@ def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> 
     if not title:
         raise ImportFailed(f"{label} (guid {_text(item.get('guid'))!r}): title is missing")
     starts = _moment(item.get("date"), zone, label)
+    people = item.get("persons") or []
+    if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):
+        raise ImportFailed(f"{label}: “persons” must be a list of people, each with a name")
     persons = [ImportedPerson(_text(p.get("public_name") or p.get("name")), _text(p.get("biography")))
-               for p in item.get("persons") or [] if _text(p.get("public_name") or p.get("name"))]
+               for p in people if _text(p.get("public_name") or p.get("name"))]
     return ImportedSession(
         guid=_guid(item.get("guid"), item.get("id"), title),
         title=title,
@@ -409,15 +442,21 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
         return
     current_presenters = [row["presenter"] for row in await SessionPresenter.select(SessionPresenter.presenter)
                           .where(SessionPresenter.session == existing["id"]).order_by(SessionPresenter.position)]
-    if _same(existing, values) and current_presenters == presenter_ids:
+    changed = _changed_fields(existing, values) + (["presenters"] if current_presenters != presenter_ids else [])
+    if not changed:
         report.unchanged += 1
         return
     await Session.update({**values, "updated_at": datetime.now(timezone.utc)}).where(Session.id == existing["id"])
     await _set_presenters(existing["id"], presenter_ids)
-    report.updated.append(item.title)
+    report.updated.append(f"{item.title} ({', '.join(changed)})")
 
 
-def _same(row: dict[str, Any], values: dict[str, Any]) -> bool:
+FIELD_WORDS = {"starts_at": "start", "ends_at": "end", "kind": "type", "tags": "tags"}
+
+
+def _changed_fields(row: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """The fields of a stored session that the imported values would change, in an organiser's words."""
+    changed = []
     for name, value in values.items():
         stored = row[name]
         if isinstance(stored, datetime):
@@ -425,8 +464,8 @@ def _same(row: dict[str, Any], values: dict[str, Any]) -> bool:
         if name == "tags":
             stored = sorted(stored or [])
         if stored != value:
-            return False
-    return True
+            changed.append(FIELD_WORDS.get(name, name))
+    return changed
 
 
 async def _set_presenters(session_id: int, presenter_ids: list[int]) -> None:

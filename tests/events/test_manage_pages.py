@@ -147,14 +147,52 @@ async def test_an_organiser_imports_a_file_from_the_page(client: Client) -> None
     assert "Imported: 36 new, 0 changed, 0 unchanged sessions." in dashboard
 
 
-async def test_a_broken_upload_names_the_problem(client: Client) -> None:
+async def _import(client: Client, name: str, data: bytes, *, dry_run: bool = False):  # noqa: ANN202 - a response
+    form = {"_csrf_token": client.cookies["hallway_csrf"], **({"dry_run": "on"} if dry_run else {})}
+    return await client.post("/events/ill-days/manage/import", files={"file": (name, data, "application/json")},
+                             data=form, follow_redirects=False)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("notes.txt", b"just some notes", "Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files"),
+    ("schedule.json", b'{"schedule": {"conference": {"title": "X"}}}',
+     "it needs a list at \u201cschedule \u2192 conference \u2192 days\u201d"),
+    ("schedule.json", b'{"schedule": [1, 2', "It is not valid JSON (Expecting"),
+    ("schedule.json", b"", "Choose a schedule file to import"),
+])
+async def test_a_bad_upload_is_named_at_the_top_in_an_organisers_words(
+        client: Client, name: str, data: bytes, message: str) -> None:
     await organiser(client)
-    upload = {"file": ("notes.txt", b"just some notes", "text/plain")}
 
-    response = await client.post("/events/ill-days/manage/import", files=upload,
-                                 data={"_csrf_token": client.cookies["hallway_csrf"]})
+    response = await _import(client, name, data)
 
-    assert response.status_code == 400 and "not a frab/pretalx JSON, frab XML or iCalendar file" in response.text
+    assert response.status_code == 400 and message in response.text
+    assert response.text.index("error-summary") < response.text.index('id="sessions-heading"')  # seen first
+    assert "KeyError" not in response.text and "Error:" not in response.text
+
+
+async def test_submitting_the_form_without_a_file_says_to_choose_one(client: Client) -> None:
+    await organiser(client)
+
+    response = await client.post("/events/ill-days/manage/import", data={"_csrf_token": client.cookies["hallway_csrf"]})
+
+    assert response.status_code == 400 and "Choose a schedule file to import" in response.text
+
+
+async def test_a_dry_run_lists_each_change_and_saves_nothing(client: Client) -> None:
+    await organiser(client)
+    original = (INTEROP / "pretalx-democon.json").read_bytes()
+    await _import(client, "democon.json", original)
+    moved = original.replace(b'"title": "Secured mobile concept"', b'"title": "Secured mobile concept, again"', 1)
+
+    dry = await _import(client, "democon.json", moved, dry_run=True)
+    sessions = (await client.get("/events/ill-days/manage/")).text
+
+    assert dry.status_code == 200
+    assert "Dry run: what importing this file would change (nothing is saved)" in dry.text
+    assert "changed session: Secured mobile concept, again (title)" in dry.text
+    assert "0 new, 1 changed, 35 unchanged sessions" in dry.text
+    assert "Secured mobile concept, again" not in sessions
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
