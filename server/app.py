@@ -17,7 +17,6 @@ import msgspec
 import socketio
 from litestar import Litestar, Request
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
-from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
@@ -37,6 +36,8 @@ from insights.controllers import InsightsController
 from events.controllers import AgendaController, ProgrammeController
 from events.manage_controllers import EventCreationController, ManageController
 from server.activity import LiveGauge, keep_flushing
+from server.api_docs import api_documentation
+from server.head_requests import AnswersHead
 from server.auth import session_config
 from server.csrf import SessionBoundCsrf
 from server.security_headers import add_security_headers
@@ -106,7 +107,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
             if redis_client is not None:
                 await redis_client.aclose()
 
-    app = Litestar(
+    app = AnswersHead(
         route_handlers=[
             ProgrammeController,
             AgendaController,
@@ -144,7 +145,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
         exception_handlers={HTTPException: http_error, ValidationError: validation_error, Exception: unexpected_error},
-        openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
+        openapi_config=api_documentation(),
+        include_in_schema=False,  # /schema documents the API controllers, which opt in; pages are not an API
         request_max_body_size=REQUEST_BODY_MAX,
         lifespan=[lifespan],
     )

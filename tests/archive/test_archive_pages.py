@@ -274,12 +274,17 @@ async def test_every_kind_of_file_is_served_with_its_own_type(app: Litestar, cli
     audio = re.search(r'<source src="(/media/[^"]+)" type="audio/wav">', item).group(1)
     for headers in ({}, {"Range": "bytes=0-99"}):
         response = await client.get(audio, headers=headers)
-        assert response.headers["content-type"] == "audio/wav", headers
+        head = await client.head(audio, headers=headers)
+        assert response.headers["content-type"] == head.headers["content-type"] == "audio/wav", headers
+        assert head.status_code == response.status_code and head.content == b""
+        assert head.headers["content-length"] == response.headers["content-length"]
     slides = await _slides_url(app, client, talk)
     for headers in ({}, {"Range": "bytes=0-9"}):
         response = await client.get(slides, headers=headers)
-        assert response.headers["content-type"] == "application/pdf", headers
+        head = await client.head(slides, headers=headers)
+        assert response.headers["content-type"] == head.headers["content-type"] == "application/pdf", headers
         assert response.headers["content-disposition"].startswith("inline")
+        assert head.status_code == response.status_code and head.content == b""
 
 
 async def _slides_url(app: Litestar, client: Client, talk: Any) -> str:
