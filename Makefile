@@ -39,13 +39,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# htmx and the socket.io client, from the npm registry, served by Hallway itself (no CDN).
+# htmx, the socket.io client and RapiDoc, from the npm registry, served by Hallway itself (no CDN).
 assets: static/vendor/.installed
 
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/socket.io-client/dist/socket.io.min.js node_modules/rapidoc/dist/rapidoc-min.js static/vendor/
 	touch $@
 
 # Headless Chromium for the browser tests, from Debian's packages when we may install them.

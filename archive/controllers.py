@@ -357,6 +357,7 @@ class OEmbedController(Controller):
 
 class ArchiveApi(Controller):
     path = "/api/v1/archive"
+    include_in_schema = True  # the documented API (pages are left out of /schema)
     tags = ["archive"]
 
     @get("/search")

@@ -76,6 +76,7 @@ async def _access(request: Request[Any, Any, Any], slug: str, *, organise: bool 
 
 class EventsApi(Controller):
     path = "/api/v1/events"
+    include_in_schema = True  # the documented API (pages are left out of /schema)
     tags = ["events"]
 
     @get("/")
