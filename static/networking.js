@@ -90,6 +90,7 @@
         seats.appendChild(element("li", { class: "seat free", "aria-hidden": "true" }));
       }
       card.querySelector(".occupancy").textContent = people.length + (capacity ? " of " + capacity + " seats taken" : " here");
+      card.querySelector(".join-label").textContent = capacity && people.length >= capacity ? "Join the waiting list" : "Join";
     }
     socket.on("connect", function () {
       socket.emit("watch_lounge", { event: plan.dataset.lounge }, function (answer) {
@@ -117,8 +118,18 @@
     let lastTypingSent = 0;
     const socket = window.io("/rooms", { transports: ["websocket"] });
 
+    const chatClosed = document.getElementById("chat-closed");
+
+    // The chat box is offered only to someone seated: on the waiting list (or removed) a message could only fail.
+    function offerChat(open) {
+      if (!form) { return; }
+      form.hidden = !open;
+      chatClosed.hidden = open;
+    }
+
     function show(snapshot) {
       seated = true;
+      offerChat(true);
       moderator = snapshot.moderator;
       page.dataset.me = String(snapshot.me);
       status.textContent = snapshot.muted ? "You are in the room, but muted by the moderators." : "You are in the room.";
@@ -136,6 +147,7 @@
       socket.emit("join", { event: page.dataset.event, room: roomId }, function (answer) {
         if (!answer.ok) { status.textContent = answer.error; return; }
         if (answer.waitlisted) {
+          offerChat(false);
           status.textContent = "The room is full. You are number " + answer.position + " on the waiting list; you will be let in when a seat frees.";
           return;
         }
@@ -173,7 +185,7 @@
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () { typing.textContent = ""; }, 4000);
     });
-    socket.on("removed", function () { seated = false; status.textContent = "A moderator removed you from this room."; });
+    socket.on("removed", function () { seated = false; offerChat(false); status.textContent = "A moderator removed you from this room."; });
     socket.on("moderation", function (event) {
       if (event.action === "mute" && page.dataset.me === String(event.user)) { status.textContent = "The moderators have muted you."; }
     });

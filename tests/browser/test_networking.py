@@ -6,6 +6,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import register_in, screenshot
 from tests.hallway_process import HallwayServer
+from tests.networking.conftest import add_room
 
 TABLE = "/events/resource-sharing-forum/lounge/international-table/"
 
@@ -63,3 +64,31 @@ async def test_the_room_works_from_the_keyboard(server: HallwayServer, browser: 
     await page.keyboard.press("Shift+Tab")
     focused = await page.evaluate("document.activeElement.outerHTML")
     assert "Show earlier messages" not in focused  # hidden controls take no focus
+
+
+async def test_someone_waiting_for_a_seat_is_offered_no_chat_box_until_seated(server: HallwayServer,
+                                                                             browser: Browser) -> None:
+    await add_room(server, "one-seat-table", capacity=1)
+    table = "/events/resource-sharing-forum/lounge/one-seat-table/"
+    ines, jon = await person(browser, server, "Inès Moreau"), await person(browser, server, "Jon Berg")
+    await ines.goto(server.url + table)
+    await expect(ines.get_by_text("You are in the room.")).to_be_visible()
+
+    lounge = await (await browser.new_context()).new_page()
+    await lounge.goto(server.url + "/events/resource-sharing-forum/lounge/")
+    card = lounge.locator(".floor-room", has=lounge.get_by_role("heading", name="One Seat Table"))
+    await expect(card.locator(".join-room")).to_contain_text("Join the waiting list")
+
+    await jon.goto(server.url + table)
+    await expect(jon.get_by_text("You are number 1 on the waiting list")).to_be_visible()
+    await expect(jon.get_by_label("Your message")).to_be_hidden()
+    await expect(jon.get_by_text("You can chat once you have a seat at the table.")).to_be_visible()
+    await screenshot(jon, "room-waiting-list")
+
+    await ines.get_by_role("button", name="Leave the room").click()
+    await expect(jon.locator("#room-status")).to_have_text("You are in the room.")
+    await expect(jon.get_by_label("Your message")).to_be_visible()
+    await expect(card.locator(".occupancy")).to_have_text("1 of 1 seats taken")  # Jon took the freed seat
+    await expect(card.locator(".join-room")).to_contain_text("Join the waiting list")
+    await jon.get_by_role("button", name="Leave the room").click()
+    await expect(card.locator(".join-room")).not_to_contain_text("waiting list")
