@@ -20,6 +20,7 @@ from events import agenda
 from events.access import EventAccess, event_access, slugs_of_member, visible_event_ids
 from events.catalogue import list_events_by_slug, list_public_events
 from events.editing import valid_timezone
+from server.time_zones import chosen_zone_name
 from events.feeds import render_agenda, render_programme
 from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
 from events.releases import list_releases, published_programme
@@ -73,11 +74,13 @@ def read_filter(request: Request[Any, Any, Any], programme: Programme) -> Sessio
                          tag=values["tag"], guids=guids)
 
 
-def viewer_zone(request: Request[Any, Any, Any], programme: Programme) -> ZoneInfo:
+async def viewer_zone(request: Request[Any, Any, Any], programme: Programme) -> ZoneInfo:
+    """A zone named in the address (a shared link) wins; then the viewer's chosen one; then the event's."""
     name = request.query_params.get("tz")
     if name and not valid_timezone(name):
         raise ClientException(f"{name!r} is not a time zone name.")
-    return ZoneInfo(name) if name else programme.event.zone
+    chosen = name or chosen_zone_name(request, await current_account(request))
+    return ZoneInfo(chosen) if chosen else programme.event.zone
 
 
 class ProgrammeController(Controller):
@@ -124,7 +127,7 @@ class ProgrammeController(Controller):
             raise ClientException("The view is either grid or list.")
         account = await current_account(request)
         stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
-        zone = viewer_zone(request, programme)
+        zone = await viewer_zone(request, programme)
         chosen = selection.apply(programme)
         count(EVENT_VIEW, str(access.event_id))
         context = {

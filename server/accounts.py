@@ -44,6 +44,7 @@ class Account:
     listed: bool = False
     avatar: str = ""
     email_confirmed: bool = False
+    time_zone: str = ""
 
 
 @dataclass
@@ -182,6 +183,7 @@ async def get_account(user_id: int) -> Account | None:
             Profile.user.id, Profile.user.email, Profile.user.admin, Profile.user.active, Profile.display_name,
             Profile.affiliation, Profile.bio, Profile.pronouns, Profile.job_role, Profile.expertise,
             Profile.contact_about, Profile.contact_details, Profile.listed, Profile.avatar, Profile.email_confirmed_at,
+            Profile.time_zone,
         )
         .where(Profile.user == user_id)
         .first()
@@ -193,7 +195,7 @@ async def get_account(user_id: int) -> Account | None:
         bio=row["bio"], is_admin=bool(row["user.admin"]), pronouns=row["pronouns"], job_role=row["job_role"],
         expertise=tuple(row["expertise"] or ()), contact_about=row["contact_about"],
         contact_details=row["contact_details"], listed=bool(row["listed"]), avatar=row["avatar"],
-        email_confirmed=row["email_confirmed_at"] is not None,
+        email_confirmed=row["email_confirmed_at"] is not None, time_zone=row["time_zone"],
     )
 
 

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
-from server import accounts, email_confirmation, mail, notifications, password_reset
+from server import accounts, email_confirmation, mail, notifications, password_reset, time_zones
 from server.validation import ValidationError, is_row_id, whole_number
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
@@ -26,6 +26,16 @@ PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", 
                   "contact_details", "listed")
 EMAIL_FIELD = "email_pref"
 AVATAR_MAX_AGE = 3600
+
+
+def _zone_from_typed(typed: str) -> str | None:
+    """The zone someone picked: its name, its label from the list, or a city that names one zone; ``""`` clears."""
+    if not typed:
+        return ""
+    for name, label in time_zones.offered_zones():
+        if typed in (name, label) or typed.casefold() == label.split(" (")[0].casefold():
+            return name
+    return typed if time_zones.is_zone_name(typed) else None
 
 
 class AccountController(Controller):
@@ -149,6 +159,34 @@ class AccountController(Controller):
         flash(request, f"We sent a link to {new_email}. Your account moves to it when you open the link; until "
                        f"then it stays at {account.email}.", category="success")
         return Redirect("/me/profile")
+
+    @get("/time-zone", name="time_zone")
+    async def time_zone_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
+        context = {"zones": time_zones.offered_zones(), "next": safe_next_path(next), "errors": {}, "typed": ""}
+        return await page(request, "server/time_zone.html", context)
+
+    @post("/time-zone")
+    async def choose_time_zone(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+        """Remembered in the profile of someone logged in, and in a cookie for everyone (visitors have only that)."""
+        values = await read_form(request, "zone", "next")
+        typed = values["zone"].strip()
+        name = _zone_from_typed(typed)
+        if name is None:
+            context = {"zones": time_zones.offered_zones(), "next": safe_next_path(values["next"]), "typed": typed,
+                       "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."}}
+            return await page(request, "server/time_zone.html", context, status_code=400)
+        account = await current_account(request)
+        if account is not None:
+            await time_zones.remember_zone(account.id, name)
+        answer: Redirect = Redirect(safe_next_path(values["next"]))
+        if name:
+            answer.set_cookie(time_zones.ZONE_COOKIE, name, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                              secure=request.app.state.settings.secure_cookies)
+        else:
+            answer.delete_cookie(time_zones.ZONE_COOKIE)
+        flash(request, f"Times are now shown in {time_zones.zone_label(name)}." if name
+              else "Times are now shown in each event's own time zone.", category="success")
+        return answer
 
     @post("/logout", guards=[requires_login])
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

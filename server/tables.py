@@ -25,6 +25,7 @@ class Profile(Table):
     avatar = Varchar(length=200, default="", help_text="File name under HALLWAY_MEDIA_ROOT/avatars, or empty.")
     email_pref = Varchar(length=10, default="immediate", help_text="immediate, daily or never.")
     last_digest_at = Timestamptz(null=True, default=None)
+    time_zone = Varchar(length=64, default="", help_text="IANA name the person reads times in; empty: each event's.")
     email_confirmed_at = Timestamptz(null=True, default=None,
                                      help_text="When the account proved it reads its address; none: unconfirmed.")
     updated_at = Timestamptz()

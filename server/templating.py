@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 from typing import Any
@@ -18,16 +18,27 @@ from litestar.template.config import TemplateConfig
 
 from server.auth import current_account
 from server.notifications import unread_count
+from server.time_zones import chosen_zone_name, shown_zone, zone_label
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FORM_FIELD_MAX = 20_000
 
 
-def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:%M") -> str:
-    """An ISO timestamp (as kept in snapshots and changelogs) shown in a time zone."""
+def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:%M %Z") -> str:
+    """A moment (a datetime, or an ISO timestamp as kept in snapshots and changelogs) shown in a time zone,
+    labelled with the zone's abbreviation by default so that nobody wonders which clock it is."""
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return value.astimezone(ZoneInfo(zone)).strftime(pattern)
+    if value.tzinfo is None:  # SQLite hands timestamps back without their (UTC) zone
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(shown_zone(zone)).strftime(pattern)
+
+
+def shown_in(chosen: str, fallback: ZoneInfo | str) -> ZoneInfo:
+    """The zone to show an event's times in: the viewer's choice, else the event's own."""
+    if chosen:
+        return shown_zone(chosen)
+    return fallback if isinstance(fallback, ZoneInfo) else shown_zone(fallback)
 
 
 _LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
@@ -48,6 +59,8 @@ def linkify(text: str) -> Markup:
 def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_time"] = local_time
     engine.engine.filters["linkify"] = linkify
+    engine.engine.filters["zone_label"] = zone_label
+    engine.engine.filters["shown_in"] = shown_in
 
 
 def template_config() -> TemplateConfig:
@@ -59,7 +72,9 @@ async def page(
 ) -> Template:
     """Render a page with what the layout needs (the logged-in account) added to its context."""
     account = await current_account(request)
-    full_context = {"account": account, "unread": await unread_count(account.id) if account else 0, **(context or {})}
+    full_context = {"account": account, "unread": await unread_count(account.id) if account else 0,
+                    "viewer_zone_name": chosen_zone_name(request, account), "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                    **(context or {})}
     # Said here, not left to the route: Litestar lets a route's type (JSON unless the handler says
     # otherwise) win over a template's, and a page that re-renders a form after a POST came out as JSON.
     return Template(template_name=template, context=full_context, status_code=status_code, media_type=MediaType.HTML)

@@ -42,6 +42,6 @@
   if (!own || Array.from(select.options).some(function (o) { return o.value === own; })) { return; }
   const option = document.createElement("option");
   option.value = own;
-  option.textContent = own.replace(/_/g, " ") + " (your time zone)";
+  option.textContent = own.replace(/_/g, " ") + " (this device)";
   select.appendChild(option);
 })();

@@ -49,6 +49,12 @@
     return item;
   }
 
+  // Times in the zone the person chose (the page says which), like the times the server wrote into the page.
+  function zone() {
+    const page = document.querySelector("[data-zone]");
+    return page ? page.dataset.zone : undefined;
+  }
+
   function newNonce() {
     // crypto.getRandomValues works on plain http too, unlike crypto.randomUUID.
     return Array.from(crypto.getRandomValues(new Uint8Array(16)), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
@@ -60,7 +66,7 @@
     const time = new Date(message.created_at);
     item.appendChild(document.createTextNode(" "));
     item.appendChild(element("time", { datetime: message.created_at },
-      time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+      time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone() })));
     const body = element("p");
     if (message.deleted) { body.appendChild(element("em", {}, "Removed by a moderator.")); }
     else { body.appendChild(linkified(message.body)); }

@@ -13,7 +13,7 @@ class BaseUser(Table, tablename="piccolo_user", schema=None):
 
 ID = "2026-11-29T18:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "email confirmation: links, and when each account confirmed its address"
+DESCRIPTION = "email confirmation (links, when each account confirmed its address) and the time zone people read in"
 
 
 async def forwards():
@@ -111,5 +111,17 @@ async def forwards():
         },
         schema=None,
     )
-
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="profile",
+        column_name="time_zone",
+        db_column_name="time_zone",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64, "default": "", "null": False, "primary_key": False, "unique": False, "index": False,
+            "index_method": IndexMethod.btree, "choices": None, "db_column_name": None, "secret": False,
+        },
+        schema=None,
+    )
     return manager
