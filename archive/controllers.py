@@ -22,6 +22,8 @@ from server.templating import page, read_form
 from server.validation import ValidationError
 from sessions.questions import qa_context
 
+from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT,
+                             event_search_key)
 from archive import feeds
 from archive.bag import questions_of
 from archive.citation import bibtex_citation, permalink, plain_citation, ris_citation
@@ -38,8 +40,6 @@ from archive.saved_searches import delete_saved_search, save_search, saved_searc
 from archive.search.service import FACETS, SearchResults, clean_filters, search_archive
 from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_by_slug, topics_with_ancestors
 
-ITEM_VIEW, ITEM_PLAY = "archive.view", "archive.play"
-SEARCH_NOTHING, OAI_REQUEST = "archive.search_nothing", "archive.oai"
 NO_ARCHIVED_SESSION = "There is no archived session at this address."
 ATOM = "application/atom+xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -55,9 +55,14 @@ def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ..
 
 
 def _count_search(results: SearchResults) -> None:
-    """Searches that found nothing, by their words: a sign of what the archive is missing."""
-    if results.total == 0 and not results.query.is_empty and not results.filters:
-        count(SEARCH_NOTHING, " ".join(results.query.text.lower().split())[:100], granularity="day")
+    """Searches that found nothing, by their words: a sign of what the archive (or one event's part) is missing."""
+    if results.total != 0 or results.query.is_empty:
+        return
+    words = " ".join(results.query.text.lower().split())[:100]
+    if not results.filters:
+        count(SEARCH_NOTHING, words, granularity="day")
+    elif [facet for facet, _ in results.filters] == ["event"]:
+        count(SEARCH_NOTHING_IN_EVENT, event_search_key(results.filters[0][1], words), granularity="day")
 
 
 def _page_number(value: str) -> int:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from archive.items import ItemView, list_items
+from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT,
+                             event_search_key)
 from archive.topics import topics_by_session
 from events.access import EventAccess
 from events.registration import registrations
@@ -89,7 +91,7 @@ async def event_report(access: EventAccess) -> Report:
         await polls_chart(access.event_id),
         archive_use_chart(items, use),
         topics_chart(items, use),
-        await empty_searches_chart(),
+        await empty_searches_chart(access.title),
     ]
     return Report(access.title, key_figures, charts)
 
@@ -193,9 +195,9 @@ class ArchiveUse:
 async def archive_use(items: list[ItemView]) -> ArchiveUse:
     handles = [item.handle for item in items]
     views, plays = Counter(), Counter()
-    for tally in await tallies("archive.view", handles):
+    for tally in await tallies(ITEM_VIEW, handles):
         views[tally.key] += tally.value
-    for tally in await tallies("archive.play", handles):
+    for tally in await tallies(ITEM_PLAY, handles):
         plays[tally.key] += tally.value
     return ArchiveUse(views, plays, await topics_by_session([item.session_guid for item in items]))
 
@@ -218,11 +220,20 @@ def topics_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
                     {"Views and plays": [per_topic[t] for t in top]}, "hbar")
 
 
-async def empty_searches_chart() -> Chart:
-    """Archive searches that found nothing: a search term appears only once five or more people used it."""
+async def empty_searches_chart(event_title: str | None = None) -> Chart:
+    """Archive searches that found nothing: a search term appears only once five or more people used it.
+
+    For an event, only the searches made within its own sessions: site-wide ones say nothing about it.
+    """
     totals: Counter[str] = Counter()
-    for tally in await tallies("archive.search_nothing"):
-        totals[tally.key] += tally.value
+    if event_title is None:
+        for tally in await tallies(SEARCH_NOTHING):
+            totals[tally.key] += tally.value
+    else:
+        prefix = event_search_key(event_title, "")
+        for tally in await tallies(SEARCH_NOTHING_IN_EVENT):
+            if tally.key.startswith(prefix):
+                totals[tally.key.removeprefix(prefix)] += tally.value
     top = [term for term, n in totals.most_common() if n >= THRESHOLD][:TOP]
     return Chart.of("empty-searches", "Searches that found nothing", "The archive searches most often made without "
                     "a result: topics people look for and do not find.", top,
@@ -245,7 +256,7 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
                            {str(y): [per_topic_year[t][y] for t in topic_names] for y in years}, "stacked", people=False)
     handles = [item.handle for item in items]
     plays_by_month: Counter[str] = Counter()
-    for tally in await tallies("archive.play", handles):
+    for tally in await tallies(ITEM_PLAY, handles):
         plays_by_month[tally.bucket.strftime("%Y-%m")] += tally.value
     months = sorted(plays_by_month)
     plays_chart = Chart.of("plays", "Plays per month", "Recordings played in the archive each month.", months,
@@ -259,7 +270,7 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
                           "that no presenter has answered yet, per event.", event_names,
                           {"Unanswered": [unanswered[n] for n in event_names]}, "hbar", people=False)
     harvests: Counter[str] = Counter()
-    for tally in await tallies("archive.oai"):
+    for tally in await tallies(OAI_REQUEST):
         harvests[tally.bucket.date().isoformat()] += tally.value
     days = sorted(harvests)
     oai_chart = Chart.of("oai", "OAI-PMH requests per day", "Requests from library harvesters to /oai.", days,

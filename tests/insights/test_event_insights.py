@@ -138,3 +138,18 @@ async def test_the_archive_insights_are_for_site_administrators(client: Client, 
     page = await client.get("/archive/insights/")
     assert page.status_code == 200 and "OAI-PMH requests per day" in page.text
     assert (await client.get("/events/ill-days/insights/")).status_code == 200  # site admins organise everything
+
+
+async def test_an_events_empty_searches_are_only_those_made_within_its_sessions(client: Client, forum: dict) -> None:
+    for _ in range(5):  # five people each: enough to be shown
+        assert (await client.get("/archive/search", params={"q": "site wide nothing"})).status_code == 200
+        assert (await client.get("/archive/search", params={"q": "vouchers", "event": "Ill Days"})).status_code == 200
+        assert (await client.get("/archive/search", params={"q": "billing", "event": "Another Event"})).status_code == 200
+    await activity.flush()
+
+    report = await event_report(await event_access("ill-days", None))
+    new_event = await make_event("brand-new", start=DAY)
+    fresh = await event_report(await event_access("brand-new", None))
+
+    assert report.chart("empty-searches").rows() == [["", "Searches"], ["vouchers", "5"]]
+    assert fresh.chart("empty-searches").rows() == [["", "Searches"]] and new_event
