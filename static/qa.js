@@ -32,6 +32,7 @@
       if (question.status === "answered") { flags.push("answered"); }
       words.appendChild(element("p", { class: "meta" }, flags.join(" · ")));
     }
+    if (present && question.status === "answered") { words.appendChild(element("p", { class: "answered-mark" }, "✓ Answered")); }
     head.appendChild(words);
     li.appendChild(head);
     if (!present && canVote && !question.mine && (question.status === "visible" || question.status === "answered")) {
@@ -56,7 +57,7 @@
   function pollCard(poll) {
     const card = element("div", { class: "card poll" });
     card.appendChild(element("h3", {}, poll.question + (poll.status === "closed" ? " (closed)" : "")));
-    if (poll.status === "open" && canVote) {
+    if (poll.status === "open" && canVote && !present) {
       const form = element("form", { class: "stack-form" });
       const group = element("fieldset", { class: "field" });
       group.appendChild(element("legend", { class: "visually-hidden" }, poll.question));
@@ -91,7 +92,8 @@
       });
       card.appendChild(results);
     } else if (poll.status === "open") {
-      card.appendChild(element("p", { class: "meta" }, "Results are shown when the poll closes."));
+      card.appendChild(element("p", { class: "meta" }, present ? "Scan the code to answer; results are shown when the poll closes."
+        : "Results are shown when the poll closes."));
     }
     return card;
   }
@@ -107,7 +109,7 @@
 
   function render(answer) {
     if (!answer.ok) { return; }
-    if (!present) { renderPolls(answer.polls || []); }
+    renderPolls(answer.polls || []);  // the projector shows them too, without a form
     canVote = answer.may_ask || answer.moderator;
     let questions = answer.questions;
     if (present) { questions = questions.filter(function (q) { return q.status === "visible" || q.status === "answered"; }).slice(0, 6); }

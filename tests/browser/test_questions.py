@@ -10,7 +10,9 @@ from events import editing
 from events.access import event_access
 from events.demo import DEMO_SLUG
 from events.releases import publish_release, published_programme
-from server.accounts import account_id_by_email
+from server.accounts import account_id_by_email, get_account
+from sessions.polls import create_poll, set_poll_status
+from sessions.questions import qa_context
 from server.database import engine_from_url, use_engine
 from tests.browser.conftest import PASSWORD, register_in, screenshot
 from tests.hallway_process import HallwayServer
@@ -63,7 +65,20 @@ async def test_asking_voting_and_a_live_answer_from_the_inbox(server: HallwaySer
     await expect(attendee.locator("#unread-count")).to_have_text("1")
     await screenshot(attendee, "live-qa")
 
+    await open_a_poll(email, "Which routing do you use?", ["Holdings first", "Cost first"])
     projector = await (await browser.new_context(viewport={"width": 1920, "height": 1080})).new_page()
     await projector.goto(f"{server.url}/events/{DEMO_SLUG}/sessions/{SESSION}/present/")
-    await expect(projector.locator("#qa-questions")).to_contain_text("Which rules gave the biggest turnaround gain?")
+    shown = projector.locator("#qa-questions li").filter(has_text="Which rules gave the biggest turnaround gain?")
+    await expect(shown).to_contain_text("✓ Answered")
+    await expect(projector.locator("#qa-polls")).to_contain_text("Which routing do you use?")
+    await expect(projector.locator("#qa-polls")).to_contain_text("Holdings first")
     await screenshot(projector, "presenter-mode")
+    for row in await projector.locator("#qa-questions .question-head").all():  # the count never covers the words
+        votes, words = await row.locator(".votes").bounding_box(), await row.locator(".question-body").bounding_box()
+        assert votes["x"] + votes["width"] <= words["x"], (votes, words)
+
+
+async def open_a_poll(email: str, question: str, options: list[str]) -> None:
+    """The presenter opens a poll with live results (written to the server's database, as the page would)."""
+    ctx = await qa_context(DEMO_SLUG, SESSION, await get_account(await account_id_by_email(email)))
+    await set_poll_status(ctx, await create_poll(ctx, question, options, results_live=True), "open")
