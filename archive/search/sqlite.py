@@ -17,7 +17,11 @@ from archive.search.scope import scope_condition
 
 WEIGHTS = "10.0, 5.0, 5.0, 3.0, 1.0, 1.0"  # title, people, topics, abstract, transcript, questions
 HEAD_COLUMNS = "title people topics abstract"
-PAGE_SNIPPET = f"snippet(archive_search_item, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
+# Snippets come from what people wrote (the abstract, else the Q&A), like PostgreSQL's headlines: a topic match
+# would otherwise be shown as the topic column, a list of topic names and synonyms.
+SNIPPET_COLUMNS = {"abstract": 3, "questions": 5}
+PAGE_SNIPPETS = ", ".join(f"snippet(archive_search_item, {column}, '{MARK_START}', '{MARK_END}', '…', 24) AS {name}"
+                          for name, column in SNIPPET_COLUMNS.items())
 
 
 def _phrase(words: tuple[str, ...]) -> str:
@@ -34,6 +38,12 @@ def match_expression(query: SearchQuery) -> str:
 def any_term_expression(query: SearchQuery) -> str:
     """Cues rarely hold every word of a query; a moment is a cue that holds any of them."""
     return " OR ".join(_phrase(a) for c in query.clauses for a in c.alternatives)
+
+
+def _best_snippet(row: dict[str, Any]) -> str:
+    """The first written text that holds a matched word; else the abstract's opening words."""
+    texts = [row[name] or "" for name in SNIPPET_COLUMNS]
+    return next((text for text in texts if MARK_START in text), texts[0])
 
 
 class SqliteSearch:
@@ -92,9 +102,9 @@ class SqliteSearch:
         snippets: dict[int, str] = {}
         if page:
             rows = await self._run(
-                f"SELECT rowid, {PAGE_SNIPPET} AS snippet FROM archive_search_item WHERE archive_search_item MATCH {{}}"
+                f"SELECT rowid, {PAGE_SNIPPETS} FROM archive_search_item WHERE archive_search_item MATCH {{}}"
                 f" AND rowid IN ({','.join(str(int(i)) for i in page)})", expression)
-            snippets = {row["rowid"]: row["snippet"] or "" for row in rows}
+            snippets = {row["rowid"]: _best_snippet(row) for row in rows}
         facets = await self._run(
             "SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN (SELECT value FROM json_each({}))"
             " GROUP BY facet, value", json.dumps(ordered))

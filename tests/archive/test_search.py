@@ -59,6 +59,41 @@ async def test_topic_synonyms_find_the_other_words(db: Engine, tmp_path: Path) -
     assert [m.label for m in found.results[0].moments] == ["0:01"]
 
 
+async def test_ebooks_and_e_books_find_the_same_sessions(db: Engine, tmp_path: Path) -> None:
+    await vocabulary()
+    await archived_talk(tmp_path, title="Lending e-books across borders", topics=())
+    await archived_talk(tmp_path, title="Ebooks in the catalogue", topics=())
+
+    joined, hyphenated = await search_archive("ebooks", None), await search_archive("e-books", None)
+
+    expected = ["Ebooks in the catalogue", "Lending e-books across borders"]
+    assert sorted(r.item.title for r in joined.results) == expected
+    assert sorted(r.item.title for r in hyphenated.results) == expected
+
+
+async def test_a_quoted_phrase_is_exact_and_a_bare_word_meets_its_synonyms(db: Engine, tmp_path: Path) -> None:
+    await vocabulary()
+    await archived_talk(tmp_path, title="Borrowing across the state", topics=("interlibrary-loan",))
+    await archived_talk(tmp_path, title="Lending abroad", topics=(),
+                        captions="WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWe expanded interlibrary loan last year.\n")
+
+    bare, quoted = await search_archive("ILL", None), await search_archive('"ILL"', None)
+
+    assert sorted(r.item.title for r in bare.results) == ["Borrowing across the state", "Lending abroad"]
+    assert [r.item.title for r in quoted.results] == ["Borrowing across the state"]  # only where "ILL" is written
+
+
+async def test_a_snippet_shows_the_written_words_in_context_not_the_topic_list(db: Engine, tmp_path: Path) -> None:
+    await vocabulary()
+    await archived_talk(tmp_path, title="Borrowing across the state", topics=("interlibrary-loan",))
+
+    by_topic, by_words = await search_archive("ILL", None), await search_archive("borrowing", None)
+
+    assert "Interlibrary loan" not in str(by_topic.results[0].snippet)  # not a dump of topic names and synonyms
+    assert str(by_topic.results[0].snippet).startswith("All about Borrowing across the state")
+    assert "<mark>Borrowing</mark> across the state" in str(by_words.results[0].snippet)
+
+
 async def test_facets_count_every_match_and_narrow_the_results(db: Engine, tmp_path: Path) -> None:
     await vocabulary()
     await archived_talk(tmp_path, title="Copyright one", presenter="Ada Okafor")
