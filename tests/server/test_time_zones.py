@@ -35,15 +35,15 @@ async def test_the_picker_offers_every_zone_by_city(client: Client) -> None:
 async def test_a_visitor_chooses_a_city_and_every_event_page_follows(client: Client) -> None:
     before = (await client.get(OPENING)).text
     chosen = await choose(client, "berlin", OPENING)
-    session, schedule, now = [(await client.get(path)).text for path in
-                              (OPENING, f"/events/{DEMO_SLUG}/schedule/?view=list", f"/events/{DEMO_SLUG}/now/")]
+    session, schedule, now, event = [(await client.get(path)).text for path in (
+        OPENING, f"/events/{DEMO_SLUG}/schedule/?view=list", f"/events/{DEMO_SLUG}/now/", f"/events/{DEMO_SLUG}/")]
 
     assert IN_BERLIN not in before and "Chicago (America/Chicago)" in before
     assert chosen.status_code == 302 and chosen.headers["location"] == OPENING
     assert client.cookies["hallway_tz"].strip('"') == "Europe/Berlin"
     assert IN_BERLIN in session and "(Berlin (Europe/Berlin); the event is in Chicago (America/Chicago))" in session
     assert IN_BERLIN in schedule and "Times are shown in Berlin (Europe/Berlin)." in schedule
-    assert "Times in Berlin (Europe/Berlin)." in now
+    assert "Times in Berlin (Europe/Berlin)." in now and "times in Berlin (Europe/Berlin)" in event
     assert '<option value="America/Chicago">Chicago (America/Chicago) (the event\'s zone)</option>' in schedule
 
 
