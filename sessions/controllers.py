@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
+from litestar.enums import MediaType
 from litestar.response import Redirect, Template
 
 import qrcode
@@ -18,6 +19,7 @@ from events.access import event_access
 from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form, safe_next_path
+from server.time_zones import chosen_zone_name
 from server.validation import ValidationError, whole_number
 from sessions import polls, questions
 from sessions.questions import QaContext, qa_context
@@ -43,18 +45,21 @@ class QuestionsController(Controller):
 
     @get("/")
     async def show(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
-                   order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False) -> Template:
+                   order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False, back: FromQuery[str] = "") -> Template:
+        """``back``: the page the thread is shown in (an archive item); asking and logging in return there."""
         ctx = await _context(request, slug, key)
         context = {"ctx": ctx, "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
-                   "polls": await polls.polls_for(ctx), "order": order, "errors": {}, "values": {}}
+                   "polls": await polls.polls_for(ctx), "order": order, "errors": {}, "values": {},
+                   "return_to": safe_next_path(back) if back else ""}
         if fragment:
-            return Template(template_name="sessions/thread.html", context={**context, "account": ctx.account})
+            return Template(template_name="sessions/thread.html", media_type=MediaType.HTML, context={
+                **context, "account": ctx.account, "viewer_zone_name": chosen_zone_name(request, ctx.account)})
         return await page(request, "sessions/questions.html", context)
 
     @post("/ask", guards=[requires_login])
     async def ask(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any] | Template:
         ctx = await _context(request, slug, key)
-        values = await read_form(request, "body", "anonymous")
+        values = await read_form(request, "body", "anonymous", "next")
         try:
             await request.app.state.qa_limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
@@ -66,7 +71,7 @@ class QuestionsController(Controller):
         await request.app.state.qa_live.thread_changed(ctx.session.guid)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
-        return Redirect(_thread_url(ctx, question_id))
+        return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
 
     @post("/polls", guards=[requires_login])
     async def new_poll(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Redirect:

@@ -52,6 +52,20 @@
     line.addEventListener("click", function () { seek(parseFloat(line.dataset.start), true); });
   });
 
+  // Asking a follow-up or logging in to ask comes back to this page at the moment the player is at.
+  function here() {
+    const seconds = Math.floor(player.currentTime || 0);
+    return location.pathname + (seconds > 0 ? "?t=" + seconds : "");
+  }
+  document.addEventListener("submit", function (event) {
+    const field = event.target.querySelector("input[data-return-to]");
+    if (field) { field.value = here(); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-return-to]");
+    if (link) { link.href = "/login?next=" + encodeURIComponent(here()); }
+  }, true);
+
   let current = null;
   function follow() {
     const now = player.currentTime;

@@ -313,3 +313,24 @@ async def test_a_refused_caption_file_is_shown_on_the_page_with_the_line_and_wha
     assert summary < page.index("Recordings and captions") and "Line 6" in page[summary:summary + 600]
     assert 'value="es"' in page and 'value="corrected" selected' in page  # what was chosen is kept
     assert f'action="{prepared}recordings/{recording_id}/captions"' in page  # forms still post to the right place
+
+
+async def test_a_follow_up_asked_under_the_player_comes_back_to_the_player_at_that_moment(
+        app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    handle = talk.item.handle
+    item = (await client.get(f"/a/{handle}")).text
+    thread = re.search(r'hx-get="([^"]+)"', item).group(1).replace("&amp;", "&")
+    as_guest = (await client.get(thread)).text
+    await log_in(client, "ben@library.org", "Ben")
+    as_ben = (await client.get(thread)).text
+    ask_path = re.search(r'<form method="post" action="([^"]+/ask)"', as_ben).group(1)
+
+    asked = await post(client, ask_path, {"body": "Does the rule of five hold for e-books?", "next": f"/a/{handle}?t=42"})
+    elsewhere = await post(client, ask_path, {"body": "And for articles?", "next": "https://evil.example/"})
+
+    assert f'href="/login?next=/a/{handle}"' in as_guest  # logging in to ask returns to the player
+    assert f'<input type="hidden" name="next" value="/a/{handle}" data-return-to>' in as_ben
+    assert asked.status_code == 302 and asked.headers["location"] == f"/a/{handle}?t=42"
+    assert elsewhere.status_code == 302 and elsewhere.headers["location"] == "/"  # never another site
