@@ -51,9 +51,17 @@ async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int
     request = ConnectionRequest(sender=sender_id, recipient=recipient_id, message=message.strip(),
                                 created_at=datetime.now(timezone.utc))
     await request.save()
-    name = (await display_names([sender_id]))[sender_id]
-    await notify(recipient_id, "connection-request", f"{name} would like to connect with you.", "/me/connections/")
+    sender = (await public_profiles([sender_id]))[sender_id]
+    who = f"{sender.display_name} ({sender.affiliation})" if sender.affiliation else sender.display_name
+    await notify(recipient_id, "connection-request", f"{who} would like to connect with you.", "/me/connections/")
     return request.id
+
+
+async def may_see_profile(viewer_id: int, person_id: int) -> bool:
+    """Listed people show their page to everyone logged in; others only to people they asked or were asked by."""
+    if viewer_id == person_id or await is_listed(person_id):
+        return True
+    return await ConnectionRequest.exists().where(_pair(viewer_id, person_id))
 
 
 async def answer_request(request_id: int, recipient_id: int, accept: bool) -> None:

@@ -14,11 +14,11 @@ from litestar.response import Redirect, Template
 from events.access import EventAccess, event_access, list_members
 from networking import rooms
 from networking.admission import LOG_IN, admission
-from networking.connections import answer_request, ask_to_connect, connections_of
+from networking.connections import answer_request, ask_to_connect, connections_of, may_see_profile
 from networking.presence import PresenceStore
 from networking.rooms import RoomInfo, RoomInput
 from networking.tables import RoomKind
-from server.accounts import listed_people, public_profiles
+from server.accounts import listed_people, profile_page, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.templating import page, read_form
 from server.validation import ID_LIMIT, ValidationError, whole_number
@@ -139,6 +139,17 @@ class PeopleController(Controller):
         access = await _event(request, slug)
         members = [member.user_id for member in await list_members(access.event_id)]
         return await self._directory(request, members, access)
+
+    @get("/people/{user_id:int}/", name="person")
+    async def person(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Template:
+        """Someone's page, for deciding whether to connect: listed people, or people you asked or who asked you."""
+        account = await current_account(request)
+        person = await profile_page(user_id) if 0 < user_id <= ID_LIMIT else None
+        if person is None or not await may_see_profile(account.id, user_id):
+            raise NotFoundException("There is no such person in the directory.")
+        known = await connections_of(account.id)
+        status = next((group for group, items in known.items() for item in items if item.person.id == user_id), "")
+        return await page(request, "networking/person.html", {"person": person, "status": status})
 
     @post("/people/{user_id:int}/connect")
     async def connect(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Redirect:

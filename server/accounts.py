@@ -268,6 +268,25 @@ async def public_profiles(user_ids: list[int]) -> dict[int, PublicProfile]:
     }
 
 
+@dataclass(frozen=True)
+class ProfilePage:
+    """A person's page: what a colleague deciding whether to connect needs (never the email address)."""
+
+    profile: PublicProfile
+    bio: str
+    contact_about: str
+    listed: bool
+
+
+async def profile_page(user_id: int) -> ProfilePage | None:
+    row = await Profile.select(Profile.bio, Profile.contact_about, Profile.listed).where(
+        (Profile.user == user_id) & (Profile.user.active == True)).first()  # noqa: E712
+    profiles = await public_profiles([user_id]) if row else {}
+    if row is None or user_id not in profiles:
+        return None
+    return ProfilePage(profiles[user_id], row["bio"], row["contact_about"] if row["listed"] else "", bool(row["listed"]))
+
+
 def avatar_url(user_id: int, stored: str, updated_at: datetime | None) -> str:
     """Uploaded avatars are served from media; everyone else gets a drawn one (versioned so caches refresh)."""
     version = int(updated_at.timestamp()) if updated_at else 0

@@ -33,7 +33,8 @@ async def test_only_people_who_opted_in_are_listed(client: Client, demo: None) -
 
     page = (await client.get("/people/")).text
 
-    assert "Maja Lindqvist" in page and "Quiet Person</h2>" not in page
+    listed = page.split('id="main"')[1]
+    assert "Maja Lindqvist</a>" in listed and "Quiet Person</a>" not in listed
     assert "@demo.hallway.invalid" not in page and "Ask at the conference desk" not in page
 
 
@@ -103,3 +104,30 @@ async def test_someone_cannot_answer_another_persons_request(client: Client, dem
 
     assert (await post(client, "/me/connections/1/accept")).status_code == 404
     assert (await post(client, "/me/connections/1/shrug")).status_code == 404
+
+
+async def test_a_request_shows_who_asks_with_a_link_to_their_page_which_strangers_cannot_open(
+        client: Client, app: Litestar, demo: None) -> None:
+    await log_in(client, "ada@library.org", "Ada")
+    await list_me("ada@library.org", name="Ada", listed=True)
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as ben:
+        await log_in(ben, "ben@library.org", "Ben")
+        await list_me("ben@library.org", name="Ben Okoro", affiliation="Northgate University",
+                      job_role="ILL coordinator", bio="I run lending for three campuses.", expertise=["vouchers"])
+        ada_id = await account_id_by_email("ada@library.org")
+        assert (await post(ben, f"/people/{ada_id}/connect", {"message": "Vouchers?"})).status_code == 302
+    ben_id = await account_id_by_email("ben@library.org")
+
+    requests = (await client.get("/me/connections/")).text
+    page = await client.get(f"/people/{ben_id}/")
+    inbox = (await client.get("/me/notifications/")).text
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as cleo:
+        await log_in(cleo, "cleo@library.org", "Cleo")
+        stranger = await cleo.get(f"/people/{ben_id}/")
+
+    assert f'<a href="/people/{ben_id}/">Ben Okoro</a>' in requests
+    assert "ILL coordinator, Northgate University" in requests and "Knows about: vouchers" in requests
+    assert page.status_code == 200 and "I run lending for three campuses." in page.text
+    assert "Ben Okoro asked to connect with you" in page.text
+    assert "Ben Okoro (Northgate University) would like to connect with you." in inbox
+    assert stranger.status_code == 404  # Ben is not in the directory: only people he asked see his page

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from tests.events.interop import INTEROP
-from tests.server.permission_world import DAY, TOPIC, EventWorld, World
+from tests.server.permission_world import DAY, PASSWORD, TOPIC, EventWorld, World
 
 Policy = Callable[[str, str], bool]  # (role, visibility) -> let in?
 
@@ -320,6 +320,11 @@ RULES: dict[str, Rule] = {
     "GET /people": site(logged_in, lambda c: get("/people/")),
     "POST /people/{user_id:int}/connect": site(logged_in, lambda c: post(f"/people/{c.world.bystander_id}/connect",
                                                                           message="Hello")),
+    "GET /people/{user_id:int}": Rule((  # listed people to everyone logged in; others to whom they asked
+        Case("listed", logged_in, lambda c: get(f"/people/{c.world.bystander_id}/")),
+        Case("unlisted", lambda role, visibility: role == "presenter",  # only they see their own page
+             lambda c: get(f"/people/{c.world.accounts['presenter']}/")),
+    ), per_event=False),
     "GET /me/connections": site(logged_in, lambda c: get("/me/connections/")),
     "POST /me/connections/{request_id:int}/{answer:str}": site(owner, lambda c: post(
         f"/me/connections/{c.site_victim('connection_request')}/accept")),
@@ -425,6 +430,13 @@ RULES: dict[str, Rule] = {
     "POST /register": site(everyone, lambda c: Call("POST", "/register", form={
         "email": f"new-{c.number}@matrix.example", "display_name": "New person",
         "password": "matrix password 1234"}, fresh_client=True)),
+    "GET /time-zone": site(everyone, lambda c: get("/time-zone", next="/")),
+    "POST /time-zone": site(everyone, lambda c: post("/time-zone", zone="Africa/Nairobi", next="/")),
+    # A confirmation link is the permission: a forged one confirms nothing.
+    "GET /email/confirm/{token:str}": site(nobody, lambda c: get("/email/confirm/forged-token")),
+    "POST /email/confirm": site(logged_in, lambda c: post("/email/confirm")),
+    "POST /me/email": site(logged_in, lambda c: post("/me/email", email=f"moved-{c.number}@matrix.example",
+                                                     current_password=PASSWORD)),
     "GET /me/profile": site(logged_in, lambda c: get("/me/profile")),
     "POST /me/profile": site(logged_in, lambda c: post("/me/profile", display_name=c.role.replace("_", " ").title())),
     "POST /me/avatar": site(logged_in, lambda c: Call("POST", "/me/avatar", form={},
