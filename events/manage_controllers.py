@@ -21,7 +21,8 @@ from events import editing, invitations, registration
 from events.access import EventAccess, event_access, list_members
 from events.catalogue import event_summary
 from events.editing import EventInput, RoomInput, SessionInput
-from events.releases import NothingToPublish, working_programme, list_releases, pending_changes, publish_release
+from events.releases import (NothingToPublish, list_releases, pending_changes, publish_release, published_programme,
+                             working_programme)
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
 from server.auth import current_account, require_organiser, requires_login
@@ -355,9 +356,27 @@ class ManageController(Controller):
             flash(request, f"Conflict: {message}", category="error")
         return Redirect(f"/events/{slug}/manage/sessions/{saved}/")
 
-    @post("/sessions/{guid:str}/delete")
-    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Redirect:
+    @get("/sessions/{guid:str}/delete")
+    async def confirm_deletion(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
+        """Deleting is asked twice: it cannot be undone, and a published session goes out as cancelled."""
         access = await organised_event(request, slug)
+        return await self._deletion_page(request, access, guid)
+
+    async def _deletion_page(self, request: Request[Any, Any, Any], access: EventAccess, guid: str,
+                             status_code: int = 200) -> Template:
+        item = (await working_programme(access.event_id)).session(guid)
+        if item is None:
+            raise NotFoundException("This event has no such session.")
+        published = await published_programme(access.event_id)
+        context = {"access": access, "item": item,
+                   "was_published": bool(published and published.session(guid)), "confirm_error": status_code != 200}
+        return await page(request, "events/manage/delete_session.html", context, status_code=status_code)
+
+    @post("/sessions/{guid:str}/delete")
+    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Response[Any] | Template:
+        access = await organised_event(request, slug)
+        if (await read_form(request, "confirm"))["confirm"] != "yes":
+            return await self._deletion_page(request, access, guid, status_code=400)
         try:
             await editing.delete_session(access.event_id, guid)
         except ValidationError as error:

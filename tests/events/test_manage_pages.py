@@ -70,10 +70,19 @@ async def test_deleting_a_published_session_publishes_it_as_cancelled(client: Cl
     await post(client, "/events/ill-days/manage/publish", {"comment": ""})
     guid = saved.headers["location"].rstrip("/").rsplit("/", 1)[1]
 
-    await post(client, f"/events/ill-days/manage/sessions/{guid}/delete")
+    form = (await client.get(f"/events/ill-days/manage/sessions/{guid}/")).text
+    asked = await client.get(f"/events/ill-days/manage/sessions/{guid}/delete")
+    unconfirmed = await post(client, f"/events/ill-days/manage/sessions/{guid}/delete")
+    still_there = (await client.get("/events/ill-days/manage/")).text
+    deleted = await post(client, f"/events/ill-days/manage/sessions/{guid}/delete", {"confirm": "yes"})
     await post(client, "/events/ill-days/manage/publish", {"comment": "Dropped"})
 
     changes = (await client.get("/events/ill-days/changes/")).text
+    assert f'href="/events/ill-days/manage/sessions/{guid}/delete">Delete this session…</a>' in form  # a link, not a POST
+    assert asked.status_code == 200 and "Delete “Fair use at the desk”?" in asked.text
+    assert "attendees see it as <strong>cancelled</strong>" in asked.text
+    assert unconfirmed.status_code == 400 and "Fair use at the desk" in still_there
+    assert deleted.status_code == 302
     assert "Cancelled:</strong> Fair use at the desk" in changes
 
 

@@ -259,8 +259,10 @@ RULES: dict[str, Rule] = {
         f"{ev(c)}/manage/sessions/{c.victim('session')}/")),
     "POST /events/{slug:str}/manage/sessions/{guid:str}": rule(organisers, lambda c: post(
         f"{ev(c)}/manage/sessions/{c.victim('session')}/", **session_form(c, f"Edited {c.number}"))),
+    "GET /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(organisers, lambda c: get(
+        f"{ev(c)}/manage/sessions/{c.victim('session')}/delete")),
     "POST /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/sessions/{c.victim('session')}/delete"), last=True),
+        f"{ev(c)}/manage/sessions/{c.victim('session')}/delete", confirm="yes"), last=True),
     "POST /events/{slug:str}/manage/import": rule(organisers, lambda c: Call(
         "POST", f"{ev(c)}/manage/import", form={"dry_run": "on"},
         files={"file": ("schedule.json", FRAB, "application/json")})),
