@@ -115,7 +115,15 @@ class QuestionsController(Controller):
         ctx = await _context(request, slug, key)
         back = safe_next_path((await read_form(request, "next"))["next"] or _thread_url(ctx, question_id))
         try:
-            if action in {"vote", "unvote"}:
+            if action == "edit":
+                await questions.edit_question(ctx, question_id, (await read_form(request, "body"))["body"])
+                flash(request, "Your question is changed.", category="success")
+            elif action == "withdraw":
+                await questions.withdraw_question(ctx, question_id)
+                flash(request, "Your question is withdrawn.", category="success")
+                if back == _thread_url(ctx, question_id):  # its anchor is gone with it
+                    back = _thread_url(ctx)
+            elif action in {"vote", "unvote"}:
                 await request.app.state.qa_limits.check("vote", ctx)
                 await questions.vote(ctx, question_id, up=action == "vote")
             elif action == "answer":
@@ -126,8 +134,12 @@ class QuestionsController(Controller):
                 await questions.moderate(ctx, question_id, action)
             else:
                 raise NotFoundException("There is no such action.")
+        except questions.NotYours as error:
+            raise PermissionDeniedException(" ".join(error.errors.values())) from None
         except ValidationError as error:
-            if not ctx.is_moderator and action not in {"vote", "unvote"}:
+            if isinstance(error, questions.NoSuchQuestion) and action in questions.OWN_ACTIONS:
+                raise NotFoundException(" ".join(error.errors.values())) from None  # withdrawn, or never there
+            if not ctx.is_moderator and action not in {"vote", "unvote", *questions.OWN_ACTIONS}:
                 raise PermissionDeniedException(" ".join(error.errors.values())) from None
             flash(request, " ".join(error.errors.values()), category="error")
         else:

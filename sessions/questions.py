@@ -43,6 +43,15 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blo
 ASKS_PER_MINUTE = 5
 VOTES_PER_MINUTE = 120
 MODERATION_ACTIONS = {"approve", "dismiss", "pin", "unpin", "answered", "reopen"}
+OWN_ACTIONS = {"edit", "withdraw"}  # the asker's, until the question is answered
+
+
+class NotYours(ValidationError):
+    """Only the person who asked a question edits or withdraws it (moderators dismiss instead)."""
+
+
+class NoSuchQuestion(ValidationError):
+    """The question is not in this thread, or not one this person may see (or it was withdrawn)."""
 
 
 def render_answer(body: str) -> str:
@@ -200,7 +209,7 @@ async def _question(ctx: QaContext, question_id: object) -> dict:
     row = await Question.select().where(
         (Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid))).first()
     if row is None or not _may_see(ctx, row):
-        raise ValidationError({"question": "There is no such question."})
+        raise NoSuchQuestion({"question": "There is no such question."})
     return row
 
 
@@ -234,6 +243,39 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
         if change:
             await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
     return (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
+
+
+async def _own_open_question(ctx: QaContext, question_id: object) -> dict:
+    row = await _question(ctx, question_id)
+    if ctx.account is None or row["author"] != ctx.account.id:
+        raise NotYours({"question": "Only the person who asked a question may change or withdraw it."})
+    answered = row["status"] == QuestionStatus.answered or await Answer.exists().where(Answer.question == row["id"])
+    if answered or row["status"] == QuestionStatus.dismissed:
+        raise ValidationError({"question": "This question has been answered (or dismissed): it stays as it is."})
+    return row
+
+
+async def edit_question(ctx: QaContext, question_id: object, body: object) -> None:
+    """The asker rewords their question before it is answered; under pre-moderation it waits for approval again."""
+    row = await _own_open_question(ctx, question_id)
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": "Write your question first."})
+    if len(body) > QUESTION_MAX:
+        raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
+    if problem := text_problem(body):
+        raise ValidationError({"body": problem})
+    changes: dict[Any, Any] = {Question.body: body.strip()}
+    if ctx.moderation == Moderation.pre and not ctx.is_moderator:
+        changes[Question.status] = QuestionStatus.awaiting
+    await Question.update(changes).where(Question.id == row["id"])
+    await changed(QA_THREAD, ctx.session.guid)
+
+
+async def withdraw_question(ctx: QaContext, question_id: object) -> None:
+    """The asker takes back a question nobody has answered; its votes go with it."""
+    row = await _own_open_question(ctx, question_id)
+    await Question.delete().where(Question.id == row["id"])
+    await changed(QA_THREAD, ctx.session.guid)
 
 
 async def vote_counts(question_ids: list[int]) -> dict[int, int]:

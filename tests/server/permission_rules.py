@@ -88,6 +88,10 @@ def not_the_asker(role: str, visibility: str) -> bool:
     return logged_in_viewers(role, visibility) and role != "attendee"
 
 
+def the_asker(role: str, visibility: str) -> bool:
+    return role == "attendee"
+
+
 def nobody(role: str, visibility: str) -> bool:
     return False
 
@@ -339,6 +343,10 @@ RULES: dict[str, Rule] = {
         Case("answer", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/answer",
                                                   body=f"Answer {c.number}")),
         Case("pin", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/pin")),
+        # Only the asker (the attendee) rewords or withdraws a question; moderators dismiss instead.
+        Case("edit", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/edit",
+                                               body=f"What about {c.event.marker}, really?")),
+        Case("withdraw", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/withdraw")),
     )),
     "POST /events/{slug:str}/sessions/{key:str}/questions/polls": rule(moderators, lambda c: post(
         f"{talk(c)}/questions/polls", question=f"Poll {c.number}?", options="Yes\nNo")),

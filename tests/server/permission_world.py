@@ -58,6 +58,7 @@ class EventWorld:
     session_slug: str
     guid: str
     question_id: int
+    spare_question_id: int  # the attendee's second question, for withdrawing
     poll_id: int
     lounge_slug: str
     lounge_id: int
@@ -174,6 +175,7 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
     attendee = await get_account(accounts["attendee"])
     organiser_ctx = await qa_context(slug, guid, organiser)
     question_id = await ask_question(await qa_context(slug, guid, attendee), f"What about {marker}?")
+    spare_question_id = await ask_question(await qa_context(slug, guid, attendee), f"And {marker}, later?")
     poll_id = await create_poll(organiser_ctx, f"Poll {marker}", ["Yes", "No"])
     await set_poll_status(organiser_ctx, poll_id, "open")
     lounge = await create_room(event_id, LoungeInput(name=f"Lounge {marker}", slug="lounge", kind="lounge"))
@@ -184,7 +186,8 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
     recording = await Recording.select(Recording.file_name).where(Recording.id == recording_id).first()
     caption = await CaptionTrack.select(CaptionTrack.id).where(CaptionTrack.recording == recording_id).first()
     return EventWorld(visibility=visibility, slug=slug, marker=marker, event_id=event_id,
-                      session_slug=programme.session(guid).slug, guid=guid, question_id=question_id, poll_id=poll_id,
+                      session_slug=programme.session(guid).slug, guid=guid, question_id=question_id,
+                      spare_question_id=spare_question_id, poll_id=poll_id,
                       lounge_slug="lounge", lounge_id=lounge.id, speed_room_id=speed_room.id,
                       breakout_slug=group.breakout.slug, breakout_id=group.breakout.id, banned_slug=banned_table.slug,
                       banned_id=banned_table.id, handle=item.handle, recording_id=recording_id, caption_id=caption["id"],

@@ -165,3 +165,46 @@ async def test_nobody_up_votes_their_own_question(client: Client, talk: int) -> 
     own = await post(client, THREAD + f"{question}/vote")
     assert "you cannot up-vote your own question" in (await client.get(own.headers["location"])).text
     assert "▲ 0" in (await client.get(THREAD)).text
+
+
+async def test_the_asker_rewords_or_withdraws_a_question_until_it_is_answered(client: Client, talk: int) -> None:
+    await log_in(client, "ben@library.org", "Ben")
+    reworded, withdrawn = await ask(client, "Does CONTU cover ejournals?"), await ask(client, "Never mind this one")
+    offered = (await client.get(THREAD)).text
+    edited = await post(client, THREAD + f"{reworded}/edit", {"body": "Does CONTU cover e-journals?"})
+    gone = await post(client, THREAD + f"{withdrawn}/withdraw")
+    page = (await client.get(THREAD)).text
+    await post(client, "/logout")
+    await log_in(client, "cleo@library.org", "Cleo")
+    not_hers = await post(client, THREAD + f"{reworded}/edit", {"body": "Hijacked"})
+    await post(client, "/logout")
+    await log_in(client, "ada@library.org", create=False)
+    await post(client, THREAD + f"{reworded}/answer", {"body": "Yes."})
+    await post(client, "/logout")
+    await log_in(client, "ben@library.org", create=False)
+    too_late = await post(client, THREAD + f"{reworded}/edit", {"body": "Something else entirely"})
+    after = (await client.get(THREAD)).text
+
+    assert offered.count("Change or withdraw your question") == 2
+    assert edited.status_code == 302 and gone.status_code == 302
+    assert "Does CONTU cover e-journals?" in page and "Never mind this one" not in page
+    assert not_hers.status_code == 403
+    assert too_late.status_code == 302 and "This question has been answered" in after
+    assert "Something else entirely" not in after and "Change or withdraw your question" not in after
+    assert (await post(client, THREAD + f"{withdrawn}/withdraw")).status_code == 404  # already gone
+
+
+async def test_an_edit_under_pre_moderation_waits_for_approval_again(client: Client, talk: int) -> None:
+    await set_qa_settings(talk, "pre", "logged_in")
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "An approved question")
+    await post(client, "/logout")
+    await log_in(client, "ada@library.org", create=False)
+    await post(client, THREAD + f"{question}/approve")
+    await post(client, "/logout")
+    await log_in(client, "ben@library.org", create=False)
+
+    await post(client, THREAD + f"{question}/edit", {"body": "Now something offensive"})
+    await post(client, "/logout")
+
+    assert "Now something offensive" not in (await client.get(THREAD)).text  # not shown until approved again
