@@ -25,6 +25,7 @@ from events.releases import (NothingToPublish, list_releases, pending_changes, p
                              working_programme)
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
+from server.pagination import page_of
 from server.auth import current_account, require_organiser, requires_login
 from server.accounts import Account
 from server.ratelimit import enforce
@@ -265,9 +266,18 @@ class ManageController(Controller):
 
     @get("/check-in")
     async def check_in_list(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        """The desk's list: people coming in person by name (everyone with ``show=all``), found by name, in pages."""
         access = await organised_event(request, slug)
-        people = await registration.registrations(access.event_id)
-        return await page(request, "events/manage/check_in.html", {"access": access, "people": people})
+        everyone = await registration.registrations(access.event_id)
+        query = {name: (request.query_params.get(name) or "")[:100] for name in ("q", "show", "page")}
+        wanted = " ".join(query["q"].casefold().split())
+        listed = sorted((person for person in everyone
+                         if (query["show"] == "all" or person.attendance == "in_person")
+                         and (not wanted or wanted in person.name.casefold())), key=lambda p: p.name.casefold())
+        context = {"access": access, "people": everyone, "listed": page_of(listed, query["page"]),
+                   "query": {name: value for name, value in query.items() if value}, "q": query["q"],
+                   "show": query["show"]}
+        return await page(request, "events/manage/check_in.html", context)
 
     @post("/check-in")
     async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
@@ -281,7 +291,9 @@ class ManageController(Controller):
             flash(request, "That person is not registered, or is already checked in.", category="error")
         else:
             flash(request, f"{name} is checked in.", category="success")
-        return Redirect(f"/events/{slug}/manage/check-in#user-{user_id}")
+        # Back to the list as the desk left it (the search box is cleared for the next arrival).
+        show = "?show=all" if form.get("show") == "all" else ""
+        return Redirect(f"/events/{slug}/manage/check-in{show}")
 
     @get("/settings")
     async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:

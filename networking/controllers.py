@@ -20,6 +20,7 @@ from networking.rooms import RoomInfo, RoomInput
 from networking.tables import RoomKind
 from server.accounts import listed_people, profile_page, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
+from server.pagination import page_of
 from server.templating import page, read_form
 from server.validation import ID_LIMIT, ValidationError, whole_number
 
@@ -126,8 +127,9 @@ class PeopleController(Controller):
         known = await connections_of(account.id)
         linked = {c.person.id for group in known.values() for c in group}
         expertise = sorted({tag for entry in people for tag in entry.profile.expertise})
-        context = {"people": people, "filters": filters, "access": access, "linked": linked,
-                   "expertise_options": expertise}
+        paged = page_of(people, query.get("page"))
+        context = {"people": paged.items, "paged": paged, "filters": filters, "access": access, "linked": linked,
+                   "expertise_options": expertise, "query": {name: value for name, value in filters.items() if value}}
         return await page(request, "networking/people.html", context)
 
     @get("/people/")

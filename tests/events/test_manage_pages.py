@@ -284,3 +284,28 @@ async def test_an_invitation_survives_creating_an_account(client: Client) -> Non
     assert "You are invited to ILL Days" in offer.text
     assert accepted.status_code == 302 and accepted.headers["location"].startswith("/events/ill-days")
     assert "You are now presenter of ILL Days." in (await client.get(accepted.headers["location"])).text
+
+
+async def test_the_check_in_desk_finds_people_by_name_offers_no_check_in_online_and_pages_long_lists(
+        client: Client) -> None:
+    from events.access import event_access as access_of
+    from events.registration import register
+    from tests.events.factories import make_account
+
+    await organiser(client)
+    access = await access_of("ill-days", None)
+    for number in range(60):
+        await register(access, await make_account(f"guest{number:02}@library.org", f"Guest {number:02}"), "in_person")
+    await register(access, await make_account("remote@library.org", "Rita Remote"), "online")
+
+    first = (await client.get("/events/ill-days/manage/check-in")).text
+    second = (await client.get("/events/ill-days/manage/check-in?page=2")).text
+    found = (await client.get("/events/ill-days/manage/check-in?q=guest+07")).text
+    everyone = (await client.get("/events/ill-days/manage/check-in?show=all&q=rita")).text
+    hidden = (await client.get("/events/ill-days/manage/check-in?q=rita")).text
+
+    assert first.count('name="user"') == 50 and "Page 1 of 2" in first and "Guest 00" in first
+    assert second.count('name="user"') == 10 and "Guest 59" in second and "Guest 00" not in second
+    assert found.count('name="user"') == 1 and "Guest 07" in found and "1 person matching" in found
+    assert "Rita Remote" in everyone and "Attends online" in everyone and 'name="user"' not in everyone
+    assert "Rita Remote" not in hidden and "Look among people attending online too" in hidden
