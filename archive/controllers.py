@@ -51,6 +51,10 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
 
 
 def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ...]:
+    """One value per facet: an address naming a facet twice is refused, so links cannot pile up without end."""
+    for facet in FACETS:
+        if len(request.query_params.getall(facet, [])) > 1:
+            raise ValidationException(f"Choose one {facet} at a time: the address names it more than once.")
     return clean_filters({facet: request.query_params.get(facet, "") for facet in FACETS})
 
 

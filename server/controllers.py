@@ -331,6 +331,7 @@ ROBOTS = """# Hallway: crawlers are welcome to pages, talks and feeds; searches,
 # are endless or private, and old versions of programmes are in the changes page.
 User-agent: *
 Disallow: /archive/search
+Disallow: /archive/?*&
 Disallow: /api/
 Disallow: /me/
 Disallow: /admin/
