@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Awaitable, Callable, NoReturn
 
@@ -126,8 +127,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> None:
-    _run_with_database(settings, migrate)
-    print("Database is up to date.")
+    applied: list[str] = []
+
+    async def run() -> None:
+        applied.extend(await migrate())
+
+    _run_with_database(settings, run)
+    print(migration_summary(applied))
+
+
+def migration_summary(applied: list[str]) -> str:
+    """One line: what changed, per package, and that the database is now current."""
+    if not applied:
+        return "Nothing to do: the database is up to date."
+    per_app = Counter(name.split(":", 1)[0] for name in applied)
+    parts = ", ".join(f"{app} {count}" for app, count in per_app.items())
+    return f"Applied {len(applied)} migration{'s' if len(applied) != 1 else ''} ({parts}); the database is up to date."
 
 
 def _createuser(settings: Settings, args: argparse.Namespace) -> None:

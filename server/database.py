@@ -9,6 +9,8 @@ all switch engines the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import sqlite3
 import warnings
@@ -151,11 +153,19 @@ def configure_database(settings: Settings) -> Engine:
     return engine
 
 
-async def migrate() -> None:
-    """Apply every package's pending migrations, in dependency order."""
-    result = await run_forwards(app_name="all")
+async def migrate() -> list[str]:
+    """Apply every package's pending migrations, in dependency order; returns what was applied (``app:id``).
+
+    Piccolo's own report is kept out of sight (on a new database it says each migration is both "already
+    complete" and "not yet run"); it is shown only when something fails, to say where.
+    """
+    pending = await pending_migrations()
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        result = await run_forwards(app_name="all")
     if not result.success:
-        raise RuntimeError(f"migrations failed: {result.message}")
+        raise RuntimeError(f"migrations failed: {result.message}\n{report.getvalue()}")
+    return pending
 
 
 async def pending_migrations() -> list[str]:

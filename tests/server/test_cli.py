@@ -17,6 +17,17 @@ def test_demo_before_migrate_says_what_to_do(tmp_path: Path) -> None:
     assert "run `hallway migrate` first" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_migrate_says_in_one_line_what_it_did(tmp_path: Path) -> None:
+    env = hallway_env(tmp_path)
+
+    first, again = run_hallway(env, "migrate"), run_hallway(env, "migrate")
+
+    assert first.returncode == again.returncode == 0
+    [line] = first.stdout.splitlines()  # not Piccolo's report, which calls new migrations both done and not run
+    assert line.startswith("Applied ") and "server " in line and line.endswith("the database is up to date.")
+    assert again.stdout.strip() == "Nothing to do: the database is up to date."
+
+
 def test_demo_loads_once(tmp_path: Path) -> None:
     env = hallway_env(tmp_path)
     prepare_site(env)
