@@ -22,6 +22,7 @@ from server.templating import page, read_form
 from server.validation import ValidationError
 from sessions.questions import qa_context
 
+from archive.captions import format_moment
 from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT,
                              event_search_key)
 from archive import feeds
@@ -249,6 +250,8 @@ class ItemController(Controller):
             "questions": [] if ctx else await questions_of(item),
             "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics])),
             "oembed_url": f"{base}/oembed?url={permalink(base, item)}",
+            # What the player holds, beside how long the session was: a short clip is not "45 min".
+            "recorded": format_moment(max((r.duration for r in recordings), default=0.0)),
         }
         return await page(request, "archive/item.html", context)
 

@@ -350,3 +350,12 @@ async def test_facet_links_never_pile_up_a_facet_twice(app: Litestar, client: Cl
     assert links and not any(link.count("topic=") > 1 for link in links)
     assert not any("topic=CONTU" in link for link in links)  # the chosen facet is changed by removing it
     assert twice.status_code == 400 and "Choose one topic at a time" in twice.text
+
+
+async def test_an_item_says_how_long_its_recording_is_beside_the_sessions_length(app: Litestar, client: Client) -> None:
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+
+    page = (await client.get(f"/a/{talk.item.handle}")).text
+
+    assert "a 45-minute talk · recording 0:16" in page  # a sixteen-second clip is not passed off as 45 minutes
