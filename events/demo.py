@@ -109,7 +109,7 @@ SESSIONS = [
                 "A small office's survival guide: batching, templates, saying no politely, and the three automations that paid for themselves in a month."),
     DemoSession(1, "11:00", 60, 0, "Consortial Borrowing: Lessons from Shared Catalogues", SessionKind.panel, "assessment", ("patel", "whitfield", "brennan"),
                 "What changes when patrons request directly from a shared catalogue: load balancing, delivery vans, and keeping small members from being overwhelmed."),
-    DemoSession(1, "11:00", 45, 1, "Licensing E-books for Interlibrary Loan: Negotiation Tactics", SessionKind.talk, "copyright", ("whitfield",),
+    DemoSession(1, "14:00", 45, 2, "Licensing E-books for Interlibrary Loan: Negotiation Tactics", SessionKind.talk, "copyright", ("whitfield",),
                 "Model clauses, walk-away points and the arguments that persuaded publishers to allow chapter lending from e-books."),
     DemoSession(1, "12:00", 60, 0, "Lunch", SessionKind.break_, None, (),
                 "Lunch in the foyer."),

@@ -34,6 +34,7 @@ async def load_insights_demo(event_slug: str, past_slug: str) -> bool:
     programme = await published_programme(access.event_id)
     first_day = programme.event.start_date
     opening = datetime.combine(first_day, time(8, 0), zone)
+    now = datetime.now(timezone.utc)  # the demo conference runs now: nothing is counted in hours still to come
     people = []
     for number in range(64):
         name = f"{FIRST[number % len(FIRST)]} {LAST[number // len(FIRST) % len(LAST)]}"
@@ -43,19 +44,23 @@ async def load_insights_demo(event_slug: str, past_slug: str) -> bool:
         mode = "in_person" if number % 3 != 2 else "online"
         registered = opening - timedelta(days=rng.choice((21, 14, 14, 10, 7, 7, 3, 3, 1)), hours=rng.randrange(10))
         await register(access, user_id, mode, at=registered)
-        if mode == "in_person" and number % 7 != 0:
-            await check_in(access.event_id, user_id, at=opening + timedelta(minutes=rng.choice((5, 20, 35, 50, 70, 95))))
+        arrived = opening + timedelta(minutes=rng.choice((5, 20, 35, 50, 70, 95)))
+        if mode == "in_person" and number % 7 != 0 and arrived <= now:
+            await check_in(access.event_id, user_id, at=arrived)
     for day in range(2):
         for hour in range(8, 18):
             moment = datetime.combine(first_day + timedelta(days=day), time(hour, 30), zone)
+            if moment > now:
+                continue
             busy = 60 - abs(hour - 11) * 6
             count("event.view", str(access.event_id), busy * 3 + rng.randrange(20), at=moment)
             peak("event.online", str(access.event_id), max(0, busy // 2 + rng.randrange(8)), at=moment)
     for session in programme.sessions:
-        if session.kind not in ("break", "networking"):
+        if session.kind not in ("break", "networking") and session.starts_at + timedelta(minutes=10) <= now:
             peak("session.live", session.guid, rng.randrange(6, 48), at=session.starts_at + timedelta(minutes=10))
     for room in await list_rooms(access.event_id):
-        peak("networking.room", str(room.id), rng.randrange(5, 30), at=opening + timedelta(hours=5))
+        if opening + timedelta(hours=5) <= now:
+            peak("networking.room", str(room.id), rng.randrange(5, 30), at=opening + timedelta(hours=5))
     await _archive_use(past_slug, rng)
     await flush()
     return True

@@ -47,6 +47,15 @@ async def test_the_demo_has_a_second_release_with_a_move_and_a_cancellation() ->
     assert cancelled.cancelled and cancelled.sequence == 1
 
 
+async def test_the_demo_contradicts_itself_nowhere() -> None:
+    """Nobody presents in two rooms at once (the conflict checker organisers see finds nothing)."""
+    from events.editing import find_conflicts
+
+    await demo_programme()
+
+    assert [c.message for c in await find_conflicts((await event_access(DEMO_SLUG, None)).event_id)] == []
+
+
 async def test_loading_the_demo_twice_keeps_one_copy() -> None:
     assert await load_demo(today=FIRST_DAY)
     assert not await load_demo(today=FIRST_DAY)

@@ -153,3 +153,23 @@ async def test_an_events_empty_searches_are_only_those_made_within_its_sessions(
 
     assert report.chart("empty-searches").rows() == [["", "Searches"], ["vouchers", "5"]]
     assert fresh.chart("empty-searches").rows() == [["", "Searches"]] and new_event
+
+
+async def test_the_demo_counts_nothing_in_hours_still_to_come(app: Litestar) -> None:
+    """The demo conference runs today: its figures stop at the present hour."""
+    from archive.demo import PAST_SLUG, load_archive_demo
+    from events.demo import DEMO_SLUG, load_demo
+    from insights.demo import load_insights_demo
+    from server.tables import ActivityCount, ActivityPeak
+
+    await load_demo(today=datetime.now(timezone.utc).date())
+    await load_archive_demo(app.state.settings.media_root)
+    await load_insights_demo(DEMO_SLUG, PAST_SLUG)
+    now = datetime.now(timezone.utc)
+
+    for table in (ActivityCount, ActivityPeak):
+        buckets = [row["bucket"] for row in await table.select(table.bucket)]
+        assert all((b if b.tzinfo else b.replace(tzinfo=timezone.utc)) <= now for b in buckets), table
+    assert await ActivityCount.count() > 0  # the archive's months of use are there
+    attendance = await event_report(await event_access(DEMO_SLUG, None))
+    assert attendance.key_figures
