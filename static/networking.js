@@ -38,13 +38,15 @@
     const details = [person.affiliation].concat(person.expertise.length ? [person.expertise.join(", ")] : []).filter(Boolean);
     words.appendChild(element("span", { class: "meta" }, details.join(" · ")));
     item.appendChild(words);
-    if (moderate) {
+    if (moderate) {  // on their own line under the name, lined up with it, never wrapped under the picture
+      const actions = element("div", { class: "person-actions" });
       ["mute", "remove", "ban"].forEach(function (action) {
         const button = element("button", { type: "button", class: "secondary small", "data-action": action,
           "data-user": String(person.id), "aria-label": action.charAt(0).toUpperCase() + action.slice(1) + " " + person.name },
           action.charAt(0).toUpperCase() + action.slice(1));
-        item.appendChild(button);
+        actions.appendChild(button);
       });
+      item.appendChild(actions);
     }
     return item;
   }
