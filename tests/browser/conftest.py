@@ -47,14 +47,16 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 PASSWORD = "a long enough password"
 
 
-async def register_in(page: Page, server: HallwayServer, name: str) -> None:
-    """Register a new account through the form, as a visitor does."""
+async def register_in(page: Page, server: HallwayServer, name: str) -> str:
+    """Register a new account through the form, as a visitor does; returns its address."""
+    email = f"{uuid.uuid4().hex[:8]}@library.org"
     await page.goto(server.url + "/register")
     await page.get_by_label("Your name").fill(name)
-    await page.get_by_label("Email address").fill(f"{uuid.uuid4().hex[:8]}@library.org")
+    await page.get_by_label("Email address").fill(email)
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Create account").click()
     await expect(page.get_by_text(f"Welcome to Hallway, {name}.")).to_be_visible()
+    return email
 
 
 async def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
