@@ -182,17 +182,23 @@ def phase_at(session: ProgrammeSession, now: datetime) -> Phase:
     return Phase.during if now < session.ends_at else Phase.after
 
 
-async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) -> int:
-    if ctx.account is None:
-        raise ValidationError({"body": "Log in to ask a question."})
-    if not ctx.may_ask:
-        raise ValidationError({"body": "Only members of this event may ask questions."})
+def _checked_question(body: object) -> str:
+    """The words of a question, asked or reworded, or the reason they cannot be one."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationError({"body": "Write your question first."})
     if len(body) > QUESTION_MAX:
         raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
     if problem := text_problem(body):
         raise ValidationError({"body": problem})
+    return body
+
+
+async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) -> int:
+    if ctx.account is None:
+        raise ValidationError({"body": "Log in to ask a question."})
+    if not ctx.may_ask:
+        raise ValidationError({"body": "Only members of this event may ask questions."})
+    body = _checked_question(body)
     now = datetime.now(timezone.utc)
     status = QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
     question = Question(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), author=ctx.account.id,
@@ -258,13 +264,7 @@ async def _own_open_question(ctx: QaContext, question_id: object) -> dict:
 async def edit_question(ctx: QaContext, question_id: object, body: object) -> None:
     """The asker rewords their question before it is answered; under pre-moderation it waits for approval again."""
     row = await _own_open_question(ctx, question_id)
-    if not isinstance(body, str) or not body.strip():
-        raise ValidationError({"body": "Write your question first."})
-    if len(body) > QUESTION_MAX:
-        raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
-    if problem := text_problem(body):
-        raise ValidationError({"body": problem})
-    changes: dict[Any, Any] = {Question.body: body.strip()}
+    changes: dict[Any, Any] = {Question.body: _checked_question(body).strip()}
     if ctx.moderation == Moderation.pre and not ctx.is_moderator:
         changes[Question.status] = QuestionStatus.awaiting
     await Question.update(changes).where(Question.id == row["id"])
