@@ -44,7 +44,7 @@ from archive.topics import list_topics, sessions_on_topics, subtree_ids, topic_b
 NO_ARCHIVED_SESSION = "There is no archived session at this address."
 ATOM = "application/atom+xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"  # Litestar adds the charset to text/ types (declared here too, it came out twice)
 
 
 def _base_url(request: Request[Any, Any, Any]) -> str:
@@ -271,7 +271,7 @@ class ItemController(Controller):
             "item": item, "recordings": await session_recordings(item.session_guid),
             "transcript": await transcript(item.session_guid), "permalink": permalink(_base_url(request), item)})
 
-    @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt; charset=utf-8")
+    @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt")
     async def captions(self, request: Request[Any, Any, Any], handle: FromPath[str], caption_id: FromPath[int]) -> str:
         item = await visible_item(request, handle)
         found = await caption_vtt(caption_id)
@@ -294,7 +294,8 @@ class ItemController(Controller):
             text = ris_citation(item, base, sound_only=media is not None and media.kinds == {"audio"})
         else:
             text = render(item, base)
-        return Response(text, media_type=f"{media_type}; charset=utf-8", headers={
+        charset = "" if media_type.startswith("text/") else "; charset=utf-8"  # text/ types get theirs from Litestar
+        return Response(text, media_type=f"{media_type}{charset}", headers={
             "Content-Disposition": f'attachment; filename="hallway-{item.handle}.{extension}"'})
 
 
@@ -345,7 +346,7 @@ class OaiController(Controller):
                 arguments.setdefault(key, []).append(str(value))
         body = await oai_response(arguments, _base_url(request))
         count(OAI_REQUEST, (arguments.get("verb") or ["(none)"])[0][:40], granularity="day")
-        return Response(body, media_type="text/xml; charset=utf-8")
+        return Response(body, media_type="text/xml")
 
 
 class OEmbedController(Controller):

@@ -22,7 +22,8 @@ from events.programme import Programme, SessionFilter
 from events.releases import published_programme
 from server.accounts import Account
 
-FEED_FORMATS = {"ics": "text/calendar; charset=utf-8", "xml": "application/xml; charset=utf-8",
+# Litestar adds "; charset=utf-8" to every text/ type itself: said here too, it came out twice.
+FEED_FORMATS = {"ics": "text/calendar", "xml": "application/xml; charset=utf-8",
                 "json": "application/json; charset=utf-8"}
 _CACHE_SIZE = 256
 _cache: OrderedDict[tuple[object, ...], "RenderedFeed"] = OrderedDict()

@@ -37,7 +37,7 @@ def _csv(report: Report, requested: str, filename: str) -> Response[str]:
     chart = report.chart(slug) if requested.endswith(".csv") else None
     if chart is None:
         raise NotFoundException("There is no such chart.")
-    return Response(chart.csv(), media_type="text/csv; charset=utf-8",
+    return Response(chart.csv(), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}-{slug}.csv"'})
 
 

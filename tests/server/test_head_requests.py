@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 SAME_HEADERS = ("content-type", "content-length", "cache-control", "etag", "last-modified", "content-disposition")
 DEMO_PATHS = [f"/events/{DEMO_SLUG}/", f"/events/{DEMO_SLUG}/schedule", f"/events/{DEMO_SLUG}/schedule.ics",
               f"/events/{DEMO_SLUG}/schedule.json", f"/events/{DEMO_SLUG}/schedule.xml", "/archive/feed.xml",
-              "/oai?verb=Identify", "/static/vendor/htmx.min.js", "/schema/openapi.json", "/schema"]
+              "/oai?verb=Identify", "/topics/copyright-and-fair-use/upcoming.ics", "/static/vendor/htmx.min.js", "/schema/openapi.json", "/schema"]
 
 
 def plain_get_paths(app: Litestar) -> list[str]:
@@ -29,6 +29,7 @@ async def _compare(client: Client, path: str) -> None:
     got = await client.get(path)
     assert head.status_code == got.status_code, path
     assert head.content == b"", path
+    assert got.headers.get("content-type", "").count("charset") <= 1, (path, got.headers["content-type"])
     for name in SAME_HEADERS:
         if name in got.headers and name != "etag" or name == "etag" and "etag" in head.headers:
             assert head.headers.get(name) == got.headers.get(name), (path, name)
