@@ -78,6 +78,20 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
     return InviteResult(token=token)
 
 
+@dataclass(frozen=True)
+class PendingInvitation:
+    email: str
+    role: str
+    created_at: datetime
+
+
+async def pending_invitations(event_id: int) -> list[PendingInvitation]:
+    """Invitations nobody has used yet, newest first: organisers see whom they are still waiting for."""
+    rows = await Invitation.select(Invitation.email, Invitation.role, Invitation.created_at).where(
+        (Invitation.event == event_id) & Invitation.accepted_at.is_null()).order_by(Invitation.id, ascending=False)
+    return [PendingInvitation(row["email"], row["role"], row["created_at"]) for row in rows]
+
+
 async def _claimable(event_id: int, role: str, presenter_id: object) -> bool:
     """A presenter invitation may claim an entry of this event's presenters, and only that."""
     return role == MemberRole.presenter.value and is_row_id(presenter_id) and await Presenter.exists().where(

@@ -163,6 +163,7 @@ class ManageController(Controller):
             "conflicts": await editing.find_conflicts(access.event_id),
             "releases": await list_releases(access.event_id), "members": await list_members(access.event_id),
             "presenters": await editing.list_presenters(access.event_id),
+            "invited": await invitations.pending_invitations(access.event_id),
             "forms": forms or {}, "roles": INVITATION_ROLES, **CHOICES,
         }
         return await page(request, "events/manage/dashboard.html", context, status_code=status_code)
