@@ -344,8 +344,8 @@ RULES: dict[str, Rule] = {
                                                   body=f"Answer {c.number}")),
         Case("pin", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/pin")),
         # Only the asker (the attendee) rewords or withdraws a question; moderators dismiss instead.
-        Case("edit", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/edit",
-                                               body=f"What about {c.event.marker}, really?")),
+        Case("edit", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/edit",
+                                               body=f"And {c.event.marker}, later on?")),  # nobody answers this one
         Case("withdraw", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/withdraw")),
     )),
     "POST /events/{slug:str}/sessions/{key:str}/questions/polls": rule(moderators, lambda c: post(
@@ -466,8 +466,7 @@ RULES: dict[str, Rule] = {
     "GET /readyz": site(everyone, lambda c: get("/readyz")),
     "GET /static/{file_path:path}": site(everyone, lambda c: get("/static/archive.js")),
     **{f"GET /schema{suffix}": site(everyone, lambda c, suffix=suffix: get(f"/schema{suffix}"))
-       for suffix in ("", "/openapi.json", "/openapi.yaml", "/openapi.yml", "/redoc", "/swagger", "/elements",
-                      "/rapidoc", "/oauth2-redirect.html")},
+       for suffix in ("", "/openapi.json")},  # the API documentation (RapiDoc) and its schema
     "GET /schema/{path:str}": site(everyone, lambda c: get("/schema/openapi.json")),
 }
 

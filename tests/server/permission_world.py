@@ -58,7 +58,7 @@ class EventWorld:
     session_slug: str
     guid: str
     question_id: int
-    spare_question_id: int  # the attendee's second question, for withdrawing
+    spare_question_id: int  # the attendee's second question, never answered: reworded, then withdrawn
     poll_id: int
     lounge_slug: str
     lounge_id: int
