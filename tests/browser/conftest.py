@@ -59,6 +59,16 @@ async def register_in(page: Page, server: HallwayServer, name: str) -> str:
     return email
 
 
+async def confirm_address(page: Page, server: HallwayServer, email: str) -> None:
+    """Open the confirmation link mailed at registration (read from the server's outbox), as its owner would."""
+    from server.database import engine_from_url, use_engine
+    from tests.accounts_flow import confirmation_path
+
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    await page.goto(server.url + await confirmation_path(email))
+    await expect(page.locator(".flashes")).to_contain_text(f"Thank you: {email} is confirmed.")
+
+
 async def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
     """Poll a JavaScript expression from here: Playwright's wait_for_function evaluates strings with eval in
     the page, which Hallway's Content-Security-Policy (rightly) refuses."""

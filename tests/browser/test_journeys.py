@@ -21,8 +21,7 @@ from events.releases import publish_release
 from server.accounts import get_account
 from server.database import engine_from_url, use_engine
 from sessions.questions import ask_question, qa_context
-from tests.accounts_flow import confirmation_path
-from tests.browser.conftest import PASSWORD, screenshot
+from tests.browser.conftest import PASSWORD, confirm_address, screenshot
 from tests.events.factories import local, make_account, make_event, make_session
 from tests.hallway_process import HallwayServer
 
@@ -61,17 +60,11 @@ async def newcomer(browser: Browser, server: HallwayServer, name: str, *, width:
     return page, email
 
 
-async def confirm(page: Page, server: HallwayServer, email: str) -> None:
-    on_server_database(server)
-    await page.goto(server.url + await confirmation_path(email))
-    await expect(page.locator(".flashes")).to_contain_text(f"Thank you: {email} is confirmed.")
-
-
 async def test_an_attendee_registers_plans_their_day_mingles_and_asks(server: HallwayServer, browser: Browser) -> None:
     page, email = await newcomer(browser, server, "Amina Diallo")
     await expect(page.get_by_text("Please confirm your address")).to_be_visible()
     await look(page, "attendee-1-registered")
-    await confirm(page, server, email)
+    await confirm_address(page, server, email)
     await look(page, "attendee-2-confirmed")
 
     await page.goto(server.url + "/")
@@ -119,7 +112,7 @@ async def test_an_attendee_registers_plans_their_day_mingles_and_asks(server: Ha
 async def test_an_organiser_creates_an_event_builds_it_publishes_and_invites(server: HallwayServer,
                                                                              browser: Browser) -> None:
     page, email = await newcomer(browser, server, "Olu Bankole")
-    await confirm(page, server, email)
+    await confirm_address(page, server, email)
     slug = f"ill-day-{uuid.uuid4().hex[:6]}"
 
     await page.goto(server.url + "/events/new")
@@ -188,7 +181,7 @@ async def test_a_presenter_added_after_publication_answers_moderates_and_project
     await expect(page.get_by_role("heading", name=re.compile("You are invited to"))).to_be_visible()
     await look(page, "presenter-1-invitation")
     await page.get_by_role("button", name="Join as presenter").click()
-    await confirm(page, server, email)
+    await confirm_address(page, server, email)
 
     await page.goto(server.url + "/me/questions/")
     await expect(page.get_by_text("May we scan a whole chapter?")).to_be_visible()

@@ -7,13 +7,14 @@ import uuid
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import register_in, screenshot
+from tests.browser.conftest import confirm_address, register_in, screenshot
 from tests.hallway_process import HallwayServer
 
 async def test_an_organiser_publishes_and_an_attendee_stars_the_session(server: HallwayServer, browser: Browser) -> None:
     slug = f"ill-{uuid.uuid4().hex[:6]}"
     organiser = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
-    await register_in(organiser, server, "Olu Organiser")
+    await confirm_address(organiser, server, await register_in(organiser, server, "Olu Organiser"))
+    await organiser.goto(server.url + "/")
     await organiser.get_by_role("link", name="Create an event").click()
     await organiser.get_by_label("Title").fill("Lending Workshop")
     await organiser.get_by_label("Address").fill(slug)

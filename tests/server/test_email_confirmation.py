@@ -72,6 +72,7 @@ async def test_an_unconfirmed_account_takes_part_but_is_mailed_nothing_and_creat
         await notifications.notify(ada, "question-answered", "Ben answered your question.")
     finally:
         notifications.email_notifications("", "", enabled=False)
+    form = (await client.get("/events/new")).text
     creating = await _form(client, "/events/new", {"name": "Ada's meetup", "slug": "adas-meetup",
                                                    "timezone": "UTC", "start_date": "2027-05-01",
                                                    "end_date": "2027-05-01", "mode": "online",
@@ -81,6 +82,7 @@ async def test_an_unconfirmed_account_takes_part_but_is_mailed_nothing_and_creat
     assert [mail["Subject"] for mail in mails] == ["Confirm your email address for Hallway"]
     assert await notifications.unread_count(ada) == 1  # the news waits in the app
     assert creating.status_code == 403 and "Confirm your email address before creating an event" in creating.text
+    assert "Confirm your email address first" in form and "<button type=\"submit\" disabled>Create event" in form
 
 
 async def test_the_link_can_be_sent_again_and_an_old_link_expires_after_two_days(client: Client, smtp: Smtp) -> None:
