@@ -72,9 +72,9 @@ async def page(
 ) -> Template:
     """Render a page with what the layout needs (the logged-in account) added to its context."""
     account = await current_account(request)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     full_context = {"account": account, "unread": await unread_count(account.id) if account else 0,
-                    "viewer_zone_name": chosen_zone_name(request, account), "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-                    **(context or {})}
+                    "viewer_zone_name": chosen_zone_name(request, account), "current_path": here, **(context or {})}
     # Said here, not left to the route: Litestar lets a route's type (JSON unless the handler says
     # otherwise) win over a template's, and a page that re-renders a form after a POST came out as JSON.
     return Template(template_name=template, context=full_context, status_code=status_code, media_type=MediaType.HTML)

@@ -21,7 +21,7 @@ from events.releases import publish_release
 from server.accounts import get_account
 from server.database import engine_from_url, use_engine
 from sessions.questions import ask_question, qa_context
-from tests.browser.conftest import PASSWORD, confirm_address, screenshot
+from tests.browser.conftest import PASSWORD, confirm_address, screenshot, wait_until
 from tests.events.factories import local, make_account, make_event, make_session
 from tests.hallway_process import HallwayServer
 
@@ -217,6 +217,7 @@ async def test_remote_staff_find_a_moment_in_the_archive_and_ask_a_follow_up(ser
     await page.locator(".archive-results h3 a").first.click()
     await expect(page.locator("#player")).to_be_visible()
     await page.locator("#transcript .cue").nth(1).click()
+    await wait_until(page, "document.getElementById('player').currentTime > 0")  # seeks once the file's length is known
     await page.evaluate("() => document.getElementById('player').pause()")  # she stops to ask
     moment = int(await page.evaluate("() => document.getElementById('player').currentTime"))
     assert moment > 0
