@@ -66,10 +66,13 @@ class QaNamespace:
         await self.sio.save_session(sid, {"session_id": session_id}, namespace=NAMESPACE)
 
     async def _context(self, sid: str, data: dict[str, Any]) -> QaContext:
-        event, session = data.get("event"), data.get("session")
+        """The thread an event names: the payload's ``event`` and ``session``, else the one this connection watches."""
+        stored = await self.sio.get_session(sid, namespace=NAMESPACE)
+        watched = stored.get("watched") or {}
+        event, session = data.get("event", watched.get("event")), data.get("session", watched.get("session"))
         if not isinstance(event, str) or not isinstance(session, str) or len(event) > 100 or len(session) > 130:
-            raise ValidationError({"session": "Name the event and the session."})
-        session_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("session_id")
+            raise ValidationError({"session": "Watch a session first, or name the event and the session."})
+        session_id = stored.get("session_id")
         account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
         ctx = await qa_context(event, session, account)
         if ctx is None:
@@ -77,7 +80,11 @@ class QaNamespace:
         return ctx
 
     async def watch(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Follow a thread; the connection's later events (thread, ask, vote, poll_answer) are about it."""
         ctx = await self._context(sid, data)
+        stored = await self.sio.get_session(sid, namespace=NAMESPACE)
+        stored["watched"] = {"event": ctx.access.slug, "session": ctx.session.guid}
+        await self.sio.save_session(sid, stored, namespace=NAMESPACE)
         await self.sio.enter_room(sid, thread_channel(ctx.session.guid), namespace=NAMESPACE)
         await self._count_viewer(sid, ctx)
         return await self._thread(ctx, data.get("order"))

@@ -126,7 +126,7 @@ async def test_pre_moderation_over_the_socket_and_approval_from_the_page(server:
 
 
 @pytest.mark.parametrize(("event", "payload", "error"), [
-    ("watch", {"event": 5}, "Name the event and the session."),
+    ("watch", {"event": 5}, "Watch a session first, or name the event and the session."),
     ("watch", {"session": "no-such-session"}, "There is no such session."),
     ("vote", {"question": "7"}, "Name a question by its number."),
     ("ask", {"body": "x" * 1001}, "A question can be at most 1000 characters."),
@@ -217,3 +217,21 @@ async def test_votes_on_one_worker_reach_watchers_on_another(tmp_path_factory: p
             await client.disconnect()
         first.stop()
         second.stop()
+
+
+async def test_after_watch_the_documented_payloads_need_not_repeat_where(watcher: Any) -> None:
+    """README: `watch {event, session}`, then `ask {body, anonymous}`, `vote {question, up}`, `thread`."""
+    ada, ben = await watcher("Ada"), await watcher("Ben")
+    before = await ada.client.call("ask", {"body": "Lost?", "anonymous": False}, namespace="/qa", timeout=10)
+    for person in (ada, ben):
+        assert (await person.client.call("watch", WHERE, namespace="/qa", timeout=10))["ok"]
+
+    asked = await ada.client.call("ask", {"body": "Does CONTU still matter?", "anonymous": False},
+                                  namespace="/qa", timeout=10)
+    voted = await ben.client.call("vote", {"question": asked["id"], "up": True}, namespace="/qa", timeout=10)
+    thread = await ben.client.call("thread", {}, namespace="/qa", timeout=10)
+
+    assert before == {"ok": False, "error": "Watch a session first, or name the event and the session.",
+                      "fields": {"session": "Watch a session first, or name the event and the session."}}
+    assert asked["ok"] and voted == {"ok": True, "votes": 1}
+    assert [q["votes"] for q in thread["questions"] if q["id"] == asked["id"]] == [1]
