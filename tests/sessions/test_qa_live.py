@@ -235,3 +235,24 @@ async def test_after_watch_the_documented_payloads_need_not_repeat_where(watcher
                       "fields": {"session": "Watch a session first, or name the event and the session."}}
     assert asked["ok"] and voted == {"ok": True, "votes": 1}
     assert [q["votes"] for q in thread["questions"] if q["id"] == asked["id"]] == [1]
+
+
+async def test_the_official_javascript_client_speaks_the_documented_protocol(server: HallwayServer) -> None:
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from tests.services import missing_service
+
+    node = shutil.which("node")
+    if node is None:
+        missing_service("Node.js (for the official socket.io client)")
+    cookies = await register(server.url, f"{uuid.uuid4().hex[:8]}@library.org", "Nadia Node")
+    script = Path(__file__).with_name("qa_client.cjs")
+
+    seen = json.loads(subprocess.run([node, str(script), server.url, cookie_header(cookies), DEMO_SLUG, SESSION],
+                                     capture_output=True, text=True, timeout=60, check=True).stdout)
+
+    assert seen == {"watched": True, "asked": True, "id": seen["id"], "mine": True, "votes": 0,
+                    "body": "Asked from Node: does the rule of five apply to e-books?"}
