@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from litestar import Controller, MediaType, Request, Response, get, post, route
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -31,7 +31,7 @@ from archive.citation import bibtex_citation, permalink, plain_citation, ris_cit
 from archive.items import (
     ItemView, handle_for_path, item_by_handle, item_for_session, list_items, listable_scope, may_view,
 )
-from archive.linked_data import item_json_ld, json_ld_script, oembed
+from archive.linked_data import item_json_ld, json_ld_script, oembed, oembed_xml
 from archive.media import media_path
 from archive.oai import oai_response
 from archive.recordings import (
@@ -249,7 +249,8 @@ class ItemController(Controller):
             "permalink": permalink(base, item), "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
             "questions": [] if ctx else await questions_of(item),
             "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics])),
-            "oembed_url": f"{base}/oembed?url={permalink(base, item)}",
+            "oembed_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'json'})}",
+            "oembed_xml_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'xml'})}",
             # What the player holds, beside how long the session was: a short clip is not "45 min".
             "recorded": format_moment(max((r.duration for r in recordings), default=0.0)),
         }
@@ -354,9 +355,10 @@ class OEmbedController(Controller):
 
     @get("/")
     async def oembed(self, request: Request[Any, Any, Any], url: FromQuery[str], format: FromQuery[str] = "json",
-                     maxwidth: FromQuery[int | None] = None) -> dict[str, Any]:
-        if format != "json":
-            raise ValidationException("Only the json format of oEmbed is offered.")
+                     maxwidth: FromQuery[int | None] = None, maxheight: FromQuery[int | None] = None) -> Response[Any]:
+        """oEmbed 1.0: JSON or XML, the embed within ``maxwidth`` and ``maxheight``."""
+        if format not in ("json", "xml"):
+            raise HTTPException(status_code=501, detail="oEmbed comes as json or xml.")
         parts = urlsplit(url)
         base = urlsplit(_base_url(request))
         segments = parts.path.strip("/").split("/")
@@ -365,7 +367,10 @@ class OEmbedController(Controller):
         item = await item_by_handle(segments[1])
         if item is None or item.withdrawn or not await may_view(item, None):
             raise NotFoundException("There is no public archive item at this address.")
-        return oembed(item, _base_url(request), maxwidth)
+        document = oembed(item, _base_url(request), maxwidth, maxheight)
+        if format == "xml":
+            return Response(oembed_xml(document), media_type="text/xml")
+        return Response(document, media_type=MediaType.JSON)
 
 
 class ArchiveApi(Controller):

@@ -6,6 +6,8 @@ keeps them valid whatever characters a title holds.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import json
 from datetime import timedelta
 from html import escape
@@ -72,9 +74,31 @@ def json_ld_script(data: dict[str, Any]) -> Markup:
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
-def oembed(item: ItemView, base_url: str, max_width: int | None = None) -> dict[str, Any]:
-    width = min(max_width or 640, 640)
-    height = int(width * 9 / 16) + 200
+PLAYER_CHROME = 200  # the embed page's title, controls and transcript line under the 16:9 picture
+EMBED_WIDTH, EMBED_WIDTH_MIN = 640, 200
+
+
+def embed_size(max_width: int | None, max_height: int | None) -> tuple[int, int]:
+    """The largest embed (16:9 picture and its chrome) within both limits, as oEmbed 1.0 asks of a provider."""
+    width = EMBED_WIDTH if max_width is None else max(EMBED_WIDTH_MIN, min(max_width, EMBED_WIDTH))
+    if max_height is not None:
+        width = max(EMBED_WIDTH_MIN, min(width, int((max_height - PLAYER_CHROME) * 16 / 9)))
+    height = int(width * 9 / 16) + PLAYER_CHROME
+    if max_height is not None:
+        height = max(1, min(height, max_height))
+    return width, height
+
+
+def oembed_xml(document: dict[str, Any]) -> bytes:
+    """The same answer in oEmbed's XML form: one element per field under <oembed>."""
+    root = ET.Element("oembed")
+    for name, value in document.items():
+        ET.SubElement(root, name).text = str(value)
+    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def oembed(item: ItemView, base_url: str, max_width: int | None = None, max_height: int | None = None) -> dict[str, Any]:
+    width, height = embed_size(max_width, max_height)
     src = f"{base_url.rstrip('/')}/a/{item.handle}/embed"
     return {
         "version": "1.0", "type": "video", "provider_name": "Hallway", "provider_url": base_url,

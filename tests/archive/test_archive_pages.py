@@ -205,6 +205,33 @@ async def test_citations_json_ld_and_oembed_describe_the_item(app: Litestar, cli
     assert (await client.get("/oembed", params={"url": "http://elsewhere.org/a/x"})).status_code == 404
 
 
+async def test_oembed_keeps_within_both_limits_speaks_xml_and_is_discovered_the_specs_way(
+        app: Litestar, client: Client) -> None:
+    import xml.etree.ElementTree as ET
+    from urllib.parse import parse_qs, urlsplit
+
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    url = f"http://127.0.0.1:8000/a/{talk.item.handle}"
+
+    small = (await client.get("/oembed", params={"url": url, "maxwidth": "400", "maxheight": "200"})).json()
+    tall = (await client.get("/oembed", params={"url": url, "maxheight": "380"})).json()
+    xml = await client.get("/oembed", params={"url": url, "format": "xml", "maxwidth": "320"})
+    other = await client.get("/oembed", params={"url": url, "format": "yaml"})
+    page = (await client.get(f"/a/{talk.item.handle}")).text
+    link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page).group(1)
+
+    assert small["width"] <= 400 and small["height"] <= 200 and f'height="{small["height"]}"' in small["html"]
+    assert tall["height"] <= 380 and tall["width"] <= 640
+    assert xml.status_code == 200 and xml.headers["content-type"].startswith("text/xml")
+    root = ET.fromstring(xml.content)
+    assert root.tag == "oembed" and root.findtext("version") == "1.0" and int(root.findtext("width")) <= 320
+    assert other.status_code == 501
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert query == {"url": [url], "format": ["json"]} and "%2F" in link  # the address encoded, as the spec shows
+    assert 'type="text/xml+oembed"' in page
+
+
 async def test_a_video_link_is_offered_and_described_with_its_clips(app: Litestar, client: Client) -> None:
     from archive.recordings import add_recording
 
