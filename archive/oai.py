@@ -148,10 +148,13 @@ async def _list_sets(args: dict[str, str], _base_url: str) -> ET.Element:
         raise OaiError("badResumptionToken", "This repository sends all sets at once; there is nothing to resume.")
     items = [item_view(row) for row in await ArchiveItem.select().where(await _harvested())]
     element = ET.Element(_q(OAI, "ListSets"))
-    sets = [("event", "Events"), ("year", "Years"), ("topic", "Topics")]
-    sets += sorted({(f"event:{i.event_slug}", i.event_title) for i in items})
-    sets += sorted({(f"year:{i.year}", str(i.year)) for i in items})
-    sets += [(f"topic:{t.slug}", t.name) for t in await list_topics()]
+    # A parent set is listed only with its children: it holds exactly the records of its children.
+    events = sorted({(f"event:{i.event_slug}", i.event_title) for i in items})
+    years = sorted({(f"year:{i.year}", str(i.year)) for i in items})
+    topics = [(f"topic:{t.slug}", t.name) for t in await list_topics()]
+    sets: list[tuple[str, str]] = []
+    for parent, children in ((("event", "Events"), events), (("year", "Years"), years), (("topic", "Topics"), topics)):
+        sets += [parent, *children] if children else []
     for spec, name in sets:
         entry = ET.SubElement(element, _q(OAI, "set"))
         ET.SubElement(entry, _q(OAI, "setSpec")).text = spec
@@ -279,8 +282,14 @@ async def _harvested(harvest: Harvest | None = None) -> Any:
 
 
 async def _in_set(set_spec: str) -> Any:
-    if not set_spec or set_spec in ("event", "year", "topic"):
+    """The records of a set; a parent set's are those of its children (every item has an event and a year; not
+    every item has a topic, and with no topics at all the set ``topic`` holds nothing)."""
+    if not set_spec or set_spec in ("event", "year"):
         return None
+    if set_spec == "topic":
+        topics = await list_topics()
+        guids = await sessions_on_topics({t.id for t in topics})
+        return ArchiveItem.session_guid.is_in([uuid.UUID(g) for g in guids] or [uuid.UUID(int=0)])
     kind, _, value = set_spec.partition(":")
     year = whole_number(value) if kind == "year" and len(value) == 4 else None
     if year is not None and EARLIEST_YEAR <= year <= LATEST_YEAR:

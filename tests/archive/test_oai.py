@@ -87,6 +87,21 @@ async def test_sets_select_by_event_year_and_topic(schema: xmlschema.XMLSchema, 
     assert error_code(await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=year:1999")) == "noRecordsMatch"
 
 
+async def test_a_parent_set_holds_only_its_childrens_records_and_is_listed_only_with_them(
+        schema: xmlschema.XMLSchema, db: Engine, tmp_path: Path) -> None:
+    untagged = await archived_talk(tmp_path, title="Untagged", topics=())
+    without_topics = {s.text for s in (await ask(schema, "verb=ListSets")).findall(".//o:setSpec", NS)}
+    none_yet = await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=topic")
+    await vocabulary()
+    tagged = await archived_talk(tmp_path, title="Tagged")
+    parent = await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=topic")
+
+    assert "topic" not in without_topics and "event" in without_topics  # no topics: no empty "topic" set
+    assert error_code(none_yet) == "noRecordsMatch"
+    handles = [h.text.rsplit(":", 1)[1] for h in parent.findall(".//o:header/o:identifier", NS)]
+    assert handles == [tagged.item.handle] and untagged.item.handle not in handles
+
+
 async def test_a_harvest_pages_through_resumption_tokens(schema: xmlschema.XMLSchema, archive_of_three: list[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(oai, "PAGE", 2)
