@@ -321,7 +321,7 @@ def _read_ical(data: bytes) -> ImportedSchedule:
             title=title,
             starts_at=starts,
             ends_at=ends,
-            room=_text(event.get("LOCATION")).split(",", 1)[0].strip(),
+            room=_line(event.get("LOCATION"))[:100],  # whole: "Room 1, Building B" is one place
             status="cancelled" if _text(event.get("STATUS")).upper() == "CANCELLED" else "confirmed",
             abstract=_text(event.get("DESCRIPTION")),
             tags=[tag for tag in tags if tag][:20],

@@ -171,3 +171,15 @@ async def test_control_characters_in_an_imported_file_are_dropped_and_titles_are
     schedule = parse_schedule(json.dumps(document).encode())
     imported = next(s for s in schedule.sessions if s.guid == uuid.UUID(talk["guid"]))
     assert (imported.title, imported.abstract) == ("Bell and break", "First line\nsecond  line")
+
+
+def test_an_icalendar_location_is_kept_whole_and_a_bare_tzid_names_its_zone() -> None:
+    calendar = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.org\r\n"
+                b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Opening\r\nLOCATION:Room 1\\, Building B\r\n"
+                b"DTSTART;TZID=Europe/Berlin:20270327T100000\r\nDTEND;TZID=Europe/Berlin:20270327T110000\r\n"
+                b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+    [session] = parse_schedule(calendar, "ical").sessions
+
+    assert session.room == "Room 1, Building B"
+    assert session.starts_at.utcoffset().total_seconds() == 3600  # 10:00 in Berlin (no VTIMEZONE in the file)
