@@ -1,7 +1,9 @@
 """iCalendar feeds of a programme (RFC 5545, RFC 7986), built with the ``icalendar`` library.
 
 Calendar programs are fussy and silent when they disagree, so every feed:
-uses IANA TZIDs with full VTIMEZONE blocks; keeps UIDs stable across releases
+uses IANA TZIDs with VTIMEZONE blocks that every reader understands alike
+(one DTSTART per change, ``events.vtimezone``) and UTC for a local time that
+happens twice; keeps UIDs stable across releases
 (``<guid>@<host>``); raises SEQUENCE and LAST-MODIFIED when a session's time,
 room, title or status changes; keeps cancelled sessions as STATUS:CANCELLED;
 gives online sessions a CONFERENCE property and repeats the link in the
@@ -14,13 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vCategory, vText, vUri
+from icalendar import Calendar, vCategory, vText, vUri
 from icalendar.parser import Parameters
 
 from events.frab_export import session_url
 from events.programme import Programme, ProgrammeRoom, ProgrammeSession
+from events.vtimezone import is_ambiguous, vtimezone_lines
 
 REFRESH = timedelta(hours=1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -77,11 +82,11 @@ def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, n
     calendar.add("x-published-ttl", "PT1H")
     calendar.add("url", vUri(page_url))
     parts = list(parts)
-    for zone_name, (first, last) in _zone_ranges(parts).items():
-        # Transitions for the programme's years only: a full VTIMEZONE, a fraction of 1970-2038's size.
-        calendar.add_component(Timezone.from_tzid(zone_name, first_date=first, last_date=last))
     lines = [line for line in calendar.content_lines() if line]
     end = lines.pop()
+    for zone_name, (first, last) in _zone_ranges(parts).items():
+        # Transitions for the feed's years only, one per sub-component (see events.vtimezone).
+        lines += zone_lines(zone_name, first, last)
     for part in parts:
         stamp = part.programme.published_at or datetime.now(timezone.utc)
         rooms = {room.name: room for room in part.programme.rooms}
@@ -133,7 +138,15 @@ def _utc(moment: datetime) -> str:
 
 
 def _local(moment: datetime, zone_name: str) -> str:
+    """Local time with its zone; in UTC when that wall-clock time happens twice (the autumn repeated hour)."""
+    if is_ambiguous(moment, ZoneInfo(zone_name)):
+        return ":" + _utc(moment)
     return f";TZID={zone_name}:" + moment.strftime("%Y%m%dT%H%M%S")
+
+
+@lru_cache(maxsize=256)
+def zone_lines(zone_name: str, first: date, last: date) -> tuple[str, ...]:
+    return tuple(vtimezone_lines(zone_name, first, last))
 
 
 def _session_lines(
