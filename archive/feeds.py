@@ -23,6 +23,7 @@ from server.validation import without_control_characters
 from archive.recordings import media_by_session
 
 FEED_SIZE = 100
+PODCAST_COVER = "/static/podcast-cover.png"  # 1400×1400 PNG, the smallest square Apple Podcasts accepts
 
 
 def _text(value: str) -> str:
@@ -35,8 +36,8 @@ def _feed(title: str, page_url: str, self_url: str, subtitle: str) -> FeedGenera
     feed.id(page_url)
     feed.title(_text(title))
     feed.subtitle(_text(subtitle or title))
-    feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
+    feed.link(href=page_url, rel="alternate")  # last: RSS's channel <link> is the last one given, and must be the page
     feed.language("en")
     feed.generator("Hallway")
     return feed
@@ -78,6 +79,9 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     feed.podcast.itunes_explicit("no")
     feed.podcast.itunes_author("Hallway")
     feed.description(_text(subtitle or title))
+    cover = f"{base_url.rstrip('/')}{PODCAST_COVER}"
+    feed.image(url=cover, title=_text(title), link=page_url)
+    feed.podcast.itunes_image(cover)  # podcast apps show the channel by its square picture
     feed.lastBuildDate(_updated(items))
     newest = _newest(items)
     media = await media_by_session([item.session_guid for item in newest], with_cues=False)

@@ -6,9 +6,8 @@ keeps them valid whatever characters a title holds.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 import json
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html import escape
 from typing import Any

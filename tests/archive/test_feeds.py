@@ -59,6 +59,22 @@ async def test_podcast_feeds_carry_enclosures(app: Litestar, client: Client) -> 
     assert rss.find(f"channel/{ITUNES}category").get("text") == "Education"
 
 
+async def test_a_podcast_reader_sees_the_channels_page_and_picture(app: Litestar, client: Client) -> None:
+    """feedparser, as podcast apps and feed readers parse: the channel links to its HTML page and shows a cover."""
+    import feedparser
+
+    await vocabulary()
+    await archived_talk(app.state.settings.media_root, title="Listen to me")
+
+    parsed = feedparser.parse((await client.get("/topics/contu/podcast.rss")).content)
+    cover = await client.head(parsed.feed.image.href.removeprefix("http://127.0.0.1:8000"))
+
+    assert not parsed.bozo and parsed.feed.link == "http://127.0.0.1:8000/topics/contu/"
+    assert parsed.feed.image.href == "http://127.0.0.1:8000/static/podcast-cover.png"
+    assert cover.status_code == 200 and cover.headers["content-type"] == "image/png"
+    assert parsed.entries[0].enclosures[0].type == "audio/wav"
+
+
 async def test_a_topic_calendar_lists_upcoming_sessions_on_it(app: Litestar, client: Client) -> None:
     await vocabulary()
     soon = datetime.now(timezone.utc).date() + timedelta(days=10)
