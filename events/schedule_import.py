@@ -73,6 +73,7 @@ class ImportedSchedule:
     rooms: list[tuple[str, int | None]]
     tracks: list[tuple[str, str]]
     sessions: list[ImportedSession]
+    zone_named: bool = True  # False: the file gives UTC offsets only, and "UTC" above is a stand-in
 
 
 @dataclass
@@ -84,9 +85,10 @@ class ImportReport:
     rooms_added: list[str] = field(default_factory=list)
     tracks_added: list[str] = field(default_factory=list)
     presenters_added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = ["new event"] if self.event_created else []
+        out = [*self.notes, *(["new event"] if self.event_created else [])]
         out += [f"new session: {title}" for title in self.created]
         out += [f"changed session: {title}" for title in self.updated]
         out += [f"new room: {name}" for name in self.rooms_added]
@@ -204,7 +206,8 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
     document = _json_document(data)
     conference = _json_part(document, ("schedule", "conference"), dict)
     days = _json_part(document, ("schedule", "conference", "days"), list)
-    zone_name, zone = _zone(_text(conference.get("time_zone_name")))
+    named = _text(conference.get("time_zone_name"))
+    zone_name, zone = _zone(named)
     sessions = []
     for number, day in enumerate(days, start=1):
         rooms_of_day = day.get("rooms") if isinstance(day, dict) else None
@@ -219,7 +222,7 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
              for room in _listed(conference.get("rooms")) if _text(room.get("name"))]
     tracks = [(_text(track.get("name")), _text(track.get("color")))
               for track in _listed(conference.get("tracks")) if _text(track.get("name"))]
-    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks)
+    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks, named=bool(named))
 
 
 def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> ImportedSession:
@@ -257,7 +260,8 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
     conference = root.find("conference")
     if root.tag != "schedule" or conference is None:
         raise ImportFailed("file: not a frab schedule XML (no <schedule><conference>)")
-    zone_name, zone = _zone(_text(conference.findtext("time_zone_name")))
+    named = _text(conference.findtext("time_zone_name"))
+    zone_name, zone = _zone(named)
     sessions = []
     for element in root.iter("event"):
         title = _line(element.findtext("title"))
@@ -281,7 +285,7 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
         ))
     meta = {"start": conference.findtext("start"), "end": conference.findtext("end")}
     tracks = [(_text(t.get("name")), _text(t.get("color"))) for t in conference.iter("track") if _text(t.get("name"))]
-    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks)
+    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks, named=bool(named))
 
 
 def _read_ical(data: bytes) -> ImportedSchedule:
@@ -290,7 +294,11 @@ def _read_ical(data: bytes) -> ImportedSchedule:
     except ValueError as error:
         raise ImportFailed(f"file: not a readable iCalendar file ({error})") from None
     zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
-    zone_name, zone = _zone(_text(calendar.get("X-WR-TIMEZONE")) or next((z for z in zones if valid_timezone(z)), "UTC"))
+    # The calendar's own name for its zone, else a VTIMEZONE, else the TZID its first event names (RFC 5545 lets a
+    # TZID stand alone when it is a zone every reader knows, as IANA names are).
+    tzids = [str(event["DTSTART"].params.get("TZID", "")) for event in calendar.walk("VEVENT") if event.get("DTSTART")]
+    named = _text(calendar.get("X-WR-TIMEZONE")) or next((z for z in zones + tzids if valid_timezone(z)), "")
+    zone_name, zone = _zone(named)
     sessions = []
     for event in calendar.walk("VEVENT"):
         title = _line(event.get("SUMMARY"))
@@ -327,11 +335,11 @@ def _read_ical(data: bytes) -> ImportedSchedule:
             tags=[tag for tag in tags if tag][:20],
         ))
     title = _line(calendar.get("X-WR-CALNAME")) or _text(calendar.get("NAME")) or "Imported programme"
-    return _schedule(title, zone_name, {}, sessions, [], [])
+    return _schedule(title, zone_name, {}, sessions, [], [], named=bool(named))
 
 
 def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[ImportedSession],
-              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]]) -> ImportedSchedule:
+              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]], *, named: bool = True) -> ImportedSchedule:
     if not sessions:  # every reader ends here, so an empty file is refused the same way in all formats
         raise ImportFailed("file: it contains no sessions")
     for session in sessions:
@@ -341,7 +349,7 @@ def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[I
     days = [s.starts_at.astimezone(zone).date() for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)
     return ImportedSchedule(title or "Imported programme", zone_name, min(start, min(days)), max(end, start),
-                            rooms, tracks, sessions)
+                            rooms, tracks, sessions, zone_named=named)
 
 
 def _date(raw: Any) -> date | None:
@@ -358,12 +366,19 @@ class _DryRun(Exception):
 
 
 async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organiser_id: int | None = None,
-                          dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Merge ``schedule`` into the event (created from the file when missing) in one transaction."""
+                          dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
+                          time_zone: str | None = None) -> ImportReport:
+    """Merge ``schedule`` into the event (created from the file when missing) in one transaction.
+
+    ``time_zone`` names the zone of an event created from a file that gives only UTC offsets: its times are
+    exact instants either way, but which clock attendees read them on is never guessed (it was silently UTC).
+    """
     report = ImportReport()
+    if time_zone is not None and not valid_timezone(time_zone):
+        raise ImportFailed(f"time zone: {time_zone!r} is not an IANA time zone name such as Europe/Berlin")
     try:
         async with Event._meta.db.transaction():
-            await _merge(event_slug, schedule, organiser_id, report, progress)
+            await _merge(event_slug, schedule, organiser_id, report, progress, time_zone)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -372,10 +387,17 @@ async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organi
 
 
 async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int | None, report: ImportReport,
-                 progress: Callable[[int, int], None] | None) -> None:
-    event = await Event.select(Event.id).where(Event.slug == event_slug).first()
+                 progress: Callable[[int, int], None] | None, time_zone: str | None = None) -> None:
+    event = await Event.select(Event.id, Event.timezone).where(Event.slug == event_slug).first()
+    zone = time_zone or (schedule.timezone if schedule.zone_named else None)
+    if event is None and zone is None:
+        raise ImportFailed("file: its times carry UTC offsets but it names no time zone; say which zone the event is "
+                           "in (hallway import-schedule --time-zone Europe/Berlin …)")
+    if event is not None and not schedule.zone_named:
+        report.notes.append(f"the file names no time zone: its times are kept as exact instants and shown in the "
+                            f"event's zone, {event['timezone']}")
     if event is None:
-        data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=schedule.timezone,
+        data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=zone or schedule.timezone,
                           start_date=schedule.start_date, end_date=schedule.end_date)
         errors = check_event(data)
         if errors:

@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("file", metavar="FILE")
     importer.add_argument("--format", choices=("auto", *FORMATS), default="auto")
     importer.add_argument("--dry-run", action="store_true", help="show what would change and save nothing")
+    importer.add_argument("--time-zone", metavar="ZONE", help="the new event's IANA zone, for files that name none")
     importer.set_defaults(run=_import_schedule)
 
     publish = commands.add_parser("publish", help="publish the current programme as a new schedule release")
@@ -202,7 +203,7 @@ def _import_schedule(settings: Settings, args: argparse.Namespace) -> None:
         with Progress(transient=False) as bar:
             task = bar.add_task("Importing sessions", total=len(schedule.sessions))
             try:
-                report = await import_schedule(args.event_slug, schedule, dry_run=args.dry_run,
+                report = await import_schedule(args.event_slug, schedule, dry_run=args.dry_run, time_zone=args.time_zone,
                                                progress=lambda done, total: bar.update(task, completed=done))
             except ImportFailed as error:
                 raise CommandError(f"{args.file}: {error}; nothing was imported") from None

@@ -10,7 +10,7 @@ import pytest
 
 from events.access import event_access
 from events.frab_export import frab_json, frab_xml
-from events.releases import build_snapshot, publish_release, published_programme
+from events.releases import build_snapshot, publish_release, published_programme, working_programme
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from tests.events.interop import INTEROP, json_errors, xml_errors
 
@@ -183,3 +183,41 @@ def test_an_icalendar_location_is_kept_whole_and_a_bare_tzid_names_its_zone() ->
 
     assert session.room == "Room 1, Building B"
     assert session.starts_at.utcoffset().total_seconds() == 3600  # 10:00 in Berlin (no VTIMEZONE in the file)
+
+
+def offsets_only() -> bytes:
+    """A frab JSON file that gives its times with UTC offsets but names no zone (as many exports do)."""
+    session = {"guid": str(uuid.UUID(int=7)), "title": "Opening", "date": "2027-05-20T11:00:00+02:00",
+               "duration": "00:45", "room": "Aula", "persons": []}
+    day = {"index": 1, "date": "2027-05-20", "rooms": {"Aula": [session]}}
+    return json.dumps({"schedule": {"conference": {"title": "Offsets only", "days": [day]}}}).encode()
+
+
+async def test_a_file_without_a_zone_name_never_makes_a_utc_event_silently() -> None:
+    schedule = parse_schedule(offsets_only(), "frab-json")
+
+    with pytest.raises(ImportFailed, match="names no time zone; say which zone"):
+        await import_schedule("offsets-only", schedule)
+    report = await import_schedule("offsets-only", schedule, time_zone="Europe/Berlin")
+    again = await import_schedule("offsets-only", schedule)
+    programme = await published_programme((await event_access("offsets-only", None)).event_id) or None
+
+    access = await event_access("offsets-only", None)
+    assert access is not None and access.timezone == "Europe/Berlin" and report.event_created
+    assert programme is None  # imported, not yet published
+    [opening] = (await working_programme(access.event_id)).sessions
+    assert opening.starts_at == datetime(2027, 5, 20, 9, 0, tzinfo=timezone.utc)  # 11:00 in Berlin, kept exactly
+    assert again.lines()[0] == ("the file names no time zone: its times are kept as exact instants and shown in "
+                                "the event's zone, Europe/Berlin")
+    with pytest.raises(ImportFailed, match="not an IANA time zone name"):
+        await import_schedule("elsewhere", schedule, time_zone="Mars/Olympus")
+
+
+def test_an_icalendar_file_names_its_zone_through_its_events_tzid() -> None:
+    calendar = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@example.org\r\n"
+                b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Talk\r\nDTSTART;TZID=America/Chicago:20270520T090000\r\n"
+                b"DURATION:PT45M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+    schedule = parse_schedule(calendar, "ical")
+
+    assert schedule.timezone == "America/Chicago" and schedule.zone_named
