@@ -1,8 +1,10 @@
 """Export the archive as a BagIt bag and restore it: the library world's preservation package.
 
-The bag holds ``data/archive.json`` (topics and items with their recordings, captions,
-materials and Q&A), the media files and the captions as WebVTT, with SHA-256 manifests
-(bagit-python). The export is deterministic: exporting a restored archive gives the same
+The bag is BagIt 1.0 (RFC 8493) and follows Hallway's BagIt Profile (``static/bagit-profile.json``,
+served by every instance and named in ``bag-info.txt``). It holds ``data/archive.json`` (topics and
+items with their recordings, captions, materials and Q&A), the media files and the captions as
+WebVTT, with SHA-256 manifests (bagit-python, which writes 0.97; the declaration is raised to 1.0,
+whose layout is the same, and the tag manifest made again). The export is deterministic: exporting a restored archive gives the same
 bytes, which is how the round trip is tested.
 """
 
@@ -30,13 +32,16 @@ from archive.tables import ArchiveItem, ArchivePath, Material, Recording, Topic
 from archive.topics import list_topics, save_topic, session_topics, tag_session
 
 FORMAT = "hallway-archive/1"
+BAGIT_DECLARATION = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+PROFILE_PATH = "/static/bagit-profile.json"
 
 
 class BagProblem(Exception):
     """Why a bag cannot be written or read, in one sentence."""
 
 
-async def export_bag(directory: Path, media_root: Path, *, include_all: bool = False) -> int:
+async def export_bag(directory: Path, media_root: Path, *, include_all: bool = False,
+                     base_url: str = "http://127.0.0.1:8000") -> int:
     """Write the archive into ``directory`` (new or empty); public items only unless ``include_all``."""
     if directory.exists() and any(directory.iterdir()):
         raise BagProblem(f"{directory} is not empty")
@@ -57,8 +62,11 @@ async def export_bag(directory: Path, media_root: Path, *, include_all: bool = F
     newest = max((item.updated_at for item in items), default=datetime(2000, 1, 1))
     bagit.make_bag(str(directory), {"Source-Organization": "Hallway", "Bagging-Date": newest.date().isoformat(),
                                     "External-Description": "Hallway archive: sessions with recordings, "
-                                                            "captions, materials and Q&A."},
+                                                            "captions, materials and Q&A.",
+                                    "BagIt-Profile-Identifier": base_url.rstrip("/") + PROFILE_PATH},
                    processes=1, checksums=["sha256"])
+    (directory / "bagit.txt").write_text(BAGIT_DECLARATION, encoding="utf-8")
+    bagit.Bag(str(directory)).save()  # the tag manifest again, now over the 1.0 declaration
     return len(items)
 
 

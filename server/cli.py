@@ -277,7 +277,8 @@ def _archive_export(settings: Settings, args: argparse.Namespace) -> None:
     async def export() -> int:
         await _check_schema()
         try:
-            return await export_bag(Path(args.directory), settings.media_root, include_all=args.all)
+            return await export_bag(Path(args.directory), settings.media_root, include_all=args.all,
+                                    base_url=settings.base_url)
         except BagProblem as error:
             raise CommandError(str(error)) from None
 

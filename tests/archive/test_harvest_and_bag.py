@@ -189,3 +189,24 @@ def test_html_in_a_bags_answers_is_cleaned_again(demo_site: tuple, tmp_path: Pat
         server.stop()
     assert "Planted" in page
     assert "<script>alert(1)" not in page and "onerror" not in page and "javascript:alert" not in page
+
+
+def test_a_bag_is_bagit_1_0_and_meets_hallways_profile(demo_site: tuple, tmp_path: Path) -> None:
+    import json as json_module
+
+    import bagit
+    import bagit_profile
+
+    env, _ = demo_site
+    bag_dir = tmp_path / "bag"
+    assert run_hallway(env, "archive", "export", str(bag_dir)).returncode == 0
+    profile_file = Path(__file__).resolve().parents[2] / "static" / "bagit-profile.json"
+    bag = bagit.Bag(str(bag_dir))
+    identifier = bag.info["BagIt-Profile-Identifier"]
+    profile = bagit_profile.Profile(identifier, profile=json_module.loads(profile_file.read_text()))
+
+    assert (bag_dir / "bagit.txt").read_text() == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    assert bag.is_valid() and bag.version_info == (1, 0)
+    assert identifier.endswith("/static/bagit-profile.json")
+    assert profile.validate(bag), profile.report
+    assert profile.validate_serialization(str(bag_dir))
