@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_410_GONE
 
 from events.access import event_access, event_access_by_id
-from events.catalogue import session_event_id
+from events.catalogue import event_summary, session_event_id
 from server.activity import count
 from server.ratelimit import client_address, enforce
 from server.auth import current_account, requires_login
@@ -248,7 +248,8 @@ class ItemController(Controller):
             "materials": await session_materials(item.session_guid), "citations": citations,
             "permalink": permalink(base, item), "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
             "questions": [] if ctx else await questions_of(item),
-            "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics])),
+            "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics],
+                                                   await event_summary(item.event_id) if item.event_id else None)),
             "oembed_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'json'})}",
             "oembed_xml_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'xml'})}",
             # What the player holds, beside how long the session was: a short clip is not "45 min".

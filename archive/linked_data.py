@@ -17,6 +17,7 @@ from markupsafe import Markup
 from archive.citation import permalink
 from archive.items import ItemView
 from archive.recordings import RecordingView, TranscriptLine
+from events.programme import ProgrammeEvent
 
 CLIPS_MAX = 12
 
@@ -28,28 +29,51 @@ def iso_duration(seconds: float) -> str:
     return f"PT{hours}H{minutes}M{secs}S"
 
 
+ATTENDANCE = {"in_person": "https://schema.org/OfflineEventAttendanceMode",
+              "online": "https://schema.org/OnlineEventAttendanceMode",
+              "hybrid": "https://schema.org/MixedEventAttendanceMode"}
+
+
+def _where(event: ProgrammeEvent | None, event_url: str) -> dict[str, Any]:
+    """schema.org asks every Event for startDate and location: the venue, the online place, or both."""
+    if event is None:
+        return {}
+    places: list[dict[str, Any]] = []
+    if event.mode != "online":
+        places.append({"@type": "Place", "name": event.venue or event.title})
+    if event.mode != "in_person":
+        places.append({"@type": "VirtualLocation", "url": event_url})
+    return {"startDate": event.start_date.isoformat(), "endDate": event.end_date.isoformat(),
+            "eventAttendanceMode": ATTENDANCE.get(event.mode, ATTENDANCE["hybrid"]),
+            "location": places[0] if len(places) == 1 else places}
+
+
 def item_json_ld(item: ItemView, base_url: str, recordings: list[RecordingView], transcript: list[TranscriptLine],
-                 topics: list[str]) -> dict[str, Any]:
+                 topics: list[str], event: ProgrammeEvent | None = None) -> dict[str, Any]:
     link = permalink(base_url, item)
+    event_url = f"{base_url.rstrip('/')}/events/{item.event_slug}/"
+    where = _where(event, event_url)
     people = [{"@type": "Person", "name": p["name"],
                **({"affiliation": {"@type": "Organization", "name": p["affiliation"]}} if p.get("affiliation") else {})}
               for p in item.presenters]
     session = {
-        "@type": "Event", "name": item.title, "description": item.abstract, "url": link,
+        "@type": "Event", "@id": f"{link}#session", "name": item.title, "description": item.abstract, "url": link,
         "startDate": item.starts_at.isoformat(),
         "endDate": (item.starts_at + timedelta(minutes=item.duration_minutes)).isoformat(),
         "inLanguage": item.language, "performer": people, "about": topics,
+        **({"location": where["location"], "eventAttendanceMode": where["eventAttendanceMode"]} if where else {}),
     }
-    graph: list[dict[str, Any]] = [{"@type": "Event", "name": item.event_title,
-                                    "url": f"{base_url.rstrip('/')}/events/{item.event_slug}/", "subEvent": session}]
+    graph: list[dict[str, Any]] = [{"@type": "Event", "name": item.event_title, "url": event_url, **where,
+                                    "subEvent": session}]
     for recording in recordings:
         media: dict[str, Any] = {
             "@type": "VideoObject" if recording.kind == "video" else "AudioObject",
             "name": item.title, "description": item.abstract or item.title, "uploadDate": item.published_at.isoformat(),
-            "inLanguage": recording.language, "url": link, "recordedAt": {"@type": "Event", "name": item.title, "url": link},
+            "inLanguage": recording.language, "url": link, "recordedAt": {"@id": f"{link}#session"},
         }
-        if recording.file_name:
+        if recording.file_name:  # the file itself, and the page that plays it
             media["contentUrl"] = f"{base_url.rstrip('/')}/media/{recording.file_name}"
+            media["embedUrl"] = f"{link}/embed"
         else:
             media["embedUrl"] = recording.url  # a PeerTube or YouTube page, not the media file itself
         if recording.duration:

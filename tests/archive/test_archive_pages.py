@@ -232,6 +232,28 @@ async def test_oembed_keeps_within_both_limits_speaks_xml_and_is_discovered_the_
     assert 'type="text/xml+oembed"' in page
 
 
+async def test_json_ld_expands_with_dates_places_and_the_recordings_file_and_player(
+        app: Litestar, client: Client) -> None:
+    """Read as a linked-data processor would (pyld, with schema.org's context given locally): every Event has a start
+    date and a location; a media file is contentUrl, the page that plays it embedUrl."""
+    from pyld import jsonld
+
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    page = (await client.get(f"/a/{talk.item.handle}")).text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    data["@context"] = {"@vocab": "https://schema.org/"}  # the same terms, without fetching schema.org
+
+    expanded = jsonld.expand(data)
+    events = [node for node in jsonld.flatten(expanded) if "https://schema.org/Event" in node.get("@type", [])]
+    audio = next(node for node in jsonld.flatten(expanded) if "https://schema.org/AudioObject" in node.get("@type", []))
+    S = "https://schema.org/"
+
+    assert len(events) == 2 and all(S + "startDate" in event and S + "location" in event for event in events)
+    assert audio[S + "contentUrl"][0]["@value"].startswith("http://127.0.0.1:8000/media/")
+    assert audio[S + "embedUrl"][0]["@value"] == f"http://127.0.0.1:8000/a/{talk.item.handle}/embed"
+
+
 async def test_a_video_link_is_offered_and_described_with_its_clips(app: Litestar, client: Client) -> None:
     from archive.recordings import add_recording
 
