@@ -20,7 +20,8 @@ async def test_an_unsubscribe_link_with_any_characters_is_simply_invalid(client:
     assert (await client.get("/unsubscribe/1/%C2%A8%C2%9AY%02%C2%8A")).status_code == 404
 
 
-async def test_oembed_says_which_format_it_offers(client: Client) -> None:
-    response = await client.get("/oembed", params={"url": "http://127.0.0.1:8000/a/x", "format": "xml"},
+async def test_oembed_says_which_formats_it_offers(client: Client) -> None:
+    """oEmbed 1.0: a format the provider does not offer is a 501 (json and xml are offered)."""
+    response = await client.get("/oembed", params={"url": "http://127.0.0.1:8000/a/x", "format": "yaml"},
                                 headers={"accept": "application/json"})
-    assert response.status_code == 400 and "json" in response.json()["detail"]
+    assert response.status_code == 501 and "json or xml" in response.json()["detail"]
