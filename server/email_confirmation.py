@@ -10,25 +10,20 @@ Only a hash of each link's token is kept; a link works once and for two days.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
 from server.accounts import (EMAIL_MAX, account_id_by_email, check_new_account, get_account, normalise_email,
                              password_is_right)
+from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
 from server.tables import EmailConfirmation, Profile
 from server.validation import ValidationError
 
 LINK_LIFETIME = timedelta(days=2)
-TOKEN_MAX = 100
 _USED_UP = "This link has expired or has been used. Ask for a new one from your profile."
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def confirmation_path(token: str) -> str:
@@ -36,8 +31,8 @@ def confirmation_path(token: str) -> str:
 
 
 async def _new_link(user_id: int, email: str, now: datetime) -> str:
-    token = secrets.token_urlsafe(32)
-    await EmailConfirmation(user=user_id, email=email, token_hash=_hash(token), created_at=now,
+    token = new_token()
+    await EmailConfirmation(user=user_id, email=email, token_hash=token_hash(token), created_at=now,
                             expires_at=now + LINK_LIFETIME).save()
     return token
 
@@ -91,16 +86,16 @@ async def ask_to_change_address(user_id: int, new_email: str, password: str, bas
 async def confirm_address(token: str, now: datetime | None = None) -> int:
     """Use a link: the account's address becomes the one it confirms. Returns the account."""
     now = now or datetime.now(timezone.utc)
-    if not token or len(token) > TOKEN_MAX:
+    if not plausible(token):
         raise ValidationError({"token": _USED_UP})
     row = await EmailConfirmation.select(EmailConfirmation.user, EmailConfirmation.email).where(
-        (EmailConfirmation.token_hash == _hash(token)) & EmailConfirmation.used_at.is_null()
+        (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
         & (EmailConfirmation.expires_at > now)).first()
     if row is None or len(row["email"]) > EMAIL_MAX:
         raise ValidationError({"token": _USED_UP})
     user_id, email = row["user"], row["email"]
     claimed = await EmailConfirmation.update({EmailConfirmation.used_at: now}).where(
-        (EmailConfirmation.token_hash == _hash(token)) & EmailConfirmation.used_at.is_null()
+        (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
     ).returning(EmailConfirmation.id)
     if not claimed:  # the same link opened twice at once: one wins
         raise ValidationError({"token": _USED_UP})

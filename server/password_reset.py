@@ -8,23 +8,18 @@ choosing a new password uses the link up and every other open link of that accou
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import secrets
 from datetime import datetime, timedelta, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
 from server.accounts import PASSWORD_MAX, PASSWORD_MIN, account_id_by_email, get_account
+from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
 from server.tables import PasswordReset
 from server.validation import ValidationError
 
 LINK_LIFETIME = timedelta(hours=1)
-TOKEN_MAX = 100
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def reset_path(token: str) -> str:
@@ -38,8 +33,8 @@ async def send_reset_link(email: str, base_url: str, now: datetime | None = None
     if account is None:
         return
     now = now or datetime.now(timezone.utc)
-    token = secrets.token_urlsafe(32)
-    await PasswordReset(user=account.id, token_hash=_hash(token), created_at=now,
+    token = new_token()
+    await PasswordReset(user=account.id, token_hash=token_hash(token), created_at=now,
                         expires_at=now + LINK_LIFETIME).save()
     await queue_mail(account.email, "Choose a new Hallway password", (
         f"Hello {account.display_name},\n\nSomeone (we hope you) asked to choose a new password for your Hallway "
@@ -49,10 +44,10 @@ async def send_reset_link(email: str, base_url: str, now: datetime | None = None
 
 async def open_reset(token: str, now: datetime | None = None) -> int | None:
     """The account an unused, unexpired link resets, or ``None``."""
-    if not token or len(token) > TOKEN_MAX:
+    if not plausible(token):
         return None
     row = await PasswordReset.select(PasswordReset.user).where(
-        (PasswordReset.token_hash == _hash(token)) & PasswordReset.used_at.is_null()
+        (PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null()
         & (PasswordReset.expires_at > (now or datetime.now(timezone.utc)))).first()
     return row["user"] if row else None
 
@@ -66,7 +61,7 @@ async def choose_new_password(token: str, password: str, now: datetime | None = 
     if user_id is None:
         raise ValidationError({"token": "This link has expired or has been used. Ask for a new one."})
     claimed = await PasswordReset.update({PasswordReset.used_at: now}).where(
-        (PasswordReset.token_hash == _hash(token)) & PasswordReset.used_at.is_null()).returning(PasswordReset.id)
+        (PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null()).returning(PasswordReset.id)
     if not claimed:  # the same link used twice at once: only one wins
         raise ValidationError({"token": "This link has expired or has been used. Ask for a new one."})
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
