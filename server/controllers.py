@@ -28,16 +28,6 @@ EMAIL_FIELD = "email_pref"
 AVATAR_MAX_AGE = 3600
 
 
-def _zone_from_typed(typed: str) -> str | None:
-    """The zone someone picked: its name, its label from the list, or a city that names one zone; ``""`` clears."""
-    if not typed:
-        return ""
-    for name, label in time_zones.offered_zones():
-        if typed in (name, label) or typed.casefold() == label.split(" (")[0].casefold():
-            return name
-    return typed if time_zones.is_zone_name(typed) else None
-
-
 class AccountController(Controller):
     @get("/register", name="register")
     async def register_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
@@ -170,7 +160,7 @@ class AccountController(Controller):
         """Remembered in the profile of someone logged in, and in a cookie for everyone (visitors have only that)."""
         values = await read_form(request, "zone", "next")
         typed = values["zone"].strip()
-        name = _zone_from_typed(typed)
+        name = time_zones.zone_from_typed(typed)
         if name is None:
             context = {"zones": time_zones.offered_zones(), "next": safe_next_path(values["next"]), "typed": typed,
                        "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."}}

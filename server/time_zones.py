@@ -43,6 +43,16 @@ def offered_zones() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((name, zone_label(name)) for name in names), key=lambda pair: pair[1].casefold()))
 
 
+def zone_from_typed(typed: str) -> str | None:
+    """The zone someone picked: its name, its label from the list, or a city that names one zone; ``""`` clears."""
+    if not typed:
+        return ""
+    for name, label in offered_zones():
+        if typed in (name, label) or typed.casefold() == label.split(" (")[0].casefold():
+            return name
+    return typed if is_zone_name(typed) else None
+
+
 def chosen_zone_name(connection: ASGIConnection[Any, Any, Any, Any], account: Any) -> str:
     """The zone this person chose (profile first, then cookie), or ``""`` if they chose none."""
     saved = getattr(account, "time_zone", "") if account is not None else ""
