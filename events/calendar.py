@@ -166,7 +166,8 @@ def _session_lines(
         "UID:" + _text(f"{item.guid}@{host}"),
         "DTSTAMP:" + _utc(stamp),
         "DTSTART" + _local(item.local_start(zone), programme.event.timezone),
-        "DTEND" + _local(item.local_end(zone), programme.event.timezone),
+        # A moment (a deadline) has no DTEND: RFC 5545 wants DTEND later than DTSTART, and DTSTART alone lasts no time.
+        *(["DTEND" + _local(item.local_end(zone), programme.event.timezone)] if item.ends_at > item.starts_at else []),
         "SUMMARY:" + _text(item.title),
         "DESCRIPTION:" + _text(_description(item, url, online)),
     ]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from dataclasses import dataclass
 
-from events.programme import ProgrammeEvent
+from events.programme import ProgrammeEvent, time_of_day
 from events.tables import Event, Session, SessionPresenter, Visibility
 
 
 _COLUMNS = (Event.slug, Event.title, Event.description, Event.timezone, Event.start_date, Event.end_date,
-            Event.venue, Event.mode, Event.visibility)
+            Event.venue, Event.mode, Event.visibility, Event.day_change)
 
 
 async def list_public_events() -> list[ProgrammeEvent]:
@@ -18,18 +19,22 @@ async def list_public_events() -> list[ProgrammeEvent]:
     rows = await Event.select(*_COLUMNS).where(Event.visibility == Visibility.public).order_by(
         Event.start_date, ascending=False
     )
-    return [ProgrammeEvent(**row) for row in rows]
+    return [_event(row) for row in rows]
 
 
 async def list_events_by_slug(slugs: list[str]) -> list[ProgrammeEvent]:
     if not slugs:
         return []
     rows = await Event.select(*_COLUMNS).where(Event.slug.is_in(slugs)).order_by(Event.start_date, ascending=False)
-    return [ProgrammeEvent(**row) for row in rows]
+    return [_event(row) for row in rows]
 
 
 async def event_summary(event_id: int) -> ProgrammeEvent:
-    return ProgrammeEvent(**await Event.select(*_COLUMNS).where(Event.id == event_id).first())
+    return _event(await Event.select(*_COLUMNS).where(Event.id == event_id).first())
+
+
+def _event(row: dict[str, Any]) -> ProgrammeEvent:
+    return ProgrammeEvent(**{**row, "day_change": time_of_day(row["day_change"])})
 
 
 async def count_events() -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from events.access import add_member
-from events.programme import programme_from_snapshot
+from events.programme import DAY_CHANGE, programme_from_snapshot
 from events.releases import build_snapshot
 from events.tables import (
     Event,
@@ -38,6 +38,7 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 TAG = re.compile(r"^[\w][\w .&+-]{0,58}$")
 TITLE_MAX = 200
 TEXT_MAX = 20_000
+LATEST_DAY_CHANGE = time(12, 0)  # a day that changes after noon would list afternoon talks under yesterday
 
 
 @dataclass
@@ -51,6 +52,7 @@ class EventInput:
     venue: str = ""
     mode: str = EventMode.hybrid.value
     visibility: str = Visibility.public.value
+    day_change: time = DAY_CHANGE
 
 
 @dataclass
@@ -132,6 +134,8 @@ def check_event(data: EventInput) -> dict[str, str]:
         errors["mode"] = "Choose in person, online or hybrid."
     if data.visibility not in {v.value for v in Visibility}:
         errors["visibility"] = "Choose public, unlisted or private."
+    if data.day_change >= LATEST_DAY_CHANGE:
+        errors["day_change"] = "The day changes between midnight and noon, e.g. 04:00 or 06:00."
     return errors
 
 
@@ -176,6 +180,7 @@ def _event_values(data: EventInput) -> dict[str, object]:
         "venue": data.venue.strip(),
         "mode": data.mode,
         "visibility": data.visibility,
+        "day_change": data.day_change,
     }
 
 
@@ -297,8 +302,8 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
         errors["starts_at"] = "Times need a time zone."
     elif problem := year_problem(data.starts_at) or year_problem(data.ends_at):
         errors["starts_at"] = problem
-    elif data.ends_at <= data.starts_at:
-        errors["ends_at"] = "A session must end after it starts."
+    elif data.ends_at < data.starts_at:  # equal is a moment, such as a deadline (RFC 5545 3.6.1)
+        errors["ends_at"] = "A session cannot end before it starts."
     elif (data.ends_at - data.starts_at).days >= 2:
         errors["ends_at"] = "A session can last at most two days."
     if data.kind not in {kind.value for kind in SessionKind}:
@@ -374,7 +379,6 @@ class Conflict:
 async def find_conflicts(event_id: int) -> list[Conflict]:
     """Double-booked rooms, presenters in two places, sessions outside the event's dates."""
     programme = programme_from_snapshot(await build_snapshot(event_id))
-    zone = programme.event.zone
     active = sorted((s for s in programme.sessions if not s.cancelled), key=lambda s: s.starts_at)
     found: list[Conflict] = []
     for index, first in enumerate(active):
@@ -389,6 +393,6 @@ async def find_conflicts(event_id: int) -> list[Conflict]:
                 found.append(Conflict("presenter", f"{person.name} is in two places: {first.title!r} and {second.title!r}.",
                                       (first.guid, second.guid)))
     for item in active:
-        if not programme.event.start_date <= item.conference_day(zone) <= programme.event.end_date:
+        if not programme.event.start_date <= programme.day_of(item) <= programme.event.end_date:
             found.append(Conflict("outside", f"{item.title!r} is outside the event's dates.", (item.guid,)))
     return found

@@ -6,11 +6,11 @@ day boundaries and dates with UTC offsets, stable guids, the generator first.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from events.programme import DAY_CHANGE, Programme, ProgrammeRoom, ProgrammeSession
+from events.programme import Programme, ProgrammeRoom, ProgrammeSession
 from server.validation import xml_safe_bytes
 
 GENERATOR = {"name": "hallway", "version": "0.1.0"}
@@ -37,9 +37,10 @@ def _frab_slug(event_slug: str, item: ProgrammeSession) -> str:
 
 
 def _day_bounds(programme: Programme, day: Any) -> tuple[datetime, datetime]:
-    zone = programme.event.zone
-    start = datetime.combine(day, DAY_CHANGE, zone)
-    end = datetime.combine(day + timedelta(days=1), time(DAY_CHANGE.hour, DAY_CHANGE.minute), zone) - timedelta(minutes=1)
+    """A conference day runs from the event's day change to the minute before the next one (frab's day_start/day_end)."""
+    zone, change = programme.event.zone, programme.event.day_change
+    start = datetime.combine(day, change, zone)
+    end = datetime.combine(day + timedelta(days=1), change, zone) - timedelta(minutes=1)
     return start, end
 
 

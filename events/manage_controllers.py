@@ -21,6 +21,7 @@ from events import editing, invitations, registration
 from events.access import EventAccess, event_access, list_members
 from events.catalogue import event_summary
 from events.editing import EventInput, RoomInput, SessionInput
+from events.programme import DAY_CHANGE
 from events.releases import (NothingToPublish, list_releases, pending_changes, publish_release, published_programme,
                              working_programme)
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
@@ -53,7 +54,21 @@ def event_input(values: dict[str, str]) -> EventInput:
         start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
         description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
         visibility=values["visibility"] or Visibility.public.value,
+        day_change=_time_of_day(values["day_change"], "day_change", default=DAY_CHANGE),
     )
+
+
+def _time_of_day(text: str, field: str, *, default: time) -> time:
+    """A clock time typed as HH:MM (what a time input sends); empty means ``default``."""
+    text = text.strip()
+    if not text:
+        return default
+    try:
+        if len(text) == 5 and text.isascii():
+            return time.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValidationError({field: "Enter a time like 04:00."})
 
 
 def _date(text: str, field: str) -> date:
@@ -63,7 +78,8 @@ def _date(text: str, field: str) -> date:
         raise ValidationError({field: "Enter a date like 2027-03-27."}) from None
 
 
-EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility")
+EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility",
+                "day_change")
 SESSION_FIELDS = ("title", "subtitle", "day", "start", "minutes", "room", "track", "kind", "status", "language",
                   "tags", "abstract", "description")
 
@@ -78,14 +94,14 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
         start = time.fromisoformat(values["start"])
     except ValueError:
         errors["start"] = "Enter a time like 14:30."
-    minutes = whole_number(values["minutes"].strip()) or 0
-    if not 0 < minutes <= 24 * 60:
-        errors["minutes"] = "Enter a length in minutes, up to 1440."
+    minutes = whole_number(values["minutes"].strip())
+    if minutes is None or not 0 <= minutes <= 24 * 60:
+        errors["minutes"] = "Enter a length in minutes, up to 1440 (0 for a moment such as a deadline)."
     if errors:
         raise ValidationError(errors)
     starts = datetime.combine(day, start, zone)
     return SessionInput(
-        title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes), room=values["room"],
+        title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes or 0), room=values["room"],
         track=values["track"], kind=values["kind"] or "talk", status=values["status"] or "confirmed",
         subtitle=values["subtitle"], abstract=values["abstract"], description=values["description"],
         language=values["language"] or "en", tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
@@ -301,6 +317,7 @@ class ManageController(Controller):
         access = await organised_event(request, slug)
         summary = await event_summary(access.event_id)
         values = {name: str(getattr(summary, name)) for name in EVENT_FIELDS}
+        values["day_change"] = summary.day_change.isoformat("minutes")
         return await page(request, "events/manage/event_form.html",
                           {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES})
 

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 
 # Sessions that start before this local hour belong to the previous conference
 # day, as in frab's day_start/day_end: a 01:00 party is part of Tuesday night.
+# Each event keeps its own (a festival's days may end at 06:00); this is the default.
 DAY_CHANGE = time(4, 0)
+
+
+def time_of_day(value: time | str) -> time:
+    """A stored time of day: SQLite hands a Time column back as text, PostgreSQL as a time."""
+    return value if isinstance(value, time) else time.fromisoformat(value)
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class ProgrammeEvent:
     venue: str
     mode: str
     visibility: str
+    day_change: time = DAY_CHANGE
 
     @property
     def zone(self) -> ZoneInfo:
@@ -103,9 +110,10 @@ class ProgrammeSession:
     def local_end(self, zone: ZoneInfo) -> datetime:
         return self.ends_at.astimezone(zone)
 
-    def conference_day(self, zone: ZoneInfo) -> date:
-        local = self.starts_at.astimezone(zone)
-        return (local - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+    def conference_day(self, zone: ZoneInfo, day_change: time = DAY_CHANGE) -> date:
+        """The conference day the session is listed under: its local date, less the hours before the day change."""
+        local = self.starts_at.astimezone(zone)  # wall-clock arithmetic below: Python ignores the offset
+        return (local - timedelta(hours=day_change.hour, minutes=day_change.minute)).date()
 
 
 @dataclass(frozen=True)
@@ -128,14 +136,16 @@ class Programme:
 
     def days(self) -> list[date]:
         """Every conference day of the event, plus any day a session falls on outside it."""
-        zone = self.event.zone
-        return sorted(set(self.event.days) | {s.conference_day(zone) for s in self.sessions})
+        return sorted(set(self.event.days) | {self.day_of(s) for s in self.sessions})
+
+    def day_of(self, item: ProgrammeSession) -> date:
+        """The conference day ``item`` belongs to, by this event's own day change."""
+        return item.conference_day(self.event.zone, self.event.day_change)
 
     def by_day(self, sessions: Iterable[ProgrammeSession] | None = None) -> list[tuple[date, list[ProgrammeSession]]]:
-        zone = self.event.zone
         grouped: dict[date, list[ProgrammeSession]] = defaultdict(list)
         for item in self.sessions if sessions is None else sessions:
-            grouped[item.conference_day(zone)].append(item)
+            grouped[self.day_of(item)].append(item)
         return [(day, grouped[day]) for day in self.days() if day in grouped]
 
     def without_private_links(self) -> "Programme":
@@ -155,11 +165,10 @@ class SessionFilter:
     guids: frozenset[str] | None = field(default=None)
 
     def apply(self, programme: Programme) -> list[ProgrammeSession]:
-        zone = programme.event.zone
         return [
             item
             for item in programme.sessions
-            if (self.day is None or item.conference_day(zone) == self.day)
+            if (self.day is None or programme.day_of(item) == self.day)
             and (self.track is None or item.track == self.track)
             and (self.room is None or item.room == self.room)
             and (self.kind is None or item.kind == self.kind)
@@ -210,6 +219,7 @@ def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None
             venue=event["venue"],
             mode=event["mode"],
             visibility=event["visibility"],
+            day_change=time.fromisoformat(event.get("day_change") or DAY_CHANGE.isoformat("minutes")),
         ),
         rooms=tuple(ProgrammeRoom(**room) for room in snapshot["rooms"]),
         tracks=tuple(ProgrammeTrack(**track) for track in snapshot["tracks"]),
@@ -282,11 +292,12 @@ def _lanes(items: list[ProgrammeSession]) -> dict[str, int]:
     taken: list[list[tuple[datetime, datetime]]] = []  # per lane, the times already placed in it
     lanes = {}
     for item in sorted(items, key=lambda i: (i.cancelled, i.starts_at, i.ends_at, i.guid)):
+        ends = max(item.ends_at, item.starts_at + timedelta(minutes=GRID_MINUTES))  # a deadline still takes a row
         lane = next((n for n, spans in enumerate(taken)
-                     if all(end <= item.starts_at or item.ends_at <= start for start, end in spans)), len(taken))
+                     if all(end <= item.starts_at or ends <= start for start, end in spans)), len(taken))
         if lane == len(taken):
             taken.append([])
-        taken[lane].append((item.starts_at, item.ends_at))
+        taken[lane].append((item.starts_at, ends))
         lanes[item.guid] = lane
     return lanes
 

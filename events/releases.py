@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from events.programme import Programme, programme_from_snapshot
+from events.programme import DAY_CHANGE, Programme, programme_from_snapshot, time_of_day
 from events.tables import (
     Event,
     Room,
@@ -80,6 +80,7 @@ async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict
             "venue": event["venue"],
             "mode": event["mode"],
             "visibility": event["visibility"],
+            "day_change": time_of_day(event["day_change"]).isoformat("minutes"),
         },
         "rooms": [
             {
@@ -209,14 +210,15 @@ def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[
 SESSION_DETAILS = {"subtitle": "subtitle", "abstract": "abstract", "description": "description", "kind": "kind",
                    "track": "track", "language": "language", "tags": "tags", "presenters": "presenters"}
 EVENT_DETAILS = {"title": "title", "description": "description", "timezone": "time zone", "start_date": "dates",
-                 "end_date": "dates", "venue": "venue", "mode": "mode"}
+                 "end_date": "dates", "venue": "venue", "mode": "mode", "day_change": "day change"}
 
 
 def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
     """Changes beyond the sessions: the event's own details, its rooms and its tracks, each named."""
     entries: list[dict[str, Any]] = []
+    before_event, after_event = _with_defaults(previous["event"]), _with_defaults(current["event"])
     event_fields = sorted({label for name, label in EVENT_DETAILS.items()
-                           if previous["event"].get(name) != current["event"].get(name)})
+                           if before_event.get(name) != after_event.get(name)})
     if event_fields:
         entries.append({"guid": "", "title": current["event"]["title"], "change": "event", "fields": event_fields})
     for kind in ("rooms", "tracks"):
@@ -230,9 +232,15 @@ def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[di
     return entries
 
 
+def _with_defaults(event: dict[str, Any]) -> dict[str, Any]:
+    """An event's details as released; releases from before a field existed carry its default."""
+    return {"day_change": DAY_CHANGE.isoformat("minutes"), **event}
+
+
 def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
     sessions = [{k: v for k, v in item.items() if k not in ("sequence", "last_modified")} for item in snapshot["sessions"]]
-    return {**snapshot, "sessions": sorted(sessions, key=lambda item: item["guid"])}
+    return {**snapshot, "event": _with_defaults(snapshot["event"]),
+            "sessions": sorted(sessions, key=lambda item: item["guid"])}
 
 
 async def publish_release(event_id: int, comment: str = "", published_by: int | None = None,

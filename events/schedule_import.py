@@ -14,14 +14,15 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from events.editing import EventInput, check_event, create_event, free_session_slug, valid_timezone
+from events.editing import LATEST_DAY_CHANGE, EventInput, check_event, create_event, free_session_slug, valid_timezone
+from events.programme import DAY_CHANGE, time_of_day
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
 from server.validation import without_control_characters, year_problem
 
@@ -74,6 +75,7 @@ class ImportedSchedule:
     tracks: list[tuple[str, str]]
     sessions: list[ImportedSession]
     zone_named: bool = True  # False: the file gives UTC offsets only, and "UTC" above is a stand-in
+    day_change: time | None = None  # where the file's days end after midnight, when it says
 
 
 @dataclass
@@ -222,7 +224,34 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
              for room in _listed(conference.get("rooms")) if _text(room.get("name"))]
     tracks = [(_text(track.get("name")), _text(track.get("color")))
               for track in _listed(conference.get("tracks")) if _text(track.get("name"))]
-    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks, named=bool(named))
+    bounds = [(day.get("date"), day.get("day_start"), day.get("day_end")) for day in days]
+    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks, named=bool(named),
+                     day_change=_file_day_change(bounds, zone))
+
+
+def _file_day_change(bounds: list[tuple[Any, Any, Any]], zone: ZoneInfo) -> time | None:
+    """Where a frab file's days change, from each day's date, start and end; None when the file does not say.
+
+    A day that ends after midnight (frab's camp days run 09:00 to 04:00, a festival's to 06:00) ends there; a
+    file whose days all end by midnight but one starts in the small hours changes days at midnight. A day end
+    given as the minute before (05:59, as Hallway and others write it) counts as the hour it leads to.
+    """
+    ends, early_start = [], False
+    for raw_date, raw_start, raw_end in bounds:
+        try:
+            day = date.fromisoformat(_text(raw_date)[:10])
+            start = _moment(raw_start, zone, "day").astimezone(zone)
+            end = _moment(raw_end, zone, "day").astimezone(zone)
+        except (ImportFailed, ValueError):
+            continue  # a day without readable bounds says nothing; its sessions carry their own times
+        end = end.replace(second=0, microsecond=0) + timedelta(minutes=1 if end.minute == 59 or end.second else 0)
+        after_midnight = end.replace(tzinfo=None) - datetime.combine(day + timedelta(days=1), time())
+        if timedelta(0) < after_midnight and end.time() < LATEST_DAY_CHANGE:
+            ends.append(end.time())
+        early_start = early_start or (start.date() == day and start.time() < DAY_CHANGE)
+    if ends:
+        return max(ends)
+    return time(0, 0) if early_start else None
 
 
 def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> ImportedSession:
@@ -285,7 +314,9 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
         ))
     meta = {"start": conference.findtext("start"), "end": conference.findtext("end")}
     tracks = [(_text(t.get("name")), _text(t.get("color"))) for t in conference.iter("track") if _text(t.get("name"))]
-    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks, named=bool(named))
+    bounds = [(day.get("date"), day.get("start"), day.get("end")) for day in root.iter("day")]
+    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks, named=bool(named),
+                     day_change=_file_day_change(bounds, zone))
 
 
 def _read_ical(data: bytes) -> ImportedSchedule:
@@ -319,8 +350,8 @@ def _read_ical(data: bytes) -> ImportedSchedule:
                 ends = starts + event["DURATION"].dt
             except (OverflowError, TypeError):
                 raise ImportFailed(f"{label}: its DURATION ends past any date a calendar can hold") from None
-        else:
-            raise ImportFailed(f"{label}: DTEND or DURATION is missing")
+        else:  # RFC 5545 3.6.1: a date-time DTSTART alone is a moment, such as a deadline
+            ends = starts
         categories = event.get("CATEGORIES")
         tags = [str(c) for c in (categories.cats if categories is not None and hasattr(categories, "cats") else [])]
         uid = _text(event.get("UID"))
@@ -339,17 +370,20 @@ def _read_ical(data: bytes) -> ImportedSchedule:
 
 
 def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[ImportedSession],
-              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]], *, named: bool = True) -> ImportedSchedule:
+              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]], *, named: bool = True,
+              day_change: time | None = None) -> ImportedSchedule:
     if not sessions:  # every reader ends here, so an empty file is refused the same way in all formats
         raise ImportFailed("file: it contains no sessions")
     for session in sessions:
         if problem := year_problem(session.starts_at) or year_problem(session.ends_at):
             raise ImportFailed(f"{_session_label(session.title)} (guid {session.guid}): {problem}")
     zone = ZoneInfo(zone_name)
-    days = [s.starts_at.astimezone(zone).date() for s in sessions]
+    change = day_change or DAY_CHANGE
+    days = [(s.starts_at.astimezone(zone) - timedelta(hours=change.hour, minutes=change.minute)).date()
+            for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)
     return ImportedSchedule(title or "Imported programme", zone_name, min(start, min(days)), max(end, start),
-                            rooms, tracks, sessions, zone_named=named)
+                            rooms, tracks, sessions, zone_named=named, day_change=day_change)
 
 
 def _date(raw: Any) -> date | None:
@@ -388,7 +422,7 @@ async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organi
 
 async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int | None, report: ImportReport,
                  progress: Callable[[int, int], None] | None, time_zone: str | None = None) -> None:
-    event = await Event.select(Event.id, Event.timezone).where(Event.slug == event_slug).first()
+    event = await Event.select(Event.id, Event.timezone, Event.day_change).where(Event.slug == event_slug).first()
     zone = time_zone or (schedule.timezone if schedule.zone_named else None)
     if event is None and zone is None:
         raise ImportFailed("file: its times carry UTC offsets but it names no time zone; say which zone the event is "
@@ -398,14 +432,18 @@ async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int 
                             f"event's zone, {event['timezone']}")
     if event is None:
         data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=zone or schedule.timezone,
-                          start_date=schedule.start_date, end_date=schedule.end_date)
+                          start_date=schedule.start_date, end_date=schedule.end_date,
+                          day_change=schedule.day_change or DAY_CHANGE)
         errors = check_event(data)
         if errors:
             raise ImportFailed("; ".join(f"event {name}: {message}" for name, message in errors.items()))
         event_id = await create_event(data, organiser_id)
         report.event_created = True
+        if schedule.day_change:
+            report.notes.append(f"each day ends at {schedule.day_change:%H:%M}, as the file says")
     else:
         event_id = event["id"]
+        await _follow_day_change(event_id, time_of_day(event["day_change"]), schedule.day_change, report)
     rooms = await _ensure_named(Room, event_id, [name for name, _ in schedule.rooms] +
                                 [s.room for s in schedule.sessions if s.room], report.rooms_added,
                                 extra={name: {"capacity": cap} for name, cap in schedule.rooms if cap})
@@ -418,6 +456,14 @@ async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int 
         await _merge_session(event_id, item, rooms, tracks, people, report)
         if progress:
             progress(number, len(schedule.sessions))
+
+
+async def _follow_day_change(event_id: int, current: time, from_file: time | None, report: ImportReport) -> None:
+    """The file's own day boundaries win: its 04:30 concert stays on the night it was listed under."""
+    if from_file is None or from_file == current:
+        return
+    await Event.update({Event.day_change: from_file}).where(Event.id == event_id)
+    report.notes.append(f"each day now ends at {from_file:%H:%M}, as the file says (it ended at {current:%H:%M})")
 
 
 async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str],
@@ -435,7 +481,7 @@ async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: l
 async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, int], tracks: dict[str, int],
                          people: dict[str, int], report: ImportReport) -> None:
     label = f"session {item.title!r} (guid {item.guid})"
-    if item.ends_at <= item.starts_at:
+    if item.ends_at < item.starts_at:
         raise ImportFailed(f"{label}: it ends before it starts")
     values = {
         "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract,

@@ -11,10 +11,12 @@ from piccolo.columns import (
     Integer,
     OnDelete,
     Text,
+    Time,
     Timestamptz,
     Varchar,
 )
 from piccolo.apps.user.tables import BaseUser
+from piccolo.columns.defaults.time import TimeCustom
 from piccolo.table import Table
 
 
@@ -73,6 +75,9 @@ class Event(Table):
     mode = Varchar(length=16, choices=EventMode, default=EventMode.hybrid)
     visibility = Varchar(length=16, choices=Visibility, default=Visibility.public)
     created_at = Timestamptz()
+    # Local time at which one conference day gives way to the next (frab's day_change): with 04:00 a 01:00
+    # party belongs to the night before; a festival whose days end at 06:00 keeps its 04:30 concert too.
+    day_change = Time(default=TimeCustom(hour=4, minute=0, second=0))
 
 
 class Track(Table):

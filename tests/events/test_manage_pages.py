@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from events.access import event_access, list_members
+from events.catalogue import event_summary
 from tests.events.conftest import log_in, post
 from tests.events.interop import INTEROP
 
@@ -208,6 +210,9 @@ async def test_a_dry_run_lists_each_change_and_saves_nothing(client: Client) -> 
     ("slug", "Has Spaces", "Use 3 to 100 lower-case letters"),
     ("timezone", "Nowhere/Town", "Use a time zone name"),
     ("end_date", "not a date", "Enter a date like 2027-03-27."),
+    ("day_change", "25:00", "Enter a time like 04:00."),
+    ("day_change", "\u0660\u0664:\u0660\u0660", "Enter a time like 04:00."),  # Arabic-Indic digits
+    ("day_change", "13:00", "The day changes between midnight and noon"),
 ])
 async def test_bad_event_details_come_back_with_the_error(client: Client, field: str, value: str, message: str) -> None:
     await log_in(client, "org@library.org", "Olu")
@@ -215,6 +220,24 @@ async def test_bad_event_details_come_back_with_the_error(client: Client, field:
     response = await post(client, "/events/new", {**EVENT, field: value})
 
     assert response.status_code == 400 and message in response.text
+
+
+def shown_day_change(response) -> str:
+    return re.search(r'name="day_change" type="time"\s+value="([^"]*)"', response.text).group(1)
+
+
+async def test_an_organiser_sets_where_the_days_end_and_the_schedule_follows(client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu")
+    assert (await post(client, "/events/new", {**EVENT, "day_change": ""})).status_code in (302, 303)
+    settings = f"/events/{EVENT['slug']}/manage/settings"
+    assert shown_day_change(await client.get(settings)) == "04:00"  # empty means 04:00
+
+    saved = await post(client, settings, {**EVENT, "day_change": "06:00"})
+
+    assert saved.status_code in (302, 303)
+    assert shown_day_change(await client.get(settings)) == "06:00"
+    access = await event_access(EVENT["slug"], None)
+    assert (await event_summary(access.event_id)).day_change == time(6, 0)
 
 
 async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(client: Client) -> None:
