@@ -48,12 +48,14 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/socket.io-client/dist/socket.io.min.js node_modules/rapidoc/dist/rapidoc-min.js static/vendor/
 	touch $@
 
-# Headless Chromium for the browser tests, from Debian's packages when we may install them.
+# Headless Chromium for the browser tests and ffmpeg for media derivatives, from Debian's packages when we may
+# install them.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/ffmpeg ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	else echo "Chromium is missing: install Debian's chromium and chromium-driver, or the browser tests are skipped"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver ffmpeg >/dev/null; \
+	else echo "Chromium or ffmpeg is missing: install Debian's chromium, chromium-driver and ffmpeg, or those tests are skipped"; fi
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-output

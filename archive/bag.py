@@ -21,6 +21,7 @@ import bagit
 
 from events.access import event_access
 from sessions.questions import archived_thread, clean_answer_html
+from server.changes import RECORDING_STORED, changed
 
 from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.media import media_path
@@ -225,6 +226,8 @@ async def _restore_item(entry: dict[str, Any], data: Path, media_root: Path) -> 
                         duration=recording["duration"], size=recording["size"], language=recording["language"],
                         created_at=item.published_at)
         await row.save()
+        if row.file_name:  # bags carry originals only; the compressed copy is made again
+            await changed(RECORDING_STORED, str(row.id))
         for track in recording["captions"]:
             await add_captions(row.id, _inside(data, track["file"]).read_bytes(), track["language"], track["provenance"])
     for material in entry["materials"]:

@@ -20,6 +20,7 @@ from events.releases import published_programme
 from archive.citation import permalink
 from archive.items import ItemView
 from server.validation import without_control_characters
+from archive.derivatives import derivatives_of
 from archive.recordings import media_by_session
 
 FEED_SIZE = 100
@@ -72,7 +73,7 @@ def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str
 
 async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str,
                        subtitle: str = "") -> bytes:
-    """RSS 2.0 with one enclosure per item (its first stored recording), as podcast apps expect."""
+    """RSS 2.0 with one enclosure per item (its first stored recording, compressed), as podcast apps expect."""
     feed = _feed(title, page_url, self_url, subtitle)
     feed.load_extension("podcast")
     feed.podcast.itunes_category("Education")
@@ -85,17 +86,20 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     feed.lastBuildDate(_updated(items))
     newest = _newest(items)
     media = await media_by_session([item.session_guid for item in newest], with_cues=False)
+    compressed = await derivatives_of([m.first_file.id for m in media.values() if m.first_file is not None])
     for item in newest:
         recording = media[item.session_guid].first_file
         if recording is None:
             continue
+        # The compressed copy once it exists (a WAV is too big for a phone); the original until then.
+        enclosure = compressed.get(recording.id) or recording
         entry = feed.add_entry()
         entry.guid(permalink(base_url, item), permalink=True)
         entry.title(_text(item.title))
         entry.link(href=permalink(base_url, item))
         entry.description(_text(item.abstract or item.title))
         entry.published(item.published_at)
-        entry.enclosure(f"{base_url.rstrip('/')}/media/{recording.file_name}", str(recording.size), recording.mime_type)
+        entry.enclosure(f"{base_url.rstrip('/')}/media/{enclosure.file_name}", str(enclosure.size), enclosure.mime_type)
         entry.podcast.itunes_author(_text(", ".join(item.presenter_names)) or "Hallway")
         if recording.duration:
             entry.podcast.itunes_duration(int(recording.duration))

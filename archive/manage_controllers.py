@@ -23,6 +23,7 @@ from server.templating import page, read_form
 from server.validation import ValidationError, whole_number
 
 from archive import recordings
+from archive.derivatives import derivative_jobs, derivatives_of
 from archive.captions import CAPTIONS_MAX_BYTES
 from archive.items import item_for_session
 from archive.media import RULES, MiB, store_upload
@@ -67,9 +68,11 @@ class ArchiveManageController(Controller):
     async def _render(self, request: Request[Any, Any, Any], access: EventAccess, session: ProgrammeSession,
                       errors: dict[str, str] | None = None, status_code: int = 200,
                       chosen: dict[str, Any] | None = None) -> Template:
+        stored = await recordings.session_recordings(session.guid)
+        ids = [recording.id for recording in stored if recording.is_file]
         return await page(request, "archive/manage/session.html", {
             "access": access, "session": session, "item": await item_for_session(session.guid),
-            "recordings": await recordings.session_recordings(session.guid),
+            "recordings": stored, "compressed": await derivatives_of(ids), "making": await derivative_jobs(ids),
             "materials": await recordings.session_materials(session.guid), "all_topics": await list_topics(),
             "tagged": {t.slug for t in await session_topics(session.guid)}, "errors": errors or {},
             "captions_max_mib": CAPTIONS_MAX_BYTES // MiB, "chosen": chosen or {},

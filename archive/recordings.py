@@ -10,11 +10,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.changes import RECORDING_STORED, changed
 from server.validation import ValidationError
 
 from archive.captions import parse_captions
+from archive.derivatives import remove_derivatives
 from archive.media import StoredFile, label_for, remove_stored
-from archive.tables import CaptionTrack, Cue, Material, Provenance, Recording, RecordingKind
+from archive.tables import CaptionTrack, Cue, Material, MediaDerivative, Provenance, Recording, RecordingKind
 
 LANGUAGE_MAX = 16
 
@@ -99,6 +101,8 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
                     mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0,
                     language=check_language(language), duration=max(0.0, float(duration or 0)), created_at=_now())
     await row.save()
+    if stored is not None:
+        await changed(RECORDING_STORED, str(row.id))  # its compressed copy is made in the background
     return row.id
 
 
@@ -187,6 +191,7 @@ async def delete_recording(recording_id: int, media_root: Path) -> str | None:
     row = await Recording.select(Recording.session_guid, Recording.file_name).where(Recording.id == recording_id).first()
     if row is None:
         return None
+    await remove_derivatives(recording_id, media_root)
     await Recording.delete().where(Recording.id == recording_id)
     remove_stored(media_root, row["file_name"])
     return str(row["session_guid"])
@@ -202,13 +207,21 @@ async def delete_material(material_id: int, media_root: Path) -> str | None:
 
 
 async def stored_file(file_name: str) -> tuple[str, str, str] | None:
-    """``(session guid, mime type, download name)`` of a stored recording or material file."""
+    """``(session guid, mime type, download name)`` of a stored recording, compressed copy or material file."""
+    if not file_name:
+        return None
     for table in (Recording, Material):
         row = await table.select(table.session_guid, table.mime_type, table.original_name).where(
             table.file_name == file_name).first()
-        if row is not None and file_name:
+        if row is not None:
             return str(row["session_guid"]), row["mime_type"], row["original_name"]
-    return None
+    copy = await MediaDerivative.select(MediaDerivative.recording.session_guid, MediaDerivative.mime_type,
+                                        MediaDerivative.recording.original_name, MediaDerivative.profile).where(
+        MediaDerivative.file_name == file_name).first()
+    if copy is None:
+        return None
+    stem = copy["recording.original_name"].rsplit(".", 1)[0] or "recording"
+    return str(copy["recording.session_guid"]), copy["mime_type"], f"{stem}.{copy['profile']}"
 
 
 def wav_bytes(seconds: float, rate: int = 8000, tone: float = 440.0) -> bytes:

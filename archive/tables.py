@@ -58,6 +58,18 @@ class Recording(Table):
     created_at = Timestamptz()
 
 
+class MediaDerivative(Table):
+    """A compressed copy of an uploaded recording (MP3 of audio, H.264 MP4 of video) for podcast apps and
+    slow connections; made by ffmpeg in a background job, the original always kept beside it."""
+
+    recording = ForeignKey(references=Recording, null=False, on_delete=OnDelete.cascade, index=True)
+    profile = Varchar(length=16)  # mp3, mp4
+    file_name = Varchar(length=200)
+    mime_type = Varchar(length=100)
+    size = BigInt(default=0)
+    created_at = Timestamptz()
+
+
 class CaptionTrack(Table):
     recording = ForeignKey(references=Recording, null=False, on_delete=OnDelete.cascade)
     language = Varchar(length=16, default="en")

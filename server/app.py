@@ -30,6 +30,7 @@ from archive.controllers import (
     ArchiveApi, ArchiveController, ItemController, MediaController, OaiController, OEmbedController, TopicController,
 )
 from archive.manage_controllers import ArchiveManageController, TopicManageController
+from archive.derivatives import derive_recordings_in, queue_derivative
 from archive.search.indexing import reindex_session
 from events.api import EventsApi
 from insights.controllers import InsightsController
@@ -41,7 +42,7 @@ from server.head_requests import AnswersHead
 from server.auth import session_config
 from server.csrf import SessionBoundCsrf
 from server.security_headers import add_security_headers
-from server.changes import QA_THREAD, listen
+from server.changes import QA_THREAD, RECORDING_STORED, listen
 from server.controllers import (
     AccountController,
     AdminController,
@@ -57,6 +58,7 @@ from sessions.live import QaNamespace
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
+from server.jobs import keep_working
 from server.mail import SmtpServer, keep_delivering
 from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, LoginThrottle
@@ -92,6 +94,8 @@ def build_litestar_app(settings: Settings) -> Litestar:
         if isinstance(engine, PostgresEngine):
             await engine.start_connection_pool()
         upkeep = [asyncio.create_task(networking_live.keep_presence()), asyncio.create_task(keep_flushing())]
+        if settings.background_jobs:
+            upkeep.append(asyncio.create_task(keep_working()))
         if settings.smtp_url:
             sender = f"Hallway <hallway@{urlsplit(settings.base_url).hostname}>"
             smtp = SmtpServer.from_url(settings.smtp_url, sender)
@@ -151,7 +155,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
     )
     email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
-    listen(QA_THREAD, reindex_session)  # the archive's search index follows each session's Q&A
+    connect_packages(settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client
@@ -163,6 +167,13 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.qa_live = qa_live
     app.state.qa_limits = qa_live.limits
     return app
+
+
+def connect_packages(settings: Settings) -> None:
+    """Let upper packages react to lower ones' changes; the app and the CLI (demo, jobs) both need it."""
+    listen(QA_THREAD, reindex_session)  # the archive's search index follows each session's Q&A
+    listen(RECORDING_STORED, queue_derivative)  # an upload gets its compressed copy in the background
+    derive_recordings_in(settings.media_root)
 
 
 async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Awaitable, Callable
 
 Listener = Callable[[str], Awaitable[None]]
 QA_THREAD = "qa-thread"  # key: the session guid
+RECORDING_STORED = "recording-stored"  # key: the id of a recording whose file was uploaded
 
 _listeners: dict[str, list[Listener]] = {}
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.backup import BackupProblem, make_backup, restore_backup
+from server.jobs import DONE, JobView, run_pending
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        from server.app import connect_packages  # the web app's modules load only when a command runs
+
+        connect_packages(settings)
         args.run(settings, args)
     except (SettingsError, CommandError) as error:
         _fail(str(error))
@@ -88,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     grant.set_defaults(run=_grant)
 
     commands.add_parser("reindex", help="rebuild the archive's search index").set_defaults(run=_reindex)
+    commands.add_parser("jobs", help="run the waiting background jobs (media derivatives) now, then stop").set_defaults(
+        run=_jobs)
 
     backup = commands.add_parser("backup", help="copy the database, media and secret key into DIR")
     backup.add_argument("directory", metavar="DIR", help="a new or empty directory")
@@ -271,6 +277,21 @@ def _reindex(settings: Settings, _args: argparse.Namespace) -> None:
             return await reindex_all(lambda done, total: bar.update(task, completed=done, total=total))
 
     print(f"Indexed {_run_with_database(settings, rebuild)} archive item(s).")
+
+
+def _jobs(settings: Settings, _args: argparse.Namespace) -> None:
+    """What a running server does every few seconds, for an instance whose server is stopped."""
+    async def run() -> list[JobView]:
+        await _check_schema()
+        return await run_pending()
+
+    finished = _run_with_database(settings, run)
+    failed = [job for job in finished if job.status != DONE]
+    for job in failed:
+        print(f"{job.kind} {job.key}: {job.message}", file=sys.stderr)
+    print(f"Ran {len(finished)} background job(s); {len(failed)} failed.")
+    if failed:
+        raise SystemExit(1)
 
 
 def _archive_export(settings: Settings, args: argparse.Namespace) -> None:

@@ -35,6 +35,7 @@ class Settings:
     registrations_per_hour: int = 10
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For names the real client
     upload_gb_per_day: int = 20  # what one account may upload to the archive in a day
+    background_jobs: bool = True  # each server process runs waiting jobs (media derivatives); off: `hallway jobs`
 
     @property
     def uses_sqlite(self) -> bool:
@@ -76,6 +77,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         registrations_per_hour=_count("HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"),
         upload_gb_per_day=_count("HALLWAY_UPLOAD_GB_PER_DAY", env.get("HALLWAY_UPLOAD_GB_PER_DAY") or "20"),
         trusted_proxies=_addresses("HALLWAY_TRUSTED_PROXIES", env.get("HALLWAY_TRUSTED_PROXIES") or ""),
+        background_jobs=_switch("HALLWAY_BACKGROUND_JOBS", env.get("HALLWAY_BACKGROUND_JOBS") or "on"),
     )
 
 
@@ -91,6 +93,12 @@ def _addresses(name: str, value: str) -> tuple[str, ...]:
             raise SettingsError(f"{name} must list IP addresses or networks separated by commas, not {part!r}") from None
         found.append(part)
     return tuple(found)
+
+
+def _switch(name: str, value: str) -> bool:
+    if value.lower() not in {"on", "off"}:
+        raise SettingsError(f"{name}={value!r} must be on or off")
+    return value.lower() == "on"
 
 
 def _count(name: str, value: str) -> int:

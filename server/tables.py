@@ -96,3 +96,17 @@ class EmailConfirmation(Table):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+
+
+class Job(Table, tablename="background_job"):
+    """Slow work done after the request that asked for it (making media derivatives, say), kept across restarts."""
+
+    kind = Varchar(length=60, index=True)
+    key = Varchar(length=200)  # what the job is about, in its kind's terms (a recording's id)
+    status = Varchar(length=10, default="queued", index=True)  # queued, running, done, failed
+    progress = Integer(default=0)  # per cent, for the person waiting
+    message = Text(default="")  # why it failed, in words an organiser can act on
+    attempts = Integer(default=0)
+    claimed_by = Varchar(length=100, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -112,6 +112,7 @@ def settings(var_dir: Path, tmp_path: Path) -> Settings:
             "HALLWAY_DATABASE_URL": f"sqlite:///{var_dir / 'test.sqlite3'}",
             "HALLWAY_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "HALLWAY_REGISTRATIONS_PER_HOUR": "1000",  # tests register many people from one address
+            "HALLWAY_BACKGROUND_JOBS": "off",  # in-process tests run jobs themselves (server.jobs.run_pending)
         }
     )
 
