@@ -21,13 +21,14 @@ import bagit
 
 from events.access import event_access
 from sessions.questions import archived_thread, clean_answer_html
-from server.changes import RECORDING_STORED, changed
+from server.changes import announce
 
 from archive.items import ItemView, item_view, listable_scope, listed_in
 from archive.media import media_path
 from archive.recordings import (
     CaptionView, RecordingView, add_captions, caption_vtt, session_materials, session_recordings,
 )
+from archive.changes import RecordingStored
 from archive.search.indexing import reindex_item
 from archive.tables import ArchiveItem, ArchivePath, Material, Recording, Topic
 from archive.topics import list_topics, save_topic, session_topics, tag_session
@@ -227,7 +228,7 @@ async def _restore_item(entry: dict[str, Any], data: Path, media_root: Path) -> 
                         created_at=item.published_at)
         await row.save()
         if row.file_name:  # bags carry originals only; the compressed copy is made again
-            await changed(RECORDING_STORED, str(row.id))
+            await announce(RecordingStored(row.id))
         for track in recording["captions"]:
             await add_captions(row.id, _inside(data, track["file"]).read_bytes(), track["language"], track["provenance"])
     for material in entry["materials"]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from archive.changes import RecordingStored
 from archive.media import PARTIAL_DIR, media_path, remove_stored
 from archive.tables import MediaDerivative, Recording
 from server.jobs import JobFailed, JobView, Progress, enqueue, latest_jobs, register
@@ -56,12 +57,12 @@ def profile_for(kind: str, mime_type: str) -> DerivativeProfile | None:
     return None if profile is None or mime_type == MP3.mime_type else profile
 
 
-async def queue_derivative(recording_id: str) -> None:
+async def queue_derivative(change: RecordingStored) -> None:
     """Listener: a recording with a stored file was added, so ask for its compressed copy."""
     row = await Recording.select(Recording.kind, Recording.mime_type, Recording.file_name).where(
-        Recording.id == int(recording_id)).first()
+        Recording.id == change.recording_id).first()
     if row is not None and row["file_name"] and profile_for(row["kind"], row["mime_type"]) is not None:
-        await enqueue(JOB_KIND, recording_id)
+        await enqueue(JOB_KIND, str(change.recording_id))
 
 
 async def derivatives_of(recording_ids: list[int]) -> dict[int, Derivative]:

@@ -28,7 +28,6 @@ from archive.captions import CAPTIONS_MAX_BYTES
 from archive.items import item_for_session
 from archive.media import RULES, MiB, store_upload
 from archive.publishing import archive_session, withdraw_from_archive
-from archive.search.indexing import reindex_session
 from archive.topics import list_topics, save_topic, session_topics, tag_session
 
 UPLOAD_MAX = max(rule.max_bytes for rule in RULES.values())
@@ -90,7 +89,6 @@ class ArchiveManageController(Controller):
             await tag_session(session.guid, [str(v) for v in form.getall("topic")] if "topic" in form else [])
         except ValidationError as error:
             return await self._render(request, access, session, error.errors, 400)
-        await reindex_session(session.guid)
         flash(request, "Topics saved.", category="success")
         return self._back(access, session)
 
@@ -126,7 +124,6 @@ class ArchiveManageController(Controller):
         except ValidationError:
             (media_root / stored.file_name).unlink(missing_ok=True)
             raise
-        await reindex_session(session.guid)
         return Response({"id": new_id, "size": stored.size, "mime_type": stored.mime_type}, status_code=201)
 
     @post("/{guid:str}/links")
@@ -143,7 +140,6 @@ class ArchiveManageController(Controller):
                                                duration=_minutes(values["duration"]) * 60)
         except ValidationError as error:
             return await self._render(request, access, session, error.errors, 400)
-        await reindex_session(session.guid)
         flash(request, "Link added.", category="success")
         return self._back(access, session)
 
@@ -164,7 +160,6 @@ class ArchiveManageController(Controller):
             await recordings.add_captions(recording_id, await upload.read(), chosen["language"], chosen["provenance"])
         except ValidationError as error:  # on the page, at the top, with what was chosen kept
             return await self._render(request, access, session, error.errors, 400, chosen)
-        await reindex_session(session.guid)
         flash(request, "Captions saved; their words are now searchable.", category="success")
         return self._back(access, session)
 
@@ -176,7 +171,6 @@ class ArchiveManageController(Controller):
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
             raise NotFoundException("There is no such recording in this session.")
         await recordings.delete_recording(recording_id, request.app.state.settings.media_root)
-        await reindex_session(session.guid)
         flash(request, "Recording deleted.", category="success")
         return self._back(access, session)
 
@@ -188,7 +182,6 @@ class ArchiveManageController(Controller):
         if material_id not in {m.id for m in await recordings.session_materials(session.guid)}:
             raise NotFoundException("There is no such material in this session.")
         await recordings.delete_material(material_id, request.app.state.settings.media_root)
-        await reindex_session(session.guid)
         flash(request, "Material deleted.", category="success")
         return self._back(access, session)
 

@@ -10,10 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from server.changes import RECORDING_STORED, changed
+from server.changes import announce
 from server.validation import ValidationError
 
 from archive.captions import parse_captions
+from archive.changes import ArchiveSessionChanged, RecordingStored
 from archive.derivatives import remove_derivatives
 from archive.media import StoredFile, label_for, remove_stored
 from archive.tables import CaptionTrack, Cue, Material, MediaDerivative, Provenance, Recording, RecordingKind
@@ -102,7 +103,8 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
                     language=check_language(language), duration=max(0.0, float(duration or 0)), created_at=_now())
     await row.save()
     if stored is not None:
-        await changed(RECORDING_STORED, str(row.id))  # its compressed copy is made in the background
+        await announce(RecordingStored(row.id))  # its compressed copy is made in the background
+    await announce(ArchiveSessionChanged(session_guid))
     return row.id
 
 
@@ -123,6 +125,7 @@ async def add_captions(recording_id: int, data: bytes, language: str = "en", pro
         for start in range(0, len(parsed.cues), 500):
             await Cue.insert(*[Cue(caption=track.id, session_guid=recording["session_guid"], start=c.start, end=c.end,
                                    text=c.text) for c in parsed.cues[start:start + 500]])
+    await announce(ArchiveSessionChanged(str(recording["session_guid"])))
     return track.id
 
 
@@ -137,6 +140,7 @@ async def add_material(session_guid: str, title: str, *, stored: StoredFile | No
                    original_name=label_for(original_name) if stored else "", url=url,
                    mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0, created_at=_now())
     await row.save()
+    await announce(ArchiveSessionChanged(session_guid))
     return row.id
 
 
@@ -194,6 +198,7 @@ async def delete_recording(recording_id: int, media_root: Path) -> str | None:
     await remove_derivatives(recording_id, media_root)
     await Recording.delete().where(Recording.id == recording_id)
     remove_stored(media_root, row["file_name"])
+    await announce(ArchiveSessionChanged(str(row["session_guid"])))
     return str(row["session_guid"])
 
 
@@ -203,6 +208,7 @@ async def delete_material(material_id: int, media_root: Path) -> str | None:
         return None
     await Material.delete().where(Material.id == material_id)
     remove_stored(media_root, row["file_name"])
+    await announce(ArchiveSessionChanged(str(row["session_guid"])))
     return str(row["session_guid"])
 
 

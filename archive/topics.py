@@ -12,8 +12,10 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from server.changes import announce, transaction
 from server.validation import ValidationError
 
+from archive.changes import ArchiveSessionChanged
 from archive.tables import SessionTopic, Topic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -106,10 +108,11 @@ async def tag_session(session_guid: str, topic_slugs: list[str]) -> list[TopicVi
     if unknown:
         raise ValidationError({"topics": f"There is no topic {', '.join(sorted(unknown))}."})
     guid = uuid.UUID(session_guid)
-    async with SessionTopic._meta.db.transaction():
+    async with transaction(SessionTopic):
         await SessionTopic.delete().where(SessionTopic.session_guid == guid)
         if rows:
             await SessionTopic.insert(*[SessionTopic(session_guid=guid, topic=row["id"]) for row in rows])
+        await announce(ArchiveSessionChanged(session_guid))
     return [_view(row) for row in rows]
 
 

@@ -31,7 +31,8 @@ from archive.controllers import (
 )
 from archive.manage_controllers import ArchiveManageController, TopicManageController
 from archive.derivatives import derive_recordings_in, queue_derivative
-from archive.search.indexing import reindex_session
+from archive.changes import ArchiveSessionChanged, RecordingStored
+from archive.search.indexing import reindex_for
 from events.api import EventsApi
 from insights.controllers import InsightsController
 from events.controllers import AgendaController, ProgrammeController
@@ -42,7 +43,7 @@ from server.head_requests import AnswersHead
 from server.auth import session_config
 from server.csrf import SessionBoundCsrf
 from server.security_headers import add_security_headers
-from server.changes import QA_THREAD, RECORDING_STORED, listen
+from server.changes import forget_all, listen
 from server.controllers import (
     AccountController,
     AdminController,
@@ -55,6 +56,7 @@ from server.errors import http_error, unexpected_error, validation_error
 from networking.controllers import LoungeController, PeopleController
 from sessions.controllers import InboxController, LiveController, QuestionsController
 from sessions.live import QaNamespace
+from sessions.questions import PollAnswered, QaThreadChanged, QaVoteCounted
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -155,7 +157,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
     )
     email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
-    connect_packages(settings)
+    connect_packages(settings, qa_live)
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client
@@ -169,11 +171,20 @@ def build_litestar_app(settings: Settings) -> Litestar:
     return app
 
 
-def connect_packages(settings: Settings) -> None:
-    """Let upper packages react to lower ones' changes; the app and the CLI (demo, jobs) both need it."""
-    listen(QA_THREAD, reindex_session)  # the archive's search index follows each session's Q&A
-    listen(RECORDING_STORED, queue_derivative)  # an upload gets its compressed copy in the background
+def connect_packages(settings: Settings, qa_live: QaNamespace | None = None) -> None:
+    """Who hears which change: one place, for the web app and the CLI (demo, jobs, imports) alike.
+
+    Starts from no listeners, so an app built again (as the tests do) never keeps an old app's.
+    """
+    forget_all()
+    listen(QaThreadChanged, reindex_for)  # the archive's search index follows each session's Q&A...
+    listen(ArchiveSessionChanged, reindex_for)  # ...and its recordings, captions, slides and topics
+    listen(RecordingStored, queue_derivative)  # an upload gets its compressed copy in the background
     derive_recordings_in(settings.media_root)
+    if qa_live is not None:  # every page and socket watching a thread hears of it, whichever door changed it
+        listen(QaThreadChanged, qa_live.on_thread_changed)
+        listen(QaVoteCounted, qa_live.on_vote_counted)
+        listen(PollAnswered, qa_live.on_poll_answered)
 
 
 async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:

@@ -68,7 +68,6 @@ class QuestionsController(Controller):
                        "order": "votes", "errors": error.errors, "values": values}
             status = 429 if isinstance(error, questions.TooFast) else 400
             return await page(request, "sessions/questions.html", context, status_code=status)
-        await request.app.state.qa_live.thread_changed(ctx.session.guid)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
@@ -105,8 +104,6 @@ class QuestionsController(Controller):
             if action != "answer" and not ctx.is_moderator:
                 raise PermissionDeniedException(" ".join(error.errors.values())) from None
             flash(request, " ".join(error.errors.values()), category="error")
-        else:
-            await request.app.state.qa_live.thread_changed(ctx.session.guid)
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/{question_id:int}/{action:str}", guards=[requires_login])
@@ -142,8 +139,6 @@ class QuestionsController(Controller):
             if not ctx.is_moderator and action not in {"vote", "unvote", *questions.OWN_ACTIONS}:
                 raise PermissionDeniedException(" ".join(error.errors.values())) from None
             flash(request, " ".join(error.errors.values()), category="error")
-        else:
-            await request.app.state.qa_live.thread_changed(ctx.session.guid)
         return Redirect(back)  # the thread, or where the form came from (the presenter's inbox)
 
 

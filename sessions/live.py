@@ -119,21 +119,18 @@ class QaNamespace:
         ctx = await self._context(sid, data)
         await self.limits.check("ask", ctx)
         question_id = await questions.ask_question(ctx, data.get("body"), bool(data.get("anonymous")))
-        await self.thread_changed(ctx.session.guid)
-        return {"id": question_id}
+        return {"id": question_id}  # the change it announced reaches every watcher (see connect_packages)
 
     async def vote(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
         await self.limits.check("vote", ctx)
         count = await questions.vote(ctx, data.get("question"), up=data.get("up", True) is not False)
-        self._count_changed(ctx.session.guid, data["question"], count)
         return {"votes": count}
 
     async def poll_answer(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
         await self.limits.check("vote", ctx)
         await polls.answer_poll(ctx, data.get("poll"), data.get("choices"))
-        self._soon_changed(ctx.session.guid)
         return {}
 
     def _soon_changed(self, guid: str) -> None:
@@ -150,6 +147,17 @@ class QaNamespace:
             task = asyncio.create_task(later())
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+
+    # Listeners (connected in server/app.py): whichever door a change came through, page or socket, every
+    # watcher hears of it once.
+    async def on_thread_changed(self, change: questions.QaThreadChanged) -> None:
+        await self.thread_changed(change.session_guid)
+
+    async def on_vote_counted(self, change: questions.QaVoteCounted) -> None:
+        self._count_changed(change.session_guid, change.question_id, change.votes)
+
+    async def on_poll_answered(self, change: questions.PollAnswered) -> None:
+        self._soon_changed(change.session_guid)
 
     async def thread_changed(self, guid: str) -> None:
         """Tell every page watching this thread to fetch its view again."""

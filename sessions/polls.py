@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from server.changes import announce, transaction
 from server.validation import ValidationError, is_row_id, line_problem
-from sessions.questions import QaContext
+from sessions.questions import PollAnswered, QaContext, QaThreadChanged
 from sessions.tables import Poll, PollStatus, PollVote
 
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
@@ -53,6 +54,7 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
     poll = Poll(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), question=question.strip(),
                 options=options, multiple=multiple, results_live=results_live, created_at=datetime.now(timezone.utc))
     await poll.save()
+    await announce(QaThreadChanged(ctx.session.guid))
     return poll.id
 
 
@@ -71,6 +73,7 @@ async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
         raise ValidationError({"status": "A poll is opened or closed."})
     row = await _poll(ctx, poll_id)
     await Poll.update({Poll.status: status}).where(Poll.id == row["id"])
+    await announce(QaThreadChanged(ctx.session.guid))
 
 
 async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
@@ -85,10 +88,11 @@ async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
     picked = sorted(set(choices))
     if not picked or any(not 0 <= c < len(row["options"]) for c in picked) or (len(picked) > 1 and not row["multiple"]):
         raise ValidationError({"choices": "Choose one option." if not row["multiple"] else "Choose one or more options."})
-    async with Poll._meta.db.transaction():
+    async with transaction(Poll):
         await PollVote.delete().where((PollVote.poll == row["id"]) & (PollVote.voter == ctx.account.id))
         for choice in picked:
             await PollVote(poll=row["id"], voter=ctx.account.id, option=choice).save()
+        await announce(PollAnswered(ctx.session.guid))
 
 
 async def polls_for(ctx: QaContext) -> list[PollView]:

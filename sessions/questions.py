@@ -21,7 +21,7 @@ from events.releases import published_programme
 from litestar.stores.base import Store
 
 from server.accounts import Account, display_names
-from server.changes import QA_THREAD, changed
+from server.changes import Change, announce
 from server.notifications import notify
 from server.ratelimit import RateLimit
 from server.validation import ValidationError, is_row_id, text_problem
@@ -37,6 +37,29 @@ from sessions.tables import (
     QuestionVote,
     WhoMayAsk,
 )
+
+
+@dataclass(frozen=True)
+class QaThreadChanged(Change):
+    """Something people watching a session's Q&A see changed: a question, an answer, a poll, moderation."""
+
+    session_guid: str
+
+
+@dataclass(frozen=True)
+class QaVoteCounted(Change):
+    """A question's vote count changed (pushed in batches: votes come many at a time)."""
+
+    session_guid: str
+    question_id: int
+    votes: int
+
+
+@dataclass(frozen=True)
+class PollAnswered(Change):
+    """Someone answered a poll (results are pushed in batches, like votes)."""
+
+    session_guid: str
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
@@ -205,7 +228,7 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
                         body=body.strip(), anonymous=bool(anonymous), phase=phase_at(ctx.session, now), status=status,
                         created_at=now)
     await question.save()
-    await changed(QA_THREAD, ctx.session.guid)
+    await announce(QaThreadChanged(ctx.session.guid))
     return question.id
 
 
@@ -248,7 +271,9 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
             change = -len(removed)
         if change:
             await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
-    return (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
+    count = (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
+    await announce(QaVoteCounted(ctx.session.guid, row["id"], count))
+    return count
 
 
 async def _own_open_question(ctx: QaContext, question_id: object) -> dict:
@@ -268,14 +293,14 @@ async def edit_question(ctx: QaContext, question_id: object, body: object) -> No
     if ctx.moderation == Moderation.pre and not ctx.is_moderator:
         changes[Question.status] = QuestionStatus.awaiting
     await Question.update(changes).where(Question.id == row["id"])
-    await changed(QA_THREAD, ctx.session.guid)
+    await announce(QaThreadChanged(ctx.session.guid))
 
 
 async def withdraw_question(ctx: QaContext, question_id: object) -> None:
     """The asker takes back a question nobody has answered; its votes go with it."""
     row = await _own_open_question(ctx, question_id)
     await Question.delete().where(Question.id == row["id"])
-    await changed(QA_THREAD, ctx.session.guid)
+    await announce(QaThreadChanged(ctx.session.guid))
 
 
 async def vote_counts(question_ids: list[int]) -> dict[int, int]:
@@ -300,7 +325,7 @@ async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
         "answered": {Question.status: QuestionStatus.answered, Question.answered_at: datetime.now(timezone.utc)},
     }[action]
     await Question.update(changes).where(Question.id == row["id"])
-    await changed(QA_THREAD, ctx.session.guid)
+    await announce(QaThreadChanged(ctx.session.guid))
 
 
 async def answer_question(ctx: QaContext, question_id: object, body: object, base_url: str = "") -> int:
@@ -326,7 +351,7 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
         if recipient is not None and recipient != ctx.account.id:
             await notify(recipient, "question-answered",
                          f"{ctx.account.display_name} answered a question on “{ctx.session.title}”.", link)
-    await changed(QA_THREAD, ctx.session.guid)
+    await announce(QaThreadChanged(ctx.session.guid))
     return answer.id
 
 

@@ -19,12 +19,20 @@ from piccolo.table import sort_table_classes
 
 from archive.search.indexing import search_engine
 from archive.topics import forget_variants
+from server.changes import forget_all
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
 from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)
 from tests.services import require_postgres
 
 TEST_PASSWORD_ITERATIONS = 1_000
+
+
+@pytest.fixture(autouse=True)
+def no_listeners_left_over() -> Iterator[None]:
+    """Whatever listens to changes during a test (an app's wiring, the test itself) stops with it."""
+    yield
+    forget_all()
 
 
 @pytest.fixture(scope="session")

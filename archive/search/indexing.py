@@ -14,8 +14,9 @@ from typing import Callable
 
 from piccolo.engine.postgres import PostgresEngine
 
-from sessions.questions import archived_threads
+from sessions.questions import QaThreadChanged, archived_threads
 
+from archive.changes import ArchiveSessionChanged
 from archive.items import ItemView, item_for_session, item_view
 from archive.recordings import media_by_session
 from archive.search.engine import IndexedCue, ItemDocument, SearchEngine
@@ -90,6 +91,11 @@ async def reindex_session(session_guid: str) -> None:
     item = await item_for_session(session_guid)
     if item is not None:
         await reindex_item(item.id)
+
+
+async def reindex_for(change: QaThreadChanged | ArchiveSessionChanged) -> None:
+    """Listener: what search finds about a session changed (its Q&A, recordings, captions, slides, topics)."""
+    await reindex_session(change.session_guid)
 
 
 async def reindex_all(progress: Callable[[int, int], None] | None = None) -> int:

@@ -15,7 +15,9 @@ from archive.topics import tag_session
 from events.access import add_member
 from events.tables import MemberRole
 from server.accounts import get_account
-from server.changes import QA_THREAD, listen
+from archive.search.indexing import reindex_for
+from server.changes import listen
+from sessions.questions import QaThreadChanged
 from sessions.questions import answer_question, ask_question, qa_context
 from tests.archive.factories import archived_talk, vocabulary
 from tests.events.factories import make_account
@@ -144,7 +146,7 @@ async def test_the_index_follows_topics_and_qa_and_rebuilds(db: Engine, tmp_path
     await reindex_session(talk.guid)
     assert (await search_archive("interlending OR ILL", None)).total == 1
 
-    listen(QA_THREAD, reindex_session)  # as server/app.py wires it
+    listen(QaThreadChanged, reindex_for)  # as server/app.py wires it
     asker = await get_account(await make_account("ben@library.org", "Ben"))
     ctx = await qa_context(talk.slug, talk.guid, asker)
     question = await ask_question(ctx, "Does the photocopier budget count?")
