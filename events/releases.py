@@ -26,6 +26,7 @@ from events.tables import (
     SessionStatus,
     Track,
 )
+from server.changes import Change, announce, transaction
 from server.validation import is_row_id
 
 # A change to any of these is one a calendar must pick up (SEQUENCE, LAST-MODIFIED).
@@ -243,11 +244,26 @@ def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
             "sessions": sorted(sessions, key=lambda item: item["guid"])}
 
 
+@dataclass(frozen=True)
+class ReleasePublished(Change):
+    """A new version of an event's programme is public (people who starred a moved session are told)."""
+
+    event_id: int
+    version: int
+
+
+async def release_changes(event_id: int, version: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """``(snapshot, changelog)`` of one release, as stored; None if there is no such release."""
+    row = await ScheduleRelease.select(ScheduleRelease.snapshot, ScheduleRelease.changelog).where(
+        (ScheduleRelease.event == event_id) & (ScheduleRelease.version == version)).first()
+    return (json.loads(row["snapshot"]), json.loads(row["changelog"])) if row else None
+
+
 async def publish_release(event_id: int, comment: str = "", published_by: int | None = None,
                           now: datetime | None = None) -> ReleaseSummary:
     """Freeze the current programme as the next version; raise NothingToPublish when unchanged."""
     now = now or datetime.now(timezone.utc)
-    async with ScheduleRelease._meta.db.transaction():
+    async with transaction(ScheduleRelease):
         latest = await _latest_row(event_id)
         previous = json.loads(latest["snapshot"]) if latest else None
         snapshot = carry_forward(previous, await build_snapshot(event_id), now)
@@ -266,6 +282,7 @@ async def publish_release(event_id: int, comment: str = "", published_by: int | 
             snapshot=json.dumps(snapshot),
             changelog=json.dumps(entries),
         ).save()
+        await announce(ReleasePublished(event_id, version))  # heard once it is committed
     return ReleaseSummary(version=version, comment=comment.strip(), published_at=now, changelog=entries)
 
 

@@ -33,6 +33,8 @@ from archive.manage_controllers import ArchiveManageController, TopicManageContr
 from archive.derivatives import derive_recordings_in, queue_derivative
 from archive.changes import ArchiveSessionChanged, RecordingStored
 from archive.search.indexing import reindex_for
+from events.agenda_notices import JOB_KIND as AGENDA_NOTICES, queue_agenda_notices, tell_agendas
+from events.releases import ReleasePublished
 from events.api import EventsApi
 from insights.controllers import InsightsController
 from events.controllers import AgendaController, ProgrammeController
@@ -60,7 +62,7 @@ from sessions.questions import PollAnswered, QaThreadChanged, QaVoteCounted
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
-from server.jobs import keep_working
+from server.jobs import keep_working, register
 from server.mail import SmtpServer, keep_delivering
 from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, LoginThrottle
@@ -181,6 +183,8 @@ def connect_packages(settings: Settings, qa_live: QaNamespace | None = None) -> 
     listen(ArchiveSessionChanged, reindex_for)  # ...and its recordings, captions, slides and topics
     listen(RecordingStored, queue_derivative)  # an upload gets its compressed copy in the background
     derive_recordings_in(settings.media_root)
+    listen(ReleasePublished, queue_agenda_notices)  # people hear when a session they starred moves
+    register(AGENDA_NOTICES, tell_agendas)
     if qa_live is not None:  # every page and socket watching a thread hears of it, whichever door changed it
         listen(QaThreadChanged, qa_live.on_thread_changed)
         listen(QaVoteCounted, qa_live.on_vote_counted)
