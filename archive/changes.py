@@ -15,6 +15,13 @@ class ArchiveSessionChanged(Change):
 
 
 @dataclass(frozen=True)
+class ItemFirstPublished(Change):
+    """A session entered the archive (or came back after a withdrawal): saved searches may match it."""
+
+    item_id: int
+
+
+@dataclass(frozen=True)
 class RecordingStored(Change):
     """A recording's file was stored (uploaded, loaded by the demo, restored from a bag)."""
 

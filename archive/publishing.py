@@ -6,17 +6,18 @@ from events.access import EventAccess
 from events.programme import ProgrammeSession
 
 from archive.items import ItemView, item_for_session, publish_session, withdraw_item
-from archive.saved_searches import announce_item
+from archive.changes import ItemFirstPublished
+from server.changes import announce
 from archive.search.indexing import reindex_item
 
 
 async def archive_session(access: EventAccess, session: ProgrammeSession) -> ItemView:
-    """Publish (or refresh) the session's archive item, index it, and tell saved searches about a new one."""
+    """Publish (or refresh) the session's archive item, index it, and announce a new one (saved searches)."""
     before = await item_for_session(session.guid)
     item = await publish_session(access, session)
     await reindex_item(item.id)
     if before is None or before.withdrawn:
-        await announce_item(item)
+        await announce(ItemFirstPublished(item.id))  # saved searches are checked in a background job
     return item
 
 

@@ -9,10 +9,12 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from server.accounts import get_account
+from server.jobs import Progress, enqueue
 from server.notifications import notify
 from server.validation import ValidationError
 
-from archive.items import ItemView, listable_scope
+from archive.changes import ItemFirstPublished
+from archive.items import ItemView, item_by_id, listable_scope
 from archive.search.engine import SearchScope
 from archive.search.query import QUERY_MAX, parse_query
 from archive.search.indexing import search_engine
@@ -71,6 +73,21 @@ async def delete_saved_search(user_id: int, search_id: int) -> bool:
     found = await SavedSearch.exists().where((SavedSearch.id == search_id) & (SavedSearch.user == user_id))
     await SavedSearch.delete().where((SavedSearch.id == search_id) & (SavedSearch.user == user_id))
     return found
+
+
+TELL_SAVED_SEARCHES = "archive.tell-saved-searches"
+
+
+async def queue_saved_search_notices(change: ItemFirstPublished) -> None:
+    """Listener: checking every saved search against a new item leaves the request."""
+    await enqueue(TELL_SAVED_SEARCHES, str(change.item_id))
+
+
+async def tell_saved_searches(key: str, progress: Progress) -> None:
+    """The job: everyone whose saved search matches the new item hears of it."""
+    item = await item_by_id(int(key))
+    if item is not None and not item.withdrawn:
+        await announce_item(item)
 
 
 async def announce_item(item: ItemView) -> int:

@@ -31,7 +31,8 @@ from archive.controllers import (
 )
 from archive.manage_controllers import ArchiveManageController, TopicManageController
 from archive.derivatives import derive_recordings_in, queue_derivative
-from archive.changes import ArchiveSessionChanged, RecordingStored
+from archive.changes import ArchiveSessionChanged, ItemFirstPublished, RecordingStored
+from archive.saved_searches import TELL_SAVED_SEARCHES, queue_saved_search_notices, tell_saved_searches
 from archive.search.indexing import reindex_for
 from events.agenda_notices import JOB_KIND as AGENDA_NOTICES, queue_agenda_notices, tell_agendas
 from events.releases import ReleasePublished
@@ -58,7 +59,8 @@ from server.errors import http_error, unexpected_error, validation_error
 from networking.controllers import LoungeController, PeopleController
 from sessions.controllers import InboxController, LiveController, QuestionsController
 from sessions.live import QaNamespace
-from sessions.questions import PollAnswered, QaThreadChanged, QaVoteCounted
+from sessions.questions import (TELL_ASKERS, PollAnswered, QaThreadChanged, QaVoteCounted, QuestionAnswered,
+                                queue_answer_notices, tell_askers)
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -185,6 +187,10 @@ def connect_packages(settings: Settings, qa_live: QaNamespace | None = None) -> 
     derive_recordings_in(settings.media_root)
     listen(ReleasePublished, queue_agenda_notices)  # people hear when a session they starred moves
     register(AGENDA_NOTICES, tell_agendas)
+    listen(QuestionAnswered, queue_answer_notices)  # askers and voters hear of an answer
+    register(TELL_ASKERS, tell_askers)
+    listen(ItemFirstPublished, queue_saved_search_notices)  # saved searches hear of a new archive item
+    register(TELL_SAVED_SEARCHES, tell_saved_searches)
     if qa_live is not None:  # every page and socket watching a thread hears of it, whichever door changed it
         listen(QaThreadChanged, qa_live.on_thread_changed)
         listen(QaVoteCounted, qa_live.on_vote_counted)

@@ -21,6 +21,7 @@ from events.releases import published_programme
 from litestar.stores.base import Store
 
 from server.accounts import Account, display_names
+from server.jobs import Progress, enqueue
 from server.changes import Change, announce
 from server.notifications import notify
 from server.ratelimit import RateLimit
@@ -53,6 +54,13 @@ class QaVoteCounted(Change):
     session_guid: str
     question_id: int
     votes: int
+
+
+@dataclass(frozen=True)
+class QuestionAnswered(Change):
+    """A question got an answer (its asker and voters are told)."""
+
+    answer_id: int
 
 
 @dataclass(frozen=True)
@@ -345,14 +353,38 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
     await answer.save()
     await Question.update({Question.status: QuestionStatus.answered, Question.answered_at: now}).where(
         Question.id == row["id"])
-    voters = [v["voter"] for v in await QuestionVote.select(QuestionVote.voter).where(QuestionVote.question == row["id"])]
-    link = f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/#question-{row['id']}"
-    for recipient in dict.fromkeys([row["author"], *voters]):
-        if recipient is not None and recipient != ctx.account.id:
-            await notify(recipient, "question-answered",
-                         f"{ctx.account.display_name} answered a question on “{ctx.session.title}”.", link)
     await announce(QaThreadChanged(ctx.session.guid))
+    await announce(QuestionAnswered(answer.id))  # the asker and voters are told by a background job
     return answer.id
+
+
+TELL_ASKERS = "sessions.tell-askers"
+
+
+async def queue_answer_notices(change: QuestionAnswered) -> None:
+    """Listener: a popular question may have hundreds of voters; telling them leaves the request."""
+    await enqueue(TELL_ASKERS, str(change.answer_id))
+
+
+async def tell_askers(key: str, progress: Progress) -> None:
+    """The job: the asker and everyone who voted hear that their question was answered (not the answerer)."""
+    answer = await Answer.select(Answer.author, Answer.question.id, Answer.question.author, Answer.question.event,
+                                 Answer.question.session_guid).where(Answer.id == int(key)).first()
+    if answer is None:
+        return  # the question went away with its answers: nothing to tell
+    question_id, guid = answer["question.id"], str(answer["question.session_guid"])
+    programme = await published_programme(answer["question.event"])
+    session = programme.session(guid) if programme else None
+    title, link = ((session.title, f"/events/{programme.event.slug}/sessions/{session.slug}/questions/"
+                    f"#question-{question_id}") if programme and session else ("a session", ""))
+    name = (await display_names([answer["author"]])).get(answer["author"], "Someone")
+    voters = [v["voter"] for v in await QuestionVote.select(QuestionVote.voter).where(
+        QuestionVote.question == question_id).order_by(QuestionVote.id)]
+    recipients = [r for r in dict.fromkeys([answer["question.author"], *voters]) if r and r != answer["author"]]
+    for number, recipient in enumerate(recipients, start=1):
+        await notify(recipient, "question-answered", f"{name} answered a question on “{title}”.", link)
+        if number % 50 == 0:
+            await progress(number * 100 // len(recipients))
 
 
 async def thread(ctx: QaContext, order: str = "votes") -> list[QuestionView]:

@@ -126,6 +126,14 @@ def settings(var_dir: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def wired(settings: Settings) -> None:
+    """Listeners and job handlers connected as the app and the CLI connect them (without a live server)."""
+    from server.app import connect_packages
+
+    connect_packages(settings)
+
+
+@pytest.fixture
 async def app(settings: Settings, sqlite_engine: Engine) -> AsyncIterator[Litestar]:
     """The Litestar app on a clean SQLite database."""
     from server.app import build_litestar_app

@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from archive.publishing import withdraw_from_archive
+from server.jobs import run_pending
 from events.releases import publish_release
 from tests.archive.factories import archived_talk, vocabulary
 from tests.events.conftest import log_in, post
@@ -99,6 +100,8 @@ async def test_a_saved_search_tells_its_owner_about_new_matching_items(app: Lite
     media = app.state.settings.media_root
     await archived_talk(media, title="Copyright only")
     await archived_talk(media, title="Paying abroad", captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+    assert "Paying abroad" not in (await client.get("/me/notifications/")).text  # checked after the request
+    await run_pending()
     notifications = (await client.get("/me/notifications/")).text
     assert "New in the archive for “vouchers”: “Paying abroad”." in notifications
     assert "Copyright only" not in notifications
@@ -121,6 +124,7 @@ async def test_a_search_with_nothing_to_find_is_refused_and_never_blocks_publish
 
     await archived_talk(app.state.settings.media_root, title="Paying abroad",
                         captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+    await run_pending()
 
     notifications = (await client.get("/me/notifications/")).text
     assert "New in the archive for “vouchers”: “Paying abroad”." in notifications

@@ -10,10 +10,10 @@ import pytest
 
 from events import editing
 from events.agenda import star
-from events.agenda_notices import JOB_KIND, queue_agenda_notices, tell_agendas
+from events.agenda_notices import JOB_KIND
 from events.editing import SessionInput
-from events.releases import ReleasePublished, publish_release
-from server import changes, jobs, notifications
+from events.releases import publish_release
+from server import jobs, notifications
 from server.mail import deliver_due
 from tests.events.factories import local, make_account, make_event, make_session
 
@@ -22,16 +22,13 @@ DAY = date(2027, 3, 27)
 
 
 @pytest.fixture
-def wired() -> Iterator[None]:
-    """As server/app.py connects it, with mail on."""
-    changes.listen(ReleasePublished, queue_agenda_notices)
-    jobs.register(JOB_KIND, tell_agendas)
+def mail_on() -> Iterator[None]:
     notifications.email_notifications("https://hallway.example.org", "a-secret-key-that-is-long-enough-0123", enabled=True)
     yield
     notifications.email_notifications("", "", enabled=False)
 
 
-async def test_people_hear_that_their_starred_session_moved_or_was_cancelled(smtp, wired: None) -> None:
+async def test_people_hear_that_their_starred_session_moved_or_was_cancelled(smtp, wired: None, mail_on: None) -> None:
     server, inbox, _ = smtp
     event_id = await make_event()
     moving = await make_session(event_id, "Fair use at the desk", local(DAY, 10))

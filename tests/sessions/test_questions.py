@@ -12,6 +12,7 @@ from events.access import add_member
 from events.releases import publish_release
 from events.tables import MemberRole
 from server.accounts import get_account
+from server.jobs import run_pending
 from server.notifications import list_notifications
 from server.validation import ValidationError
 from sessions import questions
@@ -106,7 +107,7 @@ async def test_the_phase_follows_the_session_times() -> None:
         "before", "during", "during", "after"]
 
 
-async def test_answers_come_from_presenters_and_organisers_and_notify_the_asker_and_voters(talk: dict) -> None:
+async def test_answers_come_from_presenters_and_organisers_and_notify_the_asker_and_voters(talk: dict, wired: None) -> None:
     ben, cleo = await as_(talk["ben"]), await as_(talk["cleo"])
     question = await questions.ask_question(ben, "Does CONTU apply to e-journals?")
     await questions.vote(cleo, question)
@@ -118,6 +119,9 @@ async def test_answers_come_from_presenters_and_organisers_and_notify_the_asker_
     [view] = await questions.thread(ben)
     assert view.status == "answered" and view.answers[0].by_presenter
     assert view.answers[0].body_html == "<p><strong>Yes</strong>, unless the licence says otherwise.</p>\n"
+    assert await list_notifications(talk["ben"]) == []  # told by a background job, after the request
+    assert [job.status for job in await run_pending()] == ["done"]
+    assert await list_notifications(talk["presenter"]) == []  # never told of their own answer
     for person in ("ben", "cleo"):
         [note] = await list_notifications(talk[person])
         assert note.text == "Ada Presenter answered a question on “Fair use at the desk”."
