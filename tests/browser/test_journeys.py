@@ -15,7 +15,6 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, expect
 
 from events import editing
-from events.access import event_access
 from events.demo import DEMO_SLUG
 from events.releases import publish_release
 from server.accounts import get_account
