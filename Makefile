@@ -8,7 +8,7 @@ PORT   ?= 8000
 HALLWAY_BASE_URL ?= http://$(HOST):$(PORT)
 export HALLWAY_BASE_URL
 
-.PHONY: run test bench install install-test assets browser clean
+.PHONY: run test test-fast bench install install-test assets browser clean
 
 run: install assets
 	$(BIN)/hallway migrate
@@ -17,6 +17,10 @@ run: install assets
 
 test: install-test assets browser
 	$(BIN)/pytest
+
+# The inner loop: pure logic, domain functions and pages, on SQLite (no browser, no spawned servers).
+test-fast: install-test assets
+	$(BIN)/pytest -q -m "unit or data or pages" -k "not postgres" -p no:cacheprovider
 
 bench: install-test
 	$(BIN)/python bench/live_socketio.py --quick

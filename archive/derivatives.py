@@ -9,10 +9,13 @@ Debian's package, run as a child process, its progress read from ``-progress`` a
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
 import secrets
 import shutil
+import signal
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +23,7 @@ from pathlib import Path
 from archive.changes import RecordingStored
 from archive.media import PARTIAL_DIR, media_path, remove_stored
 from archive.tables import MediaDerivative, Recording
-from server.jobs import JobFailed, JobView, Progress, enqueue, latest_jobs, register
+from server.jobs import JobFailed, JobView, Progress, discard, enqueue, latest_jobs, register
 
 JOB_KIND = "archive.derive-recording"
 
@@ -37,8 +40,9 @@ class DerivativeProfile:
 MP3 = DerivativeProfile("mp3", "mp3", "audio/mpeg", "an MP3 for podcast apps",
                         ("-vn", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"))
 MP4 = DerivativeProfile("mp4", "mp4", "video/mp4", "an H.264 MP4 that every browser plays",
-                        ("-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p",
-                         "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", "-f", "mp4"))
+                        ("-vf", "scale='min(1280,iw)':-2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
+                         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "mp4"))
+PARTIALS_KEPT_FOR = 6 * 3600  # seconds: a half-made copy older than this was left by a worker that died
 PROFILE_FOR_KIND = {"audio": MP3, "video": MP4}
 
 
@@ -54,7 +58,7 @@ class Derivative:
 def profile_for(kind: str, mime_type: str) -> DerivativeProfile | None:
     """What to make of a recording; None when the upload already is what the derivative would be."""
     profile = PROFILE_FOR_KIND.get(kind)
-    return None if profile is None or mime_type == MP3.mime_type else profile
+    return None if profile is None or mime_type == profile.mime_type else profile
 
 
 async def queue_derivative(change: RecordingStored) -> None:
@@ -79,6 +83,8 @@ async def derivative_jobs(recording_ids: list[int]) -> dict[int, JobView]:
 
 
 async def remove_derivatives(recording_id: int, media_root: Path) -> None:
+    """The copy and its jobs go with the recording (SQLite may give the next upload the same id)."""
+    await discard(JOB_KIND, str(recording_id))
     for row in await MediaDerivative.select(MediaDerivative.file_name).where(
             MediaDerivative.recording == recording_id):
         remove_stored(media_root, row["file_name"])
@@ -109,6 +115,7 @@ async def make_derivative(recording_id: int, media_root: Path, progress: Progres
     seconds = row["duration"] or await _probe_seconds(ffmpeg, source)
     partial_dir = media_root / PARTIAL_DIR
     partial_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(partial_dir)
     partial = partial_dir / f"{secrets.token_hex(16)}.{profile.extension}"
     try:
         await _run_ffmpeg(ffmpeg, source, partial, profile, seconds, progress)
@@ -139,6 +146,26 @@ async def _keep(recording_id: int, profile: DerivativeProfile, file_name: str, s
         remove_stored(media_root, stale["file_name"])
 
 
+def _sweep(partial_dir: Path) -> None:
+    """Half-made copies a dead worker left behind."""
+    cutoff = time.time() - PARTIALS_KEPT_FOR
+    for leftover in partial_dir.glob("*.*"):
+        if leftover.suffix.lstrip(".") in {p.extension for p in PROFILE_FOR_KIND.values()}:
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass
+
+
+def _die_with_parent() -> None:
+    """In the ffmpeg child: stop when the worker that started it dies (Linux), not run on as an orphan."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 async def _probe_seconds(ffmpeg: str, source: Path) -> float:
     """The recording's length by ffprobe (installed with ffmpeg), 0 when it cannot tell."""
     ffprobe = str(Path(ffmpeg).with_name("ffprobe"))
@@ -157,7 +184,7 @@ async def _run_ffmpeg(ffmpeg: str, source: Path, target: Path, profile: Derivati
     process = await asyncio.create_subprocess_exec(
         ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source), *profile.ffmpeg_arguments,
         "-progress", "pipe:1", "-nostats", str(target),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=_die_with_parent)
     assert process.stdout is not None and process.stderr is not None
     errors = asyncio.create_task(process.stderr.read())
     last_reported = -1
@@ -176,5 +203,7 @@ async def _run_ffmpeg(ffmpeg: str, source: Path, target: Path, profile: Derivati
         raise
     message = (await errors).decode(errors="replace").strip().splitlines()
     if code != 0:
-        reason = message[-1] if message else f"ffmpeg stopped with code {code}"
-        raise JobFailed(f"ffmpeg could not make {profile.label}: {reason[:300]}")
+        # ffmpeg names files by their path on the server: say "the uploaded file" instead.
+        reason = (message[-1] if message else f"ffmpeg stopped with code {code}").replace(f"{source}: ", "")
+        reason = reason.replace(str(source), "the uploaded file").replace(str(target), "the copy").strip()
+        raise JobFailed(f"ffmpeg could not make {profile.label} ({reason[:200].rstrip('.')}).")

@@ -97,6 +97,8 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
         raise ValidationError({"file": f"This file is {stored.mime_type.split('/')[0]}, not {kind}."})
     if stored is not None and not duration and media_root is not None and stored.mime_type == "audio/wav":
         duration = wav_duration(media_root / stored.file_name)
+        if not duration:
+            raise ValidationError({"file": "This WAV file holds no sound (or is damaged); export it again."})
     row = Recording(session_guid=uuid.UUID(session_guid), kind=kind, file_name=stored.file_name if stored else "",
                     original_name=label_for(original_name) if stored else "", url=url,
                     mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0,

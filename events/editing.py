@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from events.access import add_member
-from events.programme import DAY_CHANGE, programme_from_snapshot
+from events.programme import programme_from_snapshot
 from events.releases import build_snapshot
 from events.tables import (
     Event,
@@ -52,7 +52,7 @@ class EventInput:
     venue: str = ""
     mode: str = EventMode.hybrid.value
     visibility: str = Visibility.public.value
-    day_change: time = DAY_CHANGE
+    day_change: time | None = None  # None: as it is (04:00 for a new event), so an API client may leave it out
 
 
 @dataclass
@@ -134,7 +134,10 @@ def check_event(data: EventInput) -> dict[str, str]:
         errors["mode"] = "Choose in person, online or hybrid."
     if data.visibility not in {v.value for v in Visibility}:
         errors["visibility"] = "Choose public, unlisted or private."
-    if data.day_change >= LATEST_DAY_CHANGE:
+    if data.day_change is not None and (data.day_change.tzinfo is not None or data.day_change.second
+                                        or data.day_change.microsecond):
+        errors["day_change"] = "Give the day change as hours and minutes, without a zone, e.g. 06:00."
+    elif data.day_change is not None and data.day_change >= LATEST_DAY_CHANGE:
         errors["day_change"] = "The day changes between midnight and noon, e.g. 04:00 or 06:00."
     return errors
 
@@ -180,7 +183,7 @@ def _event_values(data: EventInput) -> dict[str, object]:
         "venue": data.venue.strip(),
         "mode": data.mode,
         "visibility": data.visibility,
-        "day_change": data.day_change,
+        **({"day_change": data.day_change} if data.day_change is not None else {}),
     }
 
 
@@ -380,9 +383,10 @@ async def find_conflicts(event_id: int) -> list[Conflict]:
     """Double-booked rooms, presenters in two places, sessions outside the event's dates."""
     programme = programme_from_snapshot(await build_snapshot(event_id))
     active = sorted((s for s in programme.sessions if not s.cancelled), key=lambda s: s.starts_at)
+    lasting = [s for s in active if s.ends_at > s.starts_at]  # a moment (a deadline) takes no room and no one's time
     found: list[Conflict] = []
-    for index, first in enumerate(active):
-        for second in active[index + 1:]:
+    for index, first in enumerate(lasting):
+        for second in lasting[index + 1:]:
             if second.starts_at >= first.ends_at:
                 break
             if first.room and first.room == second.room:

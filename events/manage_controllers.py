@@ -54,7 +54,7 @@ def event_input(values: dict[str, str]) -> EventInput:
         start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
         description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
         visibility=values["visibility"] or Visibility.public.value,
-        day_change=_time_of_day(values["day_change"], "day_change", default=DAY_CHANGE),
+        day_change=_time_of_day(values["day_change"], "day_change", default=DAY_CHANGE),  # empty: 04:00
     )
 
 
@@ -84,7 +84,9 @@ SESSION_FIELDS = ("title", "subtitle", "day", "start", "minutes", "room", "track
                   "tags", "abstract", "description")
 
 
-def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo) -> SessionInput:
+def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo,
+                  day_change: time = DAY_CHANGE) -> SessionInput:
+    """The form's day is the programme day: a start before the day change is that day's night (the next date)."""
     errors: dict[str, str] = {}
     try:
         day = date.fromisoformat(values["day"])
@@ -99,7 +101,7 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
         errors["minutes"] = "Enter a length in minutes, up to 1440 (0 for a moment such as a deadline)."
     if errors:
         raise ValidationError(errors)
-    starts = datetime.combine(day, start, zone)
+    starts = datetime.combine(day + timedelta(days=1 if start < day_change else 0), start, zone)
     return SessionInput(
         title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes or 0), room=values["room"],
         track=values["track"], kind=values["kind"] or "talk", status=values["status"] or "confirmed",
@@ -359,9 +361,10 @@ class ManageController(Controller):
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
             raise NotFoundException("This event has no such session.")
-        zone = ZoneInfo(access.timezone)
-        start = item.starts_at.astimezone(zone)
-        values = {"title": item.title, "subtitle": item.subtitle, "day": start.date().isoformat(),
+        # The programme day it is listed under, not its calendar date (a 04:30 concert is the night before).
+        programme = await working_programme(access.event_id)
+        start = item.starts_at.astimezone(programme.event.zone)
+        values = {"title": item.title, "subtitle": item.subtitle, "day": programme.day_of(item).isoformat(),
                   "start": start.strftime("%H:%M"), "minutes": str(int(item.duration.total_seconds() // 60)),
                   "room": item.room, "track": item.track, "kind": item.kind, "status": item.status,
                   "language": item.language, "tags": ", ".join(item.tags), "abstract": item.abstract,
@@ -377,7 +380,9 @@ class ManageController(Controller):
         values: dict[str, Any] = await read_form(request, *SESSION_FIELDS)
         presenter_ids = await _presenter_ids(request)
         try:
-            saved = await editing.save_session(access.event_id, session_input(values, presenter_ids, ZoneInfo(access.timezone)), guid)
+            summary = await event_summary(access.event_id)
+            data = session_input(values, presenter_ids, ZoneInfo(access.timezone), summary.day_change)
+            saved = await editing.save_session(access.event_id, data, guid)
         except ValidationError as error:
             return await self._session_form(request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400)
         clashes = [c.message for c in await editing.find_conflicts(access.event_id) if saved in c.guids]

@@ -193,8 +193,8 @@ def now_and_next(programme: Programme, now: datetime, *, upcoming: int = 1) -> t
 
 
 def clashes(sessions: Iterable[ProgrammeSession]) -> set[str]:
-    """Guids of sessions that overlap another one in the same list (cancelled ones never clash)."""
-    ordered = sorted((s for s in sessions if not s.cancelled), key=lambda s: s.starts_at)
+    """Guids of sessions that overlap another one in the same list (cancelled ones and moments never clash)."""
+    ordered = sorted((s for s in sessions if not s.cancelled and s.ends_at > s.starts_at), key=lambda s: s.starts_at)
     clashing: set[str] = set()
     latest_end: ProgrammeSession | None = None
     for item in ordered:

@@ -71,6 +71,11 @@ async def enqueue(kind: str, key: str) -> int:
     return int(row.id)
 
 
+async def discard(kind: str, key: str) -> None:
+    """Forget every job about ``key`` (its subject is gone; a new one may get the same id)."""
+    await Job.delete().where((Job.kind == kind) & (Job.key == key))
+
+
 async def latest_jobs(kind: str, keys: list[str]) -> dict[str, JobView]:
     """The newest job of ``kind`` for each key that has one."""
     if not keys:
@@ -140,10 +145,29 @@ async def run_pending(worker: str | None = None) -> list[JobView]:
     return finished
 
 
+def _gone(worker: str) -> bool:
+    """Whether ``worker`` (host:pid) was a process on this host that no longer runs."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or worker == worker_name():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 async def requeue_stale(now: datetime | None = None) -> int:
-    """Jobs whose worker vanished go back to the queue, up to ``MAX_ATTEMPTS`` tries in all."""
+    """Jobs whose worker vanished go back to the queue, up to ``MAX_ATTEMPTS`` tries in all.
+
+    A worker on this host that is no longer running is known at once; one elsewhere after ``STALE_AFTER``
+    without a word of progress.
+    """
     cutoff = (now or _now()) - STALE_AFTER
-    stale = await Job.select(Job.id, Job.attempts).where((Job.status == RUNNING) & (Job.updated_at < cutoff))
+    running = await Job.select(Job.id, Job.attempts, Job.updated_at, Job.claimed_by).where(Job.status == RUNNING)
+    stale = [row for row in running if row["updated_at"] < cutoff or _gone(row["claimed_by"])]
     for row in stale:
         retry = row["attempts"] < MAX_ATTEMPTS
         await Job.update({Job.status: QUEUED if retry else FAILED, Job.claimed_by: "", Job.updated_at: _now(),

@@ -28,6 +28,34 @@ from tests.services import require_postgres
 TEST_PASSWORD_ITERATIONS = 1_000
 
 
+LAYERS = ("unit", "data", "pages", "process", "browser")
+PROCESS_HELPERS = {"HallwayServer", "run_hallway", "hallway_env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test carries its layer, from what it uses (a marker written on the test wins).
+
+    browser: under tests/browser; process: its module starts Hallway processes; pages: it uses the app or
+    its client; data: it uses a database; unit: none of these. ``make test-fast`` runs unit, data and pages.
+    """
+    for item in items:
+        if any(item.get_closest_marker(layer) for layer in LAYERS):
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module_names = set(vars(item.module)) if getattr(item, "module", None) else set()
+        if "tests/browser/" in item.nodeid:
+            layer = "browser"
+        elif module_names & PROCESS_HELPERS:
+            layer = "process"
+        elif fixtures & {"app", "client"}:
+            layer = "pages"
+        elif fixtures & {"db", "db_engine", "sqlite_engine", "postgres_engine", "postgres_database_url"}:
+            layer = "data"
+        else:
+            layer = "unit"
+        item.add_marker(getattr(pytest.mark, layer))
+
+
 @pytest.fixture(autouse=True)
 def no_listeners_left_over() -> Iterator[None]:
     """Whatever listens to changes during a test (an app's wiring, the test itself) stops with it."""

@@ -100,6 +100,7 @@ async def test_conflicts_name_double_booked_rooms_busy_presenters_and_sessions_o
     await make_session(event_id, "Elsewhere", local(DAY, 9, 15), room="Room B", presenter_ids=[ada])
     await make_session(event_id, "Far too late", local(date(2027, 4, 2), 9), room="Room B")
     await make_session(event_id, "Called off", local(DAY, 9), status="cancelled")
+    await make_session(event_id, "Registration closes", local(DAY, 9, 15), minutes=0)  # a moment: no one's time
 
     messages = sorted(conflict.message for conflict in await editing.find_conflicts(event_id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -11,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from events.access import event_access, list_members
 from events.catalogue import event_summary
+from events.releases import working_programme
 from tests.events.conftest import log_in, post
 from tests.events.interop import INTEROP
 
@@ -238,6 +240,28 @@ async def test_an_organiser_sets_where_the_days_end_and_the_schedule_follows(cli
     assert shown_day_change(await client.get(settings)) == "06:00"
     access = await event_access(EVENT["slug"], None)
     assert (await event_summary(access.event_id)).day_change == time(6, 0)
+
+
+async def test_a_night_session_is_entered_and_kept_under_its_programme_day(client: Client) -> None:
+    await log_in(client, "org@library.org", "Olu")
+    await post(client, "/events/new", {**EVENT, "day_change": "06:00"})
+    await post(client, f"/events/{EVENT['slug']}/manage/rooms", {"name": "Main Hall", "kind": "physical",
+                                                                "capacity": "", "location": "", "stream_url": "",
+                                                                "join_url": "", "description": ""})
+
+    saved = await post(client, f"/events/{EVENT['slug']}/manage/sessions/new",
+                       {**SESSION, "title": "Sunrise concert", "day": "2027-03-28", "start": "04:30"})
+    edit_page = await client.get(saved.headers["location"])
+
+    access = await event_access(EVENT["slug"], None)
+    [concert] = (await working_programme(access.event_id)).sessions
+    assert concert.local_start(ZoneInfo(EVENT["timezone"])).isoformat() == "2027-03-29T04:30:00+02:00"  # the night after the 28th
+    assert re.search(r'<option value="2027-03-28" selected>', edit_page.text)  # shown under its programme day
+    again = await post(client, saved.headers["location"], {**SESSION, "title": "Sunrise concert", "day": "2027-03-28",
+                                                           "start": "04:30"})
+    assert again.status_code in (302, 303)
+    [unchanged] = (await working_programme(access.event_id)).sessions
+    assert unchanged.starts_at == concert.starts_at  # saving the form as shown moves nothing
 
 
 async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(client: Client) -> None:
