@@ -34,7 +34,7 @@ async def event_summary(event_id: int) -> ProgrammeEvent:
 
 
 def _event(row: dict[str, Any]) -> ProgrammeEvent:
-    return ProgrammeEvent(**{**row, "day_change": time_of_day(row["day_change"])})
+    return ProgrammeEvent(**{**row, "day_change": time_of_day(row["day_change"]).isoformat("minutes")})
 
 
 async def count_events() -> int:

@@ -38,7 +38,7 @@ def _frab_slug(event_slug: str, item: ProgrammeSession) -> str:
 
 def _day_bounds(programme: Programme, day: Any) -> tuple[datetime, datetime]:
     """A conference day runs from the event's day change to the minute before the next one (frab's day_start/day_end)."""
-    zone, change = programme.event.zone, programme.event.day_change
+    zone, change = programme.event.zone, programme.event.day_changes_at
     start = datetime.combine(day, change, zone)
     end = datetime.combine(day + timedelta(days=1), change, zone) - timedelta(minutes=1)
     return start, end

@@ -54,21 +54,8 @@ def event_input(values: dict[str, str]) -> EventInput:
         start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
         description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
         visibility=values["visibility"] or Visibility.public.value,
-        day_change=_time_of_day(values["day_change"], "day_change", default=DAY_CHANGE),  # empty: 04:00
+        day_change=values["day_change"].strip() or DAY_CHANGE.isoformat("minutes"),  # empty: 04:00
     )
-
-
-def _time_of_day(text: str, field: str, *, default: time) -> time:
-    """A clock time typed as HH:MM (what a time input sends); empty means ``default``."""
-    text = text.strip()
-    if not text:
-        return default
-    try:
-        if len(text) == 5 and text.isascii():
-            return time.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValidationError({field: "Enter a time like 04:00."})
 
 
 def _date(text: str, field: str) -> date:
@@ -319,7 +306,6 @@ class ManageController(Controller):
         access = await organised_event(request, slug)
         summary = await event_summary(access.event_id)
         values = {name: str(getattr(summary, name)) for name in EVENT_FIELDS}
-        values["day_change"] = summary.day_change.isoformat("minutes")
         return await page(request, "events/manage/event_form.html",
                           {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES})
 
@@ -381,7 +367,7 @@ class ManageController(Controller):
         presenter_ids = await _presenter_ids(request)
         try:
             summary = await event_summary(access.event_id)
-            data = session_input(values, presenter_ids, ZoneInfo(access.timezone), summary.day_change)
+            data = session_input(values, presenter_ids, ZoneInfo(access.timezone), summary.day_changes_at)
             saved = await editing.save_session(access.event_id, data, guid)
         except ValidationError as error:
             return await self._session_form(request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400)

@@ -35,7 +35,11 @@ class ProgrammeEvent:
     venue: str
     mode: str
     visibility: str
-    day_change: time = DAY_CHANGE
+    day_change: str = DAY_CHANGE.isoformat("minutes")  # HH:MM, as the API and the exports write it
+
+    @property
+    def day_changes_at(self) -> time:
+        return time.fromisoformat(self.day_change)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -140,7 +144,7 @@ class Programme:
 
     def day_of(self, item: ProgrammeSession) -> date:
         """The conference day ``item`` belongs to, by this event's own day change."""
-        return item.conference_day(self.event.zone, self.event.day_change)
+        return item.conference_day(self.event.zone, self.event.day_changes_at)
 
     def by_day(self, sessions: Iterable[ProgrammeSession] | None = None) -> list[tuple[date, list[ProgrammeSession]]]:
         grouped: dict[date, list[ProgrammeSession]] = defaultdict(list)
@@ -219,7 +223,7 @@ def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None
             venue=event["venue"],
             mode=event["mode"],
             visibility=event["visibility"],
-            day_change=time.fromisoformat(event.get("day_change") or DAY_CHANGE.isoformat("minutes")),
+            day_change=event.get("day_change") or DAY_CHANGE.isoformat("minutes"),
         ),
         rooms=tuple(ProgrammeRoom(**room) for room in snapshot["rooms"]),
         tracks=tuple(ProgrammeTrack(**track) for track in snapshot["tracks"]),

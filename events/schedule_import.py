@@ -433,7 +433,7 @@ async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int 
     if event is None:
         data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=zone or schedule.timezone,
                           start_date=schedule.start_date, end_date=schedule.end_date,
-                          day_change=schedule.day_change or DAY_CHANGE)
+                          day_change=schedule.day_change.isoformat("minutes") if schedule.day_change else None)
         errors = check_event(data)
         if errors:
             raise ImportFailed("; ".join(f"event {name}: {message}" for name, message in errors.items()))

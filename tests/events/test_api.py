@@ -147,10 +147,10 @@ async def test_an_invitation_never_tells_whether_an_address_has_an_account(clien
 async def test_the_day_change_is_hours_and_minutes_and_a_client_that_leaves_it_out_keeps_it(client: Client) -> None:
     await organiser(client)
 
-    assert (await call(client, "PUT", "/ill-days", {**EVENT, "day_change": "06:00:00"})).json()["day_change"] == "06:00:00"
-    for bad in ("06:00:00Z", "06:00:00+05:00", "05:59:30", "13:00:00"):
+    assert (await call(client, "PUT", "/ill-days", {**EVENT, "day_change": "06:00"})).json()["day_change"] == "06:00"
+    for bad in ("06:00:00Z", "06:00+05:00", "05:59:30", "6:00", "13:00", "\u0660\u0666:\u0660\u0660", "06:00\n"):
         refused = await call(client, "PUT", "/ill-days", {**EVENT, "day_change": bad})
         assert refused.status_code == 400 and "day_change" in refused.json()["errors"], bad
     kept = await call(client, "PUT", "/ill-days", {**EVENT, "title": "ILL Days 2027"})  # written before the field
 
-    assert kept.status_code == 200 and kept.json()["day_change"] == "06:00:00"
+    assert kept.status_code == 200 and kept.json()["day_change"] == "06:00"
