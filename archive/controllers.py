@@ -28,6 +28,7 @@ from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, 
 from archive import feeds
 from archive.bag import questions_of
 from archive.citation import bibtex_citation, permalink, plain_citation, ris_citation
+from archive.derivatives import derivatives_of
 from archive.items import (
     ItemView, handle_for_path, item_by_handle, item_for_session, list_items, listable_scope, may_view,
 )
@@ -245,6 +246,7 @@ class ItemController(Controller):
         ctx = await qa_context(item.event_slug, item.session_guid, account) if item.event_id else None
         context = {
             "item": item, "recordings": recordings, "transcript": lines, "topics": topics,
+            "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
             "materials": await session_materials(item.session_guid), "citations": citations,
             "permalink": permalink(base, item), "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
             "questions": [] if ctx else await questions_of(item),
@@ -269,8 +271,9 @@ class ItemController(Controller):
         item = await visible_item(request, handle)
         if item.withdrawn:
             raise NotFoundException("This item was withdrawn.")
+        recordings = await session_recordings(item.session_guid)
         return Template(template_name="archive/embed.html", context={
-            "item": item, "recordings": await session_recordings(item.session_guid),
+            "item": item, "recordings": recordings, "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
             "transcript": await transcript(item.session_guid), "permalink": permalink(_base_url(request), item)})
 
     @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt")

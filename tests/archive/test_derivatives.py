@@ -76,6 +76,9 @@ async def test_a_wav_upload_gets_an_mp3_that_the_podcast_feed_offers(app: Litest
         "audio/mpeg", f"{BASE}/media/{copy.file_name}", copy.size)
     served = await client.get(f"/media/{copy.file_name}")
     assert served.headers["content-type"] == "audio/mpeg" and len(served.content) == copy.size
+    player = (await client.get(f"/a/{talk.item.handle}")).text  # the player offers the copy first
+    assert player.index(f'src="/media/{copy.file_name}"') < player.index(f'src="/media/{recording.file_name}"')
+    assert f"Download MP3 ({round(copy.size / 1048576, 1)} MB)" in player
 
 
 async def test_a_video_upload_gets_an_h264_mp4(app: Litestar, tmp_path: Path) -> None:
