@@ -270,8 +270,14 @@ async def list_presenters(event_id: int) -> list[PresenterEntry]:
     return [PresenterEntry(row["id"], row["name"], row["affiliation"], row["user"] is not None) for row in rows]
 
 
-async def save_session(event_id: int, data: SessionInput, guid: str | None = None) -> str:
-    """Create a session (or change the one with ``guid``); returns its guid."""
+async def save_session(event_id: int, data: SessionInput, guid: str | None = None,
+                       new_guid: uuid.UUID | None = None) -> str:
+    """Create a session (or change the one with ``guid``); returns its guid.
+
+    The one door for session rows: the forms, the API, the demo and schedule imports all come through
+    here, so a session is held to the same rules however it arrives. An import keeps the file's guid
+    (``new_guid``) so importing it again updates rather than duplicates.
+    """
     errors, room_id, track_id = await _check_session(event_id, data)
     _check(errors)
     values = {
@@ -283,7 +289,8 @@ async def save_session(event_id: int, data: SessionInput, guid: str | None = Non
     }
     async with Session._meta.db.transaction():
         if guid is None:
-            session = Session(guid=uuid.uuid4(), event=event_id, slug=await free_session_slug(event_id, data.title), **values)
+            session = Session(guid=new_guid or uuid.uuid4(), event=event_id,
+                              slug=await free_session_slug(event_id, data.title), **values)
             await session.save()
             session_id, guid = session.id, str(session.guid)
         else:

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from events.editing import LATEST_DAY_CHANGE, EventInput, check_event, create_event, free_session_slug, valid_timezone
+from events.editing import (LATEST_DAY_CHANGE, TAG, TEXT_MAX, EventInput, SessionInput, check_event, create_event,
+                            save_session, valid_timezone)
 from events.programme import DAY_CHANGE, time_of_day
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
-from server.validation import without_control_characters, year_problem
+from server.validation import ValidationError, without_control_characters, year_problem
 
 FORMATS = ("frab-json", "frab-xml", "ical")
 KINDS = {
@@ -483,12 +484,14 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
     label = f"session {item.title!r} (guid {item.guid})"
     if item.ends_at < item.starts_at:
         raise ImportFailed(f"{label}: it ends before it starts")
+    # Lenient where a file may be longer or looser than the form allows; every rule else is editing's.
+    tags = sorted({tag for tag in item.tags if TAG.match(tag)})[:20]
     values = {
-        "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract,
-        "description": item.description, "kind": item.kind, "status": item.status,
+        "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract[:TEXT_MAX],
+        "description": item.description[:TEXT_MAX], "kind": item.kind, "status": item.status,
         "starts_at": item.starts_at.astimezone(timezone.utc), "ends_at": item.ends_at.astimezone(timezone.utc),
-        "room": rooms.get(item.room[:100]), "track": tracks.get(item.track[:100]), "language": item.language,
-        "tags": sorted(set(item.tags)),
+        "room": rooms.get(item.room[:100]), "track": tracks.get(item.track[:100]),
+        "language": item.language[:16] or "en", "tags": tags,
     }
     presenter_ids = []
     for person in item.persons:
@@ -498,14 +501,17 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
             people[person.name] = presenter.id
             report.presenters_added.append(person.name)
         presenter_ids.append(people[person.name])
+    presenter_ids = list(dict.fromkeys(presenter_ids))
+    data = SessionInput(title=values["title"], starts_at=item.starts_at, ends_at=item.ends_at,
+                        room=item.room[:100] if values["room"] else "", track=item.track[:100] if values["track"] else "",
+                        kind=item.kind, status=item.status, subtitle=values["subtitle"], abstract=values["abstract"],
+                        description=values["description"], language=values["language"], tags=tags,
+                        presenter_ids=presenter_ids)
     existing = await Session.select().where(Session.guid == item.guid).first()
     if existing is not None and existing["event"] != event_id:
         raise ImportFailed(f"{label}: this guid already belongs to a session of another event")
     if existing is None:
-        session = Session(guid=item.guid, event=event_id, slug=await free_session_slug(event_id, item.title),
-                          updated_at=datetime.now(timezone.utc), **values)
-        await session.save()
-        await _set_presenters(session.id, presenter_ids)
+        await _save(event_id, data, label, new_guid=item.guid)
         report.created.append(item.title)
         return
     current_presenters = [row["presenter"] for row in await SessionPresenter.select(SessionPresenter.presenter)
@@ -514,9 +520,16 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
     if not changed:
         report.unchanged += 1
         return
-    await Session.update({**values, "updated_at": datetime.now(timezone.utc)}).where(Session.id == existing["id"])
-    await _set_presenters(existing["id"], presenter_ids)
+    await _save(event_id, data, label, guid=str(existing["guid"]))
     report.updated.append(f"{item.title} ({', '.join(changed)})")
+
+
+async def _save(event_id: int, data: SessionInput, label: str, **which: Any) -> None:
+    """Through the one door for sessions; what it refuses is said in the import's words."""
+    try:
+        await save_session(event_id, data, **which)
+    except ValidationError as error:
+        raise ImportFailed(f"{label}: " + "; ".join(f"{field}: {message}" for field, message in error.errors.items())) from None
 
 
 FIELD_WORDS = {"starts_at": "start", "ends_at": "end", "kind": "type", "tags": "tags"}
@@ -534,9 +547,3 @@ def _changed_fields(row: dict[str, Any], values: dict[str, Any]) -> list[str]:
         if stored != value:
             changed.append(FIELD_WORDS.get(name, name))
     return changed
-
-
-async def _set_presenters(session_id: int, presenter_ids: list[int]) -> None:
-    await SessionPresenter.delete().where(SessionPresenter.session == session_id)
-    for position, presenter_id in enumerate(dict.fromkeys(presenter_ids)):
-        await SessionPresenter(session=session_id, presenter=presenter_id, position=position).save()
