@@ -7,7 +7,6 @@ with the errors by their fields when the input is refused.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,8 @@ from litestar.response import Redirect, Template
 from events import editing, invitations, registration
 from events.access import EventAccess, event_access, list_members
 from events.catalogue import event_summary
-from events.editing import EventInput, RoomInput, SessionInput
-from events.programme import DAY_CHANGE
+from events.editing import RoomInput
+from events.forms import EVENT_FIELDS, SESSION_FIELDS, event_input, session_input
 from events.releases import (NothingToPublish, list_releases, pending_changes, publish_release, published_programme,
                              working_programme)
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
@@ -46,56 +45,6 @@ CHOICES = {
 async def organised_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
     """The event if the person may organise it; a 404 if they may not even see it, else a 403."""
     return require_organiser(await event_access(slug, await current_account(request)))
-
-
-def event_input(values: dict[str, str]) -> EventInput:
-    return EventInput(
-        slug=values["slug"].strip().lower(), title=values["title"], timezone=values["timezone"].strip(),
-        start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
-        description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
-        visibility=values["visibility"] or Visibility.public.value,
-        day_change=values["day_change"].strip() or DAY_CHANGE.isoformat("minutes"),  # empty: 04:00
-    )
-
-
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError({field: "Enter a date like 2027-03-27."}) from None
-
-
-EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility",
-                "day_change")
-SESSION_FIELDS = ("title", "subtitle", "day", "start", "minutes", "room", "track", "kind", "status", "language",
-                  "tags", "abstract", "description")
-
-
-def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo,
-                  day_change: time = DAY_CHANGE) -> SessionInput:
-    """The form's day is the programme day: a start before the day change is that day's night (the next date)."""
-    errors: dict[str, str] = {}
-    try:
-        day = date.fromisoformat(values["day"])
-    except ValueError:
-        errors["day"] = "Choose a day."
-    try:
-        start = time.fromisoformat(values["start"])
-    except ValueError:
-        errors["start"] = "Enter a time like 14:30."
-    minutes = whole_number(values["minutes"].strip())
-    if minutes is None or not 0 <= minutes <= 24 * 60:
-        errors["minutes"] = "Enter a length in minutes, up to 1440 (0 for a moment such as a deadline)."
-    if errors:
-        raise ValidationError(errors)
-    starts = datetime.combine(day + timedelta(days=1 if start < day_change else 0), start, zone)
-    return SessionInput(
-        title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes or 0), room=values["room"],
-        track=values["track"], kind=values["kind"] or "talk", status=values["status"] or "confirmed",
-        subtitle=values["subtitle"], abstract=values["abstract"], description=values["description"],
-        language=values["language"] or "en", tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
-        presenter_ids=presenter_ids,
-    )
 
 
 async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
