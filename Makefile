@@ -16,6 +16,7 @@ run: install assets
 	$(BIN)/hallway serve --host $(HOST) --port $(PORT)
 
 test: install-test assets browser
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 # The inner loop: pure logic, domain functions and pages, on SQLite (no browser, no spawned servers).
