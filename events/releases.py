@@ -49,10 +49,6 @@ class ReleaseSummary:
     changelog: list[dict[str, Any]]
 
 
-def room_guid(event_slug: str, room_name: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:room:{event_slug}:{room_name}"))
-
-
 def presenter_guid(presenter_id: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:presenter:{presenter_id}"))
 
@@ -85,7 +81,7 @@ async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict
         },
         "rooms": [
             {
-                "guid": room_guid(event["slug"], room["name"]),
+                "guid": str(room["guid"]),
                 "name": room["name"],
                 "kind": room["kind"],
                 "capacity": room["capacity"],

@@ -88,6 +88,8 @@ class Track(Table):
 
 class Room(Table):
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
+    # Its own identifier in frab exports and feeds: renaming a room (or the event) keeps it.
+    guid = UUID()
     name = Varchar(length=100)
     kind = Varchar(length=16, choices=RoomKind, default=RoomKind.physical)
     capacity = Integer(null=True, default=None)

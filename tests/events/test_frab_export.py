@@ -8,10 +8,13 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from events import editing
 from events.access import event_access
+from events.editing import RoomInput
 from events.demo import DEMO_SLUG, load_demo
 from events.frab_export import frab_json, frab_xml
 from events.releases import publish_release, published_programme
+from events.tables import Room
 from tests.events.factories import local, make_event, make_session
 from tests.events.interop import json_errors, xml_errors
 
@@ -65,6 +68,23 @@ async def test_guids_are_stable_across_releases() -> None:
                 for events in day["rooms"].values() for e in events}
 
     assert guids(second)["Opening"] == guids(first)["Opening"]
+
+
+async def test_a_renamed_room_keeps_its_guid() -> None:
+    event_id = await make_event()
+    await make_session(event_id, "Opening", local(date(2027, 3, 27), 9))
+    await publish_release(event_id)
+    before = {room["name"]: room["guid"] for room in
+              frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]}
+    hall = await Room.select(Room.id).where((Room.event == event_id) & (Room.name == "Main Hall")).first()
+    await editing.save_room(event_id, RoomInput(name="Great Hall", position=0), hall["id"])
+    await publish_release(event_id)
+
+    after = {room["name"]: room["guid"] for room in
+             frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]}
+
+    assert after["Great Hall"] == before["Main Hall"] and after["Room B"] == before["Room B"]
+    assert len(set(after.values())) == 2
 
 
 async def test_private_join_links_never_reach_the_export() -> None:
