@@ -37,8 +37,8 @@ def test_make_run_migrates_loads_the_demo_and_serves() -> None:
     ]
 
 
-def test_make_test_runs_pytest() -> None:
-    assert make_recipe("test") == ["$(BIN)/pytest"]
+def test_make_test_runs_the_lint_gate_then_pytest() -> None:
+    assert make_recipe("test") == ["$(BIN)/ruff check .", "$(BIN)/pytest"]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
