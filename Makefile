@@ -21,7 +21,7 @@ test: install-test assets browser
 
 # The inner loop: pure logic, domain functions and pages, on SQLite (no browser, no spawned servers).
 test-fast: install-test assets
-	$(BIN)/pytest -q -m "unit or data or pages" -k "not postgres" -p no:cacheprovider
+	$(BIN)/pytest -q -n 2 -m "unit or data or pages" -k "not postgres" -p no:cacheprovider
 
 bench: install-test
 	$(BIN)/python bench/live_socketio.py --quick
