@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from archive.changes import RecordingStored
 from archive.media import PARTIAL_DIR, media_path, remove_stored
@@ -42,7 +43,7 @@ MP3 = DerivativeProfile("mp3", "mp3", "audio/mpeg", "an MP3 for podcast apps",
 MP4 = DerivativeProfile("mp4", "mp4", "video/mp4", "an H.264 MP4 that every browser plays",
                         ("-vf", "scale='min(1280,iw)':-2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
                          "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "mp4"))
-PARTIALS_KEPT_FOR = 6 * 3600  # seconds: a half-made copy older than this was left by a worker that died
+PARTIALS_KEPT_FOR = 24 * 3600  # seconds: a half-made copy older than a day was left by a worker that died
 PROFILE_FOR_KIND = {"audio": MP3, "video": MP4}
 
 
@@ -125,14 +126,17 @@ async def make_derivative(recording_id: int, media_root: Path, progress: Progres
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
-    await _keep(recording_id, profile, file_name, final.stat().st_size, seconds, media_root)
+    await _keep(recording_id, row["file_name"], profile, file_name, final.stat().st_size, seconds, media_root)
 
 
-async def _keep(recording_id: int, profile: DerivativeProfile, file_name: str, size: int, seconds: float,
-                media_root: Path) -> None:
-    """Record the new copy (replacing an older one) unless the recording went away meanwhile."""
+async def _keep(recording_id: int, original: str, profile: DerivativeProfile, file_name: str, size: int,
+                seconds: float, media_root: Path) -> None:
+    """Record the new copy (replacing an older one) unless the recording went away meanwhile.
+
+    The original's stored name identifies it: SQLite may give a new upload the id of one deleted mid-copy.
+    """
     async with MediaDerivative._meta.db.transaction():
-        if not await Recording.exists().where(Recording.id == recording_id):
+        if not await Recording.exists().where((Recording.id == recording_id) & (Recording.file_name == original)):
             remove_stored(media_root, file_name)
             raise JobFailed("The recording was deleted while its compressed copy was made.")
         old = await MediaDerivative.select(MediaDerivative.file_name).where(MediaDerivative.recording == recording_id)
@@ -158,12 +162,20 @@ def _sweep(partial_dir: Path) -> None:
                 pass
 
 
+def _find_prctl() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _find_prctl()  # looked up here, not in the forked child (a child of a threaded process must not load)
+
+
 def _die_with_parent() -> None:
     """In the ffmpeg child: stop when the worker that started it dies (Linux), not run on as an orphan."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 async def _probe_seconds(ffmpeg: str, source: Path) -> float:

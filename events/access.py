@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from piccolo.apps.user.tables import BaseUser
+
 from server.accounts import Account, display_names
 from server.validation import has_control_characters
 
@@ -137,6 +139,24 @@ async def visible_event_ids(event_ids: list[int], account: Account | None) -> se
             )
         }
     return {row["id"] for row in rows if row["visibility"] != Visibility.private or row["id"] in member_of}
+
+
+async def who_may_see(event_id: int, user_ids: list[int]) -> set[int]:
+    """Which of these people may see the event now (whoever is told about it: a star or a vote is not enough).
+
+    A public or unlisted event anyone may open by its link; a private one only its members and site
+    administrators (someone removed from it, or whose event turned private, is no longer told anything).
+    """
+    row = await Event.select(Event.visibility).where(Event.id == event_id).first()
+    if row is None or not user_ids:
+        return set()
+    if row["visibility"] != Visibility.private:
+        return set(user_ids)
+    members = {r["user"] for r in await EventMember.select(EventMember.user).where(
+        (EventMember.event == event_id) & EventMember.user.is_in(user_ids))}
+    admins = {r["id"] for r in await BaseUser.select(BaseUser.id).where(
+        BaseUser.id.is_in(user_ids) & (BaseUser.admin == True))}  # noqa: E712 - a column comparison, not a bool
+    return members | admins
 
 
 async def listable_event_ids(account: Account | None) -> set[int]:

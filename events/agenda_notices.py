@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from events.access import who_may_see
 from events.releases import ReleasePublished, release_changes
 from events.tables import Star
 from server.jobs import JobFailed, Progress, enqueue
@@ -46,9 +47,16 @@ def _sentence(entry: dict[str, Any], zone: ZoneInfo) -> str:
     if entry["change"] == "reinstated":
         return f"{title} in your agenda takes place after all."
     before, after = entry["from"], entry["to"]
+    if before["starts_at"] == after["starts_at"] and before["room"] == after["room"]:
+        return (f"{title} in your agenda now ends at {_clock(after['ends_at'], zone)} "
+                f"(was {_clock(before['ends_at'], zone)}).")
     if before["starts_at"] == after["starts_at"]:
         return f"{title} in your agenda moved to {after['room'] or 'another room'} (was {before['room'] or 'no room'})."
     return (f"{title} in your agenda moved to {_when(after, zone)} (was {_when(before, zone)}).")
+
+
+def _clock(moment: str, zone: ZoneInfo) -> str:
+    return f"{datetime.fromisoformat(moment).astimezone(zone):%H:%M}"
 
 
 def _when(place: dict[str, Any], zone: ZoneInfo) -> str:
@@ -67,6 +75,8 @@ async def tell_agendas(key: str, progress: Progress) -> None:
         return
     stars = await Star.select(Star.user, Star.session_guid).where(
         (Star.event == event_id) & Star.session_guid.is_in([uuid.UUID(guid) for guid in notices])).order_by(Star.id)
+    allowed = await who_may_see(event_id, sorted({star["user"] for star in stars}))
+    stars = [star for star in stars if star["user"] in allowed]  # a star outlives membership; telling must not
     for number, star in enumerate(stars, start=1):
         text, link = notices[str(star["session_guid"])]
         await notify(star["user"], "agenda-change", text, link)

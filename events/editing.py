@@ -39,6 +39,7 @@ CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", re.ASCII)  # HH:MM, as a 
 TAG = re.compile(r"^[\w][\w .&+-]{0,58}$")
 TITLE_MAX = 200
 TEXT_MAX = 20_000
+SESSION_DAYS_MAX = 14
 LATEST_DAY_CHANGE = time(12, 0)  # a day that changes after noon would list afternoon talks under yesterday
 
 
@@ -315,8 +316,8 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
         errors["starts_at"] = problem
     elif data.ends_at < data.starts_at:  # equal is a moment, such as a deadline (RFC 5545 3.6.1)
         errors["ends_at"] = "A session cannot end before it starts."
-    elif (data.ends_at - data.starts_at).days >= 2:
-        errors["ends_at"] = "A session can last at most two days."
+    elif (data.ends_at - data.starts_at).days >= SESSION_DAYS_MAX:  # a camp's exhibition runs for days
+        errors["ends_at"] = f"A session can last at most {SESSION_DAYS_MAX} days."
     if data.kind not in {kind.value for kind in SessionKind}:
         errors["kind"] = "Choose talk, panel, workshop, keynote, break or networking."
     if data.status not in {status.value for status in SessionStatus}:

@@ -37,11 +37,13 @@ def _frab_slug(event_slug: str, item: ProgrammeSession) -> str:
 
 
 def _day_bounds(programme: Programme, day: Any) -> tuple[datetime, datetime]:
-    """A conference day runs from the event's day change to the minute before the next one (frab's day_start/day_end)."""
+    """A conference day runs from the event's day change to the next one (frab's day_start/day_end).
+
+    The end is the next day change itself, not the minute before: a reader then finds the change exactly,
+    even one not on the hour (04:30).
+    """
     zone, change = programme.event.zone, programme.event.day_changes_at
-    start = datetime.combine(day, change, zone)
-    end = datetime.combine(day + timedelta(days=1), change, zone) - timedelta(minutes=1)
-    return start, end
+    return datetime.combine(day, change, zone), datetime.combine(day + timedelta(days=1), change, zone)
 
 
 def _rooms_in_order(programme: Programme, sessions: list[ProgrammeSession]) -> list[str]:

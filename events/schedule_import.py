@@ -241,18 +241,26 @@ def _file_day_change(bounds: list[tuple[Any, Any, Any]], zone: ZoneInfo) -> time
     for raw_date, raw_start, raw_end in bounds:
         try:
             day = date.fromisoformat(_text(raw_date)[:10])
-            start = _moment(raw_start, zone, "day").astimezone(zone)
-            end = _moment(raw_end, zone, "day").astimezone(zone)
+            start = _wall_clock(_moment(raw_start, zone, "day"), zone)
+            end = _wall_clock(_moment(raw_end, zone, "day"), zone)
         except (ImportFailed, ValueError):
             continue  # a day without readable bounds says nothing; its sessions carry their own times
         end = end.replace(second=0, microsecond=0) + timedelta(minutes=1 if end.minute == 59 or end.second else 0)
-        after_midnight = end.replace(tzinfo=None) - datetime.combine(day + timedelta(days=1), time())
+        after_midnight = end - datetime.combine(day + timedelta(days=1), time())
         if timedelta(0) < after_midnight and end.time() < LATEST_DAY_CHANGE:
             ends.append(end.time())
         early_start = early_start or (start.date() == day and start.time() < DAY_CHANGE)
     if ends:
         return max(ends)
     return time(0, 0) if early_start else None
+
+
+def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The local time a file means: as written when its offset is one the zone has then (a day change of 02:30
+    on the night the clocks skip that hour is still 02:30), else the instant read on the zone's clock."""
+    written = moment.replace(tzinfo=None)
+    offsets = {written.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1)}
+    return written if moment.utcoffset() in offsets else moment.astimezone(zone).replace(tzinfo=None)
 
 
 def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> ImportedSession:
@@ -470,7 +478,7 @@ async def _follow_day_change(event_id: int, current: time, from_file: time | Non
 async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str],
                         extra: dict[str, dict[str, Any]]) -> dict[str, int]:
     known = {row["name"]: row["id"] for row in await table.select(table.id, table.name).where(table.event == event_id)}
-    for name in dict.fromkeys(name[:100] for name in names if name):
+    for name in dict.fromkeys(name[:100].strip() for name in names if name[:100].strip()):
         if name not in known:
             row = table(event=event_id, name=name, **extra.get(name, {}))
             await row.save()
@@ -490,7 +498,7 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
         "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract[:TEXT_MAX],
         "description": item.description[:TEXT_MAX], "kind": item.kind, "status": item.status,
         "starts_at": item.starts_at.astimezone(timezone.utc), "ends_at": item.ends_at.astimezone(timezone.utc),
-        "room": rooms.get(item.room[:100]), "track": tracks.get(item.track[:100]),
+        "room": rooms.get(item.room[:100].strip()), "track": tracks.get(item.track[:100].strip()),
         "language": item.language[:16] or "en", "tags": tags,
     }
     presenter_ids = []
@@ -503,7 +511,8 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
         presenter_ids.append(people[person.name])
     presenter_ids = list(dict.fromkeys(presenter_ids))
     data = SessionInput(title=values["title"], starts_at=item.starts_at, ends_at=item.ends_at,
-                        room=item.room[:100] if values["room"] else "", track=item.track[:100] if values["track"] else "",
+                        room=item.room[:100].strip() if values["room"] else "",
+                        track=item.track[:100].strip() if values["track"] else "",
                         kind=item.kind, status=item.status, subtitle=values["subtitle"], abstract=values["abstract"],
                         description=values["description"], language=values["language"], tags=tags,
                         presenter_ids=presenter_ids)

@@ -160,7 +160,6 @@ def build_litestar_app(settings: Settings) -> Litestar:
         request_max_body_size=REQUEST_BODY_MAX,
         lifespan=[lifespan],
     )
-    email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
     connect_packages(settings, qa_live)
     app.state.settings = settings
     app.state.engine = engine
@@ -181,6 +180,8 @@ def connect_packages(settings: Settings, qa_live: QaNamespace | None = None) -> 
     Starts from no listeners, so an app built again (as the tests do) never keeps an old app's.
     """
     forget_all()
+    # Notices are mailed (to people who chose immediate mail) wherever they are made: a page or `hallway jobs`.
+    email_notifications(settings.base_url, settings.secret_key, enabled=bool(settings.smtp_url))
     listen(QaThreadChanged, reindex_for)  # the archive's search index follows each session's Q&A...
     listen(ArchiveSessionChanged, reindex_for)  # ...and its recordings, captions, slides and topics
     listen(RecordingStored, queue_derivative)  # an upload gets its compressed copy in the background

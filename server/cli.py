@@ -27,7 +27,7 @@ from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.backup import BackupProblem, make_backup, restore_backup
-from server.jobs import DONE, JobView, run_pending
+from server.jobs import DONE, JobView, requeue_stale, run_pending
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
@@ -283,6 +283,7 @@ def _jobs(settings: Settings, _args: argparse.Namespace) -> None:
     """What a running server does every few seconds, for an instance whose server is stopped."""
     async def run() -> list[JobView]:
         await _check_schema()
+        await requeue_stale()  # a run that was killed (cron, a reboot) left its job running: it runs again now
         return await run_pending()
 
     finished = _run_with_database(settings, run)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from server.tables import Job
 
@@ -23,6 +24,7 @@ Progress = Callable[[int], Awaitable[None]]
 Handler = Callable[[str, Progress], Awaitable[None]]
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STALE_AFTER = timedelta(minutes=15)  # a running job not heard of for this long lost its worker
+HEARTBEAT_SECONDS = 60.0  # a running job says it is alive this often, progress or not
 POLL_SECONDS = 2.0
 MAX_ATTEMPTS = 3
 
@@ -56,8 +58,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+_PROCESS_TOKEN = secrets.token_hex(3)  # containers sharing a host name often all run as pid 1
+
+
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS_TOKEN}"
 
 
 async def enqueue(kind: str, key: str) -> int:
@@ -107,34 +112,46 @@ async def run_next(worker: str | None = None) -> JobView | None:
     if row is None:
         return None
     job_id = row["id"]
+    ours = (Job.id == job_id) & (Job.claimed_by == worker)  # once requeued and taken by another, it is theirs
 
     async def progress(per_cent: int) -> None:
-        await Job.update({Job.progress: max(0, min(99, int(per_cent))), Job.updated_at: _now()}).where(
-            Job.id == job_id)
+        await Job.update({Job.progress: max(0, min(99, int(per_cent))), Job.updated_at: _now()}).where(ours)
+
+    async def heartbeat() -> None:  # slow work without progress (a video of unknown length) is still alive
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await Job.update({Job.updated_at: _now()}).where(ours)
 
     handler = _handlers.get(row["kind"])
+    beating = asyncio.create_task(heartbeat())
     try:
         if handler is None:
             raise JobFailed(f"No worker here knows how to do {row['kind']!r}.")
         await handler(row["key"], progress)
     except JobFailed as failure:
-        await _finish(job_id, FAILED, str(failure))
+        await _finish(ours, FAILED, str(failure))
     except asyncio.CancelledError:
-        await _finish(job_id, QUEUED, "")  # the worker is stopping: another one takes it up
+        await _finish(ours, QUEUED, "")  # the worker is stopping: another one takes it up
         raise
     except Exception:
         log.exception("job %s (%s %s) failed", job_id, row["kind"], row["key"])
-        await _finish(job_id, FAILED, "It failed unexpectedly; the server log has the details.")
+        await _finish(ours, FAILED, "It failed unexpectedly; the server log has the details.")
     else:
-        await _finish(job_id, DONE, "")
-    return _view(await Job.select().where(Job.id == job_id).first())
+        await _finish(ours, DONE, "")
+    finally:
+        beating.cancel()
+    finished = await Job.select().where(Job.id == job_id).first()
+    # Its subject may have gone meanwhile, taking the job's row with it (a deleted recording): say so.
+    return _view(finished) if finished else JobView(job_id, row["kind"], row["key"], "discarded", 0, "")
 
 
-async def _finish(job_id: int, status: str, message: str) -> None:
+async def _finish(ours: Any, status: str, message: str) -> None:
     values = {Job.status: status, Job.message: message[:2000], Job.updated_at: _now()}
     if status == DONE:
         values[Job.progress] = 100
-    await Job.update(values).where(Job.id == job_id)
+    if status == QUEUED:
+        values[Job.claimed_by] = ""
+    await Job.update(values).where(ours)
 
 
 async def run_pending(worker: str | None = None) -> list[JobView]:
@@ -147,7 +164,7 @@ async def run_pending(worker: str | None = None) -> list[JobView]:
 
 def _gone(worker: str) -> bool:
     """Whether ``worker`` (host:pid) was a process on this host that no longer runs."""
-    host, _, pid = worker.rpartition(":")
+    host, pid, _token = (worker.rsplit(":", 2) + ["", ""])[:3]
     if host != socket.gethostname() or not pid.isdigit() or worker == worker_name():
         return False
     try:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import nh3
 from markdown_it import MarkdownIt
 
-from events.access import EventAccess, event_access
+from events.access import EventAccess, event_access, who_may_see
 from events.catalogue import presented_sessions, presenting_accounts
 from events.programme import ProgrammeSession
 from events.releases import published_programme
@@ -381,6 +381,8 @@ async def tell_askers(key: str, progress: Progress) -> None:
     voters = [v["voter"] for v in await QuestionVote.select(QuestionVote.voter).where(
         QuestionVote.question == question_id).order_by(QuestionVote.id)]
     recipients = [r for r in dict.fromkeys([answer["question.author"], *voters]) if r and r != answer["author"]]
+    allowed = await who_may_see(answer["question.event"], recipients)  # removed from a private event: not told
+    recipients = [r for r in recipients if r in allowed]
     for number, recipient in enumerate(recipients, start=1):
         await notify(recipient, "question-answered", f"{name} answered a question on “{title}”.", link)
         if number % 50 == 0:

@@ -16,11 +16,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from archive import derivatives as derivatives_module
 from archive.derivatives import JOB_KIND, derivative_jobs, derivatives_of, make_derivative
 from archive.media import AUDIO, VIDEO, media_path, store_upload
 from archive.recordings import add_recording, delete_recording, session_recordings, wav_bytes
 from server.validation import ValidationError
 from server.accounts import account_id_by_email
+from server import jobs as jobs_module
 from server.jobs import run_pending
 from server.tables import Job
 from tests.archive.factories import archived_talk, chunks, vocabulary
@@ -125,6 +127,26 @@ async def test_without_ffmpeg_the_job_says_so_and_the_original_is_served(app: Li
     with pytest.raises(Exception, match="ffmpeg is not installed on the server"):
         await make_derivative(recording.id, media_root, progress, None)
     assert await derivatives_of([recording.id]) == {}
+
+
+async def test_a_recording_deleted_while_its_copy_is_made_leaves_nothing_behind(app: Litestar) -> None:
+    media_root = app.state.settings.media_root
+    talk = await archived_talk(media_root, title="Here and gone", topics=())
+    [recording] = await session_recordings(talk.guid)
+    real = derivatives_module.make_derivative
+
+    async def delete_midway(recording_id: int, root: Path, progress, ffmpeg) -> None:  # noqa: ANN001
+        await delete_recording(recording_id, root)  # the organiser deletes it while ffmpeg works
+        await real(recording_id, root, progress, ffmpeg)
+
+    derivatives_module.derive_recordings_in(media_root)  # as wired, then with the deletion in the middle
+    jobs_module.register(JOB_KIND, lambda key, progress: delete_midway(int(key), media_root, progress,
+                                                                        shutil.which("ffmpeg")))
+    finished = await run_pending()
+
+    assert [job.status for job in finished if job.kind == JOB_KIND] == ["discarded"]  # no crash, no stale row
+    assert await derivatives_of([recording.id]) == {}
+    assert not any(path.suffix == ".mp3" for path in media_root.rglob("*"))  # no orphaned copy either
 
 
 async def test_an_empty_wav_is_refused_at_upload(app: Litestar) -> None:

@@ -9,10 +9,12 @@ from typing import Iterator
 import pytest
 
 from events import editing
+from events.access import add_member, remove_member
 from events.agenda import star
 from events.agenda_notices import JOB_KIND
 from events.editing import SessionInput
 from events.releases import publish_release
+from events.tables import MemberRole
 from server import jobs, notifications
 from server.mail import deliver_due
 from tests.events.factories import local, make_account, make_event, make_session
@@ -58,6 +60,25 @@ async def test_people_hear_that_their_starred_session_moved_or_was_cancelled(smt
     subjects = sorted(" ".join(str(make_header(decode_header(message["Subject"]))).split()) for message in inbox.messages)
     assert subjects == sorted(text for text, _ in told)
     assert {message["To"] for message in inbox.messages} == {"ada@library.org"}
+
+
+async def test_someone_no_longer_a_member_of_a_private_event_is_told_nothing(wired: None) -> None:
+    event_id = await make_event("board", visibility="private")
+    guid = await make_session(event_id, "Secret board session", local(DAY, 10))
+    kept, removed = await make_account("kept@library.org", "Kept"), await make_account("gone@library.org", "Gone")
+    for person in (kept, removed):
+        await add_member(event_id, person, MemberRole.attendee)
+        await star(person, event_id, guid)
+    await publish_release(event_id)
+    await remove_member(event_id, removed, MemberRole.attendee)
+
+    await editing.save_session(event_id, SessionInput(title="Secret board session", starts_at=local(DAY, 13),
+                                                      ends_at=local(DAY, 13, 45), room="Main Hall"), guid)
+    await publish_release(event_id)
+    await jobs.run_pending()
+
+    assert len(await notifications.list_notifications(kept)) == 1
+    assert await notifications.list_notifications(removed) == []
 
 
 async def test_the_first_release_and_a_release_that_moves_nothing_tell_nobody(wired: None) -> None:

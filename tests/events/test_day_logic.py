@@ -34,6 +34,8 @@ def session(guid: str, starts: datetime, minutes: int, *, status: str = "confirm
     ([("2027-05-20", "2027-05-20T02:00:00+02:00", "2027-05-20T19:00:00+02:00")], time(0, 0)),  # small hours: midnight
     ([("2027-05-20", "2027-05-20T09:00:00+02:00", "2027-05-21T13:00:00+02:00")], None),  # after noon is no day change
     ([("not a date", "", "")], None),
+    ([("2026-03-28", "2026-03-28T02:30:00+01:00", "2026-03-29T02:30:00+01:00")], time(2, 30)),  # in the skipped hour
+    ([("2027-03-27", "2027-03-27T04:30:00+01:00", "2027-03-28T04:30:00+02:00")], time(4, 30)),  # not on the hour
 ])
 def test_a_files_days_say_where_the_day_changes(bounds: list, expected: time | None) -> None:
     assert _file_day_change(bounds, BERLIN) == expected
@@ -72,6 +74,9 @@ def test_agenda_notices_word_moves_in_the_events_zone_and_ignore_what_agendas_do
          "from": {"starts_at": "2027-03-27T09:00:00+00:00", "ends_at": "", "room": "Main Hall"},
          "to": {"starts_at": "2027-03-27T09:00:00+00:00", "ends_at": "", "room": "Room B"}},
         {"guid": "c", "title": "Lending", "change": "updated", "fields": ["abstract"]},
+        {"guid": "c", "title": "Lending", "change": "moved",
+         "from": {"starts_at": "2027-03-27T09:00:00+00:00", "ends_at": "2027-03-27T10:00:00+00:00", "room": "Hall"},
+         "to": {"starts_at": "2027-03-27T09:00:00+00:00", "ends_at": "2027-03-27T10:30:00+00:00", "room": "Hall"}},
         {"guid": "", "title": "rooms", "change": "rooms", "added": ["Room C"], "removed": [], "changed": []},
     ]
 
@@ -79,4 +84,5 @@ def test_agenda_notices_word_moves_in_the_events_zone_and_ignore_what_agendas_do
         "a": ("“Fair use” in your agenda moved to Sun 28 Mar 14:00, Room B (was Sat 27 Mar 10:00, Main Hall).",
               "/events/ill-days/sessions/fair-use/"),  # summer time begins that night: 12:00 UTC is 14:00
         "b": ("“Couriers” in your agenda moved to Room B (was Main Hall).", "/events/ill-days/sessions/couriers/"),
+        "c": ("“Lending” in your agenda now ends at 11:30 (was 11:00).", "/events/ill-days/sessions/lending/"),
     }

@@ -47,7 +47,7 @@ async def test_times_durations_and_day_boundaries_carry_what_apps_need() -> None
     conference = frab_json(programme, BASE)["schedule"]["conference"]
 
     first_day = conference["days"][0]
-    assert (first_day["day_start"], first_day["day_end"]) == ("2026-03-09T04:00:00-05:00", "2026-03-10T03:59:00-05:00")
+    assert (first_day["day_start"], first_day["day_end"]) == ("2026-03-09T04:00:00-05:00", "2026-03-10T04:00:00-05:00")
     keynote = first_day["rooms"]["Prairie Ballroom"][1]
     assert (keynote["date"], keynote["start"], keynote["duration"]) == ("2026-03-09T09:30:00-05:00", "09:30", "01:00")
     assert keynote["guid"] == programme.session(keynote["guid"]).guid

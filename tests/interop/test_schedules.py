@@ -86,11 +86,11 @@ async def test_our_own_frab_exports_carry_the_day_change_into_the_next_import() 
 
     assert json_errors(document) == []
     assert [(day["day_start"], day["day_end"]) for day in document["schedule"]["conference"]["days"]] == [
-        ("2027-10-29T06:00:00+02:00", "2027-10-30T05:59:00+02:00"),
-        ("2027-10-30T06:00:00+02:00", "2027-10-31T05:59:00+01:00"),
+        ("2027-10-29T06:00:00+02:00", "2027-10-30T06:00:00+02:00"),
+        ("2027-10-30T06:00:00+02:00", "2027-10-31T06:00:00+01:00"),
     ]
     for data in (json.dumps(document).encode(), frab_xml(programme, BASE)):
-        assert parse_schedule(data).day_change == time(6, 0)  # 05:59 is read as the minute before 06:00
+        assert parse_schedule(data).day_change == time(6, 0)
 
 
 async def test_an_import_moves_an_events_day_change_to_the_files_and_says_so() -> None:
@@ -98,7 +98,7 @@ async def test_an_import_moves_an_events_day_change_to_the_files_and_says_so() -
     event_id = (await event_access("nachtmarkt", None)).event_id
     exported = json.loads(json.dumps(frab_json(programme, BASE)))
     for day in exported["schedule"]["conference"]["days"]:  # the organiser's next file ends its days at 05:00
-        day["day_end"] = day["day_end"].replace("T05:59:", "T04:59:")
+        day["day_end"] = day["day_end"].replace("T06:00:", "T05:00:")
 
     report = await import_schedule("nachtmarkt", parse_schedule(json.dumps(exported).encode()))
     await publish_release(event_id)
