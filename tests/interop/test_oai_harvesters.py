@@ -9,17 +9,19 @@ noRecordsMatch).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import xmlschema
 from sickle import Sickle
 from sickle.oaiexceptions import BadArgument, NoRecordsMatch
 
+from tests.archive import test_harvest_and_bag as served_archive
 from tests.archive.test_harvest_and_bag import archive_rows
-from tests.hallway_process import HallwayServer, hallway_env, prepare_site
+from tests.hallway_process import HallwayServer
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "archive" / "schemas"
+demo_site = served_archive.demo_site  # the demo archive served by a real process, as Scythe's test has it
 
 
 class CheckedSickle(Sickle):
@@ -34,17 +36,6 @@ class CheckedSickle(Sickle):
         self.schema.validate(response.raw)
         self.responses += 1
         return response
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], HallwayServer]]:
-    env = hallway_env(tmp_path_factory.mktemp("sickle-site"))
-    prepare_site(env)
-    server = HallwayServer(env).start()
-    try:
-        yield env, server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
