@@ -27,7 +27,7 @@ from archive.search.indexing import reindex_all
 from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.backup import BackupProblem, make_backup, restore_backup
-from server.jobs import DONE, JobView, requeue_stale, run_pending
+from server.jobs import FAILED, JobView, requeue_stale, run_pending
 from server.validation import ValidationError
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     grant.set_defaults(run=_grant)
 
     commands.add_parser("reindex", help="rebuild the archive's search index").set_defaults(run=_reindex)
-    commands.add_parser("jobs", help="run the waiting background jobs (media derivatives) now, then stop").set_defaults(
+    commands.add_parser("jobs", help="run the waiting background jobs (compressed copies, notices) now, then stop").set_defaults(
         run=_jobs)
 
     backup = commands.add_parser("backup", help="copy the database, media and secret key into DIR")
@@ -287,7 +287,7 @@ def _jobs(settings: Settings, _args: argparse.Namespace) -> None:
         return await run_pending()
 
     finished = _run_with_database(settings, run)
-    failed = [job for job in finished if job.status != DONE]
+    failed = [job for job in finished if job.status == FAILED]  # "discarded": its subject was deleted meanwhile
     for job in failed:
         print(f"{job.kind} {job.key}: {job.message}", file=sys.stderr)
     print(f"Ran {len(finished)} background job(s); {len(failed)} failed.")

@@ -2,8 +2,9 @@
 
 A job is a row, so it survives a restart and any worker process may run it. Workers claim a job by
 compare-and-set on its row (the same on SQLite and PostgreSQL), report progress as they go, and
-record a failure in words; one failed job never stops the others. A job a worker was running when it
-died goes back to the queue after ``STALE_AFTER``.
+record a failure in words; one failed job never stops the others. A job whose worker died goes back to
+the queue: at once when that worker was a process on this host, else after ``STALE_AFTER`` without a
+heartbeat.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ async def run_pending(worker: str | None = None) -> list[JobView]:
 
 
 def _gone(worker: str) -> bool:
-    """Whether ``worker`` (host:pid) was a process on this host that no longer runs."""
+    """Whether ``worker`` (host:pid:token) was a process on this host that no longer runs."""
     host, pid, _token = (worker.rsplit(":", 2) + ["", ""])[:3]
     if host != socket.gethostname() or not pid.isdigit() or worker == worker_name():
         return False
