@@ -22,6 +22,7 @@ from events.access import EventAccess, event_access, event_access_by_id
 from networking import rooms, speed
 from networking.admission import admission
 from networking.presence import HEARTBEAT, PresenceStore
+from networking.protocol import ROOMS_PROTOCOL
 from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
 from server.accounts import Account, get_account, public_profiles
@@ -117,7 +118,7 @@ class RoomsNamespace:
         self.occupancy_due: set[int] = set()
         self.typing_sent: dict[tuple[int, int], float] = {}  # (person, room) -> when last relayed, this worker
         self.background_tasks: set[asyncio.Task[None]] = set()  # background work, kept until done
-        for name in ("join", "leave", "send", "typing", "moderate", "watch_lounge", "speed_round"):
+        for name in ROOMS_PROTOCOL.received_names:  # exactly what the protocol declares, README included
             sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)

@@ -20,6 +20,7 @@ from server.activity import LiveGauge, peak
 from server.auth import account_of_session, session_id_from_cookie_header
 from server.validation import ValidationError
 from sessions import polls, questions
+from sessions.protocol import QA_PROTOCOL
 from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
@@ -45,7 +46,7 @@ class QaNamespace:
         self.tasks: set[asyncio.Task[None]] = set()
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
-        for name in ("watch", "thread", "ask", "vote", "poll_answer"):
+        for name in QA_PROTOCOL.received_names:  # exactly what the protocol declares, README included
             sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
 
     def _acknowledged(self, handler: Any) -> Any:
