@@ -118,6 +118,15 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
+def day_change_problem(day_change: str) -> str | None:
+    """What is wrong with a day change given as text, if anything."""
+    if not CLOCK.fullmatch(day_change):
+        return "Enter a time like 04:00."
+    if time.fromisoformat(day_change) >= LATEST_DAY_CHANGE:
+        return "The day changes between midnight and noon, e.g. 04:00 or 06:00."
+    return None
+
+
 def check_event(data: EventInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not SLUG.match(data.slug):
@@ -137,10 +146,8 @@ def check_event(data: EventInput) -> dict[str, str]:
         errors["mode"] = "Choose in person, online or hybrid."
     if data.visibility not in {v.value for v in Visibility}:
         errors["visibility"] = "Choose public, unlisted or private."
-    if data.day_change is not None and not CLOCK.fullmatch(data.day_change):
-        errors["day_change"] = "Enter a time like 04:00."
-    elif data.day_change is not None and time.fromisoformat(data.day_change) >= LATEST_DAY_CHANGE:
-        errors["day_change"] = "The day changes between midnight and noon, e.g. 04:00 or 06:00."
+    if data.day_change is not None and (problem := day_change_problem(data.day_change)):
+        errors["day_change"] = problem
     return errors
 
 
@@ -172,6 +179,13 @@ async def update_event(event_id: int, data: EventInput) -> None:
     if clash or data.slug in RESERVED_SLUGS:
         _check({"slug": ADDRESS_UNAVAILABLE})
     await Event.update(_event_values(data)).where(Event.id == event_id)
+
+
+async def set_day_change(event_id: int, day_change: str) -> None:
+    """Move where the event's days end (an import following its file), by the same rule as the form."""
+    if problem := day_change_problem(day_change):
+        _check({"day_change": problem})
+    await Event.update({Event.day_change: time.fromisoformat(day_change)}).where(Event.id == event_id)
 
 
 def _event_values(data: EventInput) -> dict[str, object]:

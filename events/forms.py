@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from events.editing import EventInput, SessionInput
-from events.programme import DAY_CHANGE
+from events.programme import DAY_CHANGE, DAY_CHANGE_TEXT
 from events.tables import EventMode, Visibility
 from server.validation import ValidationError, whole_number
 
@@ -22,7 +22,7 @@ def event_input(values: dict[str, str]) -> EventInput:
         start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
         description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
         visibility=values["visibility"] or Visibility.public.value,
-        day_change=values["day_change"].strip() or DAY_CHANGE.isoformat("minutes"),  # empty: 04:00
+        day_change=values["day_change"].strip() or DAY_CHANGE_TEXT,  # empty: 04:00
     )
 
 

@@ -17,6 +17,16 @@ from zoneinfo import ZoneInfo
 # day, as in frab's day_start/day_end: a 01:00 party is part of Tuesday night.
 # Each event keeps its own (a festival's days may end at 06:00); this is the default.
 DAY_CHANGE = time(4, 0)
+DAY_CHANGE_TEXT = DAY_CHANGE.isoformat("minutes")  # as the API, the forms and the snapshots write it
+
+
+def conference_day_of(moment: datetime, zone: ZoneInfo, day_change: time = DAY_CHANGE) -> date:
+    """The conference day a moment falls on: its local date, less the hours before the day change.
+
+    The one place this rule lives: sessions on pages and in exports, and the dates an imported file spans.
+    """
+    local = moment.astimezone(zone)  # wall-clock arithmetic below: Python ignores the offset
+    return (local - timedelta(hours=day_change.hour, minutes=day_change.minute)).date()
 
 
 def time_of_day(value: time | str) -> time:
@@ -35,7 +45,7 @@ class ProgrammeEvent:
     venue: str
     mode: str
     visibility: str
-    day_change: str = DAY_CHANGE.isoformat("minutes")  # HH:MM, as the API and the exports write it
+    day_change: str = DAY_CHANGE_TEXT  # HH:MM, as the API and the exports write it
 
     @property
     def day_changes_at(self) -> time:
@@ -115,9 +125,8 @@ class ProgrammeSession:
         return self.ends_at.astimezone(zone)
 
     def conference_day(self, zone: ZoneInfo, day_change: time = DAY_CHANGE) -> date:
-        """The conference day the session is listed under: its local date, less the hours before the day change."""
-        local = self.starts_at.astimezone(zone)  # wall-clock arithmetic below: Python ignores the offset
-        return (local - timedelta(hours=day_change.hour, minutes=day_change.minute)).date()
+        """The conference day the session is listed under."""
+        return conference_day_of(self.starts_at, zone, day_change)
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,7 @@ def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None
             venue=event["venue"],
             mode=event["mode"],
             visibility=event["visibility"],
-            day_change=event.get("day_change") or DAY_CHANGE.isoformat("minutes"),
+            day_change=event.get("day_change") or DAY_CHANGE_TEXT,
         ),
         rooms=tuple(ProgrammeRoom(**room) for room in snapshot["rooms"]),
         tracks=tuple(ProgrammeTrack(**track) for track in snapshot["tracks"]),

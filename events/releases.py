@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from events.programme import DAY_CHANGE, Programme, programme_from_snapshot, time_of_day
+from events.programme import DAY_CHANGE_TEXT, Programme, programme_from_snapshot, time_of_day
 from events.tables import (
     Event,
     Room,
@@ -231,7 +231,7 @@ def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[di
 
 def _with_defaults(event: dict[str, Any]) -> dict[str, Any]:
     """An event's details as released; releases from before a field existed carry its default."""
-    return {"day_change": DAY_CHANGE.isoformat("minutes"), **event}
+    return {"day_change": DAY_CHANGE_TEXT, **event}
 
 
 def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from events.editing import (LATEST_DAY_CHANGE, TAG, TEXT_MAX, EventInput, SessionInput, check_event, create_event,
-                            save_session, valid_timezone)
-from events.programme import DAY_CHANGE, time_of_day
+                            save_session, set_day_change, valid_timezone)
+from events.programme import DAY_CHANGE, conference_day_of, time_of_day
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
 from server.validation import ValidationError, without_control_characters, year_problem
 
@@ -235,7 +235,7 @@ def _file_day_change(bounds: list[tuple[Any, Any, Any]], zone: ZoneInfo) -> time
 
     A day that ends after midnight (frab's camp days run 09:00 to 04:00, a festival's to 06:00) ends there; a
     file whose days all end by midnight but one starts in the small hours changes days at midnight. A day end
-    given as the minute before (05:59, as Hallway and others write it) counts as the hour it leads to.
+    given as the minute before (05:59, as some exporters write it) counts as the hour it leads to.
     """
     ends, early_start = [], False
     for raw_date, raw_start, raw_end in bounds:
@@ -387,9 +387,7 @@ def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[I
         if problem := year_problem(session.starts_at) or year_problem(session.ends_at):
             raise ImportFailed(f"{_session_label(session.title)} (guid {session.guid}): {problem}")
     zone = ZoneInfo(zone_name)
-    change = day_change or DAY_CHANGE
-    days = [(s.starts_at.astimezone(zone) - timedelta(hours=change.hour, minutes=change.minute)).date()
-            for s in sessions]
+    days = [conference_day_of(s.starts_at, zone, day_change or DAY_CHANGE) for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)
     return ImportedSchedule(title or "Imported programme", zone_name, min(start, min(days)), max(end, start),
                             rooms, tracks, sessions, zone_named=named, day_change=day_change)
@@ -471,7 +469,7 @@ async def _follow_day_change(event_id: int, current: time, from_file: time | Non
     """The file's own day boundaries win: its 04:30 concert stays on the night it was listed under."""
     if from_file is None or from_file == current:
         return
-    await Event.update({Event.day_change: from_file}).where(Event.id == event_id)
+    await set_day_change(event_id, from_file.isoformat("minutes"))
     report.notes.append(f"each day now ends at {from_file:%H:%M}, as the file says (it ended at {current:%H:%M})")
 
 

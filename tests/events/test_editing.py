@@ -8,6 +8,7 @@ import pytest
 
 from events import editing
 from events.access import event_access
+from events.catalogue import event_summary
 from events.editing import EventInput, RoomInput, SessionInput
 from server.validation import ValidationError
 from tests.events.factories import local, make_account, make_event, make_session
@@ -120,3 +121,14 @@ async def test_sessions_get_readable_unique_slugs() -> None:
 
     slugs = sorted(item["slug"] for item in (await build_snapshot(event_id))["sessions"])
     assert slugs == ["fair-use-a-primer", "fair-use-a-primer-2"]
+
+
+async def test_an_import_moves_the_day_change_only_by_the_forms_rule() -> None:
+    event_id = await make_event()
+
+    await editing.set_day_change(event_id, "06:00")
+    for bad in ("13:00", "6:00", "06:00\n"):
+        with pytest.raises(ValidationError):
+            await editing.set_day_change(event_id, bad)
+
+    assert (await event_summary(event_id)).day_change == "06:00"
