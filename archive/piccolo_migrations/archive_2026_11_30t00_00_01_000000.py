@@ -1,8 +1,14 @@
+"""The full-text search index (FTS5 on SQLite, tsvector on PostgreSQL) and indexes Piccolo cannot declare.
+
+Piccolo runs a migration's raw statements before its tables, so these follow the
+package's initial migration as a migration of their own.
+"""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-ID = "2026-11-22T18:15:00:000000"
+ID = "2026-11-30T00:00:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "full-text search index (FTS5 on SQLite, tsvector on PostgreSQL)"
 
@@ -32,21 +38,24 @@ POSTGRES = [
     "CREATE INDEX archive_search_cue_document ON archive_search_cue USING GIN (document)",
     "CREATE INDEX archive_search_cue_item ON archive_search_cue (item_id)",
 ]
-DROP = ["DROP INDEX session_topic_once", "DROP INDEX item_facet_counts", "DROP TABLE archive_search_item", "DROP TABLE archive_search_cue"]
+DROP = ["DROP INDEX session_topic_once", "DROP INDEX item_facet_counts", "DROP TABLE archive_search_item",
+        "DROP TABLE archive_search_cue"]
 
-
-async def forwards():
+async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="archive", description=DESCRIPTION)
 
-    async def create_index() -> None:
+    async def create_indexes() -> None:
         engine = engine_finder()
+        assert engine is not None
         for statement in POSTGRES if isinstance(engine, PostgresEngine) else SQLITE:
             await engine.run_ddl(statement)
 
-    async def drop_index() -> None:
+    async def drop_indexes() -> None:
+        engine = engine_finder()
+        assert engine is not None
         for statement in DROP:
-            await engine_finder().run_ddl(statement)
+            await engine.run_ddl(statement)
 
-    manager.add_raw(create_index)
-    manager.add_raw_backwards(drop_index)
+    manager.add_raw(create_indexes)
+    manager.add_raw_backwards(drop_indexes)
     return manager
