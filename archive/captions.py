@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
-from server.validation import ValidationError
+from server.problems import Invalid
 
 CAPTIONS_MAX_BYTES = 5 * 1024 * 1024
 _TIME = r"(?:\d{1,3}:)?\d{2}:\d{2}[.,]\d{3}"
@@ -39,7 +39,7 @@ class ParsedCaptions:
 
 
 def parse_captions(data: bytes) -> ParsedCaptions:
-    """Parse WebVTT or SubRip bytes; a ``ValidationError`` names the first line that is wrong."""
+    """Parse WebVTT or SubRip bytes; a ``Invalid`` names the first line that is wrong."""
     if len(data) > CAPTIONS_MAX_BYTES:
         raise _bad(f"Captions may be at most {CAPTIONS_MAX_BYTES // 1024 // 1024} MiB.")
     try:
@@ -94,8 +94,8 @@ def _plain(cue_text: str) -> str:
     return html.unescape(TAG.sub("", cue_text)).replace("\n", " ").strip()
 
 
-def _bad(message: str) -> ValidationError:
-    return ValidationError({"captions": message})
+def _bad(message: str) -> Invalid:
+    return Invalid({"captions": message})
 
 
 def format_moment(seconds: float) -> str:

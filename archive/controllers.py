@@ -19,7 +19,7 @@ from server.ratelimit import client_address, enforce
 from server.auth import current_account, requires_login
 from server.ranged_files import ranged_file_response
 from server.templating import page, read_form
-from server.validation import ValidationError
+from server.problems import Invalid
 from sessions.questions import qa_context
 
 from archive.captions import format_moment
@@ -149,8 +149,8 @@ class ArchiveController(Controller):
         values = await read_form(request, "q", *FACETS)
         try:
             await save_search(account.id, values["q"], clean_filters(values))
-        except ValidationError as error:
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
             return Redirect("/archive/saved/")
         flash(request, "Search saved: you will be notified when a new archive item matches it.", category="success")
         return Redirect("/archive/saved/")

@@ -17,7 +17,7 @@ from typing import Any
 from events.access import EventAccess, event_access_by_id, listable_event_ids
 from events.programme import ProgrammeSession
 from server.accounts import Account
-from server.validation import ValidationError
+from server.problems import Invalid
 
 from archive.tables import ArchiveItem, ArchivePath, ItemStatus
 
@@ -86,7 +86,7 @@ def new_handle() -> str:
 async def publish_session(access: EventAccess, session: ProgrammeSession) -> ItemView:
     """Put a published session into the archive, or refresh its copy; the handle never changes."""
     if session.cancelled:
-        raise ValidationError({"session": "A cancelled session cannot be archived."})
+        raise Invalid({"session": "A cancelled session cannot be archived."})
     now = datetime.now(timezone.utc)
     values = {
         ArchiveItem.event_id: access.event_id, ArchiveItem.event_slug: access.slug,
@@ -133,7 +133,7 @@ async def remember_path(item_id: int, event_slug: str, session_slug: str) -> Non
 async def withdraw_item(item_id: int, reason: str) -> ItemView:
     reason = reason.strip()
     if not reason or len(reason) > 1000:
-        raise ValidationError({"reason": "Say in a sentence why the item is withdrawn (kept on its tombstone)."})
+        raise Invalid({"reason": "Say in a sentence why the item is withdrawn (kept on its tombstone)."})
     await ArchiveItem.update({ArchiveItem.status: ItemStatus.withdrawn, ArchiveItem.withdrawn_reason: reason,
                               ArchiveItem.updated_at: datetime.now(timezone.utc)}).where(ArchiveItem.id == item_id)
     item = await item_by_id(item_id)

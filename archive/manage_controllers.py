@@ -20,7 +20,8 @@ from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login, requires_site_admin
 from server.ratelimit import RateLimit, enforce, within_quota
 from server.templating import page, read_form
-from server.validation import ValidationError, whole_number
+from server.validation import whole_number
+from server.problems import Invalid
 
 from archive import recordings
 from archive.derivatives import derivative_jobs, derivatives_of
@@ -87,7 +88,7 @@ class ArchiveManageController(Controller):
         form = await request.form()
         try:
             await tag_session(session.guid, [str(v) for v in form.getall("topic")] if "topic" in form else [])
-        except ValidationError as error:
+        except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, "Topics saved.", category="success")
         return self._back(access, session)
@@ -103,7 +104,7 @@ class ArchiveManageController(Controller):
         await enforce(request.app.state.abuse.upload, uploader, "uploads")
         rule = RULES.get(kind)
         if rule is None:
-            raise ValidationError({"kind": "Upload audio, video or material."})
+            raise Invalid({"kind": "Upload audio, video or material."})
         announced = whole_number(request.headers.get("content-length", "")) or 0
         quota: RateLimit = request.app.state.abuse.upload_bytes
         if await quota.count(uploader) + announced > quota.limit:
@@ -121,7 +122,7 @@ class ArchiveManageController(Controller):
             else:
                 new_id = await recordings.add_recording(session.guid, kind, stored=stored, original_name=name,
                                                         language=language, media_root=media_root)
-        except ValidationError:
+        except Invalid:
             (media_root / stored.file_name).unlink(missing_ok=True)
             raise
         return Response({"id": new_id, "size": stored.size, "mime_type": stored.mime_type}, status_code=201)
@@ -138,7 +139,7 @@ class ArchiveManageController(Controller):
                 await recordings.add_recording(session.guid, values["what"], url=values["url"],
                                                language=values["language"] or "en",
                                                duration=_minutes(values["duration"]) * 60)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, "Link added.", category="success")
         return self._back(access, session)
@@ -156,9 +157,9 @@ class ArchiveManageController(Controller):
                   "provenance": str(form.get("provenance") or "machine")[:16]}
         try:
             if upload is None or isinstance(upload, str):
-                raise ValidationError({"captions": "Choose a WebVTT or SRT file."})
+                raise Invalid({"captions": "Choose a WebVTT or SRT file."})
             await recordings.add_captions(recording_id, await upload.read(), chosen["language"], chosen["provenance"])
-        except ValidationError as error:  # on the page, at the top, with what was chosen kept
+        except Invalid as error:  # on the page, at the top, with what was chosen kept
             return await self._render(request, access, session, error.errors, 400, chosen)
         flash(request, "Captions saved; their words are now searchable.", category="success")
         return self._back(access, session)
@@ -191,7 +192,7 @@ class ArchiveManageController(Controller):
         session = await _session(access, guid)
         try:
             item = await archive_session(access, session)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, f"Archived at /a/{item.handle}: this link will never change.", category="success")
         return self._back(access, session)
@@ -206,7 +207,7 @@ class ArchiveManageController(Controller):
         reason = (await read_form(request, "reason"))["reason"]
         try:
             await withdraw_from_archive(item, reason)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, "Withdrawn: the permanent link now shows a tombstone with the citation.", category="success")
         return self._back(access, session)
@@ -216,7 +217,7 @@ def _minutes(value: str) -> float:
     try:
         return max(0.0, float(value or 0))
     except ValueError:
-        raise ValidationError({"duration": "Give the length in minutes, like 45."}) from None
+        raise Invalid({"duration": "Give the length in minutes, like 45."}) from None
 
 
 class TopicManageController(Controller):
@@ -236,7 +237,7 @@ class TopicManageController(Controller):
         try:
             await save_topic(values["slug"], values["name"], description=values["description"],
                              parent_slug=values["parent"], synonyms=values["synonyms"].split(","))
-        except ValidationError as error:
+        except Invalid as error:
             return await page(request, "archive/manage/topics.html", {"topics": await list_topics(),
                                                                       "errors": error.errors, "values": values},
                               status_code=400)

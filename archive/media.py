@@ -17,7 +17,7 @@ from typing import AsyncIterable
 
 import filetype
 
-from server.validation import ValidationError
+from server.problems import Invalid
 
 MiB = 1024 * 1024
 
@@ -53,7 +53,7 @@ class StoredFile:
     size: int
 
 
-class UploadRefused(ValidationError):
+class UploadRefused(Invalid):
     def __init__(self, message: str) -> None:
         super().__init__({"file": message})
 

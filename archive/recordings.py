@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from server.changes import announce
-from server.validation import ValidationError
+from server.problems import Invalid
 
 from archive.captions import parse_captions
 from archive.changes import ArchiveSessionChanged, RecordingStored
@@ -66,14 +66,14 @@ def check_link(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
-        raise ValidationError({"url": "Give a full http(s) address of at most 1000 characters."})
+        raise Invalid({"url": "Give a full http(s) address of at most 1000 characters."})
     return url
 
 
 def check_language(language: str) -> str:
     language = (language or "en").strip().lower()
     if not language.replace("-", "").isalpha() or len(language) > LANGUAGE_MAX:
-        raise ValidationError({"language": "Use a language code such as en, fr or pt-br."})
+        raise Invalid({"language": "Use a language code such as en, fr or pt-br."})
     return language
 
 
@@ -90,15 +90,15 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
                         url: str = "", language: str = "en", duration: float = 0.0, media_root: Path | None = None) -> int:
     """Attach an uploaded file (``stored``) or an external ``url`` to the session."""
     if kind not in RecordingKind.__members__:
-        raise ValidationError({"kind": "A recording is video or audio."})
+        raise Invalid({"kind": "A recording is video or audio."})
     if stored is None:
         url = check_link(url)
     elif stored.mime_type.split("/")[0] != kind:
-        raise ValidationError({"file": f"This file is {stored.mime_type.split('/')[0]}, not {kind}."})
+        raise Invalid({"file": f"This file is {stored.mime_type.split('/')[0]}, not {kind}."})
     if stored is not None and not duration and media_root is not None and stored.mime_type == "audio/wav":
         duration = wav_duration(media_root / stored.file_name)
         if not duration:
-            raise ValidationError({"file": "This WAV file holds no sound (or is damaged); export it again."})
+            raise Invalid({"file": "This WAV file holds no sound (or is damaged); export it again."})
     row = Recording(session_guid=uuid.UUID(session_guid), kind=kind, file_name=stored.file_name if stored else "",
                     original_name=label_for(original_name) if stored else "", url=url,
                     mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0,
@@ -113,10 +113,10 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
 async def add_captions(recording_id: int, data: bytes, language: str = "en", provenance: str = "machine") -> int:
     """Parse and store captions (replacing any in the same language); every cue is kept for search."""
     if provenance not in Provenance.__members__:
-        raise ValidationError({"provenance": "Captions are machine-made or corrected."})
+        raise Invalid({"provenance": "Captions are machine-made or corrected."})
     recording = await Recording.select(Recording.session_guid).where(Recording.id == recording_id).first()
     if recording is None:
-        raise ValidationError({"recording": "There is no such recording."})
+        raise Invalid({"recording": "There is no such recording."})
     parsed = parse_captions(data)
     language = check_language(language)
     async with CaptionTrack._meta.db.transaction():
@@ -135,7 +135,7 @@ async def add_material(session_guid: str, title: str, *, stored: StoredFile | No
                        url: str = "") -> int:
     title = title.strip() or label_for(original_name)
     if len(title) > 200:
-        raise ValidationError({"title": "A title can be at most 200 characters."})
+        raise Invalid({"title": "A title can be at most 200 characters."})
     if stored is None:
         url = check_link(url)
     row = Material(session_guid=uuid.UUID(session_guid), title=title, file_name=stored.file_name if stored else "",

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from server.accounts import get_account
 from server.jobs import Progress, enqueue
 from server.notifications import notify
-from server.validation import ValidationError
+from server.problems import Invalid
 
 from archive.changes import ItemFirstPublished
 from archive.items import ItemView, item_by_id, listable_scope
@@ -46,12 +46,12 @@ class SavedSearchView:
 async def save_search(user_id: int, query: str, filters: tuple[tuple[str, str], ...]) -> int:
     query = " ".join(query.split())
     if not query or len(query) > QUERY_MAX:
-        raise ValidationError({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
+        raise Invalid({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
     if parse_query(query).is_empty:
-        raise ValidationError({"q": "This search has nothing to look for (only punctuation or excluded words); "
+        raise Invalid({"q": "This search has nothing to look for (only punctuation or excluded words); "
                                     "add at least one word to find."})
     if await SavedSearch.count().where(SavedSearch.user == user_id) >= SAVED_MAX:
-        raise ValidationError({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
+        raise Invalid({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
     clean = {facet: value for facet, value in filters if facet in FACETS}
     row = SavedSearch(user=user_id, query=query, filters=clean, created_at=datetime.now(timezone.utc))
     await row.save()

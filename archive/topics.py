@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from server.changes import announce, transaction
-from server.validation import ValidationError
+from server.problems import Invalid
 
 from archive.changes import ArchiveSessionChanged
 from archive.tables import SessionTopic, Topic
@@ -57,14 +57,14 @@ async def save_topic(slug: str, name: str, *, description: str = "", parent_slug
     if parent_slug and (parent is None or parent.slug == slug):
         errors["parent"] = "The parent must be another existing topic."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     clean_synonyms = sorted({s.strip() for s in synonyms or [] if s.strip()} - {name})
     values = {Topic.name: name, Topic.description: description.strip(), Topic.synonyms: clean_synonyms,
               Topic.parent: parent.id if parent else None}
     existing = await topic_by_slug(slug)
     if existing is not None:
         if parent is not None and existing.id in await ancestor_ids(parent.id):
-            raise ValidationError({"parent": "A topic cannot sit under its own sub-topic."})
+            raise Invalid({"parent": "A topic cannot sit under its own sub-topic."})
         await Topic.update(values).where(Topic.id == existing.id)
     else:
         await Topic(slug=slug, name=name, description=description.strip(), synonyms=clean_synonyms,
@@ -106,7 +106,7 @@ async def tag_session(session_guid: str, topic_slugs: list[str]) -> list[TopicVi
     rows = await Topic.select().where(Topic.slug.is_in(wanted)) if wanted else []
     unknown = set(wanted) - {row["slug"] for row in rows}
     if unknown:
-        raise ValidationError({"topics": f"There is no topic {', '.join(sorted(unknown))}."})
+        raise Invalid({"topics": f"There is no topic {', '.join(sorted(unknown))}."})
     guid = uuid.UUID(session_guid)
     async with transaction(SessionTopic):
         await SessionTopic.delete().where(SessionTopic.session_guid == guid)

@@ -31,7 +31,8 @@ from server.activity import count
 from server.auth import current_account, require_visible, requires_login
 from server.http_cache import cached_response
 from server.templating import page
-from server.validation import ValidationError, whole_number
+from server.validation import whole_number
+from server.problems import Invalid
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
 EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)
@@ -110,8 +111,8 @@ class ProgrammeController(Controller):
         form = await request.form()
         try:
             new = await register(access, account.id, str(form.get("attendance", "")))
-        except ValidationError as error:
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
             return Redirect(f"/events/{slug}/")
         mode = "in person" if form.get("attendance") == "in_person" else "online"
         flash(request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success")

@@ -1,6 +1,6 @@
 """Organisers change the programme here: events, tracks, rooms, sessions, presenters.
 
-Each function checks its input and raises :class:`ValidationError` with a
+Each function checks its input and raises :class:`Invalid` with a
 message per field before writing anything. Changes land in the working
 programme; the public sees them only after :func:`events.releases.publish_release`.
 """
@@ -31,7 +31,8 @@ from events.tables import (
     Track,
     Visibility,
 )
-from server.validation import ValidationError, is_row_id, line_problem, text_problem, year_problem
+from server.validation import is_row_id, line_problem, text_problem, year_problem
+from server.problems import Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -89,7 +90,7 @@ class SessionInput:
 
 def _check(errors: dict[str, str]) -> None:
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, maximum: int, *, required: bool = False) -> None:
@@ -369,16 +370,16 @@ async def _session_id(event_id: int, guid: str) -> int:
     try:
         key = uuid.UUID(guid)
     except ValueError:
-        raise ValidationError({"guid": "This is not a session id."}) from None
+        raise NotFound("This is not a session id.") from None
     row = await Session.select(Session.id).where((Session.event == event_id) & (Session.guid == key)).first()
     if row is None:
-        raise ValidationError({"guid": "This event has no such session."})
+        raise NotFound("This event has no such session.")
     return row["id"]
 
 
 async def _owned(table: type[Track] | type[Room] | type[Presenter], event_id: int, row_id: int) -> None:
     if not await table.exists().where((table.id == row_id) & (table.event == event_id)):
-        raise ValidationError({"id": f"This event has no such {table._meta.tablename}."})
+        raise Invalid({"id": f"This event has no such {table._meta.tablename}."})
 
 
 async def free_session_slug(event_id: int, title: str) -> str:

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from events.editing import EventInput, SessionInput
 from events.programme import DAY_CHANGE, DAY_CHANGE_TEXT
 from events.tables import EventMode, Visibility
-from server.validation import ValidationError, whole_number
+from server.validation import whole_number
+from server.problems import Invalid
 
 
 def event_input(values: dict[str, str]) -> EventInput:
@@ -30,7 +31,7 @@ def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError({field: "Enter a date like 2027-03-27."}) from None
+        raise Invalid({field: "Enter a date like 2027-03-27."}) from None
 
 
 EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility",
@@ -55,7 +56,7 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
     if minutes is None or not 0 <= minutes <= 24 * 60:
         errors["minutes"] = "Enter a length in minutes, up to 1440 (0 for a moment such as a deadline)."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     starts = datetime.combine(day + timedelta(days=1 if start < day_change else 0), start, zone)
     return SessionInput(
         title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes or 0), room=values["room"],

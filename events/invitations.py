@@ -19,7 +19,8 @@ from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
 from server.notifications import notify
-from server.validation import ValidationError, is_row_id
+from server.validation import is_row_id
+from server.problems import Invalid
 
 INVITABLE = {MemberRole.organiser.value, MemberRole.presenter.value, MemberRole.attendee.value}
 
@@ -67,7 +68,7 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
     if role not in INVITABLE:
         errors["role"] = "Choose organiser, presenter or attendee."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     token = secrets.token_urlsafe(32)
     await Invitation(event=event_id, email=email, role=role, presenter=presenter_id, token_hash=_hash(token),
                      invited_by=invited_by, created_at=datetime.now(timezone.utc)).save()

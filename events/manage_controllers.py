@@ -30,7 +30,8 @@ from server.auth import current_account, require_organiser, requires_login
 from server.accounts import Account
 from server.ratelimit import enforce
 from server.templating import page, read_form
-from server.validation import ValidationError, is_row_id, whole_number
+from server.validation import is_row_id, whole_number
+from server.problems import Invalid
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 CHOICES = {
@@ -81,7 +82,7 @@ class EventCreationController(Controller):
         await limit_event_creation(request, account)
         try:
             await editing.create_event(event_input(values), account.id)
-        except ValidationError as error:
+        except Invalid as error:
             context = {"values": values, "errors": error.errors, "creating": True, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
         flash(request, "Your event is created. Add rooms and sessions, then publish the programme.", category="success")
@@ -146,12 +147,12 @@ class ManageController(Controller):
         capacity = values["capacity"].strip()
         try:
             if capacity and whole_number(capacity) is None:
-                raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
+                raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
             await editing.save_room(access.event_id, RoomInput(
                 name=values["name"], kind=values["kind"] or "physical", capacity=int(capacity) if capacity else None,
                 location=values["location"], stream_url=values["stream_url"].strip(), join_url=values["join_url"].strip(),
                 position=len((await working_programme(access.event_id)).rooms)))
-        except ValidationError as error:
+        except Invalid as error:
             return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Room {values['name'].strip()} added.", category="success")
         return Redirect(f"/events/{slug}/manage/#rooms")
@@ -162,7 +163,7 @@ class ManageController(Controller):
         values = await read_form(request, "name", "colour")
         try:
             await editing.save_track(access.event_id, values["name"], values["colour"] or "#3b6ea5")
-        except ValidationError as error:
+        except Invalid as error:
             return await self._dashboard(request, access, {"track": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Track {values['name'].strip()} added.", category="success")
         return Redirect(f"/events/{slug}/manage/#tracks")
@@ -173,7 +174,7 @@ class ManageController(Controller):
         values = await read_form(request, "name", "affiliation", "bio")
         try:
             await editing.save_presenter(access.event_id, values["name"], values["affiliation"], values["bio"])
-        except ValidationError as error:
+        except Invalid as error:
             return await self._dashboard(request, access, {"presenter": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"{values['name'].strip()} added as a presenter.", category="success")
         return Redirect(f"/events/{slug}/manage/#presenters")
@@ -186,10 +187,10 @@ class ManageController(Controller):
         presenter = values["presenter"]
         try:
             if presenter and whole_number(presenter) is None:
-                raise ValidationError({"presenter": "Choose a presenter from the list."})
+                raise Invalid({"presenter": "Choose a presenter from the list."})
             result = await invitations.invite(access.event_id, values["email"], values["role"], account.id,
                                               int(presenter) if presenter else None)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
         link = f"{request.app.state.settings.base_url}{result.path}"
         flash(request, f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
@@ -240,7 +241,7 @@ class ManageController(Controller):
         form = await request.form()
         user_id = whole_number(str(form.get("user", "")))
         if user_id is None or not is_row_id(user_id):
-            raise ValidationError({"user": "Choose a registered person."})
+            raise Invalid({"user": "Choose a registered person."})
         name = next((p.name for p in await registration.registrations(access.event_id) if p.user_id == user_id), None)
         if name is None or not await registration.check_in(access.event_id, user_id):
             flash(request, "That person is not registered, or is already checked in.", category="error")
@@ -264,7 +265,7 @@ class ManageController(Controller):
         values = await read_form(request, *EVENT_FIELDS)
         try:
             await editing.update_event(access.event_id, event_input(values))
-        except ValidationError as error:
+        except Invalid as error:
             context = {"values": values, "errors": error.errors, "creating": False, "access": access, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
         flash(request, "Event details saved. Publish to show them to attendees.", category="success")
@@ -318,7 +319,7 @@ class ManageController(Controller):
             summary = await event_summary(access.event_id)
             data = session_input(values, presenter_ids, ZoneInfo(access.timezone), summary.day_changes_at)
             saved = await editing.save_session(access.event_id, data, guid)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._session_form(request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400)
         clashes = [c.message for c in await editing.find_conflicts(access.event_id) if saved in c.guids]
         flash(request, "Session saved. It reaches attendees with the next release.", category="success")
@@ -347,9 +348,6 @@ class ManageController(Controller):
         access = await organised_event(request, slug)
         if (await read_form(request, "confirm"))["confirm"] != "yes":
             return await self._deletion_page(request, access, guid, status_code=400)
-        try:
-            await editing.delete_session(access.event_id, guid)
-        except ValidationError as error:
-            raise NotFoundException(next(iter(error.errors.values()))) from None
+        await editing.delete_session(access.event_id, guid)
         flash(request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success")
         return Redirect(f"/events/{slug}/manage/")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from server.accounts import display_names
-from server.validation import ValidationError
+from server.problems import Invalid
 
 from events.access import EventAccess
 from events.tables import Attendance, EventMember, MemberRole, Visibility
@@ -15,9 +15,9 @@ from events.tables import Attendance, EventMember, MemberRole, Visibility
 async def register(access: EventAccess, user_id: int, attendance: str, *, at: datetime | None = None) -> bool:
     """Register ``user_id`` as an attendee (or change how they attend). Returns whether they were new."""
     if attendance not in Attendance.__members__:
-        raise ValidationError({"attendance": "Choose in person or online."})
+        raise Invalid({"attendance": "Choose in person or online."})
     if access.visibility == Visibility.private and not access.roles:
-        raise ValidationError({"attendance": "This event is by invitation only."})
+        raise Invalid({"attendance": "This event is by invitation only."})
     row = await EventMember.select(EventMember.id).where(
         (EventMember.event == access.event_id) & (EventMember.user == user_id)
         & (EventMember.role == MemberRole.attendee)).first()

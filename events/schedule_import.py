@@ -25,7 +25,8 @@ from events.editing import (LATEST_DAY_CHANGE, TAG, TEXT_MAX, EventInput, Sessio
                             save_session, set_day_change, valid_timezone)
 from events.programme import DAY_CHANGE, conference_day_of, time_of_day
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
-from server.validation import ValidationError, without_control_characters, year_problem
+from server.validation import without_control_characters, year_problem
+from server.problems import Invalid
 
 FORMATS = ("frab-json", "frab-xml", "ical")
 KINDS = {
@@ -535,7 +536,7 @@ async def _save(event_id: int, data: SessionInput, label: str, **which: Any) -> 
     """Through the one door for sessions; what it refuses is said in the import's words."""
     try:
         await save_session(event_id, data, **which)
-    except ValidationError as error:
+    except Invalid as error:
         raise ImportFailed(f"{label}: " + "; ".join(f"{field}: {message}" for field, message in error.errors.items())) from None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from networking.tables import ConnectionRequest
 from server.accounts import PublicProfile, contact_details, display_names, is_listed, public_profiles
 from server.notifications import notify
-from server.validation import ValidationError
+from server.problems import Invalid, NotFound
 
 MESSAGE_MAX = 500
 OPEN_REQUESTS_MAX = 20
@@ -34,20 +34,20 @@ def _pair(first: int, second: int) -> object:
 
 async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int:
     if sender_id == recipient_id:
-        raise ValidationError({"recipient": "You cannot connect with yourself."})
+        raise Invalid({"recipient": "You cannot connect with yourself."})
     if not await is_listed(recipient_id):
-        raise ValidationError({"recipient": "This person is not in the directory."})
+        raise Invalid({"recipient": "This person is not in the directory."})
     if len(message) > MESSAGE_MAX:
-        raise ValidationError({"message": f"Use at most {MESSAGE_MAX} characters."})
+        raise Invalid({"message": f"Use at most {MESSAGE_MAX} characters."})
     existing = await ConnectionRequest.select(ConnectionRequest.accepted_at, ConnectionRequest.declined_at).where(
         _pair(sender_id, recipient_id)).first()
     if existing and existing["declined_at"] is None:
-        raise ValidationError({"recipient": "You are already connected, or a request is waiting for an answer."})
+        raise Invalid({"recipient": "You are already connected, or a request is waiting for an answer."})
     open_requests = await ConnectionRequest.count().where(
         (ConnectionRequest.sender == sender_id) & ConnectionRequest.accepted_at.is_null()
         & ConnectionRequest.declined_at.is_null())
     if open_requests >= OPEN_REQUESTS_MAX:
-        raise ValidationError({"recipient": "Wait for answers to your open requests before asking more people."})
+        raise Invalid({"recipient": "Wait for answers to your open requests before asking more people."})
     request = ConnectionRequest(sender=sender_id, recipient=recipient_id, message=message.strip(),
                                 created_at=datetime.now(timezone.utc))
     await request.save()
@@ -69,7 +69,7 @@ async def answer_request(request_id: int, recipient_id: int, accept: bool) -> No
         (ConnectionRequest.id == request_id) & (ConnectionRequest.recipient == recipient_id)
         & ConnectionRequest.accepted_at.is_null() & ConnectionRequest.declined_at.is_null()).first()
     if row is None:
-        raise ValidationError({"request": "There is no such request waiting for you."})
+        raise NotFound("There is no such request waiting for you.")
     column = ConnectionRequest.accepted_at if accept else ConnectionRequest.declined_at
     await ConnectionRequest.update({column: datetime.now(timezone.utc)}).where(ConnectionRequest.id == request_id)
     if accept:

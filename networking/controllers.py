@@ -22,7 +22,8 @@ from server.accounts import listed_people, profile_page, public_profiles
 from server.auth import current_account, require_organiser, require_visible, requires_login
 from server.pagination import page_of
 from server.templating import page, read_form
-from server.validation import ID_LIMIT, ValidationError, whole_number
+from server.validation import ID_LIMIT, whole_number
+from server.problems import Invalid
 
 ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
 
@@ -49,7 +50,7 @@ async def occupancy(presence: PresenceStore, room_list: list[RoomInfo]) -> dict[
 def room_input(values: dict[str, str]) -> RoomInput:
     capacity = values["capacity"].strip()
     if capacity and whole_number(capacity) is None:
-        raise ValidationError({"capacity": "Enter a whole number of seats, or leave it empty."})
+        raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
     return RoomInput(name=values["name"], slug=values["slug"].strip().lower(), kind=values["kind"] or "table",
                      description=values["description"], tags=values["tags"].split(","),
                      capacity=int(capacity) if capacity else None, video_url=values["video_url"].strip())
@@ -76,7 +77,7 @@ class LoungeController(Controller):
         values = await read_form(request, *ROOM_FIELDS)
         try:
             room = await rooms.create_room(access.event_id, room_input(values))
-        except ValidationError as error:
+        except Invalid as error:
             return await self._lounge(request, access, values, error.errors, 400)
         flash(request, f"{room.name} is open.", category="success")
         return Redirect(f"/events/{slug}/lounge/")
@@ -159,8 +160,8 @@ class PeopleController(Controller):
         message = (await read_form(request, "message"))["message"]
         try:
             await ask_to_connect(account.id, user_id, message)
-        except ValidationError as error:
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
         else:
             flash(request, "Your request is sent. You will be notified when they answer.", category="success")
         return Redirect(request.headers.get("referer") or "/people/")
@@ -175,9 +176,6 @@ class PeopleController(Controller):
         if answer not in {"accept", "decline"}:
             raise NotFoundException("Answer with accept or decline.")
         account = await current_account(request)
-        try:
-            await answer_request(request_id, account.id, accept=answer == "accept")
-        except ValidationError as error:
-            raise NotFoundException(" ".join(error.errors.values())) from None
+        await answer_request(request_id, account.id, accept=answer == "accept")
         flash(request, "You are connected." if answer == "accept" else "Request declined.", category="success")
         return Redirect("/me/connections/")

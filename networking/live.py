@@ -9,7 +9,6 @@ from the event's visibility and roles at that moment.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from datetime import datetime, timezone
@@ -29,7 +28,9 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_of_session, session_id_from_cookie_header
 from server.ratelimit import RateLimit
-from server.validation import ValidationError, is_row_id
+from server.validation import is_row_id
+from server.live import acknowledged
+from server.problems import Invalid, NotAllowed, NotFound, TooFast
 
 NAMESPACE = "/rooms"
 MESSAGES_PER_WINDOW = 10
@@ -68,10 +69,6 @@ class ShortMemory:
         self.answers.pop(key, None)
 
 
-class Refused(Exception):
-    """An action the client may not take; the message is shown to them."""
-
-
 def room_channel(room_id: int) -> str:
     return f"room:{room_id}"
 
@@ -83,26 +80,8 @@ def lounge_channel(event_id: int) -> str:
 def _int(data: Any, key: str) -> int:
     value = data.get(key) if isinstance(data, dict) else None
     if not is_row_id(value):  # a number no row can have never reaches the database
-        raise Refused(f"'{key}' must be a positive whole number.")
+        raise Invalid({key: f"'{key}' must be a positive whole number."})
     return value
-
-
-def acknowledged(handler: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """Turn refusals and bad input into error acknowledgements; log anything unexpected."""
-
-    @functools.wraps(handler)
-    async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
-        try:
-            return {"ok": True, **await handler(sid, data)}
-        except Refused as refusal:
-            return {"ok": False, "error": str(refusal)}
-        except ValidationError as error:
-            return {"ok": False, "error": " ".join(error.errors.values()), "fields": error.errors}
-        except Exception:  # the client still gets an answer; the log gets the traceback
-            log.exception("networking event %s failed", handler.__name__)
-            return {"ok": False, "error": "Something went wrong on the server; please try again."}
-
-    return wrapper
 
 
 class RoomsNamespace:
@@ -154,7 +133,7 @@ class RoomsNamespace:
 
         room, access = await self.recent.get(("room", room_id, account.id if account else None), look_up)
         if room is None or access is None or not access.can_view:
-            raise Refused("There is no such room.")
+            raise NotFound("There is no such room.")
         return room, access
 
     # Joining and leaving -------------------------------------------------------------------
@@ -164,17 +143,17 @@ class RoomsNamespace:
         account = await self._account(sid)
         slug = data.get("event") if isinstance(data, dict) else None
         if not isinstance(slug, str) or not 0 < len(slug) <= 100:
-            raise Refused("'event' must be an event address.")
+            raise Invalid({"event": "'event' must be an event address."})
         room_id = _int(data, "room")
         access = await self.recent.get(("event", slug, account.id if account else None),
                                        lambda: event_access(slug, account))
         room = await rooms.get_room(room_id)
         verdict = await admission(room, access, account)
         if not verdict.admitted:
-            raise Refused(verdict.refusal)
+            raise NotAllowed(verdict.refusal)
         assert room is not None and access is not None and account is not None
         if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
-            raise Refused("This room is closed now.")
+            raise NotAllowed("This room is closed now.")
         present = await self.presence.people(room.id)
         full = room.capacity is not None and len(present) >= room.capacity and account.id not in present
         if full and not access.can_organise:
@@ -263,10 +242,10 @@ class RoomsNamespace:
         """Follow the occupancy of every room of an event (the lounge floor plan)."""
         slug = data.get("event") if isinstance(data, dict) else None
         if not isinstance(slug, str) or len(slug) > 100:
-            raise Refused("'event' must be an event address.")
+            raise Invalid({"event": "'event' must be an event address."})
         access = await event_access(slug, await self._account(sid))
         if access is None or not access.can_view:
-            raise Refused("There is no such event.")
+            raise NotFound("There is no such event.")
         await self.sio.enter_room(sid, lounge_channel(access.event_id), namespace=NAMESPACE)
         occupancy = {}
         for room in await rooms.list_rooms(access.event_id):
@@ -279,10 +258,10 @@ class RoomsNamespace:
     async def _seated(self, sid: str, data: Any) -> tuple[RoomInfo, EventAccess, Account]:
         account = await self._account(sid)
         if account is None:
-            raise Refused("Log in to take part.")
+            raise NotAllowed("Log in to take part.")
         room_id = _int(data, "room")
         if room_id not in await self.presence.rooms_of(sid):
-            raise Refused("Join the room first.")
+            raise NotAllowed("Join the room first.")
         room, access = await self._room_and_access(room_id, account)
         return room, access, account
 
@@ -290,11 +269,11 @@ class RoomsNamespace:
         room, _access, account = await self._seated(sid, data)
         body = rooms.check_message(data.get("body"))
         if await rooms.has_sanction(room.id, account.id, SanctionKind.mute):
-            raise Refused("The moderators have muted you in this room.")
+            raise NotAllowed("The moderators have muted you in this room.")
         key = f"chat:{account.id}"
         wait = await self.message_limit.retry_after(key)
         if wait is not None:
-            raise Refused(f"You are sending messages too fast; wait {wait} seconds.")
+            raise TooFast(f"You are sending messages too fast; wait {wait} seconds.", wait)
         await self.message_limit.hit(key)
         message = await rooms.post_message(room.id, account.id, body, rooms.check_nonce(data.get("nonce")))
         await self.sio.emit("message", message.as_payload(), to=room_channel(room.id), namespace=NAMESPACE)
@@ -318,21 +297,21 @@ class RoomsNamespace:
     async def moderate(self, sid: str, data: Any) -> dict[str, Any]:
         account = await self._account(sid)
         if account is None:
-            raise Refused("Log in to moderate.")
+            raise NotAllowed("Log in to moderate.")
         room, access = await self._room_and_access(_int(data, "room"), account)
         if not access.can_organise:
-            raise Refused("Only the event's organisers moderate its rooms.")
+            raise NotAllowed("Only the event's organisers moderate its rooms.")
         action = data.get("action")
         if action == "delete":
             message_id = _int(data, "message")
             if not await rooms.delete_message(room.id, message_id, account.id):
-                raise Refused("There is no such message in this room.")
+                raise NotFound("There is no such message in this room.")
             await self.sio.emit("message_deleted", {"room": room.id, "id": message_id}, to=room_channel(room.id),
                                 namespace=NAMESPACE)
             return {}
         target = _int(data, "user")
         if target == account.id:
-            raise Refused("Moderators cannot sanction themselves.")
+            raise NotAllowed("Moderators cannot sanction themselves.")
         handlers = {
             "mute": lambda: rooms.sanction(room.id, target, SanctionKind.mute, account.id),
             "unmute": lambda: rooms.lift_sanction(room.id, target, SanctionKind.mute),
@@ -341,7 +320,7 @@ class RoomsNamespace:
             "remove": None,
         }
         if action not in handlers:
-            raise Refused("'action' must be delete, mute, unmute, remove, ban or unban.")
+            raise Invalid({"action": "'action' must be delete, mute, unmute, remove, ban or unban."})
         if handlers[action] is not None:
             await handlers[action]()
         await self.sio.emit("moderation", {"room": room.id, "action": action, "user": target},
@@ -361,10 +340,10 @@ class RoomsNamespace:
         """Group everyone waiting in a speed-networking room and send each group to its breakout."""
         account = await self._account(sid)
         if account is None:
-            raise Refused("Log in to run speed networking.")
+            raise NotAllowed("Log in to run speed networking.")
         room, access = await self._room_and_access(_int(data, "room"), account)
         if not access.can_organise:
-            raise Refused("Only the event's organisers start speed-networking rounds.")
+            raise NotAllowed("Only the event's organisers start speed-networking rounds.")
         minutes, size = speed.check_round(data.get("minutes"), data.get("size", 2))
         waiting = sorted(await self.presence.people(room.id) - {account.id})
         started = await speed.start_round(room, waiting, minutes, size)

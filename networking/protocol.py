@@ -7,7 +7,7 @@ from server.protocol import LiveEvent, LiveNamespace
 ROOMS_PROTOCOL = LiveNamespace(
     path="/rooms",
     notes=("Every event a client sends is acknowledged with `{\"ok\": true, ...}` or `{\"ok\": false, \"error\": "
-           "\"...\"}` (with `fields` for bad input). Messages are stored before they are acknowledged; each person "
+           "\"...\"}` (with `fields` naming the bad input, `retry_after` seconds when sent too fast). Messages are stored before they are acknowledged; each person "
            "may send 10 messages per 10 seconds."),
     receives=(
         LiveEvent("join", ("event", "room"), "enter a room: the event's address and the room's id (a room answers "

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from networking.tables import MESSAGE_MAX, ChatMessage, NetworkingRoom, RoomKind, RoomSanction, SanctionKind
 from server.accounts import display_names
-from server.validation import ValidationError
+from server.problems import Invalid
 
 HISTORY_SIZE = 50
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
@@ -108,7 +108,7 @@ async def create_room(event_id: int, data: RoomInput, parent_id: int | None = No
             (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == data.slug)):
         errors["slug"] = "This event already has a room at this address."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     row = NetworkingRoom(
         event=event_id, slug=data.slug, name=data.name.strip(), kind=data.kind, description=data.description.strip(),
         tags=sorted({t.strip() for t in data.tags or [] if t.strip()})[:20], capacity=data.capacity,
@@ -146,14 +146,14 @@ async def archive_room(room_id: int) -> None:
 # Chat -------------------------------------------------------------------------------------------
 
 def check_message(body: object) -> str:
-    """The message text to store, or ValidationError for anything that is not a short, non-empty text."""
+    """The message text to store, or Invalid for anything that is not a short, non-empty text."""
     if not isinstance(body, str):
-        raise ValidationError({"body": "A message must be text."})
+        raise Invalid({"body": "A message must be text."})
     text = body.replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationError({"body": "A message cannot be empty."})
+        raise Invalid({"body": "A message cannot be empty."})
     if len(text) > MESSAGE_MAX:
-        raise ValidationError({"body": f"A message can be at most {MESSAGE_MAX} characters."})
+        raise Invalid({"body": f"A message can be at most {MESSAGE_MAX} characters."})
     return "".join(char for char in text if char in "\n\t" or ord(char) >= 32)
 
 
@@ -165,7 +165,7 @@ def check_nonce(nonce: object) -> str | None:
     if nonce is None:
         return None
     if not isinstance(nonce, str) or not NONCE.match(nonce):
-        raise ValidationError({"nonce": "A nonce is 8 to 64 letters, digits, - or _."})
+        raise Invalid({"nonce": "A nonce is 8 to 64 letters, digits, - or _."})
     return nonce
 
 

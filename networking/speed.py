@@ -11,7 +11,7 @@ from networking.matching import GROUP_MAX, GROUP_MIN, form_groups
 from networking.rooms import RoomInfo, RoomInput, archive_room, create_room
 from networking.tables import RoomKind, SpeedGroupMember, SpeedRound
 from server.accounts import public_profiles
-from server.validation import ValidationError
+from server.problems import Invalid
 
 MINUTES_MAX = 30
 
@@ -38,7 +38,7 @@ def check_round(minutes: object, size: object) -> tuple[float, int]:
     if not isinstance(size, int) or isinstance(size, bool) or not GROUP_MIN <= size <= GROUP_MAX:
         errors["size"] = f"Groups have {GROUP_MIN} to {GROUP_MAX} people."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return minutes, size  # type: ignore[return-value]
 
 
@@ -54,9 +54,9 @@ async def met_pairs(room_id: int) -> set[frozenset[int]]:
 
 async def start_round(room: RoomInfo, participants: list[int], minutes: float, size: int) -> StartedRound:
     if room.kind != RoomKind.speed:
-        raise ValidationError({"room": "Rounds start only in speed-networking rooms."})
+        raise Invalid({"room": "Rounds start only in speed-networking rooms."})
     if len(participants) < GROUP_MIN:
-        raise ValidationError({"room": "At least two people must be waiting for a round."})
+        raise Invalid({"room": "At least two people must be waiting for a round."})
     profiles = await public_profiles(participants)
     interests = {user: {tag.lower() for tag in profile.expertise} for user, profile in profiles.items()}
     groups = await asyncio.to_thread(form_groups, participants, interests, await met_pairs(room.id), size)

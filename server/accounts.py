@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
-from server.validation import ValidationError, line_problem, text_problem
+from server.validation import line_problem, text_problem
+from server.problems import Invalid
 from server.tables import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, Profile
 
 EMAIL_MAX = 100
@@ -108,17 +109,17 @@ def check_new_account(email: str, password: str, display_name: str) -> dict[str,
 
 async def create_account(email: str, password: str, display_name: str, *, admin: bool = False,
                          confirmed: bool = False) -> int:
-    """Create an account with its profile; raise :class:`ValidationError` on bad input.
+    """Create an account with its profile; raise :class:`Invalid` on bad input.
 
     ``confirmed`` is for accounts whose address someone already vouches for (an administrator made on the command
     line); people who register confirm theirs through :mod:`server.email_confirmation`.
     """
     errors = check_new_account(email, password, display_name)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     email = normalise_email(email)
     if await BaseUser.exists().where(BaseUser.username == email):
-        raise ValidationError({"email": "An account with this email already exists. Log in instead?"})
+        raise Invalid({"email": "An account with this email already exists. Log in instead?"})
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     db = BaseUser._meta.db
     try:
@@ -131,7 +132,7 @@ async def create_account(email: str, password: str, display_name: str, *, admin:
                           email_confirmed_at=_now() if confirmed else None).save()
     except Exception as error:  # a racing registration hit the unique constraint
         if await BaseUser.exists().where(BaseUser.username == email):
-            raise ValidationError({"email": "An account with this email already exists. Log in instead?"}) from error
+            raise Invalid({"email": "An account with this email already exists. Log in instead?"}) from error
         raise
     return user.id
 
@@ -202,7 +203,7 @@ async def get_account(user_id: int) -> Account | None:
 async def update_profile(user_id: int, data: ProfileInput) -> Account:
     errors = check_profile_fields(data)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     await Profile.update(
         {
             Profile.display_name: data.display_name.strip(),

@@ -55,7 +55,7 @@ from server.controllers import (
     UnsubscribeController,
 )
 from server.database import configure_database
-from server.errors import http_error, unexpected_error, validation_error
+from server.errors import http_error, problem_answer, unexpected_error
 from networking.controllers import LoungeController, PeopleController
 from sessions.controllers import InboxController, LiveController, QuestionsController
 from sessions.live import QaNamespace
@@ -70,7 +70,8 @@ from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
-from server.validation import ValidationError, is_row_id
+from server.validation import is_row_id
+from server.problems import Problem
 
 REQUEST_BODY_MAX = 2 * 1024 * 1024
 PATH_SEGMENT_MAX = 255  # bytes: the longest file name a file system holds
@@ -154,7 +155,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
-        exception_handlers={HTTPException: http_error, ValidationError: validation_error, Exception: unexpected_error},
+        exception_handlers={HTTPException: http_error, Problem: problem_answer, Exception: unexpected_error},
         openapi_config=api_documentation(),
         include_in_schema=False,  # /schema documents the API controllers, which opt in; pages are not an API
         request_max_body_size=REQUEST_BODY_MAX,

@@ -14,7 +14,7 @@ from pathlib import Path
 from markupsafe import escape
 from PIL import Image, UnidentifiedImageError
 
-from server.validation import ValidationError
+from server.problems import Invalid
 
 AVATAR_SIZE = 256
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -27,23 +27,23 @@ def avatar_path(media_root: Path, user_id: int) -> Path:
 
 
 def save_avatar(media_root: Path, user_id: int, data: bytes) -> str:
-    """Store an uploaded picture as a square PNG; raise ValidationError when it is not a usable image.
+    """Store an uploaded picture as a square PNG; raise Invalid when it is not a usable image.
 
     Decoding is slow work (a second for a large PNG): callers run this in a worker thread, and
     pictures beyond ``PIXELS_MAX`` are refused before they are decoded. A JPEG is decoded at
     the smallest scale that still gives an avatar (``draft``), so phone photos stay cheap.
     """
     if len(data) > UPLOAD_MAX_BYTES:
-        raise ValidationError({"avatar": "Use a picture of at most 5 MB."})
+        raise Invalid({"avatar": "Use a picture of at most 5 MB."})
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))  # JPEG only: decode at 1/2 to 1/8 scale
             if image.width * image.height > PIXELS_MAX:
-                raise ValidationError({"avatar": "This picture is too large: use one of at most 4,000 × 4,000 pixels."})
+                raise Invalid({"avatar": "This picture is too large: use one of at most 4,000 × 4,000 pixels."})
             image.load()
             square = _square(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError({"avatar": "Use a JPEG, PNG, GIF or WebP picture."}) from None
+        raise Invalid({"avatar": "Use a JPEG, PNG, GIF or WebP picture."}) from None
     target = avatar_path(media_root, user_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")

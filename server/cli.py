@@ -28,7 +28,7 @@ from sessions.demo import load_qa_demo
 from server.accounts import account_id_by_email, create_account
 from server.backup import BackupProblem, make_backup, restore_backup
 from server.jobs import FAILED, JobView, requeue_stale, run_pending
-from server.validation import ValidationError
+from server.problems import Invalid
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
 
@@ -168,7 +168,7 @@ def _createuser(settings: Settings, args: argparse.Namespace) -> None:
         await _check_schema()
         try:
             await create_account(email, password, name, admin=args.admin, confirmed=True)
-        except ValidationError as error:
+        except Invalid as error:
             raise CommandError(str(error)) from None
 
     _run_with_database(settings, create)

@@ -13,7 +13,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
 from server import accounts, email_confirmation, mail, notifications, password_reset, time_zones
-from server.validation import ValidationError, is_row_id, whole_number
+from server.validation import is_row_id, whole_number
+from server.problems import Invalid
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
 from server.auth import current_account, requires_login, requires_site_admin, start_session
 from server.database import database_reachable
@@ -41,7 +42,7 @@ class AccountController(Controller):
         await enforce(request.app.state.abuse.registration, client_address(request), "registrations")
         try:
             user_id = await accounts.create_account(values["email"], values["password"], values["display_name"])
-        except ValidationError as error:
+        except Invalid as error:
             values.pop("password")
             context = {"values": values, "errors": error.errors, "next": next_path}
             return await page(request, "server/register.html", context, status_code=400)
@@ -104,9 +105,7 @@ class AccountController(Controller):
         values = await read_form(request, "password")
         try:
             await password_reset.choose_new_password(token, values["password"])
-        except ValidationError as error:
-            if "token" in error.errors:
-                raise NotFoundException(error.errors["token"]) from None
+        except Invalid as error:
             context = {"errors": error.errors, "action": request.url.path}
             return await page(request, "server/reset_password.html", context, status_code=400)
         flash(request, "Your new password is set. Log in with it.", category="success")
@@ -115,10 +114,7 @@ class AccountController(Controller):
     @get("/email/confirm/{token:str}", name="confirm_email")
     async def confirm_email(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
         """Opening the mailed link is the proof: the address is confirmed (or the account moves to it)."""
-        try:
-            user_id = await email_confirmation.confirm_address(token)
-        except ValidationError as error:
-            raise NotFoundException(error.errors["token"]) from None
+        user_id = await email_confirmation.confirm_address(token)
         account = await accounts.get_account(user_id)
         flash(request, f"Thank you: {account.email if account else 'your address'} is confirmed.", category="success")
         signed_in = await current_account(request)
@@ -142,7 +138,7 @@ class AccountController(Controller):
         try:
             new_email = await email_confirmation.ask_to_change_address(
                 account.id, values["email"], values["current_password"], request.app.state.settings.base_url)
-        except ValidationError as error:
+        except Invalid as error:
             profile = await self._profile_values(account)
             profile["new_email"] = values["email"]
             return await self._profile_page(request, account, profile, error.errors, status_code=400)
@@ -216,7 +212,7 @@ class AccountController(Controller):
         )
         try:
             await accounts.update_profile(account.id, data)
-        except ValidationError as error:
+        except Invalid as error:
             return await self._profile_page(request, account, values, error.errors, status_code=400)
         await notifications.set_email_preference(account.id, values[EMAIL_FIELD])
         flash(request, "Your profile is saved.", category="success")
@@ -229,11 +225,11 @@ class AccountController(Controller):
         upload = form.get("avatar")
         try:
             if upload is None or isinstance(upload, str):
-                raise ValidationError({"avatar": "Choose a picture to upload."})
+                raise Invalid({"avatar": "Choose a picture to upload."})
             await enforce(request.app.state.abuse.avatar, f"user:{account.id}", "picture uploads")
             name = await asyncio.to_thread(save_avatar, request.app.state.settings.media_root, account.id,
                                            await upload.read())
-        except ValidationError as error:
+        except Invalid as error:
             values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
             values["expertise"] = ", ".join(account.expertise)
             return await self._profile_page(request, account, values, error.errors, status_code=400)

@@ -19,7 +19,7 @@ from server.accounts import (EMAIL_MAX, account_id_by_email, check_new_account, 
 from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
 from server.tables import EmailConfirmation, Profile
-from server.validation import ValidationError
+from server.problems import Invalid, NotFound
 
 LINK_LIFETIME = timedelta(days=2)
 _USED_UP = "This link has expired or has been used. Ask for a new one from your profile."
@@ -58,7 +58,7 @@ async def ask_to_change_address(user_id: int, new_email: str, password: str, bas
     """
     account = await get_account(user_id)
     if account is None:
-        raise ValidationError({"email": "This account no longer exists."})
+        raise Invalid({"email": "This account no longer exists."})
     new_email = normalise_email(new_email)
     errors = {name: problem for name, problem in check_new_account(new_email, "x" * 8, "x").items() if name == "email"}
     if not errors and new_email == account.email:
@@ -68,7 +68,7 @@ async def ask_to_change_address(user_id: int, new_email: str, password: str, bas
     if not await password_is_right(user_id, password):
         errors["current_password"] = "That is not your current password."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     now = now or datetime.now(timezone.utc)
     token = await _new_link(account.id, new_email, now)
     await queue_mail(new_email, "Confirm your new email address for Hallway", (
@@ -87,26 +87,26 @@ async def confirm_address(token: str, now: datetime | None = None) -> int:
     """Use a link: the account's address becomes the one it confirms. Returns the account."""
     now = now or datetime.now(timezone.utc)
     if not plausible(token):
-        raise ValidationError({"token": _USED_UP})
+        raise NotFound(_USED_UP)
     row = await EmailConfirmation.select(EmailConfirmation.user, EmailConfirmation.email).where(
         (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
         & (EmailConfirmation.expires_at > now)).first()
     if row is None or len(row["email"]) > EMAIL_MAX:
-        raise ValidationError({"token": _USED_UP})
+        raise NotFound(_USED_UP)
     user_id, email = row["user"], row["email"]
     claimed = await EmailConfirmation.update({EmailConfirmation.used_at: now}).where(
         (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
     ).returning(EmailConfirmation.id)
     if not claimed:  # the same link opened twice at once: one wins
-        raise ValidationError({"token": _USED_UP})
+        raise NotFound(_USED_UP)
     owner = await account_id_by_email(email)
     if owner not in (None, user_id):
-        raise ValidationError({"token": "Another account has taken this address since the link was sent."})
+        raise NotFound("Another account has taken this address since the link was sent.")
     try:
         await BaseUser.update({BaseUser.username: email, BaseUser.email: email}).where(BaseUser.id == user_id)
     except Exception as error:  # someone registered the address this very moment: the unique username refused it
         if await account_id_by_email(email) not in (None, user_id):
-            raise ValidationError({"token": "Another account has taken this address since the link was sent."}) from error
+            raise NotFound("Another account has taken this address since the link was sent.") from error
         raise
     await Profile.update({Profile.email_confirmed_at: now}).where(Profile.user == user_id)
     # Links to the address the account had are void now; so are links to other new addresses.

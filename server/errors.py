@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from server.auth import cached_account
-from server.validation import ValidationError
+from server.problems import Invalid, NotAllowed, NotFound, Problem, TooFast
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -67,9 +67,15 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
     return http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))
 
 
-def validation_error(request: Request[Any, Any, Any], exc: ValidationError) -> Response[Any]:
-    """Bad input that reached no form: a 400 naming each field."""
-    if wants_json(request):
-        return Response({"status_code": 400, "detail": "Some fields are not valid.", "errors": exc.errors},
-                        status_code=400, media_type=MediaType.JSON)
-    return http_error(request, HTTPException(status_code=400, detail=str(exc)))
+def problem_answer(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
+    """The one HTTP answer for each kind of problem a domain function raises (see ``server.problems``)."""
+    if isinstance(problem, Invalid):
+        if wants_json(request):
+            return Response({"status_code": 400, "detail": "Some fields are not valid.", "errors": problem.errors},
+                            status_code=400, media_type=MediaType.JSON)
+        return http_error(request, HTTPException(status_code=400, detail=str(problem)))
+    if isinstance(problem, TooFast):
+        return http_error(request, HTTPException(status_code=429, detail=problem.message,
+                                                 headers={"Retry-After": str(problem.retry_after)}))
+    status = 404 if isinstance(problem, NotFound) else 403 if isinstance(problem, NotAllowed) else 400
+    return http_error(request, HTTPException(status_code=status, detail=problem.message))

@@ -9,16 +9,52 @@ handlers in their ``live.py``; this module knows only who is connected.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from typing import Any, Awaitable, Callable
 
 import socketio
 from litestar.stores.base import Store
 
 from server.auth import account_of_session, session_id_from_cookie_header
 from server.notifications import publish_notifications_with
+from server.problems import Invalid, Problem, TooFast
 from server.settings import Settings
 
+log = logging.getLogger(__name__)
+
 ANNOUNCEMENT_MAX = 500
+SERVER_FAULT = "Something went wrong on the server; please try again."
+Handler = Callable[[str, Any], Awaitable[dict[str, Any]]]
+
+
+def refusal(problem: Problem) -> dict[str, Any]:
+    """The one socket.io acknowledgement for each kind of problem (``server.errors`` is its HTTP twin)."""
+    answer: dict[str, Any] = {"ok": False, "error": problem.sentence if isinstance(problem, Invalid) else problem.message}
+    if isinstance(problem, Invalid):
+        answer["fields"] = problem.errors
+    if isinstance(problem, TooFast):
+        answer["retry_after"] = problem.retry_after
+    return answer
+
+
+def acknowledged(handler: Handler) -> Handler:
+    """Every handler's answer: ``{"ok": true, ...}``, a refusal for a problem, and a polite fault otherwise.
+
+    The client always hears back (its callback never waits for a timeout); the log gets the traceback.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
+        try:
+            return {"ok": True, **await handler(sid, data)}
+        except Problem as problem:
+            return refusal(problem)
+        except Exception:
+            log.exception("live event %s failed", getattr(handler, "__qualname__", handler))
+            return {"ok": False, "error": SERVER_FAULT}
+
+    return wrapper
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 

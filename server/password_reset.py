@@ -16,7 +16,7 @@ from server.accounts import PASSWORD_MAX, PASSWORD_MIN, account_id_by_email, get
 from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
 from server.tables import PasswordReset
-from server.validation import ValidationError
+from server.problems import Invalid, NotFound
 
 LINK_LIFETIME = timedelta(hours=1)
 
@@ -55,15 +55,15 @@ async def open_reset(token: str, now: datetime | None = None) -> int | None:
 async def choose_new_password(token: str, password: str, now: datetime | None = None) -> int:
     """Set the password through a valid link and use up every open link of that account; returns the account."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise ValidationError({"password": f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."})
+        raise Invalid({"password": f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."})
     now = now or datetime.now(timezone.utc)
     user_id = await open_reset(token, now)
     if user_id is None:
-        raise ValidationError({"token": "This link has expired or has been used. Ask for a new one."})
+        raise NotFound("This link has expired or has been used. Ask for a new one.")
     claimed = await PasswordReset.update({PasswordReset.used_at: now}).where(
         (PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null()).returning(PasswordReset.id)
     if not claimed:  # the same link used twice at once: only one wins
-        raise ValidationError({"token": "This link has expired or has been used. Ask for a new one."})
+        raise NotFound("This link has expired or has been used. Ask for a new one.")
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
     await PasswordReset.update({PasswordReset.used_at: now}).where(

@@ -6,9 +6,10 @@ import asyncio
 import hashlib
 from dataclasses import dataclass
 
-from litestar.exceptions import TooManyRequestsException
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
+
+from server.problems import TooFast
 
 
 _locks: dict[int, asyncio.Lock] = {}
@@ -67,24 +68,21 @@ class RateLimit:
 
 
 async def within_quota(limit: RateLimit, key: str, size: int) -> None:
-    """A 429 when ``size`` more would pass ``key``'s allowance (bytes a day); else ``size`` is counted."""
+    """Too fast (a 429) when ``size`` more would pass ``key``'s allowance (bytes a day); else ``size`` is counted."""
     used = await limit.count(key)
     if used + size > limit.limit:
         wait = max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window)
         left = max(0, limit.limit - used)
-        raise TooManyRequestsException(
-            detail=f"This upload would pass your daily allowance of {limit.limit / 1024**3:.0f} GB "
-                   f"({left / 1024**3:.1f} GB left); try again in {round(wait / 3600) or 1} hours.",
-            headers={"Retry-After": str(wait)})
+        raise TooFast(f"This upload would pass your daily allowance of {limit.limit / 1024**3:.0f} GB "
+                      f"({left / 1024**3:.1f} GB left); try again in {round(wait / 3600) or 1} hours.", wait)
     await limit.hit(key, size)
 
 
 async def enforce(limit: RateLimit, key: str, doing: str) -> None:
-    """Count one hit for ``key``; once it is over its limit, a 429 with Retry-After saying how long to wait."""
+    """Count one hit for ``key``; once it is over its limit, too fast (a 429 with Retry-After) saying how long to wait."""
     wait = await limit.retry_after(key)
     if wait is not None:
-        raise TooManyRequestsException(detail=f"Too many {doing} in a short time; try again in {wait} seconds.",
-                              headers={"Retry-After": str(wait)})
+        raise TooFast(f"Too many {doing} in a short time; try again in {wait} seconds.", wait)
     await limit.hit(key)
 
 

@@ -1,16 +1,10 @@
-"""The one error type for bad input, shared by every package's domain functions."""
+"""Checks every package applies to what people and programs send: ids, one-line texts, numbers, years.
+
+Bad input is reported with :class:`server.problems.Invalid`."""
 
 from __future__ import annotations
 
 import re
-
-
-class ValidationError(ValueError):
-    """Bad input, per field, in words meant for the person who typed it."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
 
 
 ID_LIMIT = 2**31  # PostgreSQL's integer ids; SQLite refuses numbers past 2**63 with an OverflowError

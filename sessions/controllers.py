@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.enums import MediaType
@@ -20,7 +20,8 @@ from events.releases import published_programme
 from server.auth import current_account, require_organiser, requires_login
 from server.templating import page, read_form, safe_next_path
 from server.time_zones import chosen_zone_name
-from server.validation import ValidationError, whole_number
+from server.validation import whole_number
+from server.problems import Invalid, TooFast
 from sessions import polls, questions
 from sessions.questions import QaContext, qa_context
 from sessions.tables import Moderation
@@ -63,11 +64,12 @@ class QuestionsController(Controller):
         try:
             await request.app.state.qa_limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
-        except ValidationError as error:
+        except (Invalid, TooFast) as error:  # shown beside the question, with what was typed kept
+            errors = error.errors if isinstance(error, Invalid) else {"body": error.message}
             context = {"ctx": ctx, "questions": await questions.thread(ctx), "polls": await polls.polls_for(ctx),
-                       "order": "votes", "errors": error.errors, "values": values}
-            status = 429 if isinstance(error, questions.TooFast) else 400
-            return await page(request, "sessions/questions.html", context, status_code=status)
+                       "order": "votes", "errors": errors, "values": values}
+            return await page(request, "sessions/questions.html", context,
+                              status_code=429 if isinstance(error, TooFast) else 400)
         flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
               else "Your question is posted.", category="success")
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
@@ -79,10 +81,8 @@ class QuestionsController(Controller):
         try:
             await polls.create_poll(ctx, values["question"], values["options"].splitlines(), values["multiple"] == "on",
                                     values["results_live"] == "on")
-        except ValidationError as error:
-            if not ctx.is_moderator:
-                raise PermissionDeniedException(" ".join(error.errors.values())) from None
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
         else:
             flash(request, "Poll saved as a draft; open it when the room is ready.", category="success")
         return Redirect(_thread_url(ctx) + "#polls")
@@ -100,10 +100,8 @@ class QuestionsController(Controller):
                 await polls.answer_poll(ctx, poll_id, choices)
             else:
                 raise NotFoundException("There is no such action.")
-        except ValidationError as error:
-            if action != "answer" and not ctx.is_moderator:
-                raise PermissionDeniedException(" ".join(error.errors.values())) from None
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/{question_id:int}/{action:str}", guards=[requires_login])
@@ -131,14 +129,8 @@ class QuestionsController(Controller):
                 await questions.moderate(ctx, question_id, action)
             else:
                 raise NotFoundException("There is no such action.")
-        except questions.NotYours as error:
-            raise PermissionDeniedException(" ".join(error.errors.values())) from None
-        except ValidationError as error:
-            if isinstance(error, questions.NoSuchQuestion) and action in questions.OWN_ACTIONS:
-                raise NotFoundException(" ".join(error.errors.values())) from None  # withdrawn, or never there
-            if not ctx.is_moderator and action not in {"vote", "unvote", *questions.OWN_ACTIONS}:
-                raise PermissionDeniedException(" ".join(error.errors.values())) from None
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:  # not allowed, not found and too fast have their own pages (server.errors)
+            flash(request, error.sentence, category="error")
         return Redirect(back)  # the thread, or where the form came from (the presenter's inbox)
 
 
@@ -161,8 +153,8 @@ class InboxController(Controller):
         values = await read_form(request, "moderation", "who_may_ask")
         try:
             await questions.set_qa_settings(access.event_id, values["moderation"], values["who_may_ask"])
-        except ValidationError as error:
-            flash(request, " ".join(error.errors.values()), category="error")
+        except Invalid as error:
+            flash(request, error.sentence, category="error")
         else:
             flash(request, "Q&A settings saved.", category="success")
         return Redirect(f"/events/{slug}/qa-settings")

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import socketio
 from litestar.stores.base import Store
 
 from server.activity import LiveGauge, peak
 from server.auth import account_of_session, session_id_from_cookie_header
-from server.validation import ValidationError
+from server.live import Handler, acknowledged
+from server.problems import Invalid, NotFound
 from sessions import polls, questions
 from sessions.protocol import QA_PROTOCOL
 from sessions.questions import QaContext, QaLimits, qa_context
@@ -49,18 +50,12 @@ class QaNamespace:
         for name in QA_PROTOCOL.received_names:  # exactly what the protocol declares, README included
             sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
 
-    def _acknowledged(self, handler: Any) -> Any:
-        async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
-            try:
-                return {"ok": True, **await handler(sid, data if isinstance(data, dict) else {})}
-            except ValidationError as error:
-                return {"ok": False, "error": " ".join(error.errors.values()), "fields": error.errors}
-            except Exception:  # the client still gets an answer; the log gets the traceback
-                log.exception("Q&A event %s failed", handler.__name__)
-                return {"ok": False, "error": "Something went wrong on the server; please try again."}
+    def _acknowledged(self, handler: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]) -> Handler:
+        async def with_a_dict(sid: str, data: Any = None) -> dict[str, Any]:
+            return await handler(sid, data if isinstance(data, dict) else {})
 
-        wrapper.__name__ = handler.__name__
-        return wrapper
+        with_a_dict.__qualname__ = handler.__qualname__
+        return acknowledged(with_a_dict)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
@@ -72,12 +67,12 @@ class QaNamespace:
         watched = stored.get("watched") or {}
         event, session = data.get("event", watched.get("event")), data.get("session", watched.get("session"))
         if not isinstance(event, str) or not isinstance(session, str) or len(event) > 100 or len(session) > 130:
-            raise ValidationError({"session": "Watch a session first, or name the event and the session."})
+            raise Invalid({"session": "Watch a session first, or name the event and the session."})
         session_id = stored.get("session_id")
         account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
         ctx = await qa_context(event, session, account)
         if ctx is None:
-            raise ValidationError({"session": "There is no such session."})
+            raise NotFound("There is no such session.")
         return ctx
 
     async def watch(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:

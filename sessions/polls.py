@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from server.changes import announce, transaction
-from server.validation import ValidationError, is_row_id, line_problem
+from server.validation import is_row_id, line_problem
+from server.problems import Invalid, NotAllowed, NotFound
 from sessions.questions import PollAnswered, QaContext, QaThreadChanged
 from sessions.tables import Poll, PollStatus, PollVote
 
@@ -33,7 +34,7 @@ class PollView:
 
 def _moderator(ctx: QaContext) -> None:
     if not ctx.is_moderator:
-        raise ValidationError({"poll": "Only the session's presenters and the event's organisers run polls."})
+        raise NotAllowed("Only the session's presenters and the event's organisers run polls.")
 
 
 async def create_poll(ctx: QaContext, question: str, options: list[str], multiple: bool = False,
@@ -50,7 +51,7 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
     elif any(line_problem(option) for option in options):
         errors["options"] = "Write each option on one line, without control characters."
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     poll = Poll(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), question=question.strip(),
                 options=options, multiple=multiple, results_live=results_live, created_at=datetime.now(timezone.utc))
     await poll.save()
@@ -60,17 +61,17 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
 
 async def _poll(ctx: QaContext, poll_id: object) -> dict:
     if not is_row_id(poll_id):
-        raise ValidationError({"poll": "Name a poll by its number."})
+        raise Invalid({"poll": "Name a poll by its number."})
     row = await Poll.select().where((Poll.id == poll_id) & (Poll.session_guid == uuid.UUID(ctx.session.guid))).first()
     if row is None or (row["status"] == PollStatus.draft and not ctx.is_moderator):
-        raise ValidationError({"poll": "There is no such poll."})
+        raise NotFound("There is no such poll.")
     return row
 
 
 async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
     _moderator(ctx)
     if status not in {PollStatus.open, PollStatus.closed}:
-        raise ValidationError({"status": "A poll is opened or closed."})
+        raise Invalid({"status": "A poll is opened or closed."})
     row = await _poll(ctx, poll_id)
     await Poll.update({Poll.status: status}).where(Poll.id == row["id"])
     await announce(QaThreadChanged(ctx.session.guid))
@@ -79,15 +80,15 @@ async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
 async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
     """Record a person's choices, replacing any earlier ones, while the poll is open."""
     if ctx.account is None:
-        raise ValidationError({"poll": "Log in to take part in polls."})
+        raise NotAllowed("Log in to take part in polls.")
     row = await _poll(ctx, poll_id)
     if row["status"] != PollStatus.open:
-        raise ValidationError({"poll": "This poll is not open."})
+        raise Invalid({"poll": "This poll is not open."})
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
-        raise ValidationError({"choices": "Choose options by their numbers."})
+        raise Invalid({"choices": "Choose options by their numbers."})
     picked = sorted(set(choices))
     if not picked or any(not 0 <= c < len(row["options"]) for c in picked) or (len(picked) > 1 and not row["multiple"]):
-        raise ValidationError({"choices": "Choose one option." if not row["multiple"] else "Choose one or more options."})
+        raise Invalid({"choices": "Choose one option." if not row["multiple"] else "Choose one or more options."})
     async with transaction(Poll):
         await PollVote.delete().where((PollVote.poll == row["id"]) & (PollVote.voter == ctx.account.id))
         for choice in picked:

@@ -25,7 +25,8 @@ from server.jobs import Progress, enqueue
 from server.changes import Change, announce
 from server.notifications import notify
 from server.ratelimit import RateLimit
-from server.validation import ValidationError, is_row_id, text_problem
+from server.validation import is_row_id, text_problem
+from server.problems import Invalid, NotAllowed, NotFound, TooFast
 from sessions.tables import (
     ANSWER_MAX,
     QUESTION_MAX,
@@ -75,14 +76,6 @@ ASKS_PER_MINUTE = 5
 VOTES_PER_MINUTE = 120
 MODERATION_ACTIONS = {"approve", "dismiss", "pin", "unpin", "answered", "reopen"}
 OWN_ACTIONS = {"edit", "withdraw"}  # the asker's, until the question is answered
-
-
-class NotYours(ValidationError):
-    """Only the person who asked a question edits or withdraws it (moderators dismiss instead)."""
-
-
-class NoSuchQuestion(ValidationError):
-    """The question is not in this thread, or not one this person may see (or it was withdrawn)."""
 
 
 def render_answer(body: str) -> str:
@@ -153,10 +146,6 @@ class QuestionView:
                              "created_at": a.created_at.isoformat()} for a in self.answers]}
 
 
-class TooFast(ValidationError):
-    """Over a rate limit: a 429 over HTTP."""
-
-
 class QaLimits:
     """How fast one person may ask and vote in one event (the store is Redis across workers, memory on one).
 
@@ -173,8 +162,7 @@ class QaLimits:
         key = f"qa-{action}:{ctx.access.event_id}:{ctx.account.id}"
         wait = await self.rules[action].retry_after(key)
         if wait is not None:
-            field = "body" if action == "ask" else "question"
-            raise TooFast({field: f"You are going too fast; try again in {wait} seconds."})
+            raise TooFast(f"You are going too fast; try again in {wait} seconds.", wait)
         await self.rules[action].hit(key)
 
 
@@ -185,7 +173,7 @@ async def qa_settings(event_id: int) -> tuple[str, str]:
 
 async def set_qa_settings(event_id: int, moderation: str, who_may_ask: str) -> None:
     if moderation not in {m.value for m in Moderation} or who_may_ask not in {w.value for w in WhoMayAsk}:
-        raise ValidationError({"moderation": "Choose pre- or post-moderation and who may ask."})
+        raise Invalid({"moderation": "Choose pre- or post-moderation and who may ask."})
     if await QaSettings.exists().where(QaSettings.event == event_id):
         await QaSettings.update({QaSettings.moderation: moderation, QaSettings.who_may_ask: who_may_ask}).where(
             QaSettings.event == event_id)
@@ -216,19 +204,19 @@ def phase_at(session: ProgrammeSession, now: datetime) -> Phase:
 def _checked_question(body: object) -> str:
     """The words of a question, asked or reworded, or the reason they cannot be one."""
     if not isinstance(body, str) or not body.strip():
-        raise ValidationError({"body": "Write your question first."})
+        raise Invalid({"body": "Write your question first."})
     if len(body) > QUESTION_MAX:
-        raise ValidationError({"body": f"A question can be at most {QUESTION_MAX} characters."})
+        raise Invalid({"body": f"A question can be at most {QUESTION_MAX} characters."})
     if problem := text_problem(body):
-        raise ValidationError({"body": problem})
+        raise Invalid({"body": problem})
     return body
 
 
 async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) -> int:
     if ctx.account is None:
-        raise ValidationError({"body": "Log in to ask a question."})
+        raise NotAllowed("Log in to ask a question.")
     if not ctx.may_ask:
-        raise ValidationError({"body": "Only members of this event may ask questions."})
+        raise NotAllowed("Only members of this event may ask questions.")
     body = _checked_question(body)
     now = datetime.now(timezone.utc)
     status = QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
@@ -242,11 +230,11 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
 
 async def _question(ctx: QaContext, question_id: object) -> dict:
     if not is_row_id(question_id):
-        raise ValidationError({"question": "Name a question by its number."})
+        raise Invalid({"question": "Name a question by its number."})
     row = await Question.select().where(
         (Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid))).first()
     if row is None or not _may_see(ctx, row):
-        raise NoSuchQuestion({"question": "There is no such question."})
+        raise NotFound("There is no such question.")
     return row
 
 
@@ -259,12 +247,12 @@ def _may_see(ctx: QaContext, row: dict) -> bool:
 async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     """Up-vote (or withdraw it); idempotent, and the stored count is always the number of votes."""
     if ctx.account is None:
-        raise ValidationError({"question": "Log in to vote."})
+        raise NotAllowed("Log in to vote.")
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
-        raise ValidationError({"question": "This question cannot be voted on."})
+        raise Invalid({"question": "This question cannot be voted on."})
     if row["author"] == ctx.account.id:
-        raise ValidationError({"question": "Votes show what others want to hear: you cannot up-vote your own question."})
+        raise Invalid({"question": "Votes show what others want to hear: you cannot up-vote your own question."})
     # The stored count moves by exactly the vote rows added or removed, in the same transaction,
     # so concurrent votes on any number of workers can neither lose nor double a vote.
     async with Question._meta.db.transaction():
@@ -287,10 +275,10 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
 async def _own_open_question(ctx: QaContext, question_id: object) -> dict:
     row = await _question(ctx, question_id)
     if ctx.account is None or row["author"] != ctx.account.id:
-        raise NotYours({"question": "Only the person who asked a question may change or withdraw it."})
+        raise NotAllowed("Only the person who asked a question may change or withdraw it.")
     answered = row["status"] == QuestionStatus.answered or await Answer.exists().where(Answer.question == row["id"])
     if answered or row["status"] == QuestionStatus.dismissed:
-        raise ValidationError({"question": "This question has been answered (or dismissed): it stays as it is."})
+        raise Invalid({"question": "This question has been answered (or dismissed): it stays as it is."})
     return row
 
 
@@ -320,9 +308,9 @@ async def vote_counts(question_ids: list[int]) -> dict[int, int]:
 
 async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
     if not ctx.is_moderator:
-        raise ValidationError({"question": "Only the session's presenters and the event's organisers moderate."})
+        raise NotAllowed("Only the session's presenters and the event's organisers moderate.")
     if action not in MODERATION_ACTIONS:
-        raise ValidationError({"action": "Choose approve, dismiss, pin, unpin, answered or reopen."})
+        raise Invalid({"action": "Choose approve, dismiss, pin, unpin, answered or reopen."})
     row = await _question(ctx, question_id)
     changes = {
         "approve": {Question.status: QuestionStatus.visible},
@@ -339,13 +327,13 @@ async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
 async def answer_question(ctx: QaContext, question_id: object, body: object, base_url: str = "") -> int:
     """Answer as a presenter or organiser; the asker and everyone who up-voted hear about it."""
     if not ctx.is_moderator:
-        raise ValidationError({"body": "Only the session's presenters and the event's organisers answer."})
+        raise NotAllowed("Only the session's presenters and the event's organisers answer.")
     if not isinstance(body, str) or not body.strip():
-        raise ValidationError({"body": "Write the answer first."})
+        raise Invalid({"body": "Write the answer first."})
     if len(body) > ANSWER_MAX:
-        raise ValidationError({"body": f"An answer can be at most {ANSWER_MAX} characters."})
+        raise Invalid({"body": f"An answer can be at most {ANSWER_MAX} characters."})
     if problem := text_problem(body):
-        raise ValidationError({"body": problem})
+        raise Invalid({"body": problem})
     row = await _question(ctx, question_id)
     now = datetime.now(timezone.utc)
     answer = Answer(question=row["id"], author=ctx.account.id, body=body.strip(), body_html=render_answer(body.strip()),

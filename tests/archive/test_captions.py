@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.captions import format_moment, parse_captions
-from server.validation import ValidationError
+from server.problems import Invalid
 from tests.archive.factories import CONTU_CAPTIONS
 
 
@@ -36,13 +36,13 @@ def test_subrip_is_converted_to_webvtt() -> None:
     ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,000 — 00:00:04,000\nx\n", "Line 6"),
 ])
 def test_captions_that_do_not_parse_are_refused_naming_the_line(text: str, message: str) -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         parse_captions(text.encode())
     assert message in raised.value.errors["captions"]
 
 
 def test_captions_that_are_not_utf8_name_the_line() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         parse_captions("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nDésolé\n".encode("latin-1"))
     assert "Line 4 is not UTF-8" in raised.value.errors["captions"]
 

@@ -20,7 +20,7 @@ from archive import derivatives as derivatives_module
 from archive.derivatives import JOB_KIND, derivative_jobs, derivatives_of, make_derivative
 from archive.media import AUDIO, VIDEO, media_path, store_upload
 from archive.recordings import add_recording, delete_recording, session_recordings, wav_bytes
-from server.validation import ValidationError
+from server.problems import Invalid
 from server.accounts import account_id_by_email
 from server import jobs as jobs_module
 from server.jobs import run_pending
@@ -154,7 +154,7 @@ async def test_an_empty_wav_is_refused_at_upload(app: Litestar) -> None:
     talk = await archived_talk(media_root, title="Silence", topics=())
     stored = await store_upload(chunks(wav_bytes(0)), media_root, AUDIO)
 
-    with pytest.raises(ValidationError, match="holds no sound"):
+    with pytest.raises(Invalid, match="holds no sound"):
         await add_recording(talk.guid, "audio", stored=stored, original_name="empty.wav", media_root=media_root)
 
 

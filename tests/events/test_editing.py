@@ -10,7 +10,7 @@ from events import editing
 from events.access import event_access
 from events.catalogue import event_summary
 from events.editing import EventInput, RoomInput, SessionInput
-from server.validation import ValidationError
+from server.problems import Invalid
 from tests.events.factories import local, make_account, make_event, make_session
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -44,7 +44,7 @@ async def test_bad_event_details_are_refused_by_field(changes: dict, field: str)
     for name, value in changes.items():
         setattr(data, name, value)
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await editing.create_event(data, None)
     assert field in raised.value.errors
 
@@ -52,7 +52,7 @@ async def test_bad_event_details_are_refused_by_field(changes: dict, field: str)
 async def test_two_events_cannot_share_an_address() -> None:
     await make_event()
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await make_event()
     assert raised.value.errors["slug"] == "This address is not available; choose another."
 
@@ -80,7 +80,7 @@ async def test_bad_session_details_are_refused_by_field(changes: dict, field: st
     for name, value in changes.items():
         setattr(data, name, value)
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await editing.save_session(event_id, data)
     assert field in raised.value.errors
 
@@ -88,7 +88,7 @@ async def test_bad_session_details_are_refused_by_field(changes: dict, field: st
 async def test_a_room_with_a_non_web_link_is_refused() -> None:
     event_id = await make_event()
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await editing.save_room(event_id, RoomInput(name="Stage", stream_url="javascript:alert(1)"))
     assert "stream_url" in raised.value.errors
 
@@ -128,7 +128,7 @@ async def test_an_import_moves_the_day_change_only_by_the_forms_rule() -> None:
 
     await editing.set_day_change(event_id, "06:00")
     for bad in ("13:00", "6:00", "06:00\n"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Invalid):
             await editing.set_day_change(event_id, bad)
 
     assert (await event_summary(event_id)).day_change == "06:00"

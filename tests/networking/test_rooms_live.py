@@ -95,7 +95,8 @@ async def test_a_room_answers_only_under_its_own_event(server: HallwayServer, pe
     named_nothing = await ada.call("join", {"room": hidden_room})
 
     assert tried == {"ok": False, "error": "There is no such room."}
-    assert named_nothing == {"ok": False, "error": "'event' must be an event address."}
+    assert named_nothing == {"ok": False, "error": "'event' must be an event address.",
+                             "fields": {"event": "'event' must be an event address."}}
     assert (await ada.call("join", {"event": other, "room": hidden_room}))["ok"]  # with the link, it opens
 
 
@@ -206,7 +207,10 @@ async def test_bad_payloads_get_an_error_acknowledgement(server: HallwayServer, 
                                                          payload: Any, error: str) -> None:
     ada = await people(server, "Ada")
 
-    assert await ada.call(event, payload) == {"ok": False, "error": error}
+    answer = await ada.call(event, payload)
+
+    assert {key: value for key, value in answer.items() if key != "fields"} == {"ok": False, "error": error}
+    assert list(answer.get("fields", {}).values()) in ([], [error])  # bad input also names its field
     assert (await ada.call("join", {"event": DEMO_SLUG, "room": await demo_room(server)}))["ok"]
 
 

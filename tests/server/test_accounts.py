@@ -7,7 +7,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from server import accounts
 from server.accounts import ProfileInput
-from server.validation import ValidationError
+from server.problems import Invalid
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -34,7 +34,7 @@ async def test_the_right_password_logs_in_and_the_email_ignores_case() -> None:
 async def test_an_email_can_hold_only_one_account() -> None:
     await accounts.create_account("ada@library.org", "long enough pass", "Ada")
 
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await accounts.create_account("ADA@library.org", "another password", "Someone Else")
 
     assert "already exists" in raised.value.errors["email"]
@@ -54,7 +54,7 @@ async def test_an_email_can_hold_only_one_account() -> None:
     ],
 )
 async def test_bad_registration_input_is_refused_field_by_field(email: str, password: str, name: str, field: str) -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         await accounts.create_account(email, password, name)
 
     assert field in raised.value.errors
@@ -66,7 +66,7 @@ async def test_a_profile_edit_is_kept_and_bad_edits_change_nothing() -> None:
 
     await accounts.update_profile(user_id, ProfileInput("Ada L.", "Northgate University", "Runs the ILL office.",
                                                         pronouns="she/her", expertise=["copyright", " CONTU "]))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         await accounts.update_profile(user_id, ProfileInput("", "Elsewhere", "b" * 2001))
 
     account = await accounts.get_account(user_id)
@@ -94,10 +94,10 @@ async def test_a_deactivated_account_cannot_log_in() -> None:
 
 @pytest.mark.parametrize("name", ["Eve\r\nBcc: all@evil.example", "Eve\x00", "Tab\tbed", "Bell\x07", "Line\u2028sep"])
 async def test_a_name_is_one_line_without_control_characters(name: str) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         await accounts.create_account("eve@library.org", "correct horse battery", name)
     assert refused.value.errors == {"display_name": "Use one line of text, without line breaks or control characters."}
     user_id = await accounts.create_account("eve@library.org", "correct horse battery", "Eve")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         await accounts.update_profile(user_id, ProfileInput(display_name=name))
     assert (await accounts.get_account(user_id)).display_name == "Eve"

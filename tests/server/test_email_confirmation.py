@@ -13,7 +13,7 @@ from server import notifications
 from server.accounts import authenticate, get_account
 from server.email_confirmation import confirm_address, send_confirmation_link
 from server.mail import SmtpServer, deliver_due
-from server.validation import ValidationError
+from server.problems import Invalid, NotFound
 from tests.events.factories import make_account
 from tests.mail_server import Inbox, MailServer
 
@@ -94,7 +94,7 @@ async def test_the_link_can_be_sent_again_and_an_old_link_expires_after_two_days
     stale = (await _mails(smtp))[-1]
 
     assert resent.status_code == 302 and first["To"] == second["To"] == "ada@library.org"
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotFound):
         await confirm_address(_link(stale).rsplit("/", 1)[1])
     assert not (await get_account(ada)).email_confirmed
     await confirm_address(_link(second).rsplit("/", 1)[1])

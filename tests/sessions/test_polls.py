@@ -8,7 +8,7 @@ import pytest
 
 from events.releases import publish_release
 from server.accounts import get_account
-from server.validation import ValidationError
+from server.problems import Invalid, NotAllowed
 from sessions import polls
 from sessions.questions import qa_context
 from tests.events.factories import local, make_account, make_event, make_session
@@ -46,7 +46,7 @@ async def test_a_poll_is_drafted_opened_answered_and_closed(people: dict) -> Non
     await polls.set_poll_status(org, poll, "closed")
     [closed] = await polls.polls_for(cleo)
     assert (closed.results, closed.voters) == ([0, 0, 2], 2)
-    with pytest.raises(ValidationError, match="not open"):
+    with pytest.raises(Invalid, match="not open"):
         await polls.answer_poll(cleo, poll, [1])
 
 
@@ -58,7 +58,7 @@ async def test_multiple_choice_allows_several_and_single_choice_one(people: dict
         await polls.set_poll_status(org, poll, "open")
 
     await polls.answer_poll(ben, several, [0, 2, 2])
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         await polls.answer_poll(ben, single, [0, 1])
 
     assert {p.id: p.mine for p in await polls.polls_for(ben)} == {single: [], several: [0, 2]}
@@ -70,19 +70,19 @@ async def test_bad_choices_are_refused(people: dict, choices: object) -> None:
     poll = await polls.create_poll(org, "Q?", ["A", "B"])
     await polls.set_poll_status(org, poll, "open")
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         await polls.answer_poll(await as_(people["ben"]), poll, choices)
 
 
 async def test_only_moderators_run_polls_and_guests_cannot_answer(people: dict) -> None:
     org, ben = await as_(people["organiser"]), await as_(people["ben"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         await polls.create_poll(ben, "Mine?", ["A", "B"])
     poll = await polls.create_poll(org, "Q?", ["A", "B"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         await polls.set_poll_status(ben, poll, "open")
     await polls.set_poll_status(org, poll, "open")
-    with pytest.raises(ValidationError, match="Log in"):
+    with pytest.raises(NotAllowed, match="Log in"):
         await polls.answer_poll(await as_(None), poll, [0])
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         await polls.create_poll(org, "Too few?", ["Only one"])
