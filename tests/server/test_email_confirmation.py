@@ -13,7 +13,7 @@ from server import notifications
 from server.accounts import authenticate, get_account
 from server.email_confirmation import confirm_address, send_confirmation_link
 from server.mail import SmtpServer, deliver_due
-from server.problems import Invalid, NotFound
+from server.problems import NotFound
 from tests.events.factories import make_account
 from tests.mail_server import Inbox, MailServer
 
