@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from litestar.di import NamedDependency, Provide
 from litestar import Controller, MediaType, Request, Response, get, post, route
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
@@ -16,10 +17,13 @@ from events.access import event_access, event_access_by_id
 from events.catalogue import event_summary, session_event_id
 from server.activity import count
 from server.ratelimit import client_address, enforce
-from server.auth import current_account, requires_login
+from server.auth import requires_login
 from server.ranged_files import ranged_file_response
 from server.templating import page, read_form
-from server.problems import Invalid
+from server.problems import Invalid, NotFound
+from server.accounts import Account
+from server.ratelimit import AbuseLimits
+from server.settings import Settings
 from sessions.questions import qa_context
 
 from archive.captions import format_moment
@@ -82,18 +86,16 @@ class ArchiveController(Controller):
     path = "/archive"
 
     @get("/")
-    async def browse(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
-        results = await search_archive("", account, filters=_facet_filters(request))
+    async def browse(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None]) -> Template:
+        results = await search_archive("", viewer, filters=_facet_filters(request))
         return await page(request, "archive/search.html", {"results": results, "q": "", "browsing": True,
                                                            "topics": await list_topics()})
 
     @get("/search")
-    async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
-        account = await current_account(request)
-        await enforce(request.app.state.abuse.search, client_address(request), "searches")
+    async def search(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], abuse: NamedDependency[AbuseLimits], q: FromQuery[str] = "") -> Template:
+        await enforce(abuse.search, client_address(request), "searches")
         number = _page_number(request.query_params.get("page", ""))
-        results = await search_archive(q, account, filters=_facet_filters(request), page=number)
+        results = await search_archive(q, viewer, filters=_facet_filters(request), page=number)
         _count_search(results)
         return await page(request, "archive/search.html", {"results": results, "q": q, "browsing": False,
                                                            "topics": await list_topics()})
@@ -128,24 +130,22 @@ class ArchiveController(Controller):
 
     @get("/{event_slug:str}/{session_slug:str}")
     async def old_path(self, request: Request[Any, Any, Any], event_slug: FromPath[str],
-                       session_slug: FromPath[str]) -> Redirect:
+                       session_slug: FromPath[str], viewer: NamedDependency[Account | None]) -> Redirect:
         handle = await handle_for_path(event_slug, session_slug)
         try:
             if handle is None:
                 raise NotFoundException()
-            await visible_item(request, handle)  # a private item's handle is not given away by its old address
-        except NotFoundException:
+            await visible_item(handle, viewer)  # a private item's handle is not given away by its old address
+        except (NotFoundException, NotFound):
             raise NotFoundException(NO_ARCHIVED_SESSION) from None  # missing and private read the same
         return Redirect(f"/a/{handle}", status_code=301)
 
     @get("/saved/", guards=[requires_login])
-    async def saved(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
+    async def saved(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
         return await page(request, "archive/saved.html", {"searches": await saved_searches(account.id)})
 
     @post("/saved/", guards=[requires_login])
-    async def save(self, request: Request[Any, Any, Any]) -> Redirect:
-        account = await current_account(request)
+    async def save(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Redirect:
         values = await read_form(request, "q", *FACETS)
         try:
             await save_search(account.id, values["q"], clean_filters(values))
@@ -156,8 +156,7 @@ class ArchiveController(Controller):
         return Redirect("/archive/saved/")
 
     @post("/saved/{search_id:int}/delete", guards=[requires_login])
-    async def delete_saved(self, request: Request[Any, Any, Any], search_id: FromPath[int]) -> Redirect:
-        account = await current_account(request)
+    async def delete_saved(self, request: Request[Any, Any, Any], search_id: FromPath[int], account: NamedDependency[Account]) -> Redirect:
         if not await delete_saved_search(account.id, search_id):
             raise NotFoundException("There is no such saved search.")
         flash(request, "Saved search deleted.", category="success")
@@ -178,18 +177,19 @@ class TopicController(Controller):
     async def index(self, request: Request[Any, Any, Any]) -> Template:
         return await page(request, "archive/topics.html", {"topics": await list_topics()})
 
-    async def _topic(self, slug: str, request: Request[Any, Any, Any], *, public: bool = False) -> tuple[Any, list[ItemView], set[str]]:
+    async def _topic(self, slug: str, viewer: Account | None = None) -> tuple[Any, list[ItemView], set[str]]:
+        """The topic, its items as ``viewer`` may list them (the public's when ``None``), and its sessions."""
         topic = await topic_by_slug(slug)
         if topic is None:
             raise NotFoundException("There is no such topic.")
         guids = await sessions_on_topics(await subtree_ids(topic.id))
-        account = None if public else await current_account(request)
-        items = await list_items(await listable_scope(account), session_guids=guids)
+        items = await list_items(await listable_scope(viewer), session_guids=guids)
         return topic, items, guids
 
     @get("/{slug:str}/")
-    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        topic, items, _ = await self._topic(slug, request)
+    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str],
+                   viewer: NamedDependency[Account | None]) -> Template:
+        topic, items, _ = await self._topic(slug, viewer)
         topics = await list_topics()
         return await page(request, "archive/topic.html", {
             "topic": topic, "items": items, "children": [t for t in topics if t.parent_id == topic.id],
@@ -197,14 +197,14 @@ class TopicController(Controller):
 
     @get("/{slug:str}/feed.atom", media_type=ATOM)
     async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
-        topic, items, _ = await self._topic(slug, request, public=True)
+        topic, items, _ = await self._topic(slug)
         base = _base_url(request)
         return feeds.atom_feed(items, title=f"{topic.name}: Hallway archive", page_url=f"{base}/topics/{slug}/",
                                self_url=f"{base}/topics/{slug}/feed.atom", base_url=base, subtitle=topic.description)
 
     @get("/{slug:str}/podcast.rss", media_type=RSS)
     async def podcast(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
-        topic, items, _ = await self._topic(slug, request, public=True)
+        topic, items, _ = await self._topic(slug)
         base = _base_url(request)
         return await feeds.podcast_feed(items, title=f"{topic.name}: recordings", page_url=f"{base}/topics/{slug}/",
                                         self_url=f"{base}/topics/{slug}/podcast.rss", base_url=base,
@@ -212,26 +212,28 @@ class TopicController(Controller):
 
     @get("/{slug:str}/upcoming.ics", media_type=ICS)
     async def upcoming(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
-        topic, _, guids = await self._topic(slug, request, public=True)
+        topic, _, guids = await self._topic(slug)
         base = _base_url(request)
         return await feeds.upcoming_topic_calendar(guids, topic_name=topic.name, base_url=base,
                                                    page_url=f"{base}/topics/{slug}/")
 
 
-async def visible_item(request: Request[Any, Any, Any], handle: str) -> ItemView:
-    """The item at ``handle`` if this person may see it (404 otherwise, as for a missing one)."""
+async def visible_item(handle: FromPath[str], viewer: NamedDependency[Account | None]) -> ItemView:
+    """The item at ``handle`` if this person may see it (not found otherwise, as for a missing one).
+
+    Provided as ``item`` to the item's routes."""
     item = await item_by_handle(handle)
-    if item is None or not await may_view(item, await current_account(request)):
-        raise NotFoundException("There is no archive item with this identifier.")
+    if item is None or not await may_view(item, viewer):
+        raise NotFound("There is no archive item with this identifier.")
     return item
 
 
 class ItemController(Controller):
+    dependencies = {"item": Provide(visible_item)}
     path = "/a"
 
     @get("/{handle:str}")
-    async def show(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> Template:
-        item = await visible_item(request, handle)
+    async def show(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], viewer: NamedDependency[Account | None]) -> Template:
         base = _base_url(request)
         citations = {"text": plain_citation(item, base), "bibtex": bibtex_citation(item, base)}
         if item.withdrawn:
@@ -242,8 +244,7 @@ class ItemController(Controller):
         recordings = await session_recordings(item.session_guid)
         lines = await transcript(item.session_guid)
         topics = await topics_with_ancestors(item.session_guid)
-        account = await current_account(request)
-        ctx = await qa_context(item.event_slug, item.session_guid, account) if item.event_id else None
+        ctx = await qa_context(item.event_slug, item.session_guid, viewer) if item.event_id else None
         context = {
             "item": item, "recordings": recordings, "transcript": lines, "topics": topics,
             "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
@@ -260,15 +261,13 @@ class ItemController(Controller):
         return await page(request, "archive/item.html", context)
 
     @post("/{handle:str}/played", status_code=204)
-    async def played(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> None:
+    async def played(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]) -> None:
         """The player started (archive.js says so once per page): counted, not attributed to anyone."""
-        item = await visible_item(request, handle)
         if not item.withdrawn:
             count(ITEM_PLAY, item.handle)
 
     @get("/{handle:str}/embed")
-    async def embed(self, request: Request[Any, Any, Any], handle: FromPath[str]) -> Template:
-        item = await visible_item(request, handle)
+    async def embed(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]) -> Template:
         if item.withdrawn:
             raise NotFoundException("This item was withdrawn.")
         recordings = await session_recordings(item.session_guid)
@@ -277,16 +276,14 @@ class ItemController(Controller):
             "transcript": await transcript(item.session_guid), "permalink": permalink(_base_url(request), item)})
 
     @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt")
-    async def captions(self, request: Request[Any, Any, Any], handle: FromPath[str], caption_id: FromPath[int]) -> str:
-        item = await visible_item(request, handle)
+    async def captions(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], caption_id: FromPath[int]) -> str:
         found = await caption_vtt(caption_id)
         if item.withdrawn or found is None or found[0] != item.session_guid:
             raise NotFoundException("There are no such captions.")
         return found[1]
 
     @get("/{handle:str}/cite/{style:str}")
-    async def cite(self, request: Request[Any, Any, Any], handle: FromPath[str], style: FromPath[str]) -> Response[str]:
-        item = await visible_item(request, handle)
+    async def cite(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], style: FromPath[str]) -> Response[str]:
         base = _base_url(request)
         formats = {"bibtex": ("application/x-bibtex", "bib", bibtex_citation),
                    "ris": ("application/x-research-info-systems", "ris", ris_citation),
@@ -308,24 +305,23 @@ class MediaController(Controller):
     path = "/media"
 
     @get("/{file_name:path}")
-    async def file(self, request: Request[Any, Any, Any], file_name: FromPath[str]) -> Any:
+    async def file(self, request: Request[Any, Any, Any], file_name: FromPath[str], settings: NamedDependency[Settings],
+                   viewer: NamedDependency[Account | None]) -> Any:
         """A stored recording or material, with Range support; as visible as the session it belongs to."""
         file_name = file_name.lstrip("/")
-        settings = request.app.state.settings
         path = media_path(settings.media_root, file_name)
         found = await stored_file(file_name) if path is not None else None
         if found is None or not path.exists():
             raise NotFoundException("There is no such file.")
         session_guid, mime_type, download_name = found
-        public = await _media_visible(request, session_guid)
+        public = await _media_visible(viewer, session_guid)
         return ranged_file_response(path, mime_type or "application/octet-stream", request.headers.get("range"),
                                     download_name=download_name,
                                     cache_control="public, max-age=86400" if public else "private, max-age=600")
 
 
-async def _media_visible(request: Request[Any, Any, Any], session_guid: str) -> bool:
+async def _media_visible(account: Account | None, session_guid: str) -> bool:
     """Raise 404 unless the person may see the file; return whether anyone may (for caching)."""
-    account = await current_account(request)
     item = await item_for_session(session_guid)
     if item is not None and not item.withdrawn and await may_view(item, account):
         return await may_view(item, None)
@@ -383,11 +379,10 @@ class ArchiveApi(Controller):
     tags = ["archive"]
 
     @get("/search")
-    async def search(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> dict[str, Any]:
+    async def search(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], abuse: NamedDependency[AbuseLimits], q: FromQuery[str] = "") -> dict[str, Any]:
         """Search the archive: items grouped by session, each with its matching moments in seconds."""
-        account = await current_account(request)
-        await enforce(request.app.state.abuse.search, client_address(request), "searches")
-        results = await search_archive(q, account, filters=_facet_filters(request),
+        await enforce(abuse.search, client_address(request), "searches")
+        results = await search_archive(q, viewer, filters=_facet_filters(request),
                                        page=_page_number(request.query_params.get("page", "")))
         _count_search(results)
         base = _base_url(request)

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from events.access import EventAccess, event_access
+from events.access import EventAccess
+from events.dependencies import organised_for
 from events.programme import ProgrammeSession
 from events.releases import published_programme
-from server.auth import current_account, require_organiser, requires_login, requires_site_admin
-from server.ratelimit import RateLimit, enforce, within_quota
+from server.accounts import Account
+from server.auth import requires_login, requires_site_admin
+from server.ratelimit import AbuseLimits, RateLimit, enforce, within_quota
 from server.templating import page, read_form
 from server.validation import whole_number
 from server.problems import Invalid
+from server.settings import Settings
 
 from archive import recordings
 from archive.derivatives import derivative_jobs, derivatives_of
@@ -32,10 +36,6 @@ from archive.publishing import archive_session, withdraw_from_archive
 from archive.topics import list_topics, save_topic, session_topics, tag_session
 
 UPLOAD_MAX = max(rule.max_bytes for rule in RULES.values())
-
-
-async def _organised(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    return require_organiser(await event_access(slug, await current_account(request)), "prepare the archive")
 
 
 async def _session(access: EventAccess, guid: str) -> ProgrammeSession:
@@ -49,10 +49,10 @@ async def _session(access: EventAccess, guid: str) -> ProgrammeSession:
 class ArchiveManageController(Controller):
     path = "/events/{slug:str}/manage/archive"
     guards = [requires_login]
+    dependencies = organised_for("prepare the archive")
 
     @get("/")
-    async def overview(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await _organised(request, slug)
+    async def overview(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         programme = await published_programme(access.event_id)
         rows = []
         for session in programme.sessions if programme else ():
@@ -61,8 +61,7 @@ class ArchiveManageController(Controller):
         return await page(request, "archive/manage/overview.html", {"access": access, "rows": rows})
 
     @get("/{guid:str}/")
-    async def session_page(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
-        access = await _organised(request, slug)
+    async def session_page(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         return await self._render(request, access, await _session(access, guid))
 
     async def _render(self, request: Request[Any, Any, Any], access: EventAccess, session: ProgrammeSession,
@@ -82,8 +81,7 @@ class ArchiveManageController(Controller):
         return Redirect(f"/events/{access.slug}/manage/archive/{session.guid}/")
 
     @post("/{guid:str}/topics")
-    async def set_topics(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
-        access = await _organised(request, slug)
+    async def set_topics(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
         session = await _session(access, guid)
         form = await request.form()
         try:
@@ -94,22 +92,22 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/upload", request_max_body_size=UPLOAD_MAX + 1)
-    async def upload(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                     kind: FromQuery[str], name: FromQuery[str] = "", title: FromQuery[str] = "",
+    async def upload(self, request: Request[Any, Any, Any], access: NamedDependency[EventAccess], account: NamedDependency[Account], abuse: NamedDependency[AbuseLimits],
+                     slug: FromPath[str], guid: FromPath[str],
+                     kind: FromQuery[str], settings: NamedDependency[Settings], name: FromQuery[str] = "", title: FromQuery[str] = "",
                      language: FromQuery[str] = "en") -> Response[dict[str, Any]]:
         """The file is the request body; ``kind`` is audio, video or material."""
-        access = await _organised(request, slug)
         session = await _session(access, guid)
-        uploader = f"user:{(await current_account(request)).id}"
-        await enforce(request.app.state.abuse.upload, uploader, "uploads")
+        uploader = f"user:{account.id}"
+        await enforce(abuse.upload, uploader, "uploads")
         rule = RULES.get(kind)
         if rule is None:
             raise Invalid({"kind": "Upload audio, video or material."})
         announced = whole_number(request.headers.get("content-length", "")) or 0
-        quota: RateLimit = request.app.state.abuse.upload_bytes
+        quota: RateLimit = abuse.upload_bytes
         if await quota.count(uploader) + announced > quota.limit:
             await within_quota(quota, uploader, announced)  # refused before a byte is stored
-        media_root = request.app.state.settings.media_root
+        media_root = settings.media_root
         stored = await store_upload(request.stream(), media_root, rule)
         try:
             await within_quota(quota, uploader, stored.size)
@@ -128,8 +126,7 @@ class ArchiveManageController(Controller):
         return Response({"id": new_id, "size": stored.size, "mime_type": stored.mime_type}, status_code=201)
 
     @post("/{guid:str}/links")
-    async def add_link(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
-        access = await _organised(request, slug)
+    async def add_link(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
         session = await _session(access, guid)
         values = await read_form(request, "what", "url", "title", "language", "duration")
         try:
@@ -146,8 +143,7 @@ class ArchiveManageController(Controller):
 
     @post("/{guid:str}/recordings/{recording_id:int}/captions", request_max_body_size=CAPTIONS_MAX_BYTES + 64 * 1024)
     async def captions(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                       recording_id: FromPath[int]) -> Any:
-        access = await _organised(request, slug)
+                       recording_id: FromPath[int], access: NamedDependency[EventAccess]) -> Any:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
             raise NotFoundException("There is no such recording in this session.")
@@ -166,29 +162,26 @@ class ArchiveManageController(Controller):
 
     @post("/{guid:str}/recordings/{recording_id:int}/delete")
     async def delete_recording(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                               recording_id: FromPath[int]) -> Redirect:
-        access = await _organised(request, slug)
+                               recording_id: FromPath[int], access: NamedDependency[EventAccess], settings: NamedDependency[Settings]) -> Redirect:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
             raise NotFoundException("There is no such recording in this session.")
-        await recordings.delete_recording(recording_id, request.app.state.settings.media_root)
+        await recordings.delete_recording(recording_id, settings.media_root)
         flash(request, "Recording deleted.", category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/materials/{material_id:int}/delete")
     async def delete_material(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                              material_id: FromPath[int]) -> Redirect:
-        access = await _organised(request, slug)
+                              material_id: FromPath[int], access: NamedDependency[EventAccess], settings: NamedDependency[Settings]) -> Redirect:
         session = await _session(access, guid)
         if material_id not in {m.id for m in await recordings.session_materials(session.guid)}:
             raise NotFoundException("There is no such material in this session.")
-        await recordings.delete_material(material_id, request.app.state.settings.media_root)
+        await recordings.delete_material(material_id, settings.media_root)
         flash(request, "Material deleted.", category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/publish")
-    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
-        access = await _organised(request, slug)
+    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
         session = await _session(access, guid)
         try:
             item = await archive_session(access, session)
@@ -198,8 +191,7 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/withdraw")
-    async def withdraw(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Any:
-        access = await _organised(request, slug)
+    async def withdraw(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
         session = await _session(access, guid)
         item = await item_for_session(session.guid)
         if item is None:

@@ -9,11 +9,13 @@ does not leak either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
 from server.accounts import Account, display_names
+from server.problems import NotAllowed, NotFound
 from server.validation import has_control_characters
 
 from events.tables import Event, EventMember, MemberRole, Visibility
@@ -82,6 +84,32 @@ async def _access(condition: object, account: Account | None) -> EventAccess | N
         roles=roles,
         is_site_admin=bool(account and account.is_admin),
     )
+
+
+async def visible_event(slug: str, viewer: Account | None) -> EventAccess:
+    """The event at ``slug`` as ``viewer`` may see it; not found when it is missing or private to them."""
+    access = await event_access(slug, viewer)
+    if access is None or not access.can_view:
+        raise NotFound("There is no event at this address.")
+    return access
+
+
+def organised_event_for(doing: str) -> Callable[[str, Account | None], Awaitable[EventAccess]]:
+    """A provider of the event for its organisers: not found for those who may not see it, else not allowed.
+
+    ``doing`` completes "Only the organisers of this event can ..." for everyone else.
+    """
+
+    async def organised_event(slug: str, viewer: Account | None) -> EventAccess:
+        access = await visible_event(slug, viewer)
+        if not access.can_organise:
+            raise NotAllowed(f"Only the organisers of this event can {doing}.")
+        return access
+
+    return organised_event
+
+
+
 
 
 async def add_member(event_id: int, user_id: int, role: MemberRole) -> bool:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
@@ -17,7 +18,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from events import agenda
-from events.access import EventAccess, event_access, slugs_of_member, visible_event_ids
+from events.access import EventAccess, slugs_of_member, visible_event_ids
 from events.catalogue import list_events_by_slug, list_public_events
 from events.editing import valid_timezone
 from server.time_zones import chosen_zone_name
@@ -28,18 +29,16 @@ from events.registration import attendance_of, register
 from events.tables import SessionKind
 from server.accounts import get_account
 from server.activity import count
-from server.auth import current_account, require_visible, requires_login
+from server.auth import requires_login
 from server.http_cache import cached_response
 from server.templating import page
 from server.validation import whole_number
 from server.problems import Invalid
+from server.accounts import Account
+from server.settings import Settings
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
 EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)
-
-
-async def visible_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    return require_visible(await event_access(slug, await current_account(request)))
 
 
 async def published(access: EventAccess, version: int | None = None) -> Programme:
@@ -75,39 +74,34 @@ def read_filter(request: Request[Any, Any, Any], programme: Programme) -> Sessio
                          tag=values["tag"], guids=guids)
 
 
-async def viewer_zone(request: Request[Any, Any, Any], programme: Programme) -> ZoneInfo:
+async def viewer_zone(request: Request[Any, Any, Any], programme: Programme, viewer: Account | None) -> ZoneInfo:
     """A zone named in the address (a shared link) wins; then the viewer's chosen one; then the event's."""
     name = request.query_params.get("tz")
     if name and not valid_timezone(name):
         raise ClientException(f"{name!r} is not a time zone name.")
-    chosen = name or chosen_zone_name(request, await current_account(request))
+    chosen = name or chosen_zone_name(request, viewer)
     return ZoneInfo(chosen) if chosen else programme.event.zone
 
 
 class ProgrammeController(Controller):
     @get("/", name="home")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
-        mine = await list_events_by_slug(await slugs_of_member(account.id)) if account else []
+    async def home(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None]) -> Template:
+        mine = await list_events_by_slug(await slugs_of_member(viewer.id)) if viewer else []
         yours = {event.slug for event in mine}
         others = [event for event in await list_public_events() if event.slug not in yours]
         return await page(request, "events/home.html", {"events": others, "mine": mine})
 
     @get("/events/{slug:str}/", name="event")
-    async def event(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await visible_event(request, slug)
+    async def event(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
         programme = await published_programme(access.event_id)
         live, following = now_and_next(programme, datetime.now(timezone.utc)) if programme else ([], [])
-        account = await current_account(request)
         count(EVENT_VIEW, str(access.event_id))
         context = {"access": access, "programme": programme, "live": live, "following": following,
-                   "attendance": await attendance_of(access.event_id, account.id) if account else None}
+                   "attendance": await attendance_of(access.event_id, viewer.id) if viewer else None}
         return await page(request, "events/event.html", context)
 
     @post("/events/{slug:str}/register", guards=[requires_login])
-    async def register(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
-        access = await visible_event(request, slug)
-        account = await current_account(request)
+    async def register(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account]) -> Redirect:
         form = await request.form()
         try:
             new = await register(access, account.id, str(form.get("attendance", "")))
@@ -119,16 +113,14 @@ class ProgrammeController(Controller):
         return Redirect(f"/events/{slug}/")
 
     @get("/events/{slug:str}/schedule/", name="schedule")
-    async def schedule(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await visible_event(request, slug)
+    async def schedule(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
         programme = await published(access)
         selection = read_filter(request, programme)
         view = request.query_params.get("view", "grid")
         if view not in {"grid", "list"}:
             raise ClientException("The view is either grid or list.")
-        account = await current_account(request)
-        stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
-        zone = await viewer_zone(request, programme)
+        stars = await agenda.starred_guids(viewer.id, access.event_id) if viewer else set()
+        zone = await viewer_zone(request, programme, viewer)
         chosen = selection.apply(programme)
         count(EVENT_VIEW, str(access.event_id))
         context = {
@@ -141,8 +133,7 @@ class ProgrammeController(Controller):
         return await page(request, "events/schedule.html", context)
 
     @get("/events/{slug:str}/now/", name="now")
-    async def now(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await visible_event(request, slug)
+    async def now(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         programme = await published(access)
         live, following = now_and_next(programme, datetime.now(timezone.utc), upcoming=2)
         count(EVENT_VIEW, str(access.event_id))
@@ -150,14 +141,12 @@ class ProgrammeController(Controller):
         return await page(request, "events/now.html", context)
 
     @get("/events/{slug:str}/sessions/{key:str}/", name="session")
-    async def session(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
-        access = await visible_event(request, slug)
+    async def session(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
         programme = await published(access)
         item = programme.session(key)
         if item is None:
             raise NotFoundException("This programme has no such session.")
-        account = await current_account(request)
-        stars = await agenda.starred_guids(account.id, access.event_id) if account else set()
+        stars = await agenda.starred_guids(viewer.id, access.event_id) if viewer else set()
         room = programme.room(item.room)
         context = {"access": access, "programme": programme, "item": item, "room": room, "stars": stars,
                    "join_url": room.join_url if room and access.is_member else ""}
@@ -165,26 +154,23 @@ class ProgrammeController(Controller):
         return await page(request, "events/session.html", context)
 
     @get("/events/{slug:str}/changes/", name="changes")
-    async def changes(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await visible_event(request, slug)
+    async def changes(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         programme = await published(access)
         context = {"access": access, "programme": programme, "releases": await list_releases(access.event_id)}
         return await page(request, "events/changes.html", context)
 
     @get(["/events/{slug:str}/schedule.ics", "/events/{slug:str}/schedule.xml", "/events/{slug:str}/schedule.json"],
          name="schedule-feed")
-    async def schedule_feed(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[bytes]:
-        access = await visible_event(request, slug)
+    async def schedule_feed(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[bytes]:
         programme = await published(access)
         return self._feed(request, programme, request.url.path.rsplit(".", 1)[1])
 
     @get("/events/{slug:str}/schedule/v/{filename:str}", name="schedule-version")
     async def schedule_version(self, request: Request[Any, Any, Any], slug: FromPath[str],
-                               filename: FromPath[str]) -> Response[bytes]:
+                               filename: FromPath[str], access: NamedDependency[EventAccess]) -> Response[bytes]:
         version, _, fmt = filename.partition(".")
         if whole_number(version) is None or fmt not in {"ics", "xml", "json"}:
             raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
-        access = await visible_event(request, slug)
         return self._feed(request, await published(access, int(version)), fmt)
 
     def _feed(self, request: Request[Any, Any, Any], programme: Programme, fmt: str) -> Response[bytes]:
@@ -197,19 +183,20 @@ class ProgrammeController(Controller):
 
 class AgendaController(Controller):
     @post("/events/{slug:str}/sessions/{key:str}/star", guards=[requires_login])
-    async def star(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any]:
-        return await self._set_star(request, slug, key, starred=True)
+    async def star(self, request: Request[Any, Any, Any], key: FromPath[str], access: NamedDependency[EventAccess],
+                   account: NamedDependency[Account]) -> Response[Any]:
+        return await self._set_star(request, access, account, key, starred=True)
 
     @post("/events/{slug:str}/sessions/{key:str}/unstar", guards=[requires_login])
-    async def unstar(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any]:
-        return await self._set_star(request, slug, key, starred=False)
+    async def unstar(self, request: Request[Any, Any, Any], key: FromPath[str], access: NamedDependency[EventAccess],
+                     account: NamedDependency[Account]) -> Response[Any]:
+        return await self._set_star(request, access, account, key, starred=False)
 
-    async def _set_star(self, request: Request[Any, Any, Any], slug: str, key: str, *, starred: bool) -> Response[Any]:
-        access = await visible_event(request, slug)
+    async def _set_star(self, request: Request[Any, Any, Any], access: EventAccess, account: Account, key: str, *,
+                        starred: bool) -> Response[Any]:
         item = (await published(access)).session(key)
         if item is None:
             raise NotFoundException("This programme has no such session.")
-        account = await current_account(request)
         if starred:
             await agenda.star(account.id, access.event_id, item.guid)
         else:
@@ -217,11 +204,10 @@ class AgendaController(Controller):
         if request.headers.get("hx-request"):
             return Template(template_name="events/star_button.html",
                             context={"access": access, "item": item, "starred": starred})
-        return Redirect(request.headers.get("referer") or f"/events/{slug}/sessions/{item.slug}/")
+        return Redirect(request.headers.get("referer") or f"/events/{access.slug}/sessions/{item.slug}/")
 
     @get("/me/agenda/", name="agenda", guards=[requires_login])
-    async def my_agenda(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
+    async def my_agenda(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Template:
         starred = await agenda.starred_by_event(account.id)
         visible = await visible_event_ids(list(starred), account)
         sections = []
@@ -231,27 +217,25 @@ class AgendaController(Controller):
                 continue
             sessions = SessionFilter(guids=frozenset(starred[event_id])).apply(programme)
             sections.append({"programme": programme, "days": programme.by_day(sessions), "clashes": clashes(sessions)})
-        token = await agenda.agenda_feed_token(account.id, request.app.state.settings.secret_key)
-        feed_url = f"{request.app.state.settings.base_url}/calendars/agenda/{token}.ics" if token else None
+        token = await agenda.agenda_feed_token(account.id, settings.secret_key)
+        feed_url = f"{settings.base_url}/calendars/agenda/{token}.ics" if token else None
         return await page(request, "events/agenda.html", {"sections": sections, "feed_url": feed_url})
 
     @post("/me/agenda/feed", guards=[requires_login])
-    async def create_feed(self, request: Request[Any, Any, Any]) -> Redirect:
-        account = await current_account(request)
-        await agenda.create_agenda_feed(account.id, request.app.state.settings.secret_key)
+    async def create_feed(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Redirect:
+        await agenda.create_agenda_feed(account.id, settings.secret_key)
         flash(request, "Your calendar address is ready. Any earlier address no longer works.", category="success")
         return Redirect("/me/agenda/")
 
     @post("/me/agenda/feed/revoke", guards=[requires_login])
-    async def revoke_feed(self, request: Request[Any, Any, Any]) -> Redirect:
-        account = await current_account(request)
+    async def revoke_feed(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Redirect:
         await agenda.revoke_agenda_feed(account.id)
         flash(request, "Your calendar address is switched off.", category="success")
         return Redirect("/me/agenda/")
 
     @get("/calendars/agenda/{filename:str}", name="agenda-feed")
-    async def agenda_feed(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
-        settings = request.app.state.settings
+    async def agenda_feed(self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
+        settings = settings
         token = filename.removesuffix(".ics")
         owner = await agenda.agenda_feed_owner(token, settings.secret_key) if filename.endswith(".ics") else None
         account = await get_account(owner) if owner else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
@@ -17,7 +18,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from events import editing, invitations, registration
-from events.access import EventAccess, event_access, list_members
+from events.access import EventAccess, list_members
+from events.dependencies import ORGANISED
 from events.catalogue import event_summary
 from events.editing import RoomInput
 from events.forms import EVENT_FIELDS, SESSION_FIELDS, event_input, session_input
@@ -26,12 +28,13 @@ from events.releases import (NothingToPublish, list_releases, pending_changes, p
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
 from server.pagination import page_of
-from server.auth import current_account, require_organiser, requires_login
+from server.auth import requires_login
 from server.accounts import Account
 from server.ratelimit import enforce
 from server.templating import page, read_form
 from server.validation import is_row_id, whole_number
 from server.problems import Invalid
+from server.settings import Settings
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 CHOICES = {
@@ -41,11 +44,6 @@ CHOICES = {
     "kinds": [kind.value for kind in SessionKind],
     "statuses": [status.value for status in SessionStatus],
 }
-
-
-async def organised_event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    """The event if the person may organise it; a 404 if they may not even see it, else a 403."""
-    return require_organiser(await event_access(slug, await current_account(request)))
 
 
 async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
@@ -76,9 +74,8 @@ class EventCreationController(Controller):
         return await page(request, "events/manage/event_form.html", {"values": values, "errors": {}, "creating": True, **CHOICES})
 
     @post("/events/new", guards=[requires_login])
-    async def create(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    async def create(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
-        account = await current_account(request)
         await limit_event_creation(request, account)
         try:
             await editing.create_event(event_input(values), account.id)
@@ -97,8 +94,7 @@ class EventCreationController(Controller):
         return await page(request, "events/invitation.html", {"offer": offer, "token": token})
 
     @post("/invitations/{token:str}", guards=[requires_login])
-    async def accept_invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
-        account = await current_account(request)
+    async def accept_invitation(self, request: Request[Any, Any, Any], token: FromPath[str], account: NamedDependency[Account]) -> Redirect:
         accepted = await invitations.accept_invitation(token, account.id)
         if accepted is None:
             raise NotFoundException("This invitation does not exist or has been used already.")
@@ -109,6 +105,7 @@ class EventCreationController(Controller):
 class ManageController(Controller):
     path = "/events/{slug:str}/manage"
     guards = [requires_login]
+    dependencies = ORGANISED
 
     async def _dashboard(self, request: Request[Any, Any, Any], access: EventAccess,
                          forms: dict[str, Any] | None = None, status_code: int = 200) -> Template:
@@ -124,14 +121,12 @@ class ManageController(Controller):
         return await page(request, "events/manage/dashboard.html", context, status_code=status_code)
 
     @get("/")
-    async def dashboard(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        return await self._dashboard(request, await organised_event(request, slug))
+    async def dashboard(self, request: Request[Any, Any, Any], access: NamedDependency[EventAccess]) -> Template:
+        return await self._dashboard(request, access)
 
     @post("/publish")
-    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account]) -> Response[Any] | Template:
         comment = (await read_form(request, "comment"))["comment"]
-        account = await current_account(request)
         try:
             release = await publish_release(access.event_id, comment[:2000], published_by=account.id)
         except NothingToPublish as error:
@@ -141,8 +136,7 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/")
 
     @post("/rooms")
-    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         values = await read_form(request, "name", "kind", "capacity", "location", "stream_url", "join_url")
         capacity = values["capacity"].strip()
         try:
@@ -158,8 +152,7 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/#rooms")
 
     @post("/tracks")
-    async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         values = await read_form(request, "name", "colour")
         try:
             await editing.save_track(access.event_id, values["name"], values["colour"] or "#3b6ea5")
@@ -169,8 +162,7 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/#tracks")
 
     @post("/presenters")
-    async def add_presenter(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def add_presenter(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         values = await read_form(request, "name", "affiliation", "bio")
         try:
             await editing.save_presenter(access.event_id, values["name"], values["affiliation"], values["bio"])
@@ -180,10 +172,8 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/#presenters")
 
     @post("/people")
-    async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Response[Any] | Template:
         values = await read_form(request, "email", "role", "presenter")
-        account = await current_account(request)
         presenter = values["presenter"]
         try:
             if presenter and whole_number(presenter) is None:
@@ -192,14 +182,13 @@ class ManageController(Controller):
                                               int(presenter) if presenter else None)
         except Invalid as error:
             return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
-        link = f"{request.app.state.settings.base_url}{result.path}"
+        link = f"{settings.base_url}{result.path}"
         flash(request, f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
                        f"Send them this invitation link: {link}", category="info")
         return Redirect(f"/events/{slug}/manage/#people")
 
     @post("/import", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)
-    async def import_file(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def import_file(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         form = await request.form()
         upload = form.get("file")
         dry_run = form.get("dry_run") == "on"
@@ -221,9 +210,8 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/")
 
     @get("/check-in")
-    async def check_in_list(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+    async def check_in_list(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         """The desk's list: people coming in person by name (everyone with ``show=all``), found by name, in pages."""
-        access = await organised_event(request, slug)
         everyone = await registration.registrations(access.event_id)
         query = {name: (request.query_params.get(name) or "")[:100] for name in ("q", "show", "page")}
         wanted = " ".join(query["q"].casefold().split())
@@ -236,8 +224,7 @@ class ManageController(Controller):
         return await page(request, "events/manage/check_in.html", context)
 
     @post("/check-in")
-    async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
-        access = await organised_event(request, slug)
+    async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Redirect:
         form = await request.form()
         user_id = whole_number(str(form.get("user", "")))
         if user_id is None or not is_row_id(user_id):
@@ -252,16 +239,14 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/check-in{show}")
 
     @get("/settings")
-    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await organised_event(request, slug)
+    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         summary = await event_summary(access.event_id)
         values = {name: str(getattr(summary, name)) for name in EVENT_FIELDS}
         return await page(request, "events/manage/event_form.html",
                           {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES})
 
     @post("/settings")
-    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
         try:
             await editing.update_event(access.event_id, event_input(values))
@@ -280,20 +265,19 @@ class ManageController(Controller):
         return await page(request, "events/manage/session_form.html", context, status_code=status_code)
 
     @get("/sessions/new")
-    async def new_session(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await organised_event(request, slug)
+    async def new_session(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         summary = await event_summary(access.event_id)
         values = {"day": summary.start_date.isoformat(), "start": "09:00", "minutes": "45", "kind": "talk",
                   "status": "confirmed", "language": "en", "presenters": []}
         return await self._session_form(request, access, values, {}, None)
 
     @post("/sessions/new")
-    async def create_session(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        return await self._save_session(request, slug, None)
+    async def create_session(self, request: Request[Any, Any, Any], slug: FromPath[str],
+                             access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+        return await self._save_session(request, access, None)
 
     @get("/sessions/{guid:str}/")
-    async def edit_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
-        access = await organised_event(request, slug)
+    async def edit_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
             raise NotFoundException("This event has no such session.")
@@ -308,11 +292,12 @@ class ManageController(Controller):
         return await self._session_form(request, access, values, {}, item.guid)
 
     @post("/sessions/{guid:str}/")
-    async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Response[Any] | Template:
-        return await self._save_session(request, slug, guid)
+    async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
+                             access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+        return await self._save_session(request, access, guid)
 
-    async def _save_session(self, request: Request[Any, Any, Any], slug: str, guid: str | None) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def _save_session(self, request: Request[Any, Any, Any], access: EventAccess,
+                            guid: str | None) -> Response[Any] | Template:
         values: dict[str, Any] = await read_form(request, *SESSION_FIELDS)
         presenter_ids = await _presenter_ids(request)
         try:
@@ -325,12 +310,11 @@ class ManageController(Controller):
         flash(request, "Session saved. It reaches attendees with the next release.", category="success")
         for message in clashes:
             flash(request, f"Conflict: {message}", category="error")
-        return Redirect(f"/events/{slug}/manage/sessions/{saved}/")
+        return Redirect(f"/events/{access.slug}/manage/sessions/{saved}/")
 
     @get("/sessions/{guid:str}/delete")
-    async def confirm_deletion(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Template:
+    async def confirm_deletion(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         """Deleting is asked twice: it cannot be undone, and a published session goes out as cancelled."""
-        access = await organised_event(request, slug)
         return await self._deletion_page(request, access, guid)
 
     async def _deletion_page(self, request: Request[Any, Any, Any], access: EventAccess, guid: str,
@@ -344,8 +328,7 @@ class ManageController(Controller):
         return await page(request, "events/manage/delete_session.html", context, status_code=status_code)
 
     @post("/sessions/{guid:str}/delete")
-    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str]) -> Response[Any] | Template:
-        access = await organised_event(request, slug)
+    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
         if (await read_form(request, "confirm"))["confirm"] != "yes":
             return await self._deletion_page(request, access, guid, status_code=400)
         await editing.delete_session(access.event_id, guid)

@@ -11,25 +11,25 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from events.access import EventAccess, event_access, list_members
+from events.access import EventAccess, list_members
 from networking import rooms
 from networking.admission import LOG_IN, admission
 from networking.connections import answer_request, ask_to_connect, connections_of, may_see_profile
 from networking.presence import PresenceStore
 from networking.rooms import RoomInfo, RoomInput
 from networking.tables import RoomKind
+from events.dependencies import organised_for
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from server.accounts import listed_people, profile_page, public_profiles
-from server.auth import current_account, require_organiser, require_visible, requires_login
+from server.auth import requires_login
 from server.pagination import page_of
 from server.templating import page, read_form
 from server.validation import ID_LIMIT, whole_number
 from server.problems import Invalid
+from server.accounts import Account
 
 ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
-
-
-async def _event(request: Request[Any, Any, Any], slug: str) -> EventAccess:
-    return require_visible(await event_access(slug, await current_account(request)))
 
 
 async def _room(access: EventAccess, room_slug: str) -> RoomInfo:
@@ -56,53 +56,59 @@ def room_input(values: dict[str, str]) -> RoomInput:
                      capacity=int(capacity) if capacity else None, video_url=values["video_url"].strip())
 
 
+def provide_presence(state: State) -> PresenceStore:
+    return state.presence  # type: ignore[no-any-return]  (who is in which room, across workers)
+
+
 class LoungeController(Controller):
     path = "/events/{slug:str}/lounge"
+    dependencies = {"presence": Provide(provide_presence, sync_to_thread=False)}
 
-    async def _lounge(self, request: Request[Any, Any, Any], access: EventAccess, values: dict[str, str] | None = None,
+    async def _lounge(self, request: Request[Any, Any, Any], access: EventAccess, presence: PresenceStore,
+                      values: dict[str, str] | None = None,
                       errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
         room_list = await rooms.list_rooms(access.event_id)
-        context = {"access": access, "rooms": room_list, "seated": await occupancy(request.app.state.presence, room_list),
+        context = {"access": access, "rooms": room_list, "seated": await occupancy(presence, room_list),
                    "values": values or {"kind": "table"}, "errors": errors or {}, "kinds": [k.value for k in RoomKind],
                    "now": datetime.now().astimezone()}
         return await page(request, "networking/lounge.html", context, status_code=status_code)
 
     @get("/")
-    async def lounge(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        return await self._lounge(request, await _event(request, slug))
+    async def lounge(self, request: Request[Any, Any, Any], access: NamedDependency[EventAccess], presence: NamedDependency[PresenceStore]) -> Template:
+        return await self._lounge(request, access, presence)
 
-    @post("/rooms", guards=[requires_login])
-    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[Any] | Template:
-        access = require_organiser(await _event(request, slug), "add rooms")
+    @post("/rooms", guards=[requires_login], dependencies=organised_for("add rooms"))
+    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess],
+                       presence: NamedDependency[PresenceStore]) -> Response[Any] | Template:
         values = await read_form(request, *ROOM_FIELDS)
         try:
             room = await rooms.create_room(access.event_id, room_input(values))
         except Invalid as error:
-            return await self._lounge(request, access, values, error.errors, 400)
+            return await self._lounge(request, access, presence, values, error.errors, 400)
         flash(request, f"{room.name} is open.", category="success")
         return Redirect(f"/events/{slug}/lounge/")
 
     @get("/{room_slug:str}/")
-    async def room(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str]) -> Template:
+    async def room(self, request: Request[Any, Any, Any], room_slug: FromPath[str], access: NamedDependency[EventAccess],
+                   viewer: NamedDependency[Account | None], presence: NamedDependency[PresenceStore]) -> Template:
         """The room: who is there for everyone who may see the event; the conversation for those admitted."""
-        access = await _event(request, slug)
         room = await _room(access, room_slug)
-        verdict = await admission(room, access, await current_account(request))
+        verdict = await admission(room, access, viewer)
         if not verdict.admitted and verdict.refusal != LOG_IN:
             raise PermissionDeniedException(verdict.refusal)
         messages = await rooms.recent_messages(room.id) if verdict.admitted else []
         parent = await rooms.get_room(room.parent_id) if room.parent_id else None
         context = {"access": access, "room": room, "messages": messages, "parent": parent,
-                   "people": (await occupancy(request.app.state.presence, [room]))[room.id]}
+                   "people": (await occupancy(presence, [room]))[room.id]}
         return await page(request, "networking/room.html", context)
 
     @get("/{room_slug:str}/messages")
     async def older_messages(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str],
-                             before: FromQuery[int]) -> list[dict[str, object]]:
+                             before: FromQuery[int], access: NamedDependency[EventAccess],
+                             viewer: NamedDependency[Account | None]) -> list[dict[str, object]]:
         """Messages before ``before`` (50 at a time), for scrolling back through a room's history."""
-        access = await _event(request, slug)
         room = await _room(access, room_slug)
-        verdict = await admission(room, access, await current_account(request))
+        verdict = await admission(room, access, viewer)
         if verdict.refusal == LOG_IN:
             raise NotAuthorizedException(LOG_IN)
         if not verdict.admitted:
@@ -118,13 +124,12 @@ class PeopleController(Controller):
 
     guards = [requires_login]
 
-    async def _directory(self, request: Request[Any, Any, Any], among: list[int] | None,
+    async def _directory(self, request: Request[Any, Any, Any], account: Account, among: list[int] | None,
                          access: EventAccess | None) -> Template:
         query = request.query_params
         filters = {name: (query.get(name) or "")[:100] for name in ("expertise", "institution", "q")}
         people = await listed_people(among=among, expertise=filters["expertise"], institution=filters["institution"],
                                      text=filters["q"])
-        account = await current_account(request)
         known = await connections_of(account.id)
         linked = {c.person.id for group in known.values() for c in group}
         expertise = sorted({tag for entry in people for tag in entry.profile.expertise})
@@ -134,19 +139,18 @@ class PeopleController(Controller):
         return await page(request, "networking/people.html", context)
 
     @get("/people/")
-    async def everyone(self, request: Request[Any, Any, Any]) -> Template:
-        return await self._directory(request, None, None)
+    async def everyone(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
+        return await self._directory(request, account, None, None)
 
     @get("/events/{slug:str}/people/")
-    async def event_people(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await _event(request, slug)
+    async def event_people(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess],
+                           account: NamedDependency[Account]) -> Template:
         members = [member.user_id for member in await list_members(access.event_id)]
-        return await self._directory(request, members, access)
+        return await self._directory(request, account, members, access)
 
     @get("/people/{user_id:int}/", name="person")
-    async def person(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Template:
+    async def person(self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]) -> Template:
         """Someone's page, for deciding whether to connect: listed people, or people you asked or who asked you."""
-        account = await current_account(request)
         person = await profile_page(user_id) if 0 < user_id <= ID_LIMIT else None
         if person is None or not await may_see_profile(account.id, user_id):
             raise NotFoundException("There is no such person in the directory.")
@@ -155,8 +159,7 @@ class PeopleController(Controller):
         return await page(request, "networking/person.html", {"person": person, "status": status})
 
     @post("/people/{user_id:int}/connect")
-    async def connect(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Redirect:
-        account = await current_account(request)
+    async def connect(self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]) -> Redirect:
         message = (await read_form(request, "message"))["message"]
         try:
             await ask_to_connect(account.id, user_id, message)
@@ -167,15 +170,13 @@ class PeopleController(Controller):
         return Redirect(request.headers.get("referer") or "/people/")
 
     @get("/me/connections/")
-    async def my_connections(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
+    async def my_connections(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
         return await page(request, "networking/connections.html", {"groups": await connections_of(account.id)})
 
     @post("/me/connections/{request_id:int}/{answer:str}")
-    async def answer(self, request: Request[Any, Any, Any], request_id: FromPath[int], answer: FromPath[str]) -> Redirect:
+    async def answer(self, request: Request[Any, Any, Any], request_id: FromPath[int], answer: FromPath[str], account: NamedDependency[Account]) -> Redirect:
         if answer not in {"accept", "decline"}:
             raise NotFoundException("Answer with accept or decline.")
-        account = await current_account(request)
         await answer_request(request_id, account.id, accept=answer == "accept")
         flash(request, "You are connected." if answer == "accept" else "Request declined.", category="success")
         return Redirect("/me/connections/")

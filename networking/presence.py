@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from redis.asyncio import Redis
 
@@ -30,6 +30,7 @@ class Departure:
     user_id: int
 
 
+@runtime_checkable  # handlers receive it by dependency injection, which checks what it is given
 class PresenceStore(Protocol):
     async def mark_alive(self, sids: list[str]) -> None: ...
     async def forget(self, sid: str) -> None: ...

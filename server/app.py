@@ -36,6 +36,7 @@ from archive.saved_searches import TELL_SAVED_SEARCHES, queue_saved_search_notic
 from archive.search.indexing import reindex_for
 from events.agenda_notices import JOB_KIND as AGENDA_NOTICES, queue_agenda_notices, tell_agendas
 from events.releases import ReleasePublished
+from events.dependencies import VISIBLE
 from events.api import EventsApi
 from insights.controllers import InsightsController
 from events.controllers import AgendaController, ProgrammeController
@@ -55,6 +56,7 @@ from server.controllers import (
     UnsubscribeController,
 )
 from server.database import configure_database
+from server.dependencies import SERVER_DEPENDENCIES
 from server.errors import http_error, problem_answer, unexpected_error
 from networking.controllers import LoungeController, PeopleController
 from sessions.controllers import InboxController, LiveController, QuestionsController
@@ -156,6 +158,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=stores,
         exception_handlers={HTTPException: http_error, Problem: problem_answer, Exception: unexpected_error},
+        # What handlers ask for by name (server/dependencies.py); organisers' controllers provide `access`
+        # with events.dependencies.ORGANISED instead.
+        dependencies={**SERVER_DEPENDENCIES, **VISIBLE},
         openapi_config=api_documentation(),
         include_in_schema=False,  # /schema documents the API controllers, which opt in; pages are not an API
         request_max_body_size=REQUEST_BODY_MAX,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -16,11 +17,15 @@ from server import accounts, email_confirmation, mail, notifications, password_r
 from server.validation import is_row_id, whole_number
 from server.problems import Invalid
 from server.avatars import UPLOAD_MAX_BYTES, avatar_path, drawn_avatar, save_avatar
-from server.auth import current_account, requires_login, requires_site_admin, start_session
+from server.auth import requires_login, requires_site_admin, start_session
 from server.database import database_reachable
 from server.live import ANNOUNCEMENT_MAX, announce
 from server.ratelimit import LoginThrottle, client_address, enforce
 from server.templating import page, read_form, safe_next_path
+from server.accounts import Account
+from server.ratelimit import AbuseLimits
+from server.settings import Settings
+import socketio
 
 
 PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", "expertise", "contact_about",
@@ -36,10 +41,10 @@ class AccountController(Controller):
         return await page(request, "server/register.html", {"values": {}, "errors": {}, "next": safe_next_path(next)})
 
     @post("/register")
-    async def register(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    async def register(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
         values = await read_form(request, "email", "display_name", "password", "next")
         next_path = safe_next_path(values.pop("next"))
-        await enforce(request.app.state.abuse.registration, client_address(request), "registrations")
+        await enforce(abuse.registration, client_address(request), "registrations")
         try:
             user_id = await accounts.create_account(values["email"], values["password"], values["display_name"])
         except Invalid as error:
@@ -47,7 +52,7 @@ class AccountController(Controller):
             context = {"values": values, "errors": error.errors, "next": next_path}
             return await page(request, "server/register.html", context, status_code=400)
         start_session(request, user_id)
-        await email_confirmation.send_confirmation_link(user_id, request.app.state.settings.base_url)
+        await email_confirmation.send_confirmation_link(user_id, settings.base_url)
         flash(request, f"Welcome to Hallway, {values['display_name'].strip()}. We sent a link to "
                        f"{accounts.normalise_email(values['email'])}: open it to confirm your address.",
               category="success")
@@ -58,10 +63,9 @@ class AccountController(Controller):
         return await page(request, "server/login.html", {"values": {}, "error": None, "next": safe_next_path(next)})
 
     @post("/login")
-    async def login(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    async def login(self, request: Request[Any, Any, Any], throttle: NamedDependency[LoginThrottle]) -> Response[Any] | Template:
         values = await read_form(request, "email", "password", "next")
         next_path = safe_next_path(values["next"])
-        throttle: LoginThrottle = request.app.state.login_throttle
         address, email = client_address(request), accounts.normalise_email(values["email"])
         context: dict[str, Any] = {"values": {"email": values["email"]}, "next": next_path}
         wait = await throttle.try_to_log_in(address, email)  # counted before the (slow) password check
@@ -86,12 +90,12 @@ class AccountController(Controller):
         return await page(request, "server/forgot_password.html", {"values": {}, "errors": {}, "sent": False})
 
     @post("/password/forgot")
-    async def forgot_password(self, request: Request[Any, Any, Any]) -> Template:
+    async def forgot_password(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Template:
         """The same answer whether or not an account uses the address."""
         values = await read_form(request, "email")
-        await enforce(request.app.state.abuse.password_reset, client_address(request), "requests for a new password")
+        await enforce(abuse.password_reset, client_address(request), "requests for a new password")
         await password_reset.send_reset_link(accounts.normalise_email(values["email"]),
-                                             request.app.state.settings.base_url)
+                                             settings.base_url)
         return await page(request, "server/forgot_password.html", {"values": values, "errors": {}, "sent": True})
 
     @get("/password/reset/{token:str}")
@@ -112,32 +116,30 @@ class AccountController(Controller):
         return Redirect("/login")
 
     @get("/email/confirm/{token:str}", name="confirm_email")
-    async def confirm_email(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Redirect:
+    async def confirm_email(self, request: Request[Any, Any, Any], token: FromPath[str],
+                            viewer: NamedDependency[Account | None]) -> Redirect:
         """Opening the mailed link is the proof: the address is confirmed (or the account moves to it)."""
         user_id = await email_confirmation.confirm_address(token)
         account = await accounts.get_account(user_id)
         flash(request, f"Thank you: {account.email if account else 'your address'} is confirmed.", category="success")
-        signed_in = await current_account(request)
-        return Redirect("/me/profile" if signed_in and signed_in.id == user_id else "/login")
+        return Redirect("/me/profile" if viewer and viewer.id == user_id else "/login")
 
     @post("/email/confirm", guards=[requires_login])
-    async def resend_confirmation(self, request: Request[Any, Any, Any]) -> Redirect:
-        account = await current_account(request)
-        await enforce(request.app.state.abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
-        if await email_confirmation.send_confirmation_link(account.id, request.app.state.settings.base_url):
+    async def resend_confirmation(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Redirect:
+        await enforce(abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
+        if await email_confirmation.send_confirmation_link(account.id, settings.base_url):
             flash(request, f"We sent a new link to {account.email}.", category="success")
         else:
             flash(request, "Your address is confirmed already.", category="info")
         return Redirect("/me/profile")
 
     @post("/me/email", guards=[requires_login])
-    async def change_email(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
-        account = await current_account(request)
+    async def change_email(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
         values = await read_form(request, "email", "current_password")
-        await enforce(request.app.state.abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
+        await enforce(abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
         try:
             new_email = await email_confirmation.ask_to_change_address(
-                account.id, values["email"], values["current_password"], request.app.state.settings.base_url)
+                account.id, values["email"], values["current_password"], settings.base_url)
         except Invalid as error:
             profile = await self._profile_values(account)
             profile["new_email"] = values["email"]
@@ -152,7 +154,7 @@ class AccountController(Controller):
         return await page(request, "server/time_zone.html", context)
 
     @post("/time-zone")
-    async def choose_time_zone(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    async def choose_time_zone(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], settings: NamedDependency[Settings]) -> Response[Any] | Template:
         """Remembered in the profile of someone logged in, and in a cookie for everyone (visitors have only that)."""
         values = await read_form(request, "zone", "next")
         typed = values["zone"].strip()
@@ -161,13 +163,12 @@ class AccountController(Controller):
             context = {"zones": time_zones.offered_zones(), "next": safe_next_path(values["next"]), "typed": typed,
                        "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."}}
             return await page(request, "server/time_zone.html", context, status_code=400)
-        account = await current_account(request)
-        if account is not None:
-            await time_zones.remember_zone(account.id, name)
+        if viewer is not None:
+            await time_zones.remember_zone(viewer.id, name)
         answer: Redirect = Redirect(safe_next_path(values["next"]))
         if name:
             answer.set_cookie(time_zones.ZONE_COOKIE, name, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
-                              secure=request.app.state.settings.secure_cookies)
+                              secure=settings.secure_cookies)
         else:
             answer.delete_cookie(time_zones.ZONE_COOKIE)
         flash(request, f"Times are now shown in {time_zones.zone_label(name)}." if name
@@ -180,8 +181,7 @@ class AccountController(Controller):
         return Redirect("/")
 
     @get("/me/profile", name="profile", guards=[requires_login])
-    async def profile_form(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
+    async def profile_form(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
         return await self._profile_page(request, account, await self._profile_values(account), {})
 
     async def _profile_values(self, account: accounts.Account) -> dict[str, str]:
@@ -199,8 +199,7 @@ class AccountController(Controller):
         return await page(request, "server/profile.html", context, status_code=status_code)
 
     @post("/me/profile", guards=[requires_login])
-    async def update_profile(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
-        account = await current_account(request)
+    async def update_profile(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Response[Any] | Template:
         values = await read_form(request, *PROFILE_FIELDS, EMAIL_FIELD)
         values[EMAIL_FIELD] = values[EMAIL_FIELD] or await notifications.email_preference(account.id)
         if values[EMAIL_FIELD] not in notifications.EMAIL_PREFERENCES:
@@ -219,15 +218,14 @@ class AccountController(Controller):
         return Redirect("/me/profile")
 
     @post("/me/avatar", guards=[requires_login], request_max_body_size=UPLOAD_MAX_BYTES + 64 * 1024)
-    async def upload_avatar(self, request: Request[Any, Any, Any]) -> Response[Any] | Template:
-        account = await current_account(request)
+    async def upload_avatar(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
         form = await request.form()
         upload = form.get("avatar")
         try:
             if upload is None or isinstance(upload, str):
                 raise Invalid({"avatar": "Choose a picture to upload."})
-            await enforce(request.app.state.abuse.avatar, f"user:{account.id}", "picture uploads")
-            name = await asyncio.to_thread(save_avatar, request.app.state.settings.media_root, account.id,
+            await enforce(abuse.avatar, f"user:{account.id}", "picture uploads")
+            name = await asyncio.to_thread(save_avatar, settings.media_root, account.id,
                                            await upload.read())
         except Invalid as error:
             values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
@@ -238,14 +236,14 @@ class AccountController(Controller):
         return Redirect("/me/profile")
 
     @get("/avatars/{filename:str}", name="avatar")
-    async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str]) -> Response[bytes]:
+    async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
         """A person's picture: the uploaded one, or their initials drawn on a colour."""
         user_part, _, extension = filename.partition(".")
         user_id = whole_number(user_part)
         account = await accounts.get_account(user_id) if user_id is not None and is_row_id(user_id) else None
         if account is None or extension not in {"png", "svg"}:
             raise NotFoundException("There is no such picture.")
-        path = avatar_path(request.app.state.settings.media_root, account.id)
+        path = avatar_path(settings.media_root, account.id)
         # Public and the same for everyone (the session middleware does not even run here), so caches may
         # keep it for an hour; a new picture gets a new address (the profile links ``?v=...``).
         headers = {"Cache-Control": f"public, max-age={AVATAR_MAX_AGE}"}
@@ -277,16 +275,14 @@ class NotificationController(Controller):
     guards = [requires_login]
 
     @get("/")
-    async def list_mine(self, request: Request[Any, Any, Any]) -> Template:
+    async def list_mine(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
         """Seeing the list reads it: the badge clears, and what was new is still marked new on this page."""
-        account = await current_account(request)
         items = await notifications.list_notifications(account.id)
         await notifications.mark_all_read(account.id)
         return await page(request, "server/notifications.html", {"items": items})
 
     @post("/read")
-    async def mark_read(self, request: Request[Any, Any, Any]) -> Redirect:
-        account = await current_account(request)
+    async def mark_read(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Redirect:
         await notifications.mark_all_read(account.id)
         return Redirect("/me/notifications/")
 
@@ -303,12 +299,11 @@ class AdminController(Controller):
             "mail_given_up": given_up_count, "given_up": given_up})
 
     @post("/announcements")
-    async def send_announcement(self, request: Request[Any, Any, Any]) -> Redirect:
+    async def send_announcement(self, request: Request[Any, Any, Any], account: NamedDependency[Account], sio: NamedDependency[socketio.AsyncServer]) -> Redirect:
         text = (await read_form(request, "text"))["text"].strip()
         if not text or len(text) > ANNOUNCEMENT_MAX:
             raise ClientException(f"An announcement needs between 1 and {ANNOUNCEMENT_MAX} characters.")
-        account = await current_account(request)
-        await announce(request.app.state.sio, text, author=account.display_name)
+        await announce(sio, text, author=account.display_name)
         flash(request, "Announcement sent to every open page.", category="success")
         return Redirect("/admin/")
 

@@ -15,25 +15,40 @@ import qrcode
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 
-from events.access import event_access
+from events.dependencies import organised_for
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from server.problems import NotFound
+from server.settings import Settings
 from events.releases import published_programme
-from server.auth import current_account, require_organiser, requires_login
+from server.auth import requires_login
 from server.templating import page, read_form, safe_next_path
 from server.time_zones import chosen_zone_name
 from server.validation import whole_number
 from server.problems import Invalid, TooFast
+from server.accounts import Account
+from events.access import EventAccess
 from sessions import polls, questions
-from sessions.questions import QaContext, qa_context
+from sessions.questions import QaContext, QaLimits, qa_context
 from sessions.tables import Moderation
 
 THREAD = "/events/{slug:str}/sessions/{key:str}/questions"
+ORGANISERS_QA = organised_for("change its Q&A settings")
 
 
-async def _context(request: Request[Any, Any, Any], slug: str, key: str) -> QaContext:
-    ctx = await qa_context(slug, key, await current_account(request))
+async def qa_thread(slug: FromPath[str], key: FromPath[str], viewer: NamedDependency[Account | None]) -> QaContext:
+    """The Q&A thread of the session the route names, as the viewer may see it (provided as ``ctx``)."""
+    ctx = await qa_context(slug, key, viewer)
     if ctx is None:
-        raise NotFoundException("There is no such session.")
+        raise NotFound("There is no such session.")
     return ctx
+
+
+def provide_qa_limits(state: State) -> QaLimits:
+    return state.qa_limits  # type: ignore[no-any-return]  (one per app: the same counters as the /qa socket)
+
+
+QA_THREAD = {"ctx": Provide(qa_thread), "limits": Provide(provide_qa_limits, sync_to_thread=False)}
 
 
 def _thread_url(ctx: QaContext, question_id: int | None = None) -> str:
@@ -43,12 +58,12 @@ def _thread_url(ctx: QaContext, question_id: int | None = None) -> str:
 
 class QuestionsController(Controller):
     path = THREAD
+    dependencies = QA_THREAD
 
     @get("/")
-    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
+    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
                    order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False, back: FromQuery[str] = "") -> Template:
         """``back``: the page the thread is shown in (an archive item); asking and logging in return there."""
-        ctx = await _context(request, slug, key)
         context = {"ctx": ctx, "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
                    "polls": await polls.polls_for(ctx), "order": order, "errors": {}, "values": {},
                    "return_to": safe_next_path(back) if back else ""}
@@ -58,11 +73,11 @@ class QuestionsController(Controller):
         return await page(request, "sessions/questions.html", context)
 
     @post("/ask", guards=[requires_login])
-    async def ask(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Response[Any] | Template:
-        ctx = await _context(request, slug, key)
+    async def ask(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
+                  limits: NamedDependency[QaLimits]) -> Response[Any] | Template:
         values = await read_form(request, "body", "anonymous", "next")
         try:
-            await request.app.state.qa_limits.check("ask", ctx)
+            await limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
         except (Invalid, TooFast) as error:  # shown beside the question, with what was typed kept
             errors = error.errors if isinstance(error, Invalid) else {"body": error.message}
@@ -75,8 +90,7 @@ class QuestionsController(Controller):
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
 
     @post("/polls", guards=[requires_login])
-    async def new_poll(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Redirect:
-        ctx = await _context(request, slug, key)
+    async def new_poll(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]) -> Redirect:
         values = await read_form(request, "question", "options", "multiple", "results_live")
         try:
             await polls.create_poll(ctx, values["question"], values["options"].splitlines(), values["multiple"] == "on",
@@ -88,9 +102,8 @@ class QuestionsController(Controller):
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/polls/{poll_id:int}/{action:str}", guards=[requires_login])
-    async def poll_action(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
+    async def poll_action(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
                           poll_id: FromPath[int], action: FromPath[str]) -> Redirect:
-        ctx = await _context(request, slug, key)
         try:
             if action in {"open", "closed"}:
                 await polls.set_poll_status(ctx, poll_id, action)
@@ -105,9 +118,8 @@ class QuestionsController(Controller):
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/{question_id:int}/{action:str}", guards=[requires_login])
-    async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str],
-                  question_id: FromPath[int], action: FromPath[str]) -> Redirect:
-        ctx = await _context(request, slug, key)
+    async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
+                  question_id: FromPath[int], action: FromPath[str], limits: NamedDependency[QaLimits]) -> Redirect:
         back = safe_next_path((await read_form(request, "next"))["next"] or _thread_url(ctx, question_id))
         try:
             if action == "edit":
@@ -119,7 +131,7 @@ class QuestionsController(Controller):
                 if back == _thread_url(ctx, question_id):  # its anchor is gone with it
                     back = _thread_url(ctx)
             elif action in {"vote", "unvote"}:
-                await request.app.state.qa_limits.check("vote", ctx)
+                await limits.check("vote", ctx)
                 await questions.vote(ctx, question_id, up=action == "vote")
             elif action == "answer":
                 body = (await read_form(request, "body"))["body"]
@@ -136,20 +148,17 @@ class QuestionsController(Controller):
 
 class InboxController(Controller):
     @get("/me/questions/", guards=[requires_login])
-    async def inbox(self, request: Request[Any, Any, Any]) -> Template:
-        account = await current_account(request)
+    async def inbox(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
         return await page(request, "sessions/inbox.html", {"items": await questions.presenter_inbox(account)})
 
-    @get("/events/{slug:str}/qa-settings", guards=[requires_login])
-    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
-        access = await self._organised(request, slug)
+    @get("/events/{slug:str}/qa-settings", guards=[requires_login], dependencies=ORGANISERS_QA)
+    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
         moderation, who_may_ask = await questions.qa_settings(access.event_id)
         return await page(request, "sessions/settings.html", {"access": access, "moderation": moderation,
                                                                "who_may_ask": who_may_ask})
 
-    @post("/events/{slug:str}/qa-settings", guards=[requires_login])
-    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
-        access = await self._organised(request, slug)
+    @post("/events/{slug:str}/qa-settings", guards=[requires_login], dependencies=ORGANISERS_QA)
+    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Redirect:
         values = await read_form(request, "moderation", "who_may_ask")
         try:
             await questions.set_qa_settings(access.event_id, values["moderation"], values["who_may_ask"])
@@ -158,10 +167,6 @@ class InboxController(Controller):
         else:
             flash(request, "Q&A settings saved.", category="success")
         return Redirect(f"/events/{slug}/qa-settings")
-
-    async def _organised(self, request: Request[Any, Any, Any], slug: str) -> Any:
-        return require_organiser(await event_access(slug, await current_account(request)), "change its Q&A settings")
-
 
 
 def qr_svg(url: str) -> Markup:
@@ -172,18 +177,18 @@ def qr_svg(url: str) -> Markup:
 
 class LiveController(Controller):
     path = "/events/{slug:str}/sessions/{key:str}"
+    dependencies = QA_THREAD
 
     @get("/live/")
-    async def live(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
+    async def live(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]) -> Template:
         """Follow a session as it happens: stream or room, and the Q&A updating for everyone watching."""
-        ctx = await _context(request, slug, key)
         return await page(request, "sessions/live.html", {"ctx": ctx, "room": await _room_of(ctx)})
 
     @get("/present/")
-    async def present(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str]) -> Template:
+    async def present(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
+                      settings: NamedDependency[Settings]) -> Template:
         """Full screen for the room's projector: the top questions and a QR code to join in."""
-        ctx = await _context(request, slug, key)
-        live_url = f"{request.app.state.settings.base_url}/events/{slug}/sessions/{ctx.session.slug}/live/"
+        live_url = f"{settings.base_url}/events/{slug}/sessions/{ctx.session.slug}/live/"
         context = {"ctx": ctx, "live_url": live_url, "qr": qr_svg(live_url),
                    "questions": [q for q in await questions.thread(ctx) if q.status in ("visible", "answered")][:6]}
         return await page(request, "sessions/present.html", context)
