@@ -16,6 +16,7 @@ run: install assets
 	$(BIN)/hallway serve --host $(HOST) --port $(PORT)
 
 test: install-test assets browser
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

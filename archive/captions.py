@@ -70,7 +70,9 @@ def _check_timings(text: str, is_vtt: bool) -> None:
             continue
         match = TIMING.match(line)
         if match is None:
-            raise _bad(f"Line {number}: “{line.strip()[:80]}” is not a cue timing (like 00:01:02.500 --> 00:01:05.000).")
+            raise _bad(
+                f"Line {number}: “{line.strip()[:80]}” is not a cue timing (like 00:01:02.500 --> 00:01:05.000)."
+            )
         start, end = _seconds(match.group(1)), _seconds(match.group(2))
         if end < start:
             raise _bad(f"Line {number}: the cue ends before it starts.")

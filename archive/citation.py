@@ -23,8 +23,10 @@ def _surname_first(name: str) -> str:
 
 def plain_citation(item: ItemView, base_url: str) -> str:
     authors = "; ".join(_surname_first(a) for a in _authors(item))
-    return (f"{authors} ({item.year}). {item.title}. Presented at {item.event_title}, "
-            f"{item.starts_at:%-d %B %Y}. {permalink(base_url, item)}")
+    return (
+        f"{authors} ({item.year}). {item.title}. Presented at {item.event_title}, "
+        f"{item.starts_at:%-d %B %Y}. {permalink(base_url, item)}"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -54,7 +56,14 @@ def ris_citation(item: ItemView, base_url: str, *, sound_only: bool = False) -> 
     """RIS: ``SOUND`` for a talk kept as audio only, ``VIDEO`` otherwise."""
     lines = [("TY", "SOUND" if sound_only else "VIDEO")]
     lines += [("AU", _one_line(_surname_first(a))) for a in _authors(item)]
-    lines += [("TI", _one_line(item.title)), ("T2", _one_line(item.event_title)), ("PY", str(item.year)),
-              ("DA", f"{item.starts_at:%Y/%m/%d}"), ("LA", _one_line(item.language)), ("UR", permalink(base_url, item)),
-              ("AB", _one_line(item.abstract)), ("ER", "")]
+    lines += [
+        ("TI", _one_line(item.title)),
+        ("T2", _one_line(item.event_title)),
+        ("PY", str(item.year)),
+        ("DA", f"{item.starts_at:%Y/%m/%d}"),
+        ("LA", _one_line(item.language)),
+        ("UR", permalink(base_url, item)),
+        ("AB", _one_line(item.abstract)),
+        ("ER", ""),
+    ]
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)

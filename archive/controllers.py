@@ -27,20 +27,30 @@ from server.settings import Settings
 from sessions.questions import qa_context
 
 from archive.captions import format_moment
-from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT,
-                             event_search_key)
+from archive.metrics import ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT, event_search_key
 from archive import feeds
 from archive.bag import questions_of
 from archive.citation import bibtex_citation, permalink, plain_citation, ris_citation
 from archive.derivatives import derivatives_of
 from archive.items import (
-    ItemView, handle_for_path, item_by_handle, item_for_session, list_items, listable_scope, may_view,
+    ItemView,
+    handle_for_path,
+    item_by_handle,
+    item_for_session,
+    list_items,
+    listable_scope,
+    may_view,
 )
 from archive.linked_data import item_json_ld, json_ld_script, oembed, oembed_xml
 from archive.media import media_path
 from archive.oai import oai_response
 from archive.recordings import (
-    caption_vtt, media_by_session, session_materials, session_recordings, stored_file, transcript,
+    caption_vtt,
+    media_by_session,
+    session_materials,
+    session_recordings,
+    stored_file,
+    transcript,
 )
 from archive.saved_searches import delete_saved_search, save_search, saved_searches
 from archive.search.service import FACETS, SearchResults, clean_filters, search_archive
@@ -88,49 +98,86 @@ class ArchiveController(Controller):
     @get("/")
     async def browse(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None]) -> Template:
         results = await search_archive("", viewer, filters=_facet_filters(request))
-        return await page(request, "archive/search.html", {"results": results, "q": "", "browsing": True,
-                                                           "topics": await list_topics()})
+        return await page(
+            request,
+            "archive/search.html",
+            {"results": results, "q": "", "browsing": True, "topics": await list_topics()},
+        )
 
     @get("/search")
-    async def search(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], abuse: NamedDependency[AbuseLimits], q: FromQuery[str] = "") -> Template:
+    async def search(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Account | None],
+        abuse: NamedDependency[AbuseLimits],
+        q: FromQuery[str] = "",
+    ) -> Template:
         await enforce(abuse.search, client_address(request), "searches")
         number = _page_number(request.query_params.get("page", ""))
         results = await search_archive(q, viewer, filters=_facet_filters(request), page=number)
         _count_search(results)
-        return await page(request, "archive/search.html", {"results": results, "q": q, "browsing": False,
-                                                           "topics": await list_topics()})
+        return await page(
+            request,
+            "archive/search.html",
+            {"results": results, "q": q, "browsing": False, "topics": await list_topics()},
+        )
 
     @get("/feed.atom", media_type=ATOM)
     async def atom(self, request: Request[Any, Any, Any]) -> bytes:
         items = await list_items(await listable_scope(None))
         base = _base_url(request)
-        return feeds.atom_feed(items, title="Hallway archive", page_url=f"{base}/archive/",
-                               self_url=f"{base}/archive/feed.atom", base_url=base)
+        return feeds.atom_feed(
+            items,
+            title="Hallway archive",
+            page_url=f"{base}/archive/",
+            self_url=f"{base}/archive/feed.atom",
+            base_url=base,
+        )
 
     @get("/podcast.rss", media_type=RSS)
     async def podcast(self, request: Request[Any, Any, Any]) -> bytes:
         items = await list_items(await listable_scope(None))
         base = _base_url(request)
-        return await feeds.podcast_feed(items, title="Hallway archive", page_url=f"{base}/archive/",
-                                        self_url=f"{base}/archive/podcast.rss", base_url=base)
+        return await feeds.podcast_feed(
+            items,
+            title="Hallway archive",
+            page_url=f"{base}/archive/",
+            self_url=f"{base}/archive/podcast.rss",
+            base_url=base,
+        )
 
     @get("/events/{event_slug:str}/feed.atom", media_type=ATOM)
     async def event_atom(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
         items, title = await _event_items(event_slug)
         base = _base_url(request)
-        return feeds.atom_feed(items, title=f"{title}: archive", page_url=f"{base}/archive/?event={title}",
-                               self_url=f"{base}/archive/events/{event_slug}/feed.atom", base_url=base)
+        return feeds.atom_feed(
+            items,
+            title=f"{title}: archive",
+            page_url=f"{base}/archive/?event={title}",
+            self_url=f"{base}/archive/events/{event_slug}/feed.atom",
+            base_url=base,
+        )
 
     @get("/events/{event_slug:str}/podcast.rss", media_type=RSS)
     async def event_podcast(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
         items, title = await _event_items(event_slug)
         base = _base_url(request)
-        return await feeds.podcast_feed(items, title=f"{title}: recordings", page_url=f"{base}/archive/?event={title}",
-                                        self_url=f"{base}/archive/events/{event_slug}/podcast.rss", base_url=base)
+        return await feeds.podcast_feed(
+            items,
+            title=f"{title}: recordings",
+            page_url=f"{base}/archive/?event={title}",
+            self_url=f"{base}/archive/events/{event_slug}/podcast.rss",
+            base_url=base,
+        )
 
     @get("/{event_slug:str}/{session_slug:str}")
-    async def old_path(self, request: Request[Any, Any, Any], event_slug: FromPath[str],
-                       session_slug: FromPath[str], viewer: NamedDependency[Account | None]) -> Redirect:
+    async def old_path(
+        self,
+        request: Request[Any, Any, Any],
+        event_slug: FromPath[str],
+        session_slug: FromPath[str],
+        viewer: NamedDependency[Account | None],
+    ) -> Redirect:
         handle = await handle_for_path(event_slug, session_slug)
         try:
             if handle is None:
@@ -156,7 +203,9 @@ class ArchiveController(Controller):
         return Redirect("/archive/saved/")
 
     @post("/saved/{search_id:int}/delete", guards=[requires_login])
-    async def delete_saved(self, request: Request[Any, Any, Any], search_id: FromPath[int], account: NamedDependency[Account]) -> Redirect:
+    async def delete_saved(
+        self, request: Request[Any, Any, Any], search_id: FromPath[int], account: NamedDependency[Account]
+    ) -> Redirect:
         if not await delete_saved_search(account.id, search_id):
             raise NotFoundException("There is no such saved search.")
         flash(request, "Saved search deleted.", category="success")
@@ -187,35 +236,55 @@ class TopicController(Controller):
         return topic, items, guids
 
     @get("/{slug:str}/")
-    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str],
-                   viewer: NamedDependency[Account | None]) -> Template:
+    async def show(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], viewer: NamedDependency[Account | None]
+    ) -> Template:
         topic, items, _ = await self._topic(slug, viewer)
         topics = await list_topics()
-        return await page(request, "archive/topic.html", {
-            "topic": topic, "items": items, "children": [t for t in topics if t.parent_id == topic.id],
-            "parent": next((t for t in topics if t.id == topic.parent_id), None)})
+        return await page(
+            request,
+            "archive/topic.html",
+            {
+                "topic": topic,
+                "items": items,
+                "children": [t for t in topics if t.parent_id == topic.id],
+                "parent": next((t for t in topics if t.id == topic.parent_id), None),
+            },
+        )
 
     @get("/{slug:str}/feed.atom", media_type=ATOM)
     async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
         topic, items, _ = await self._topic(slug)
         base = _base_url(request)
-        return feeds.atom_feed(items, title=f"{topic.name}: Hallway archive", page_url=f"{base}/topics/{slug}/",
-                               self_url=f"{base}/topics/{slug}/feed.atom", base_url=base, subtitle=topic.description)
+        return feeds.atom_feed(
+            items,
+            title=f"{topic.name}: Hallway archive",
+            page_url=f"{base}/topics/{slug}/",
+            self_url=f"{base}/topics/{slug}/feed.atom",
+            base_url=base,
+            subtitle=topic.description,
+        )
 
     @get("/{slug:str}/podcast.rss", media_type=RSS)
     async def podcast(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
         topic, items, _ = await self._topic(slug)
         base = _base_url(request)
-        return await feeds.podcast_feed(items, title=f"{topic.name}: recordings", page_url=f"{base}/topics/{slug}/",
-                                        self_url=f"{base}/topics/{slug}/podcast.rss", base_url=base,
-                                        subtitle=topic.description)
+        return await feeds.podcast_feed(
+            items,
+            title=f"{topic.name}: recordings",
+            page_url=f"{base}/topics/{slug}/",
+            self_url=f"{base}/topics/{slug}/podcast.rss",
+            base_url=base,
+            subtitle=topic.description,
+        )
 
     @get("/{slug:str}/upcoming.ics", media_type=ICS)
     async def upcoming(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
         topic, _, guids = await self._topic(slug)
         base = _base_url(request)
-        return await feeds.upcoming_topic_calendar(guids, topic_name=topic.name, base_url=base,
-                                                   page_url=f"{base}/topics/{slug}/")
+        return await feeds.upcoming_topic_calendar(
+            guids, topic_name=topic.name, base_url=base, page_url=f"{base}/topics/{slug}/"
+        )
 
 
 async def visible_item(handle: FromPath[str], viewer: NamedDependency[Account | None]) -> ItemView:
@@ -233,26 +302,48 @@ class ItemController(Controller):
     path = "/a"
 
     @get("/{handle:str}")
-    async def show(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], viewer: NamedDependency[Account | None]) -> Template:
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        handle: FromPath[str],
+        item: NamedDependency[ItemView],
+        viewer: NamedDependency[Account | None],
+    ) -> Template:
         base = _base_url(request)
         citations = {"text": plain_citation(item, base), "bibtex": bibtex_citation(item, base)}
         if item.withdrawn:
-            return await page(request, "archive/tombstone.html", {"item": item, "citations": citations,
-                                                                  "permalink": permalink(base, item)},
-                              status_code=HTTP_410_GONE)
+            return await page(
+                request,
+                "archive/tombstone.html",
+                {"item": item, "citations": citations, "permalink": permalink(base, item)},
+                status_code=HTTP_410_GONE,
+            )
         count(ITEM_VIEW, item.handle)
         recordings = await session_recordings(item.session_guid)
         lines = await transcript(item.session_guid)
         topics = await topics_with_ancestors(item.session_guid)
         ctx = await qa_context(item.event_slug, item.session_guid, viewer) if item.event_id else None
         context = {
-            "item": item, "recordings": recordings, "transcript": lines, "topics": topics,
+            "item": item,
+            "recordings": recordings,
+            "transcript": lines,
+            "topics": topics,
             "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
-            "materials": await session_materials(item.session_guid), "citations": citations,
-            "permalink": permalink(base, item), "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
+            "materials": await session_materials(item.session_guid),
+            "citations": citations,
+            "permalink": permalink(base, item),
+            "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
             "questions": [] if ctx else await questions_of(item),
-            "json_ld": json_ld_script(item_json_ld(item, base, recordings, lines, [t.name for t in topics],
-                                                   await event_summary(item.event_id) if item.event_id else None)),
+            "json_ld": json_ld_script(
+                item_json_ld(
+                    item,
+                    base,
+                    recordings,
+                    lines,
+                    [t.name for t in topics],
+                    await event_summary(item.event_id) if item.event_id else None,
+                )
+            ),
             "oembed_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'json'})}",
             "oembed_xml_url": f"{base}/oembed?{urlencode({'url': permalink(base, item), 'format': 'xml'})}",
             # What the player holds, beside how long the session was: a short clip is not "45 min".
@@ -261,33 +352,58 @@ class ItemController(Controller):
         return await page(request, "archive/item.html", context)
 
     @post("/{handle:str}/played", status_code=204)
-    async def played(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]) -> None:
+    async def played(
+        self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]
+    ) -> None:
         """The player started (archive.js says so once per page): counted, not attributed to anyone."""
         if not item.withdrawn:
             count(ITEM_PLAY, item.handle)
 
     @get("/{handle:str}/embed")
-    async def embed(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]) -> Template:
+    async def embed(
+        self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]
+    ) -> Template:
         if item.withdrawn:
             raise NotFoundException("This item was withdrawn.")
         recordings = await session_recordings(item.session_guid)
-        return Template(template_name="archive/embed.html", context={
-            "item": item, "recordings": recordings, "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
-            "transcript": await transcript(item.session_guid), "permalink": permalink(_base_url(request), item)})
+        return Template(
+            template_name="archive/embed.html",
+            context={
+                "item": item,
+                "recordings": recordings,
+                "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
+                "transcript": await transcript(item.session_guid),
+                "permalink": permalink(_base_url(request), item),
+            },
+        )
 
     @get("/{handle:str}/captions/{caption_id:int}", media_type="text/vtt")
-    async def captions(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], caption_id: FromPath[int]) -> str:
+    async def captions(
+        self,
+        request: Request[Any, Any, Any],
+        handle: FromPath[str],
+        item: NamedDependency[ItemView],
+        caption_id: FromPath[int],
+    ) -> str:
         found = await caption_vtt(caption_id)
         if item.withdrawn or found is None or found[0] != item.session_guid:
             raise NotFoundException("There are no such captions.")
         return found[1]
 
     @get("/{handle:str}/cite/{style:str}")
-    async def cite(self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView], style: FromPath[str]) -> Response[str]:
+    async def cite(
+        self,
+        request: Request[Any, Any, Any],
+        handle: FromPath[str],
+        item: NamedDependency[ItemView],
+        style: FromPath[str],
+    ) -> Response[str]:
         base = _base_url(request)
-        formats = {"bibtex": ("application/x-bibtex", "bib", bibtex_citation),
-                   "ris": ("application/x-research-info-systems", "ris", ris_citation),
-                   "text": ("text/plain", "txt", plain_citation)}
+        formats = {
+            "bibtex": ("application/x-bibtex", "bib", bibtex_citation),
+            "ris": ("application/x-research-info-systems", "ris", ris_citation),
+            "text": ("text/plain", "txt", plain_citation),
+        }
         if style not in formats:
             raise NotFoundException("Citations come as bibtex, ris or text.")
         media_type, extension, render = formats[style]
@@ -297,16 +413,24 @@ class ItemController(Controller):
         else:
             text = render(item, base)
         charset = "" if media_type.startswith("text/") else "; charset=utf-8"  # text/ types get theirs from Litestar
-        return Response(text, media_type=f"{media_type}{charset}", headers={
-            "Content-Disposition": f'attachment; filename="hallway-{item.handle}.{extension}"'})
+        return Response(
+            text,
+            media_type=f"{media_type}{charset}",
+            headers={"Content-Disposition": f'attachment; filename="hallway-{item.handle}.{extension}"'},
+        )
 
 
 class MediaController(Controller):
     path = "/media"
 
     @get("/{file_name:path}")
-    async def file(self, request: Request[Any, Any, Any], file_name: FromPath[str], settings: NamedDependency[Settings],
-                   viewer: NamedDependency[Account | None]) -> Any:
+    async def file(
+        self,
+        request: Request[Any, Any, Any],
+        file_name: FromPath[str],
+        settings: NamedDependency[Settings],
+        viewer: NamedDependency[Account | None],
+    ) -> Any:
         """A stored recording or material, with Range support; as visible as the session it belongs to."""
         file_name = file_name.lstrip("/")
         path = media_path(settings.media_root, file_name)
@@ -315,9 +439,13 @@ class MediaController(Controller):
             raise NotFoundException("There is no such file.")
         session_guid, mime_type, download_name = found
         public = await _media_visible(viewer, session_guid)
-        return ranged_file_response(path, mime_type or "application/octet-stream", request.headers.get("range"),
-                                    download_name=download_name,
-                                    cache_control="public, max-age=86400" if public else "private, max-age=600")
+        return ranged_file_response(
+            path,
+            mime_type or "application/octet-stream",
+            request.headers.get("range"),
+            download_name=download_name,
+            cache_control="public, max-age=86400" if public else "private, max-age=600",
+        )
 
 
 async def _media_visible(account: Account | None, session_guid: str) -> bool:
@@ -354,8 +482,14 @@ class OEmbedController(Controller):
     path = "/oembed"
 
     @get("/")
-    async def oembed(self, request: Request[Any, Any, Any], url: FromQuery[str], format: FromQuery[str] = "json",
-                     maxwidth: FromQuery[int | None] = None, maxheight: FromQuery[int | None] = None) -> Response[Any]:
+    async def oembed(
+        self,
+        request: Request[Any, Any, Any],
+        url: FromQuery[str],
+        format: FromQuery[str] = "json",
+        maxwidth: FromQuery[int | None] = None,
+        maxheight: FromQuery[int | None] = None,
+    ) -> Response[Any]:
         """oEmbed 1.0: JSON or XML, the embed within ``maxwidth`` and ``maxheight``."""
         if format not in ("json", "xml"):
             raise HTTPException(status_code=501, detail="oEmbed comes as json or xml.")
@@ -379,22 +513,47 @@ class ArchiveApi(Controller):
     tags = ["archive"]
 
     @get("/search")
-    async def search(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], abuse: NamedDependency[AbuseLimits], q: FromQuery[str] = "") -> dict[str, Any]:
+    async def search(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Account | None],
+        abuse: NamedDependency[AbuseLimits],
+        q: FromQuery[str] = "",
+    ) -> dict[str, Any]:
         """Search the archive: items grouped by session, each with its matching moments in seconds."""
         await enforce(abuse.search, client_address(request), "searches")
-        results = await search_archive(q, viewer, filters=_facet_filters(request),
-                                       page=_page_number(request.query_params.get("page", "")))
+        results = await search_archive(
+            q, viewer, filters=_facet_filters(request), page=_page_number(request.query_params.get("page", ""))
+        )
         _count_search(results)
         base = _base_url(request)
         return {
-            "query": q, "total": results.total, "page": results.page, "pages": results.pages,
-            "facets": {facet: [{"value": v, "count": n} for v, n in values] for facet, values in results.facets.items()},
-            "results": [{
-                "id": r.item.handle, "url": permalink(base, r.item), "title": r.item.title,
-                "event": r.item.event_title, "year": r.item.year, "presenters": r.item.presenter_names,
-                "snippet": str(r.snippet),
-                "moments": [{"seconds": round(m.seconds, 3), "label": m.label, "snippet": str(m.snippet),
-                             "url": f"{permalink(base, r.item)}?t={int(m.seconds)}"} for m in r.moments],
-            } for r in results.results],
+            "query": q,
+            "total": results.total,
+            "page": results.page,
+            "pages": results.pages,
+            "facets": {
+                facet: [{"value": v, "count": n} for v, n in values] for facet, values in results.facets.items()
+            },
+            "results": [
+                {
+                    "id": r.item.handle,
+                    "url": permalink(base, r.item),
+                    "title": r.item.title,
+                    "event": r.item.event_title,
+                    "year": r.item.year,
+                    "presenters": r.item.presenter_names,
+                    "snippet": str(r.snippet),
+                    "moments": [
+                        {
+                            "seconds": round(m.seconds, 3),
+                            "label": m.label,
+                            "snippet": str(m.snippet),
+                            "url": f"{permalink(base, r.item)}?t={int(m.seconds)}",
+                        }
+                        for m in r.moments
+                    ],
+                }
+                for r in results.results
+            ],
         }
-

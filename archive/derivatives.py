@@ -38,11 +38,35 @@ class DerivativeProfile:
     ffmpeg_arguments: tuple[str, ...]
 
 
-MP3 = DerivativeProfile("mp3", "mp3", "audio/mpeg", "an MP3 for podcast apps",
-                        ("-vn", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"))
-MP4 = DerivativeProfile("mp4", "mp4", "video/mp4", "an H.264 MP4 that every browser plays",
-                        ("-vf", "scale='min(1280,iw)':-2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
-                         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "mp4"))
+MP3 = DerivativeProfile(
+    "mp3", "mp3", "audio/mpeg", "an MP3 for podcast apps", ("-vn", "-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3")
+)
+MP4 = DerivativeProfile(
+    "mp4",
+    "mp4",
+    "video/mp4",
+    "an H.264 MP4 that every browser plays",
+    (
+        "-vf",
+        "scale='min(1280,iw)':-2",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "28",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "64k",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+    ),
+)
 PARTIALS_KEPT_FOR = 24 * 3600  # seconds: a half-made copy older than a day was left by a worker that died
 PROFILE_FOR_KIND = {"audio": MP3, "video": MP4}
 
@@ -64,8 +88,11 @@ def profile_for(kind: str, mime_type: str) -> DerivativeProfile | None:
 
 async def queue_derivative(change: RecordingStored) -> None:
     """Listener: a recording with a stored file was added, so ask for its compressed copy."""
-    row = await Recording.select(Recording.kind, Recording.mime_type, Recording.file_name).where(
-        Recording.id == change.recording_id).first()
+    row = (
+        await Recording.select(Recording.kind, Recording.mime_type, Recording.file_name)
+        .where(Recording.id == change.recording_id)
+        .first()
+    )
     if row is not None and row["file_name"] and profile_for(row["kind"], row["mime_type"]) is not None:
         await enqueue(JOB_KIND, str(change.recording_id))
 
@@ -74,8 +101,10 @@ async def derivatives_of(recording_ids: list[int]) -> dict[int, Derivative]:
     if not recording_ids:
         return {}
     rows = await MediaDerivative.select().where(MediaDerivative.recording.is_in(recording_ids))
-    return {row["recording"]: Derivative(row["recording"], row["profile"], row["file_name"], row["mime_type"],
-                                         row["size"]) for row in rows}
+    return {
+        row["recording"]: Derivative(row["recording"], row["profile"], row["file_name"], row["mime_type"], row["size"])
+        for row in rows
+    }
 
 
 async def derivative_jobs(recording_ids: list[int]) -> dict[int, JobView]:
@@ -86,8 +115,7 @@ async def derivative_jobs(recording_ids: list[int]) -> dict[int, JobView]:
 async def remove_derivatives(recording_id: int, media_root: Path) -> None:
     """The copy and its jobs go with the recording (SQLite may give the next upload the same id)."""
     await discard(JOB_KIND, str(recording_id))
-    for row in await MediaDerivative.select(MediaDerivative.file_name).where(
-            MediaDerivative.recording == recording_id):
+    for row in await MediaDerivative.select(MediaDerivative.file_name).where(MediaDerivative.recording == recording_id):
         remove_stored(media_root, row["file_name"])
     await MediaDerivative.delete().where(MediaDerivative.recording == recording_id)
 
@@ -129,8 +157,15 @@ async def make_derivative(recording_id: int, media_root: Path, progress: Progres
     await _keep(recording_id, row["file_name"], profile, file_name, final.stat().st_size, seconds, media_root)
 
 
-async def _keep(recording_id: int, original: str, profile: DerivativeProfile, file_name: str, size: int,
-                seconds: float, media_root: Path) -> None:
+async def _keep(
+    recording_id: int,
+    original: str,
+    profile: DerivativeProfile,
+    file_name: str,
+    size: int,
+    seconds: float,
+    media_root: Path,
+) -> None:
     """Record the new copy (replacing an older one) unless the recording went away meanwhile.
 
     The original's stored name identifies it: SQLite may give a new upload the id of one deleted mid-copy.
@@ -141,11 +176,18 @@ async def _keep(recording_id: int, original: str, profile: DerivativeProfile, fi
             raise JobFailed("The recording was deleted while its compressed copy was made.")
         old = await MediaDerivative.select(MediaDerivative.file_name).where(MediaDerivative.recording == recording_id)
         await MediaDerivative.delete().where(MediaDerivative.recording == recording_id)
-        await MediaDerivative(recording=recording_id, profile=profile.name, file_name=file_name,
-                              mime_type=profile.mime_type, size=size, created_at=datetime.now(timezone.utc)).save()
+        await MediaDerivative(
+            recording=recording_id,
+            profile=profile.name,
+            file_name=file_name,
+            mime_type=profile.mime_type,
+            size=size,
+            created_at=datetime.now(timezone.utc),
+        ).save()
         if seconds:  # podcast apps show the length; only WAV uploads had it measured before
             await Recording.update({Recording.duration: seconds}).where(
-                (Recording.id == recording_id) & (Recording.duration == 0))
+                (Recording.id == recording_id) & (Recording.duration == 0)
+            )
     for stale in old:
         remove_stored(media_root, stale["file_name"])
 
@@ -183,20 +225,44 @@ async def _probe_seconds(ffmpeg: str, source: Path) -> float:
     ffprobe = str(Path(ffmpeg).with_name("ffprobe"))
     try:
         process = await asyncio.create_subprocess_exec(
-            ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", str(source),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+            ffprobe,
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "json",
+            str(source),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         out, _ = await process.communicate()
         return max(0.0, float(json.loads(out or b"{}").get("format", {}).get("duration") or 0))
     except (OSError, ValueError):
         return 0.0
 
 
-async def _run_ffmpeg(ffmpeg: str, source: Path, target: Path, profile: DerivativeProfile, seconds: float,
-                      progress: Progress) -> None:
+async def _run_ffmpeg(
+    ffmpeg: str, source: Path, target: Path, profile: DerivativeProfile, seconds: float, progress: Progress
+) -> None:
     process = await asyncio.create_subprocess_exec(
-        ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source), *profile.ffmpeg_arguments,
-        "-progress", "pipe:1", "-nostats", str(target),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=_die_with_parent)
+        ffmpeg,
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-i",
+        str(source),
+        *profile.ffmpeg_arguments,
+        "-progress",
+        "pipe:1",
+        "-nostats",
+        str(target),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=_die_with_parent,
+    )
     assert process.stdout is not None and process.stderr is not None
     errors = asyncio.create_task(process.stderr.read())
     last_reported = -1

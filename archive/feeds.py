@@ -53,8 +53,9 @@ def _updated(items: list[ItemView]) -> datetime:
     return max((item.updated_at for item in items), default=datetime(2000, 1, 1, tzinfo=timezone.utc))
 
 
-def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str,
-              subtitle: str = "") -> bytes:
+def atom_feed(
+    items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str, subtitle: str = ""
+) -> bytes:
     feed = _feed(title, page_url, self_url, subtitle)
     feed.updated(_updated(items))
     for item in _newest(items):
@@ -71,8 +72,9 @@ def atom_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str
     return feed.atom_str(pretty=True)
 
 
-async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str,
-                       subtitle: str = "") -> bytes:
+async def podcast_feed(
+    items: list[ItemView], *, title: str, page_url: str, self_url: str, base_url: str, subtitle: str = ""
+) -> bytes:
     """RSS 2.0 with one enclosure per item (its first stored recording, compressed), as podcast apps expect."""
     feed = _feed(title, page_url, self_url, subtitle)
     feed.load_extension("podcast")
@@ -106,8 +108,9 @@ async def podcast_feed(items: list[ItemView], *, title: str, page_url: str, self
     return feed.rss_str(pretty=True)
 
 
-async def upcoming_topic_calendar(session_guids: set[str], *, topic_name: str, base_url: str, page_url: str,
-                                  now: datetime | None = None) -> bytes:
+async def upcoming_topic_calendar(
+    session_guids: set[str], *, topic_name: str, base_url: str, page_url: str, now: datetime | None = None
+) -> bytes:
     """Upcoming sessions on a topic, across every public event's published programme."""
     now = now or datetime.now(timezone.utc)
     parts = []

@@ -68,13 +68,26 @@ def _json(value: Any) -> Any:
 
 def item_view(row: dict[str, Any]) -> ItemView:
     return ItemView(
-        id=row["id"], handle=row["handle"], session_guid=str(row["session_guid"]), event_id=row["event_id"],
-        event_slug=row["event_slug"], event_title=row["event_title"], session_slug=row["session_slug"],
-        title=row["title"], subtitle=row["subtitle"], abstract=row["abstract"],
-        presenters=tuple(_json(row["presenters"]) or ()), language=row["language"], kind=row["kind"],
-        starts_at=row["starts_at"], duration_minutes=row["duration_minutes"], status=row["status"],
+        id=row["id"],
+        handle=row["handle"],
+        session_guid=str(row["session_guid"]),
+        event_id=row["event_id"],
+        event_slug=row["event_slug"],
+        event_title=row["event_title"],
+        session_slug=row["session_slug"],
+        title=row["title"],
+        subtitle=row["subtitle"],
+        abstract=row["abstract"],
+        presenters=tuple(_json(row["presenters"]) or ()),
+        language=row["language"],
+        kind=row["kind"],
+        starts_at=row["starts_at"],
+        duration_minutes=row["duration_minutes"],
+        status=row["status"],
         event_visibility=row["event_visibility"],
-        withdrawn_reason=row["withdrawn_reason"], published_at=row["published_at"], updated_at=row["updated_at"],
+        withdrawn_reason=row["withdrawn_reason"],
+        published_at=row["published_at"],
+        updated_at=row["updated_at"],
         questions=tuple(_json(row["questions"]) or ()),
     )
 
@@ -89,15 +102,22 @@ async def publish_session(access: EventAccess, session: ProgrammeSession) -> Ite
         raise Invalid({"session": "A cancelled session cannot be archived."})
     now = datetime.now(timezone.utc)
     values = {
-        ArchiveItem.event_id: access.event_id, ArchiveItem.event_slug: access.slug,
-        ArchiveItem.event_title: access.title, ArchiveItem.event_visibility: access.visibility,
-        ArchiveItem.session_slug: session.slug, ArchiveItem.title: session.title,
-        ArchiveItem.subtitle: session.subtitle, ArchiveItem.abstract: session.abstract or session.description,
+        ArchiveItem.event_id: access.event_id,
+        ArchiveItem.event_slug: access.slug,
+        ArchiveItem.event_title: access.title,
+        ArchiveItem.event_visibility: access.visibility,
+        ArchiveItem.session_slug: session.slug,
+        ArchiveItem.title: session.title,
+        ArchiveItem.subtitle: session.subtitle,
+        ArchiveItem.abstract: session.abstract or session.description,
         ArchiveItem.presenters: [{"name": p.name, "affiliation": p.affiliation} for p in session.presenters],
-        ArchiveItem.language: session.language, ArchiveItem.kind: session.kind,
+        ArchiveItem.language: session.language,
+        ArchiveItem.kind: session.kind,
         ArchiveItem.starts_at: session.starts_at,
         ArchiveItem.duration_minutes: int(session.duration.total_seconds() // 60),
-        ArchiveItem.status: ItemStatus.published, ArchiveItem.withdrawn_reason: "", ArchiveItem.updated_at: now,
+        ArchiveItem.status: ItemStatus.published,
+        ArchiveItem.withdrawn_reason: "",
+        ArchiveItem.updated_at: now,
     }
     guid = uuid.UUID(session.guid)
     async with ArchiveItem._meta.db.transaction():
@@ -106,8 +126,12 @@ async def publish_session(access: EventAccess, session: ProgrammeSession) -> Ite
             await ArchiveItem.update(values).where(ArchiveItem.id == existing["id"])
             item_id = existing["id"]
         else:
-            row = ArchiveItem(handle=await _unused_handle(), session_guid=guid, published_at=now,
-                              **{column._meta.name: value for column, value in values.items()})
+            row = ArchiveItem(
+                handle=await _unused_handle(),
+                session_guid=guid,
+                published_at=now,
+                **{column._meta.name: value for column, value in values.items()},
+            )
             await row.save()
             item_id = row.id
         await remember_path(item_id, access.slug, session.slug)
@@ -124,8 +148,9 @@ async def _unused_handle() -> str:
 
 
 async def remember_path(item_id: int, event_slug: str, session_slug: str) -> None:
-    known = await ArchivePath.exists().where((ArchivePath.event_slug == event_slug)
-                                             & (ArchivePath.session_slug == session_slug))
+    known = await ArchivePath.exists().where(
+        (ArchivePath.event_slug == event_slug) & (ArchivePath.session_slug == session_slug)
+    )
     if not known:
         await ArchivePath(item=item_id, event_slug=event_slug, session_slug=session_slug).save()
 
@@ -134,8 +159,13 @@ async def withdraw_item(item_id: int, reason: str) -> ItemView:
     reason = reason.strip()
     if not reason or len(reason) > 1000:
         raise Invalid({"reason": "Say in a sentence why the item is withdrawn (kept on its tombstone)."})
-    await ArchiveItem.update({ArchiveItem.status: ItemStatus.withdrawn, ArchiveItem.withdrawn_reason: reason,
-                              ArchiveItem.updated_at: datetime.now(timezone.utc)}).where(ArchiveItem.id == item_id)
+    await ArchiveItem.update(
+        {
+            ArchiveItem.status: ItemStatus.withdrawn,
+            ArchiveItem.withdrawn_reason: reason,
+            ArchiveItem.updated_at: datetime.now(timezone.utc),
+        }
+    ).where(ArchiveItem.id == item_id)
     item = await item_by_id(item_id)
     assert item is not None
     return item
@@ -157,8 +187,11 @@ async def item_for_session(session_guid: str) -> ItemView | None:
 
 
 async def handle_for_path(event_slug: str, session_slug: str) -> str | None:
-    row = await ArchivePath.select(ArchivePath.item.handle).where(
-        (ArchivePath.event_slug == event_slug) & (ArchivePath.session_slug == session_slug)).first()
+    row = (
+        await ArchivePath.select(ArchivePath.item.handle)
+        .where((ArchivePath.event_slug == event_slug) & (ArchivePath.session_slug == session_slug))
+        .first()
+    )
     return row["item.handle"] if row else None
 
 
@@ -180,12 +213,19 @@ async def listable_scope(account: Account | None) -> frozenset[int]:
 def listed_in(event_ids: frozenset[int]) -> Any:
     """The rule for which items may be listed: those of ``event_ids`` (see :func:`listable_scope`), plus items of
     events that are gone whose last known visibility was public. (archive/search/scope.py says the same in SQL.)"""
-    return (ArchiveItem.event_id.is_in(sorted(event_ids) or [-1])
-            | (ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")))
+    return ArchiveItem.event_id.is_in(sorted(event_ids) or [-1]) | (
+        ArchiveItem.event_id.is_null() & (ArchiveItem.event_visibility == "public")
+    )
 
 
-async def list_items(event_ids: frozenset[int], *, include_withdrawn: bool = False,
-                     session_guids: set[str] | None = None, event_slug: str = "", limit: int = 500) -> list[ItemView]:
+async def list_items(
+    event_ids: frozenset[int],
+    *,
+    include_withdrawn: bool = False,
+    session_guids: set[str] | None = None,
+    event_slug: str = "",
+    limit: int = 500,
+) -> list[ItemView]:
     """Items listed for ``event_ids``, newest first, narrowed by the other arguments."""
     query = ArchiveItem.select().where(listed_in(event_ids))
     if not include_withdrawn:

@@ -29,9 +29,11 @@ def iso_duration(seconds: float) -> str:
     return f"PT{hours}H{minutes}M{secs}S"
 
 
-ATTENDANCE = {"in_person": "https://schema.org/OfflineEventAttendanceMode",
-              "online": "https://schema.org/OnlineEventAttendanceMode",
-              "hybrid": "https://schema.org/MixedEventAttendanceMode"}
+ATTENDANCE = {
+    "in_person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
 
 
 def _where(event: ProgrammeEvent | None, event_url: str) -> dict[str, Any]:
@@ -43,33 +45,58 @@ def _where(event: ProgrammeEvent | None, event_url: str) -> dict[str, Any]:
         places.append({"@type": "Place", "name": event.venue or event.title})
     if event.mode != "in_person":
         places.append({"@type": "VirtualLocation", "url": event_url})
-    return {"startDate": event.start_date.isoformat(), "endDate": event.end_date.isoformat(),
-            "eventAttendanceMode": ATTENDANCE.get(event.mode, ATTENDANCE["hybrid"]),
-            "location": places[0] if len(places) == 1 else places}
+    return {
+        "startDate": event.start_date.isoformat(),
+        "endDate": event.end_date.isoformat(),
+        "eventAttendanceMode": ATTENDANCE.get(event.mode, ATTENDANCE["hybrid"]),
+        "location": places[0] if len(places) == 1 else places,
+    }
 
 
-def item_json_ld(item: ItemView, base_url: str, recordings: list[RecordingView], transcript: list[TranscriptLine],
-                 topics: list[str], event: ProgrammeEvent | None = None) -> dict[str, Any]:
+def item_json_ld(
+    item: ItemView,
+    base_url: str,
+    recordings: list[RecordingView],
+    transcript: list[TranscriptLine],
+    topics: list[str],
+    event: ProgrammeEvent | None = None,
+) -> dict[str, Any]:
     link = permalink(base_url, item)
     event_url = f"{base_url.rstrip('/')}/events/{item.event_slug}/"
     where = _where(event, event_url)
-    people = [{"@type": "Person", "name": p["name"],
-               **({"affiliation": {"@type": "Organization", "name": p["affiliation"]}} if p.get("affiliation") else {})}
-              for p in item.presenters]
+    people = [
+        {
+            "@type": "Person",
+            "name": p["name"],
+            **({"affiliation": {"@type": "Organization", "name": p["affiliation"]}} if p.get("affiliation") else {}),
+        }
+        for p in item.presenters
+    ]
     session = {
-        "@type": "Event", "@id": f"{link}#session", "name": item.title, "description": item.abstract, "url": link,
+        "@type": "Event",
+        "@id": f"{link}#session",
+        "name": item.title,
+        "description": item.abstract,
+        "url": link,
         "startDate": item.starts_at.isoformat(),
         "endDate": (item.starts_at + timedelta(minutes=item.duration_minutes)).isoformat(),
-        "inLanguage": item.language, "performer": people, "about": topics,
+        "inLanguage": item.language,
+        "performer": people,
+        "about": topics,
         **({"location": where["location"], "eventAttendanceMode": where["eventAttendanceMode"]} if where else {}),
     }
-    graph: list[dict[str, Any]] = [{"@type": "Event", "name": item.event_title, "url": event_url, **where,
-                                    "subEvent": session}]
+    graph: list[dict[str, Any]] = [
+        {"@type": "Event", "name": item.event_title, "url": event_url, **where, "subEvent": session}
+    ]
     for recording in recordings:
         media: dict[str, Any] = {
             "@type": "VideoObject" if recording.kind == "video" else "AudioObject",
-            "name": item.title, "description": item.abstract or item.title, "uploadDate": item.published_at.isoformat(),
-            "inLanguage": recording.language, "url": link, "recordedAt": {"@id": f"{link}#session"},
+            "name": item.title,
+            "description": item.abstract or item.title,
+            "uploadDate": item.published_at.isoformat(),
+            "inLanguage": recording.language,
+            "url": link,
+            "recordedAt": {"@id": f"{link}#session"},
         }
         if recording.file_name:  # the file itself, and the page that plays it
             media["contentUrl"] = f"{base_url.rstrip('/')}/media/{recording.file_name}"
@@ -82,11 +109,21 @@ def item_json_ld(item: ItemView, base_url: str, recordings: list[RecordingView],
             media["transcript"] = " ".join(line.text for line in transcript)
         if recording.kind == "video":
             media["thumbnailUrl"] = f"{base_url.rstrip('/')}/static/favicon.svg"
-            media["hasPart"] = [{"@type": "Clip", "name": line.text[:110], "startOffset": int(line.start),
-                                 "endOffset": int(line.end) + 1, "url": f"{link}#t={int(line.start)}"}
-                                for line in transcript[:: max(1, len(transcript) // CLIPS_MAX)][:CLIPS_MAX]]
-        media["potentialAction"] = {"@type": "SeekToAction", "target": f"{link}#t={{seek_to_second_number}}",
-                                    "startOffset-input": "required name=seek_to_second_number"}
+            media["hasPart"] = [
+                {
+                    "@type": "Clip",
+                    "name": line.text[:110],
+                    "startOffset": int(line.start),
+                    "endOffset": int(line.end) + 1,
+                    "url": f"{link}#t={int(line.start)}",
+                }
+                for line in transcript[:: max(1, len(transcript) // CLIPS_MAX)][:CLIPS_MAX]
+            ]
+        media["potentialAction"] = {
+            "@type": "SeekToAction",
+            "target": f"{link}#t={{seek_to_second_number}}",
+            "startOffset-input": "required name=seek_to_second_number",
+        }
         graph.append(media)
     return {"@context": "https://schema.org", "@graph": graph}
 
@@ -120,13 +157,20 @@ def oembed_xml(document: dict[str, Any]) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + ET.tostring(root, encoding="utf-8")
 
 
-def oembed(item: ItemView, base_url: str, max_width: int | None = None, max_height: int | None = None) -> dict[str, Any]:
+def oembed(
+    item: ItemView, base_url: str, max_width: int | None = None, max_height: int | None = None
+) -> dict[str, Any]:
     width, height = embed_size(max_width, max_height)
     src = f"{base_url.rstrip('/')}/a/{item.handle}/embed"
     return {
-        "version": "1.0", "type": "video", "provider_name": "Hallway", "provider_url": base_url,
-        "title": item.title, "author_name": ", ".join(item.presenter_names),
+        "version": "1.0",
+        "type": "video",
+        "provider_name": "Hallway",
+        "provider_url": base_url,
+        "title": item.title,
+        "author_name": ", ".join(item.presenter_names),
         "html": f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(item.title)}" '
-                'frameborder="0" allowfullscreen></iframe>',
-        "width": width, "height": height,
+        'frameborder="0" allowfullscreen></iframe>',
+        "width": width,
+        "height": height,
     }

@@ -52,36 +52,73 @@ class ArchiveManageController(Controller):
     dependencies = organised_for("prepare the archive")
 
     @get("/")
-    async def overview(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def overview(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         programme = await published_programme(access.event_id)
         rows = []
         for session in programme.sessions if programme else ():
-            rows.append({"session": session, "item": await item_for_session(session.guid),
-                         "recordings": len(await recordings.session_recordings(session.guid))})
+            rows.append(
+                {
+                    "session": session,
+                    "item": await item_for_session(session.guid),
+                    "recordings": len(await recordings.session_recordings(session.guid)),
+                }
+            )
         return await page(request, "archive/manage/overview.html", {"access": access, "rows": rows})
 
     @get("/{guid:str}/")
-    async def session_page(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def session_page(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Template:
         return await self._render(request, access, await _session(access, guid))
 
-    async def _render(self, request: Request[Any, Any, Any], access: EventAccess, session: ProgrammeSession,
-                      errors: dict[str, str] | None = None, status_code: int = 200,
-                      chosen: dict[str, Any] | None = None) -> Template:
+    async def _render(
+        self,
+        request: Request[Any, Any, Any],
+        access: EventAccess,
+        session: ProgrammeSession,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+        chosen: dict[str, Any] | None = None,
+    ) -> Template:
         stored = await recordings.session_recordings(session.guid)
         ids = [recording.id for recording in stored if recording.is_file]
-        return await page(request, "archive/manage/session.html", {
-            "access": access, "session": session, "item": await item_for_session(session.guid),
-            "recordings": stored, "compressed": await derivatives_of(ids), "making": await derivative_jobs(ids),
-            "materials": await recordings.session_materials(session.guid), "all_topics": await list_topics(),
-            "tagged": {t.slug for t in await session_topics(session.guid)}, "errors": errors or {},
-            "captions_max_mib": CAPTIONS_MAX_BYTES // MiB, "chosen": chosen or {},
-        }, status_code=status_code)
+        return await page(
+            request,
+            "archive/manage/session.html",
+            {
+                "access": access,
+                "session": session,
+                "item": await item_for_session(session.guid),
+                "recordings": stored,
+                "compressed": await derivatives_of(ids),
+                "making": await derivative_jobs(ids),
+                "materials": await recordings.session_materials(session.guid),
+                "all_topics": await list_topics(),
+                "tagged": {t.slug for t in await session_topics(session.guid)},
+                "errors": errors or {},
+                "captions_max_mib": CAPTIONS_MAX_BYTES // MiB,
+                "chosen": chosen or {},
+            },
+            status_code=status_code,
+        )
 
     def _back(self, access: EventAccess, session: ProgrammeSession) -> Redirect:
         return Redirect(f"/events/{access.slug}/manage/archive/{session.guid}/")
 
     @post("/{guid:str}/topics")
-    async def set_topics(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
+    async def set_topics(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
         session = await _session(access, guid)
         form = await request.form()
         try:
@@ -92,10 +129,20 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/upload", request_max_body_size=UPLOAD_MAX + 1)
-    async def upload(self, request: Request[Any, Any, Any], access: NamedDependency[EventAccess], account: NamedDependency[Account], abuse: NamedDependency[AbuseLimits],
-                     slug: FromPath[str], guid: FromPath[str],
-                     kind: FromQuery[str], settings: NamedDependency[Settings], name: FromQuery[str] = "", title: FromQuery[str] = "",
-                     language: FromQuery[str] = "en") -> Response[dict[str, Any]]:
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+        abuse: NamedDependency[AbuseLimits],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        kind: FromQuery[str],
+        settings: NamedDependency[Settings],
+        name: FromQuery[str] = "",
+        title: FromQuery[str] = "",
+        language: FromQuery[str] = "en",
+    ) -> Response[dict[str, Any]]:
         """The file is the request body; ``kind`` is audio, video or material."""
         session = await _session(access, guid)
         uploader = f"user:{account.id}"
@@ -118,39 +165,59 @@ class ArchiveManageController(Controller):
             if kind == "material":
                 new_id = await recordings.add_material(session.guid, title, stored=stored, original_name=name)
             else:
-                new_id = await recordings.add_recording(session.guid, kind, stored=stored, original_name=name,
-                                                        language=language, media_root=media_root)
+                new_id = await recordings.add_recording(
+                    session.guid, kind, stored=stored, original_name=name, language=language, media_root=media_root
+                )
         except Invalid:
             (media_root / stored.file_name).unlink(missing_ok=True)
             raise
         return Response({"id": new_id, "size": stored.size, "mime_type": stored.mime_type}, status_code=201)
 
     @post("/{guid:str}/links")
-    async def add_link(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
+    async def add_link(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
         session = await _session(access, guid)
         values = await read_form(request, "what", "url", "title", "language", "duration")
         try:
             if values["what"] == "material":
                 await recordings.add_material(session.guid, values["title"], url=values["url"])
             else:
-                await recordings.add_recording(session.guid, values["what"], url=values["url"],
-                                               language=values["language"] or "en",
-                                               duration=_minutes(values["duration"]) * 60)
+                await recordings.add_recording(
+                    session.guid,
+                    values["what"],
+                    url=values["url"],
+                    language=values["language"] or "en",
+                    duration=_minutes(values["duration"]) * 60,
+                )
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, "Link added.", category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/recordings/{recording_id:int}/captions", request_max_body_size=CAPTIONS_MAX_BYTES + 64 * 1024)
-    async def captions(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                       recording_id: FromPath[int], access: NamedDependency[EventAccess]) -> Any:
+    async def captions(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        recording_id: FromPath[int],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
             raise NotFoundException("There is no such recording in this session.")
         form = await request.form()
         upload = form.get("file")
-        chosen = {"recording": recording_id, "language": str(form.get("language") or "en")[:16],
-                  "provenance": str(form.get("provenance") or "machine")[:16]}
+        chosen = {
+            "recording": recording_id,
+            "language": str(form.get("language") or "en")[:16],
+            "provenance": str(form.get("provenance") or "machine")[:16],
+        }
         try:
             if upload is None or isinstance(upload, str):
                 raise Invalid({"captions": "Choose a WebVTT or SRT file."})
@@ -161,8 +228,15 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/recordings/{recording_id:int}/delete")
-    async def delete_recording(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                               recording_id: FromPath[int], access: NamedDependency[EventAccess], settings: NamedDependency[Settings]) -> Redirect:
+    async def delete_recording(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        recording_id: FromPath[int],
+        access: NamedDependency[EventAccess],
+        settings: NamedDependency[Settings],
+    ) -> Redirect:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
             raise NotFoundException("There is no such recording in this session.")
@@ -171,8 +245,15 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/materials/{material_id:int}/delete")
-    async def delete_material(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                              material_id: FromPath[int], access: NamedDependency[EventAccess], settings: NamedDependency[Settings]) -> Redirect:
+    async def delete_material(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        material_id: FromPath[int],
+        access: NamedDependency[EventAccess],
+        settings: NamedDependency[Settings],
+    ) -> Redirect:
         session = await _session(access, guid)
         if material_id not in {m.id for m in await recordings.session_materials(session.guid)}:
             raise NotFoundException("There is no such material in this session.")
@@ -181,7 +262,13 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/publish")
-    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
+    async def publish(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
         session = await _session(access, guid)
         try:
             item = await archive_session(access, session)
@@ -191,7 +278,13 @@ class ArchiveManageController(Controller):
         return self._back(access, session)
 
     @post("/{guid:str}/withdraw")
-    async def withdraw(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Any:
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
         session = await _session(access, guid)
         item = await item_for_session(session.guid)
         if item is None:
@@ -220,18 +313,27 @@ class TopicManageController(Controller):
 
     @get("/")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
-        return await page(request, "archive/manage/topics.html", {"topics": await list_topics(), "errors": {},
-                                                                  "values": {}})
+        return await page(
+            request, "archive/manage/topics.html", {"topics": await list_topics(), "errors": {}, "values": {}}
+        )
 
     @post("/")
     async def save(self, request: Request[Any, Any, Any]) -> Any:
         values = await read_form(request, "slug", "name", "description", "parent", "synonyms")
         try:
-            await save_topic(values["slug"], values["name"], description=values["description"],
-                             parent_slug=values["parent"], synonyms=values["synonyms"].split(","))
+            await save_topic(
+                values["slug"],
+                values["name"],
+                description=values["description"],
+                parent_slug=values["parent"],
+                synonyms=values["synonyms"].split(","),
+            )
         except Invalid as error:
-            return await page(request, "archive/manage/topics.html", {"topics": await list_topics(),
-                                                                      "errors": error.errors, "values": values},
-                              status_code=400)
+            return await page(
+                request,
+                "archive/manage/topics.html",
+                {"topics": await list_topics(), "errors": error.errors, "values": values},
+                status_code=400,
+            )
         flash(request, f"Topic {values['name'].strip()} saved.", category="success")
         return Redirect("/archive/topics/")

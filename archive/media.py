@@ -31,14 +31,39 @@ class UploadRule:
     max_bytes: int
 
 
-AUDIO = UploadRule("an audio recording", frozenset({
-    "audio/mpeg", "audio/ogg", "audio/x-wav", "audio/wav", "audio/mp4", "audio/x-flac", "audio/webm", "audio/opus",
-}), 500 * MiB)
-VIDEO = UploadRule("a video recording", frozenset({"video/mp4", "video/webm", "video/ogg", "video/x-matroska"}), 4096 * MiB)
-MATERIAL = UploadRule("slides or a document", frozenset({
-    "application/pdf", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.presentation", "application/zip", "image/png", "image/jpeg",
-}), 50 * MiB)
+AUDIO = UploadRule(
+    "an audio recording",
+    frozenset(
+        {
+            "audio/mpeg",
+            "audio/ogg",
+            "audio/x-wav",
+            "audio/wav",
+            "audio/mp4",
+            "audio/x-flac",
+            "audio/webm",
+            "audio/opus",
+        }
+    ),
+    500 * MiB,
+)
+VIDEO = UploadRule(
+    "a video recording", frozenset({"video/mp4", "video/webm", "video/ogg", "video/x-matroska"}), 4096 * MiB
+)
+MATERIAL = UploadRule(
+    "slides or a document",
+    frozenset(
+        {
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/vnd.oasis.opendocument.presentation",
+            "application/zip",
+            "image/png",
+            "image/jpeg",
+        }
+    ),
+    50 * MiB,
+)
 RULES = {"audio": AUDIO, "video": VIDEO, "material": MATERIAL}
 # filetype names some containers by what they usually hold; a WAV is sniffed as audio/x-wav.
 PLAYABLE_AS = {"audio/x-wav": "audio/wav", "audio/x-flac": "audio/flac"}
@@ -86,7 +111,9 @@ async def store_upload(chunks: AsyncIterable[bytes], media_root: Path, rule: Upl
             async for chunk in chunks:
                 size += len(chunk)
                 if size > rule.max_bytes:
-                    raise UploadRefused(f"The file is larger than {rule.max_bytes // MiB} MiB, the limit for {rule.label}.")
+                    raise UploadRefused(
+                        f"The file is larger than {rule.max_bytes // MiB} MiB, the limit for {rule.label}."
+                    )
                 if len(head) < SNIFF_BYTES:
                     head += chunk[: SNIFF_BYTES - len(head)]
                 out.write(chunk)

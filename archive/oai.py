@@ -124,10 +124,15 @@ async def _identify(_args: dict[str, str], base_url: str) -> ET.Element:
     element = ET.Element(_q(OAI, "Identify"))
     host = urlsplit(base_url).hostname or "localhost"
     earliest = await ArchiveItem.select(ArchiveItem.updated_at).order_by(ArchiveItem.updated_at).first()
-    for tag, text in (("repositoryName", "Hallway archive"), ("baseURL", f"{base_url.rstrip('/')}/oai"),
-                      ("protocolVersion", "2.0"), ("adminEmail", f"archive@{host}"),
-                      ("earliestDatestamp", stamp(earliest["updated_at"] if earliest else EARLIEST)),
-                      ("deletedRecord", "persistent"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
+    for tag, text in (
+        ("repositoryName", "Hallway archive"),
+        ("baseURL", f"{base_url.rstrip('/')}/oai"),
+        ("protocolVersion", "2.0"),
+        ("adminEmail", f"archive@{host}"),
+        ("earliestDatestamp", stamp(earliest["updated_at"] if earliest else EARLIEST)),
+        ("deletedRecord", "persistent"),
+        ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
+    ):
         ET.SubElement(element, _q(OAI, tag)).text = text
     return element
 
@@ -137,8 +142,11 @@ async def _list_metadata_formats(args: dict[str, str], base_url: str) -> ET.Elem
         await _item_for_identifier(args["identifier"], base_url)
     element = ET.Element(_q(OAI, "ListMetadataFormats"))
     fmt = ET.SubElement(element, _q(OAI, "metadataFormat"))
-    for tag, text in (("metadataPrefix", "oai_dc"), ("schema", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"),
-                      ("metadataNamespace", OAI_DC)):
+    for tag, text in (
+        ("metadataPrefix", "oai_dc"),
+        ("schema", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"),
+        ("metadataNamespace", OAI_DC),
+    ):
         ET.SubElement(fmt, _q(OAI, tag)).text = text
     return element
 
@@ -201,8 +209,16 @@ async def _list(args: dict[str, str], base_url: str, verb: str) -> ET.Element:
         token = ET.SubElement(element, _q(OAI, "resumptionToken"), completeListSize=str(total), cursor=str(cursor))
         if cursor + len(page) < total and page:
             last = page[-1]
-            token.text = _encode_token(Harvest(harvest.prefix, harvest.start, harvest.until, harvest.set_spec,
-                                               (last.updated_at.isoformat(), last.id)), cursor + len(page))
+            token.text = _encode_token(
+                Harvest(
+                    harvest.prefix,
+                    harvest.start,
+                    harvest.until,
+                    harvest.set_spec,
+                    (last.updated_at.isoformat(), last.id),
+                ),
+                cursor + len(page),
+            )
     return element
 
 
@@ -210,9 +226,16 @@ async def _page_of(condition: Any, after: tuple[str, int] | None) -> list[dict[s
     """The next page in harvest order (last change, then id), after the last record already sent."""
     if after is not None:
         moment, item_id = datetime.fromisoformat(after[0]), after[1]
-        condition &= (ArchiveItem.updated_at > moment) | ((ArchiveItem.updated_at == moment) & (ArchiveItem.id > item_id))
-    return await ArchiveItem.select().where(condition).order_by(ArchiveItem.updated_at).order_by(
-        ArchiveItem.id).limit(PAGE)
+        condition &= (ArchiveItem.updated_at > moment) | (
+            (ArchiveItem.updated_at == moment) & (ArchiveItem.id > item_id)
+        )
+    return (
+        await ArchiveItem.select()
+        .where(condition)
+        .order_by(ArchiveItem.updated_at)
+        .order_by(ArchiveItem.id)
+        .limit(PAGE)
+    )
 
 
 def _harvest(args: dict[str, str]) -> Harvest:
@@ -240,9 +263,14 @@ def _date_argument(value: str | None, *, end_of_day: bool) -> datetime | None:
 
 
 def _encode_token(harvest: Harvest, cursor: int) -> str:
-    data = {"m": harvest.prefix, "f": harvest.start.isoformat() if harvest.start else None,
-            "u": harvest.until.isoformat() if harvest.until else None, "s": harvest.set_spec,
-            "a": list(harvest.after) if harvest.after else None, "c": cursor}
+    data = {
+        "m": harvest.prefix,
+        "f": harvest.start.isoformat() if harvest.start else None,
+        "u": harvest.until.isoformat() if harvest.until else None,
+        "s": harvest.set_spec,
+        "a": list(harvest.after) if harvest.after else None,
+        "c": cursor,
+    }
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -250,8 +278,13 @@ def _decode_token(token: str) -> tuple[Harvest, int]:
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         after = (datetime.fromisoformat(data["a"][0]).isoformat(), data["a"][1]) if data["a"] else None
-        harvest = Harvest(str(data["m"]), datetime.fromisoformat(data["f"]) if data["f"] else None,
-                          datetime.fromisoformat(data["u"]) if data["u"] else None, str(data["s"]), after)
+        harvest = Harvest(
+            str(data["m"]),
+            datetime.fromisoformat(data["f"]) if data["f"] else None,
+            datetime.fromisoformat(data["u"]) if data["u"] else None,
+            str(data["s"]),
+            after,
+        )
         cursor = data["c"]
         moments = [m for m in (harvest.start, harvest.until, after and datetime.fromisoformat(after[0])) if m]
         if any(m.tzinfo is None for m in moments):
@@ -309,8 +342,12 @@ def identifier(item: ItemView, base_url: str) -> str:
 
 async def _item_for_identifier(value: str, base_url: str) -> ItemView:
     prefix = f"oai:{urlsplit(base_url).hostname or 'localhost'}:"
-    handle = value[len(prefix):] if value.startswith(prefix) else ""
-    row = await ArchiveItem.select().where(await _harvested() & (ArchiveItem.handle == handle)).first() if handle else None
+    handle = value[len(prefix) :] if value.startswith(prefix) else ""
+    row = (
+        await ArchiveItem.select().where(await _harvested() & (ArchiveItem.handle == handle)).first()
+        if handle
+        else None
+    )
     if row is None:
         raise OaiError("idDoesNotExist", f"There is no record {value!r} in this repository.")
     return item_view(row)
@@ -356,7 +393,9 @@ def dublin_core(item: ItemView, base_url: str, facts: Facts) -> ET.Element:
     dc = ET.Element(_q(OAI_DC, "dc"))
     dc.set(_q(XSI, "schemaLocation"), f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
     media = facts.media[item.session_guid]
-    types = ["Event"] + (["MovingImage"] if "video" in media.kinds else []) + (["Sound"] if "audio" in media.kinds else [])
+    types = (
+        ["Event"] + (["MovingImage"] if "video" in media.kinds else []) + (["Sound"] if "audio" in media.kinds else [])
+    )
     if media.languages or "slides" in media.kinds:
         types.append("Text")
     values = [("title", item.title)]
@@ -366,8 +405,11 @@ def dublin_core(item: ItemView, base_url: str, facts: Facts) -> ET.Element:
     values += [("publisher", item.event_title), ("date", item.starts_at.date().isoformat())]
     values += [("type", t) for t in types]
     values += [("format", mime) for mime in sorted(media.mime_types)]
-    values += [("identifier", permalink(base_url, item)), ("language", item.language.split("-")[0]),
-               ("relation", f"{base_url.rstrip('/')}/events/{item.event_slug}/")]
+    values += [
+        ("identifier", permalink(base_url, item)),
+        ("language", item.language.split("-")[0]),
+        ("relation", f"{base_url.rstrip('/')}/events/{item.event_slug}/"),
+    ]
     for tag, text in values:
         ET.SubElement(dc, _q(DC, tag)).text = text
     return dc

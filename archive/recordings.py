@@ -86,8 +86,17 @@ def wav_duration(path: Path) -> float:
         return 0.0
 
 
-async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | None = None, original_name: str = "",
-                        url: str = "", language: str = "en", duration: float = 0.0, media_root: Path | None = None) -> int:
+async def add_recording(
+    session_guid: str,
+    kind: str,
+    *,
+    stored: StoredFile | None = None,
+    original_name: str = "",
+    url: str = "",
+    language: str = "en",
+    duration: float = 0.0,
+    media_root: Path | None = None,
+) -> int:
     """Attach an uploaded file (``stored``) or an external ``url`` to the session."""
     if kind not in RecordingKind.__members__:
         raise Invalid({"kind": "A recording is video or audio."})
@@ -99,10 +108,18 @@ async def add_recording(session_guid: str, kind: str, *, stored: StoredFile | No
         duration = wav_duration(media_root / stored.file_name)
         if not duration:
             raise Invalid({"file": "This WAV file holds no sound (or is damaged); export it again."})
-    row = Recording(session_guid=uuid.UUID(session_guid), kind=kind, file_name=stored.file_name if stored else "",
-                    original_name=label_for(original_name) if stored else "", url=url,
-                    mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0,
-                    language=check_language(language), duration=max(0.0, float(duration or 0)), created_at=_now())
+    row = Recording(
+        session_guid=uuid.UUID(session_guid),
+        kind=kind,
+        file_name=stored.file_name if stored else "",
+        original_name=label_for(original_name) if stored else "",
+        url=url,
+        mime_type=stored.mime_type if stored else "",
+        size=stored.size if stored else 0,
+        language=check_language(language),
+        duration=max(0.0, float(duration or 0)),
+        created_at=_now(),
+    )
     await row.save()
     if stored is not None:
         await announce(RecordingStored(row.id))  # its compressed copy is made in the background
@@ -120,27 +137,42 @@ async def add_captions(recording_id: int, data: bytes, language: str = "en", pro
     parsed = parse_captions(data)
     language = check_language(language)
     async with CaptionTrack._meta.db.transaction():
-        await CaptionTrack.delete().where((CaptionTrack.recording == recording_id) & (CaptionTrack.language == language))
-        track = CaptionTrack(recording=recording_id, language=language, provenance=provenance, vtt=parsed.vtt,
-                             created_at=_now())
+        await CaptionTrack.delete().where(
+            (CaptionTrack.recording == recording_id) & (CaptionTrack.language == language)
+        )
+        track = CaptionTrack(
+            recording=recording_id, language=language, provenance=provenance, vtt=parsed.vtt, created_at=_now()
+        )
         await track.save()
         for start in range(0, len(parsed.cues), 500):
-            await Cue.insert(*[Cue(caption=track.id, session_guid=recording["session_guid"], start=c.start, end=c.end,
-                                   text=c.text) for c in parsed.cues[start:start + 500]])
+            await Cue.insert(
+                *[
+                    Cue(caption=track.id, session_guid=recording["session_guid"], start=c.start, end=c.end, text=c.text)
+                    for c in parsed.cues[start : start + 500]
+                ]
+            )
     await announce(ArchiveSessionChanged(str(recording["session_guid"])))
     return track.id
 
 
-async def add_material(session_guid: str, title: str, *, stored: StoredFile | None = None, original_name: str = "",
-                       url: str = "") -> int:
+async def add_material(
+    session_guid: str, title: str, *, stored: StoredFile | None = None, original_name: str = "", url: str = ""
+) -> int:
     title = title.strip() or label_for(original_name)
     if len(title) > 200:
         raise Invalid({"title": "A title can be at most 200 characters."})
     if stored is None:
         url = check_link(url)
-    row = Material(session_guid=uuid.UUID(session_guid), title=title, file_name=stored.file_name if stored else "",
-                   original_name=label_for(original_name) if stored else "", url=url,
-                   mime_type=stored.mime_type if stored else "", size=stored.size if stored else 0, created_at=_now())
+    row = Material(
+        session_guid=uuid.UUID(session_guid),
+        title=title,
+        file_name=stored.file_name if stored else "",
+        original_name=label_for(original_name) if stored else "",
+        url=url,
+        mime_type=stored.mime_type if stored else "",
+        size=stored.size if stored else 0,
+        created_at=_now(),
+    )
     await row.save()
     await announce(ArchiveSessionChanged(session_guid))
     return row.id
@@ -149,27 +181,52 @@ async def add_material(session_guid: str, title: str, *, stored: StoredFile | No
 async def session_recordings(session_guid: str) -> list[RecordingView]:
     rows = await Recording.select().where(Recording.session_guid == uuid.UUID(session_guid)).order_by(Recording.id)
     ids = [row["id"] for row in rows]
-    tracks = await CaptionTrack.select(CaptionTrack.id, CaptionTrack.recording, CaptionTrack.language,
-                                       CaptionTrack.provenance).where(CaptionTrack.recording.is_in(ids)) if ids else []
-    return [_recording_view(row, tuple(CaptionView(t["id"], t["language"], t["provenance"])
-                                       for t in tracks if t["recording"] == row["id"])) for row in rows]
+    tracks = (
+        await CaptionTrack.select(
+            CaptionTrack.id, CaptionTrack.recording, CaptionTrack.language, CaptionTrack.provenance
+        ).where(CaptionTrack.recording.is_in(ids))
+        if ids
+        else []
+    )
+    return [
+        _recording_view(
+            row,
+            tuple(CaptionView(t["id"], t["language"], t["provenance"]) for t in tracks if t["recording"] == row["id"]),
+        )
+        for row in rows
+    ]
 
 
 def _recording_view(row: dict, captions: tuple[CaptionView, ...] = ()) -> RecordingView:
-    return RecordingView(row["id"], row["kind"], row["file_name"], row["original_name"], row["url"], row["mime_type"],
-                         row["duration"], row["size"], row["language"], captions)
+    return RecordingView(
+        row["id"],
+        row["kind"],
+        row["file_name"],
+        row["original_name"],
+        row["url"],
+        row["mime_type"],
+        row["duration"],
+        row["size"],
+        row["language"],
+        captions,
+    )
 
 
 async def session_materials(session_guid: str) -> list[MaterialView]:
     rows = await Material.select().where(Material.session_guid == uuid.UUID(session_guid)).order_by(Material.id)
-    return [MaterialView(r["id"], r["title"], r["file_name"], r["original_name"], r["url"], r["mime_type"], r["size"])
-            for r in rows]
+    return [
+        MaterialView(r["id"], r["title"], r["file_name"], r["original_name"], r["url"], r["mime_type"], r["size"])
+        for r in rows
+    ]
 
 
 async def caption_vtt(caption_id: int) -> tuple[str, str] | None:
     """``(session guid, WebVTT text)`` of a caption track."""
-    row = await CaptionTrack.select(CaptionTrack.vtt, CaptionTrack.recording.session_guid).where(
-        CaptionTrack.id == caption_id).first()
+    row = (
+        await CaptionTrack.select(CaptionTrack.vtt, CaptionTrack.recording.session_guid)
+        .where(CaptionTrack.id == caption_id)
+        .first()
+    )
     return (str(row["recording.session_guid"]), row["vtt"]) if row else None
 
 
@@ -194,7 +251,9 @@ async def transcript(session_guid: str, language: str | None = None) -> list[Tra
 
 async def delete_recording(recording_id: int, media_root: Path) -> str | None:
     """Remove a recording, its captions and its stored file; returns its session guid."""
-    row = await Recording.select(Recording.session_guid, Recording.file_name).where(Recording.id == recording_id).first()
+    row = (
+        await Recording.select(Recording.session_guid, Recording.file_name).where(Recording.id == recording_id).first()
+    )
     if row is None:
         return None
     await remove_derivatives(recording_id, media_root)
@@ -219,13 +278,23 @@ async def stored_file(file_name: str) -> tuple[str, str, str] | None:
     if not file_name:
         return None
     for table in (Recording, Material):
-        row = await table.select(table.session_guid, table.mime_type, table.original_name).where(
-            table.file_name == file_name).first()
+        row = (
+            await table.select(table.session_guid, table.mime_type, table.original_name)
+            .where(table.file_name == file_name)
+            .first()
+        )
         if row is not None:
             return str(row["session_guid"]), row["mime_type"], row["original_name"]
-    copy = await MediaDerivative.select(MediaDerivative.recording.session_guid, MediaDerivative.mime_type,
-                                        MediaDerivative.recording.original_name, MediaDerivative.profile).where(
-        MediaDerivative.file_name == file_name).first()
+    copy = (
+        await MediaDerivative.select(
+            MediaDerivative.recording.session_guid,
+            MediaDerivative.mime_type,
+            MediaDerivative.recording.original_name,
+            MediaDerivative.profile,
+        )
+        .where(MediaDerivative.file_name == file_name)
+        .first()
+    )
     if copy is None:
         return None
     stem = copy["recording.original_name"].rsplit(".", 1)[0] or "recording"
@@ -243,10 +312,10 @@ def wav_bytes(seconds: float, rate: int = 8000, tone: float = 440.0) -> bytes:
         audio.setsampwidth(2)
         audio.setframerate(rate)
         frames = int(seconds * rate)
-        audio.writeframes(b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * tone * n / rate)))
-                                   for n in range(frames)))
+        audio.writeframes(
+            b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * tone * n / rate))) for n in range(frames))
+        )
     return buffer.getvalue()
-
 
 
 @dataclass(frozen=True)
@@ -266,12 +335,24 @@ async def media_by_session(session_guids: list[str], *, with_cues: bool = True) 
         return {}
     guids = [uuid.UUID(g) for g in session_guids]
     recordings = await Recording.select().where(Recording.session_guid.is_in(guids)).order_by(Recording.id)
-    tracks = await CaptionTrack.select(CaptionTrack.recording, CaptionTrack.language).where(
-        CaptionTrack.recording.is_in([r["id"] for r in recordings])) if recordings else []
-    with_slides = {str(r["session_guid"]) for r in await Material.select(Material.session_guid).where(
-        Material.session_guid.is_in(guids))}
-    cues = await Cue.select(Cue.id, Cue.session_guid, Cue.start, Cue.text).where(
-        Cue.session_guid.is_in(guids)).order_by(Cue.id) if with_cues else []
+    tracks = (
+        await CaptionTrack.select(CaptionTrack.recording, CaptionTrack.language).where(
+            CaptionTrack.recording.is_in([r["id"] for r in recordings])
+        )
+        if recordings
+        else []
+    )
+    with_slides = {
+        str(r["session_guid"])
+        for r in await Material.select(Material.session_guid).where(Material.session_guid.is_in(guids))
+    }
+    cues = (
+        await Cue.select(Cue.id, Cue.session_guid, Cue.start, Cue.text)
+        .where(Cue.session_guid.is_in(guids))
+        .order_by(Cue.id)
+        if with_cues
+        else []
+    )
     session_of = {r["id"]: str(r["session_guid"]) for r in recordings}
     cues_of: dict[str, list[dict]] = {}
     for cue in cues:

@@ -48,8 +48,12 @@ async def save_search(user_id: int, query: str, filters: tuple[tuple[str, str], 
     if not query or len(query) > QUERY_MAX:
         raise Invalid({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
     if parse_query(query).is_empty:
-        raise Invalid({"q": "This search has nothing to look for (only punctuation or excluded words); "
-                                    "add at least one word to find."})
+        raise Invalid(
+            {
+                "q": "This search has nothing to look for (only punctuation or excluded words); "
+                "add at least one word to find."
+            }
+        )
     if await SavedSearch.count().where(SavedSearch.user == user_id) >= SAVED_MAX:
         raise Invalid({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
     clean = {facet: value for facet, value in filters if facet in FACETS}
@@ -114,6 +118,7 @@ async def _tell_if_matching(row: dict, item: ItemView, variants: dict[str, list[
     page = await search_engine().search_items(query, scope, 1, 0)
     if not page.total:
         return 0
-    await notify(row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.",
-                 f"/a/{item.handle}")
+    await notify(
+        row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.", f"/a/{item.handle}"
+    )
     return 1

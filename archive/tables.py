@@ -12,7 +12,18 @@ from enum import Enum
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
-    JSON, UUID, Array, BigInt, Boolean, Float, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar,
+    JSON,
+    UUID,
+    Array,
+    BigInt,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
 )
 from piccolo.table import Table
 
@@ -23,7 +34,7 @@ class RecordingKind(str, Enum):
 
 
 class Provenance(str, Enum):
-    machine = "machine"      # made by speech recognition, not checked
+    machine = "machine"  # made by speech recognition, not checked
     corrected = "corrected"  # checked and corrected by a person
 
 

@@ -32,7 +32,9 @@ class TopicView:
 
 
 def _view(row: dict) -> TopicView:
-    return TopicView(row["id"], row["slug"], row["name"], row["description"], row["parent"], tuple(row["synonyms"] or ()))
+    return TopicView(
+        row["id"], row["slug"], row["name"], row["description"], row["parent"], tuple(row["synonyms"] or ())
+    )
 
 
 async def list_topics() -> list[TopicView]:
@@ -44,8 +46,9 @@ async def topic_by_slug(slug: str) -> TopicView | None:
     return _view(row) if row else None
 
 
-async def save_topic(slug: str, name: str, *, description: str = "", parent_slug: str = "",
-                     synonyms: list[str] | None = None) -> TopicView:
+async def save_topic(
+    slug: str, name: str, *, description: str = "", parent_slug: str = "", synonyms: list[str] | None = None
+) -> TopicView:
     """Create the topic at ``slug`` or update it; a parent must exist and may not be the topic itself."""
     slug, name = slug.strip().lower(), name.strip()
     errors = {}
@@ -59,16 +62,25 @@ async def save_topic(slug: str, name: str, *, description: str = "", parent_slug
     if errors:
         raise Invalid(errors)
     clean_synonyms = sorted({s.strip() for s in synonyms or [] if s.strip()} - {name})
-    values = {Topic.name: name, Topic.description: description.strip(), Topic.synonyms: clean_synonyms,
-              Topic.parent: parent.id if parent else None}
+    values = {
+        Topic.name: name,
+        Topic.description: description.strip(),
+        Topic.synonyms: clean_synonyms,
+        Topic.parent: parent.id if parent else None,
+    }
     existing = await topic_by_slug(slug)
     if existing is not None:
         if parent is not None and existing.id in await ancestor_ids(parent.id):
             raise Invalid({"parent": "A topic cannot sit under its own sub-topic."})
         await Topic.update(values).where(Topic.id == existing.id)
     else:
-        await Topic(slug=slug, name=name, description=description.strip(), synonyms=clean_synonyms,
-                    parent=parent.id if parent else None).save()
+        await Topic(
+            slug=slug,
+            name=name,
+            description=description.strip(),
+            synonyms=clean_synonyms,
+            parent=parent.id if parent else None,
+        ).save()
     forget_variants()
     saved = await topic_by_slug(slug)
     assert saved is not None
@@ -160,7 +172,8 @@ async def topics_by_session(session_guids: list[str]) -> dict[str, list[TopicVie
         return {}
     topics = {topic.id: topic for topic in await list_topics()}
     rows = await SessionTopic.select(SessionTopic.session_guid, SessionTopic.topic).where(
-        SessionTopic.session_guid.is_in([uuid.UUID(g) for g in session_guids]))
+        SessionTopic.session_guid.is_in([uuid.UUID(g) for g in session_guids])
+    )
     found: dict[str, set[int]] = {}
     for row in rows:
         current: int | None = row["topic"]

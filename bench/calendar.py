@@ -48,11 +48,21 @@ async def build_event(var_dir: str) -> None:
     use_engine(engine_from_url(f"sqlite:///{var_dir}/hallway.sqlite3"))
     await migrate()
     start = date(2027, 3, 26)
-    event_id = await editing.create_event(EventInput(slug=SLUG, title="Big Conference", timezone="Europe/Berlin",
-                                                     start_date=start, end_date=start + timedelta(days=DAYS - 1)), None)
+    event_id = await editing.create_event(
+        EventInput(
+            slug=SLUG,
+            title="Big Conference",
+            timezone="Europe/Berlin",
+            start_date=start,
+            end_date=start + timedelta(days=DAYS - 1),
+        ),
+        None,
+    )
     for number in range(ROOMS):
-        await editing.save_room(event_id, RoomInput(name=f"Room {number + 1}", position=number,
-                                                    stream_url=f"https://stream.example.org/{number}"))
+        await editing.save_room(
+            event_id,
+            RoomInput(name=f"Room {number + 1}", position=number, stream_url=f"https://stream.example.org/{number}"),
+        )
     zone = ZoneInfo("Europe/Berlin")
     per_room_day = SESSIONS // (DAYS * ROOMS) + 1
     made = 0
@@ -61,11 +71,20 @@ async def build_event(var_dir: str) -> None:
             for slot in range(per_room_day):
                 if made == SESSIONS:
                     break
-                begins = datetime.combine(start + timedelta(days=day), datetime.min.time(), zone) + timedelta(hours=8, minutes=35 * slot)
-                await editing.save_session(event_id, SessionInput(
-                    title=f"Session {made}: interlibrary loan workflows, part {slot}", starts_at=begins,
-                    ends_at=begins + timedelta(minutes=30), room=f"Room {room + 1}", tags=["workflow"],
-                    abstract="How requests move between libraries, and what slows them down. " * 3))
+                begins = datetime.combine(start + timedelta(days=day), datetime.min.time(), zone) + timedelta(
+                    hours=8, minutes=35 * slot
+                )
+                await editing.save_session(
+                    event_id,
+                    SessionInput(
+                        title=f"Session {made}: interlibrary loan workflows, part {slot}",
+                        starts_at=begins,
+                        ends_at=begins + timedelta(minutes=30),
+                        room=f"Room {room + 1}",
+                        tags=["workflow"],
+                        abstract="How requests move between libraries, and what slows them down. " * 3,
+                    ),
+                )
                 made += 1
     await publish_release(event_id, "Everything")
 
@@ -80,14 +99,19 @@ async def cold_builds(var_dir: str, repeats: int) -> tuple[Figure, Figure, int]:
     ics_times, json_times, size = [], [], 0
     for _ in range(repeats):
         started = time.perf_counter()
-        body = programme_calendar(programme, programme.sessions, base_url="https://h.example.org", host="h.example.org", name="Big")
+        body = programme_calendar(
+            programme, programme.sessions, base_url="https://h.example.org", host="h.example.org", name="Big"
+        )
         ics_times.append(time.perf_counter() - started)
         size = len(body)
         started = time.perf_counter()
         json.dumps(frab_json(programme, "https://h.example.org"))
         json_times.append(time.perf_counter() - started)
-    return (Figure("full .ics built cold", repeats, sum(ics_times), ics_times),
-            Figure("frab JSON built cold", repeats, sum(json_times), json_times), size)
+    return (
+        Figure("full .ics built cold", repeats, sum(ics_times), ics_times),
+        Figure("frab JSON built cold", repeats, sum(json_times), json_times),
+        size,
+    )
 
 
 def main() -> None:
@@ -108,18 +132,34 @@ def main() -> None:
         hallway = str(Path(sys.executable).with_name("hallway"))
         try:
             with process_serving([hallway, "serve", "--port", str(port)], port, "/healthz", env) as url:
-                static = asyncio.run(measure(url, f"static file ({size // 1024} KiB)", "/static/vendor/bench-same-size.ics", requests, 10))
+                static = asyncio.run(
+                    measure(
+                        url, f"static file ({size // 1024} KiB)", "/static/vendor/bench-same-size.ics", requests, 10
+                    )
+                )
                 warm = asyncio.run(measure(url, "full .ics served warm", f"/events/{SLUG}/schedule.ics", requests, 10))
-                page = asyncio.run(measure(url, "schedule page (list, 1,000)", f"/events/{SLUG}/schedule/?view=list", max(20, requests // 20), 2))
-                grid = asyncio.run(measure(url, "schedule page (grid, 1,000)", f"/events/{SLUG}/schedule/", max(20, requests // 20), 2))
+                page = asyncio.run(
+                    measure(
+                        url,
+                        "schedule page (list, 1,000)",
+                        f"/events/{SLUG}/schedule/?view=list",
+                        max(20, requests // 20),
+                        2,
+                    )
+                )
+                grid = asyncio.run(
+                    measure(url, "schedule page (grid, 1,000)", f"/events/{SLUG}/schedule/", max(20, requests // 20), 2)
+                )
         finally:
             static_file.unlink(missing_ok=True)
     print(f"\nCalendar and schedule of {SESSIONS} sessions, {DAYS} days, {ROOMS} rooms (.ics is {size // 1024} KiB)")
     print(f"{'measure':<32}{'median ms':>11}{'ops/s':>9}   {'baseline':<28}{'median ms':>11}{'ops/s':>9}{'ratio':>8}")
     for figure, baseline in ((ics, frab), (warm, static), (page, static), (grid, static)):
         ratio = figure.per_second / baseline.per_second
-        print(f"{figure.name:<32}{statistics.median(figure.latencies) * 1000:>11.1f}{figure.per_second:>9.0f}   "
-              f"{baseline.name:<28}{statistics.median(baseline.latencies) * 1000:>11.1f}{baseline.per_second:>9.0f}{ratio:>8.2f}")
+        print(
+            f"{figure.name:<32}{statistics.median(figure.latencies) * 1000:>11.1f}{figure.per_second:>9.0f}   "
+            f"{baseline.name:<28}{statistics.median(baseline.latencies) * 1000:>11.1f}{baseline.per_second:>9.0f}{ratio:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

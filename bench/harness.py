@@ -122,7 +122,9 @@ async def logged_in_people(var_dir: str, count: int, prefix: str) -> list[str]:
         email = f"{prefix}{number}@example.org"
         user = BaseUser(username=email, email=email, password=hashed, active=True)
         await user.save()
-        await Profile(user=user.id, display_name=f"{prefix.title()} {number}", updated_at=datetime.now(timezone.utc)).save()
+        await Profile(
+            user=user.id, display_name=f"{prefix.title()} {number}", updated_at=datetime.now(timezone.utc)
+        ).save()
         session_id = secrets.token_hex(32)
         await store.set(session_id, json.dumps({"user_id": user.id}), expires_in=3600)
         cookies.append(session_id)

@@ -1,6 +1,6 @@
 """HTTP pages: how fast Hallway renders its pages, against a static file from the same server.
 
-    .venv/bin/python bench/http_pages.py [--quick]
+.venv/bin/python bench/http_pages.py [--quick]
 """
 
 from __future__ import annotations
@@ -44,7 +44,12 @@ async def run(base_url: str, requests: int, concurrency: int) -> None:
     static = await measure(base_url, "static file", "/static/hallway.css", requests, concurrency)
     rows = [
         (await measure(base_url, "home page (event list)", "/", requests, concurrency), static),
-        (await measure(base_url, "event programme (22 sessions)", "/events/resource-sharing-forum/", requests, concurrency), static),
+        (
+            await measure(
+                base_url, "event programme (22 sessions)", "/events/resource-sharing-forum/", requests, concurrency
+            ),
+            static,
+        ),
         (await measure(base_url, "/readyz (one SQL query)", "/readyz", requests, concurrency), static),
     ]
     print_table(f"HTTP pages: {requests} requests each, {concurrency} at a time, 1 worker", rows)

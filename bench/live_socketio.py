@@ -51,8 +51,18 @@ def main() -> None:
     args = parser.parse_args()
     clients, calls = (20, 50) if args.quick else (100, 200)
     port = free_port()
-    bare = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent / "baselines"), "bare_socketio_app:app",
-            "--port", str(port), "--log-level", "warning"]
+    bare = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(Path(__file__).parent / "baselines"),
+        "bare_socketio_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     with process_serving(bare, port, "/socket.io/?EIO=4&transport=websocket") as bare_url:
         baseline = asyncio.run(round_trips(bare_url, "bare python-socketio", clients, calls))
     with hallway_server() as hallway_url:

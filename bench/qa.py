@@ -54,9 +54,16 @@ def plan(load: Load, question_ids: list[int]) -> dict[int, list[int]]:
     return {voter: generator.sample(question_ids, load.votes_each) for voter in range(load.voters)}
 
 
-async def _watchers(url: str, cookies: list[str], voter_numbers: list[int | None], votes: dict[int, list[int]],
-                    final: dict[str, int], out: "multiprocessing.Queue", ready: "multiprocessing.Event",
-                    go: "multiprocessing.Event") -> None:
+async def _watchers(
+    url: str,
+    cookies: list[str],
+    voter_numbers: list[int | None],
+    votes: dict[int, list[int]],
+    final: dict[str, int],
+    out: "multiprocessing.Queue",
+    ready: "multiprocessing.Event",
+    go: "multiprocessing.Event",
+) -> None:
     import socketio
 
     done_at: list[float] = []
@@ -69,19 +76,28 @@ async def _watchers(url: str, cookies: list[str], voter_numbers: list[int | None
         def on_votes(update: dict) -> None:
             seen.update(update["counts"])
 
-            if len(done_at) < len(clients) + 1 and all(seen.get(k) == v for k, v in final.items()) and not getattr(client, "done", False):
+            if (
+                len(done_at) < len(clients) + 1
+                and all(seen.get(k) == v for k, v in final.items())
+                and not getattr(client, "done", False)
+            ):
                 client.done = True  # type: ignore[attr-defined]
                 done_at.append(time.time())
 
         client.on("votes", on_votes, namespace="/qa")
-        await client.connect(url, namespaces=["/qa"], transports=["websocket"], wait_timeout=60,
-                             headers={"Cookie": f"hallway_session={cookie}"} if cookie else {})
+        await client.connect(
+            url,
+            namespaces=["/qa"],
+            transports=["websocket"],
+            wait_timeout=60,
+            headers={"Cookie": f"hallway_session={cookie}"} if cookie else {},
+        )
         answer = await client.call("watch", {"event": EVENT, "session": SESSION}, namespace="/qa", timeout=60)
         assert answer.get("ok"), answer
         return client
 
     for start in range(0, len(cookies), 50):
-        clients += await asyncio.gather(*(open_one(c) for c in cookies[start:start + 50]))
+        clients += await asyncio.gather(*(open_one(c) for c in cookies[start : start + 50]))
     ready.set()
     await asyncio.get_running_loop().run_in_executor(None, go.wait)
     started = time.time()
@@ -89,8 +105,12 @@ async def _watchers(url: str, cookies: list[str], voter_numbers: list[int | None
     async def vote_all(client: socketio.AsyncClient, voter: int) -> int:
         sent = 0
         for question in votes[voter]:
-            answer = await client.call("vote", {"event": EVENT, "session": SESSION, "question": question,
-                                                "voter": str(voter)}, namespace="/qa", timeout=60)
+            answer = await client.call(
+                "vote",
+                {"event": EVENT, "session": SESSION, "question": question, "voter": str(voter)},
+                namespace="/qa",
+                timeout=60,
+            )
             assert answer.get("ok"), answer
             sent += 1
         return sent
@@ -100,8 +120,16 @@ async def _watchers(url: str, cookies: list[str], voter_numbers: list[int | None
     deadline = time.time() + 30
     while len(done_at) < len(clients) and time.time() < deadline:
         await asyncio.sleep(0.05)
-    out.put({"sent": sent, "started": started, "finished": finished, "done": len(done_at), "watchers": len(clients),
-             "last_final": max(done_at) if done_at else float("nan")})
+    out.put(
+        {
+            "sent": sent,
+            "started": started,
+            "finished": finished,
+            "done": len(done_at),
+            "watchers": len(clients),
+            "last_final": max(done_at) if done_at else float("nan"),
+        }
+    )
     for client in clients:
         await client.disconnect()
 
@@ -115,14 +143,16 @@ def run(url: str, cookies: list[str], load: Load, question_ids: list[int]) -> di
     final = {str(q): sum(q in chosen for chosen in votes.values()) for q in question_ids}
     final = {k: v for k, v in final.items() if v}
     people = [(cookies[n] if n < len(cookies) else "", n if n < load.voters else None) for n in range(load.watchers)]
-    chunks = [people[n::load.processes] for n in range(load.processes)]
+    chunks = [people[n :: load.processes] for n in range(load.processes)]
     out: multiprocessing.Queue = multiprocessing.Queue()
     go = multiprocessing.Event()
     readies, processes = [], []
     for chunk in chunks:
         ready = multiprocessing.Event()
-        process = multiprocessing.Process(target=watcher_process, args=(
-            url, [c for c, _ in chunk], [v for _, v in chunk], votes, final, out, ready, go))
+        process = multiprocessing.Process(
+            target=watcher_process,
+            args=(url, [c for c, _ in chunk], [v for _, v in chunk], votes, final, out, ready, go),
+        )
         process.start()
         readies.append(ready)
         processes.append(process)
@@ -134,15 +164,18 @@ def run(url: str, cookies: list[str], load: Load, question_ids: list[int]) -> di
         process.join(timeout=60)
     started = min(r["started"] for r in results)
     finished = max(r["finished"] for r in results)
-    return {"votes": sum(r["sent"] for r in results), "votes_per_second": sum(r["sent"] for r in results) / (finished - started),
-            "settled_after_last_vote": max(r["last_final"] for r in results) - finished,
-            "watchers_final": sum(r["done"] for r in results), "watchers": sum(r["watchers"] for r in results),
-            "expected": final}
+    return {
+        "votes": sum(r["sent"] for r in results),
+        "votes_per_second": sum(r["sent"] for r in results) / (finished - started),
+        "settled_after_last_vote": max(r["last_final"] for r in results) - finished,
+        "watchers_final": sum(r["done"] for r in results),
+        "watchers": sum(r["watchers"] for r in results),
+        "expected": final,
+    }
 
 
 async def prepare(var_dir: str, load: Load) -> tuple[list[int], list[str]]:
     import uuid
-
 
     from events.access import event_access
     from events.demo import load_demo
@@ -157,8 +190,14 @@ async def prepare(var_dir: str, load: Load) -> tuple[list[int], list[str]]:
     session = (await published_programme(event_id)).session(SESSION)
     ids = []
     for number in range(load.questions):
-        question = Question(event=event_id, session_guid=uuid.UUID(session.guid), body=f"Storm question {number}",
-                            phase=Phase.during, status=QuestionStatus.visible, created_at=datetime.now(timezone.utc))
+        question = Question(
+            event=event_id,
+            session_guid=uuid.UUID(session.guid),
+            body=f"Storm question {number}",
+            phase=Phase.during,
+            status=QuestionStatus.visible,
+            created_at=datetime.now(timezone.utc),
+        )
         await question.save()
         ids.append(question.id)
     cookies = await logged_in_people(var_dir, load.voters, "voter")
@@ -192,16 +231,31 @@ def main() -> None:
     # Both the vote rows and the counts pages show must match the plan.
     wrong = sum(abs(stored.get(k, 0) - v) for k, v in ours["expected"].items())
     port = free_port()
-    bare_command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent / "baselines"),
-                    "bare_qa_app:app", "--port", str(port), "--log-level", "warning"]
+    bare_command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(Path(__file__).parent / "baselines"),
+        "bare_qa_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     with process_serving(bare_command, port, "/socket.io/?EIO=4&transport=websocket") as url:
         bare = run(url, [""] * load.voters, load, ids)
-    print(f"\nQ&A vote storm: {load.watchers} watching, {load.voters} voting {load.votes_each} times each on "
-          f"{load.questions} questions, {load.processes} client processes, 1 server worker")
+    print(
+        f"\nQ&A vote storm: {load.watchers} watching, {load.voters} voting {load.votes_each} times each on "
+        f"{load.questions} questions, {load.processes} client processes, 1 server worker"
+    )
     print(f"{'measure':<46}{'hallway':>12}{'bare socketio':>16}{'ratio':>8}")
-    for name, key in (("votes sent", "votes"), ("votes per second", "votes_per_second"),
-                      ("final counts on every page, s after last vote", "settled_after_last_vote"),
-                      ("watchers showing the final counts", "watchers_final")):
+    for name, key in (
+        ("votes sent", "votes"),
+        ("votes per second", "votes_per_second"),
+        ("final counts on every page, s after last vote", "settled_after_last_vote"),
+        ("watchers showing the final counts", "watchers_final"),
+    ):
         mine, theirs = float(ours[key]), float(bare[key])
         print(f"{name:<46}{mine:>12.2f}{theirs:>16.2f}{(mine / theirs if theirs else float('nan')):>8.2f}")
     print(f"{'lost or double votes in the database':<46}{wrong:>12d}")

@@ -73,8 +73,17 @@ def server_pid(port: int) -> int:
 
 # Client processes -------------------------------------------------------------------------------
 
-async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, sender: dict | None,
-                   results: "multiprocessing.Queue[dict]", ready: "multiprocessing.Event", go: "multiprocessing.Event") -> None:
+
+async def _clients(
+    url: str,
+    cookies: list[str],
+    rooms: list[int],
+    join: bool,
+    sender: dict | None,
+    results: "multiprocessing.Queue[dict]",
+    ready: "multiprocessing.Event",
+    go: "multiprocessing.Event",
+) -> None:
     import socketio
 
     latencies: list[float] = []
@@ -94,15 +103,22 @@ async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, s
                 pass
 
         client.on("message", on_message, namespace="/rooms")
-        await client.connect(url, namespaces=["/rooms"], transports=["websocket"], wait_timeout=30,
-                             headers={"Cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {})
+        await client.connect(
+            url,
+            namespaces=["/rooms"],
+            transports=["websocket"],
+            wait_timeout=30,
+            headers={"Cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {},
+        )
         if join:
             answer = await client.call("join", {"event": DEMO_SLUG, "room": room}, namespace="/rooms", timeout=30)
             assert answer.get("ok") and not answer.get("waitlisted"), answer
         clients.append(client)
 
     for start in range(0, len(cookies), 50):
-        await asyncio.gather(*(open_one(cookie, room) for cookie, room in list(zip(cookies, rooms))[start:start + 50]))
+        await asyncio.gather(
+            *(open_one(cookie, room) for cookie, room in list(zip(cookies, rooms))[start : start + 50])
+        )
     connect_seconds = time.perf_counter() - started
     ready.set()
     await asyncio.get_running_loop().run_in_executor(None, go.wait)
@@ -115,7 +131,9 @@ async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, s
         while time.perf_counter() < deadline:
             tick = time.perf_counter()
             speaker = speakers[sent % len(speakers)]
-            answer = await speaker.call("send", {"room": sender["room"], "body": repr(time.time())}, namespace="/rooms", timeout=30)
+            answer = await speaker.call(
+                "send", {"room": sender["room"], "body": repr(time.time())}, namespace="/rooms", timeout=30
+            )
             assert answer.get("ok"), answer
             sent += 1
             await asyncio.sleep(max(0, interval - (time.perf_counter() - tick)))
@@ -123,8 +141,15 @@ async def _clients(url: str, cookies: list[str], rooms: list[int], join: bool, s
     else:
         await asyncio.get_running_loop().run_in_executor(None, go.wait)
         await asyncio.sleep(sender_seconds_hint(go))
-    results.put({"connected": len(clients), "connect_seconds": connect_seconds, "received": received,
-                 "latencies": latencies, "sent": sent})
+    results.put(
+        {
+            "connected": len(clients),
+            "connect_seconds": connect_seconds,
+            "received": received,
+            "latencies": latencies,
+            "sent": sent,
+        }
+    )
     for client in clients:
         await client.disconnect()
 
@@ -139,6 +164,7 @@ def client_process(*args: object) -> None:
 
 # One measured run -------------------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     connected: int
@@ -150,9 +176,12 @@ class Result:
 
 
 def run_load(url: str, lounge_room: int, table_rooms: list[int], cookies: list[str], load: Load) -> Result:
-    people = [(cookie, lounge_room) for cookie in cookies[:load.lounge]]
-    people += [(cookie, table_rooms[n % len(table_rooms)]) for n, cookie in enumerate(cookies[load.lounge:load.lounge + load.per_table * TABLES])]
-    chunks = [people[n::load.processes] for n in range(load.processes)]
+    people = [(cookie, lounge_room) for cookie in cookies[: load.lounge]]
+    people += [
+        (cookie, table_rooms[n % len(table_rooms)])
+        for n, cookie in enumerate(cookies[load.lounge : load.lounge + load.per_table * TABLES])
+    ]
+    chunks = [people[n :: load.processes] for n in range(load.processes)]
     results: multiprocessing.Queue = multiprocessing.Queue()
     go = multiprocessing.Event()
     readies, processes = [], []
@@ -161,8 +190,10 @@ def run_load(url: str, lounge_room: int, table_rooms: list[int], cookies: list[s
         ready = multiprocessing.Event()
         sender = {"room": lounge_room, "rate": load.rate, "seconds": load.seconds} if index == 0 else None
         # Chunks interleave everyone, so the first twenty clients of each process are lounge members.
-        process = multiprocessing.Process(target=client_process, args=(
-            url, [c for c, _ in chunk], [r for _, r in chunk], True, sender, results, ready, go))
+        process = multiprocessing.Process(
+            target=client_process,
+            args=(url, [c for c, _ in chunk], [r for _, r in chunk], True, sender, results, ready, go),
+        )
         process.start()
         readies.append(ready)
         processes.append(process)
@@ -199,8 +230,9 @@ def idle_connections(url: str, pid: int, count: int, processes: int) -> tuple[in
     for index in range(processes):
         share = count // processes + (1 if index < count % processes else 0)
         ready = multiprocessing.Event()
-        worker = multiprocessing.Process(target=client_process, args=(url, [""] * share, [0] * share, False, None,
-                                                                       results, ready, go))
+        worker = multiprocessing.Process(
+            target=client_process, args=(url, [""] * share, [0] * share, False, None, results, ready, go)
+        )
         worker.start()
         readies.append(ready)
         workers.append(worker)
@@ -218,9 +250,9 @@ def idle_connections(url: str, pid: int, count: int, processes: int) -> tuple[in
 
 # Setting up Hallway -----------------------------------------------------------------------------
 
+
 async def prepare_hallway(var_dir: str, people: int, database_url: str) -> tuple[int, list[int], list[str]]:
     """Rooms and logged-in people, written straight into the database and session store."""
-
 
     from events.access import event_access
     from events.demo import DEMO_SLUG, load_demo
@@ -232,8 +264,10 @@ async def prepare_hallway(var_dir: str, people: int, database_url: str) -> tuple
     await load_demo()
     event_id = (await event_access(DEMO_SLUG, None)).event_id
     lounge = await create_room(event_id, RoomInput(name="Bench lounge", slug="bench-lounge", kind="lounge"))
-    tables = [await create_room(event_id, RoomInput(name=f"Table {n}", slug=f"bench-table-{n}", capacity=50))
-              for n in range(TABLES)]
+    tables = [
+        await create_room(event_id, RoomInput(name=f"Table {n}", slug=f"bench-table-{n}", capacity=50))
+        for n in range(TABLES)
+    ]
     cookies = await logged_in_people(var_dir, people, "bench")
     return lounge.id, [table.id for table in tables], cookies
 
@@ -262,8 +296,13 @@ def throwaway_database(admin_url: str | None, var_dir: str) -> Iterator[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small run, under a minute or two")
-    parser.add_argument("--postgres", metavar="ADMIN_URL", nargs="?", const="postgresql://postgres@127.0.0.1:5432/test",
-                        help="run Hallway on a throw-away PostgreSQL database instead of SQLite")
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        nargs="?",
+        const="postgresql://postgres@127.0.0.1:5432/test",
+        help="run Hallway on a throw-away PostgreSQL database instead of SQLite",
+    )
     args = parser.parse_args()
     load = QUICK if args.quick else FULL
     people = load.lounge + load.per_table * TABLES
@@ -271,20 +310,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as var_dir, throwaway_database(args.postgres, var_dir) as database_url:
         lounge, tables, cookies = asyncio.run(prepare_hallway(var_dir, people, database_url))
         env = {key: value for key, value in os.environ.items() if not key.startswith("HALLWAY_")}
-        env.update(HALLWAY_VAR_DIR=var_dir, HALLWAY_DATABASE_URL=database_url,
-                   HALLWAY_SECRET_KEY="bench-secret-key-long-enough-0123456789abcdef")
+        env.update(
+            HALLWAY_VAR_DIR=var_dir,
+            HALLWAY_DATABASE_URL=database_url,
+            HALLWAY_SECRET_KEY="bench-secret-key-long-enough-0123456789abcdef",
+        )
         port = free_port()
         with process_serving([hallway, "serve", "--port", str(port)], port, "/healthz", env) as url:
             pid = server_pid(port)
             ours = run_load(url, lounge, tables, cookies, load)
             idle_held, idle_kib, idle_healthy = idle_connections(url, pid, load.idle, load.processes)
     port = free_port()
-    bare = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent / "baselines"), "bare_socketio_app:app",
-            "--port", str(port), "--log-level", "warning"]
+    bare = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(Path(__file__).parent / "baselines"),
+        "bare_socketio_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     with process_serving(bare, port, "/socket.io/?EIO=4&transport=websocket") as url:
         baseline = run_load(url, 1, list(range(2, 2 + TABLES)), [""] * people, load)
-    print(f"\nRooms on {'PostgreSQL' if args.postgres else 'SQLite'}: lounge of {load.lounge}, {TABLES} tables of {load.per_table}, {load.rate:g} messages/s for "
-          f"{load.seconds:g} s, {load.processes} client processes, 1 server worker")
+    print(
+        f"\nRooms on {'PostgreSQL' if args.postgres else 'SQLite'}: lounge of {load.lounge}, {TABLES} tables of {load.per_table}, {load.rate:g} messages/s for "
+        f"{load.seconds:g} s, {load.processes} client processes, 1 server worker"
+    )
     print(f"{'measure':<40}{'hallway':>12}{'bare socketio':>16}{'ratio':>8}")
     rows = [
         ("connected clients", ours.connected, baseline.connected),
@@ -295,8 +349,10 @@ def main() -> None:
     ]
     for name, mine, theirs in rows:
         print(f"{name:<40}{mine:>12.1f}{theirs:>16.1f}{(mine / theirs if theirs else float('nan')):>8.2f}")
-    print(f"{'idle connections held by one worker':<40}{idle_held:>12d}{'':>16}  (asked {load.idle}, "
-          f"{'healthy' if idle_healthy else 'NOT healthy'} after)")
+    print(
+        f"{'idle connections held by one worker':<40}{idle_held:>12d}{'':>16}  (asked {load.idle}, "
+        f"{'healthy' if idle_healthy else 'NOT healthy'} after)"
+    )
     print(f"{'server memory per idle connection (KiB)':<40}{idle_kib:>12.1f}")
 
 

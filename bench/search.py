@@ -53,27 +53,28 @@ DOMAIN = (
     "interlibrary resource sharing document supply returnable nonreturnable digitisation lending borrowing"
 ).split()
 FUNCTION = "the of and to a in is that for it we on with as this you are be at by not or have from".split()
-COMMON, PHRASE = "library", "\"fill rate\""
+COMMON, PHRASE = "library", '"fill rate"'
 TYPICAL_RANK = 2500  # a word found in a few percent of sessions, as most searched words are
 
 
 def vocabulary(size: int) -> list[str]:
     """Function words first (most frequent), then domain words, then a long tail of rarer coined words."""
     tail = [f"{a}{b}" for a in ("inter", "re", "co", "sub", "trans", "pre", "multi", "micro") for b in DOMAIN]
-    tail += [f"{a}{b}{c}" for a in ("ba", "ko", "ri", "mu", "te", "sa") for b in ("lan", "mer", "tos", "vik")
-             for c in DOMAIN]
+    tail += [
+        f"{a}{b}{c}" for a in ("ba", "ko", "ri", "mu", "te", "sa") for b in ("lan", "mer", "tos", "vik") for c in DOMAIN
+    ]
     words = FUNCTION + ["library"] + DOMAIN + tail
     words += [f"term{n}" for n in range(max(0, size - len(words)))]
     return words[:size]
 
 
 def zipf_weights(size: int, exponent: float = 1.07) -> list[float]:
-    return [1 / (rank ** exponent) for rank in range(1, size + 1)]
+    return [1 / (rank**exponent) for rank in range(1, size + 1)]
 
 
 def cue_texts(rng: random.Random, count: int, words: list[str], weights: list[float]) -> list[str]:
     drawn = rng.choices(words, weights=weights, k=count * 10)
-    texts = [" ".join(drawn[n * 10:(n + 1) * 10]).capitalize() + "." for n in range(count)]
+    texts = [" ".join(drawn[n * 10 : (n + 1) * 10]).capitalize() + "." for n in range(count)]
     for n in range(0, count, 97):  # a phrase that appears now and then, as real phrases do
         texts[n] = texts[n].replace(".", " with a good fill rate.")
     return texts
@@ -106,24 +107,48 @@ async def generate(database_url: str, media_root: Path, sessions: int, cues_per_
         for n in range(start, min(start + 500, sessions)):
             when = datetime(2016 + n % 10, 3, 1, 9, tzinfo=timezone.utc) + timedelta(hours=n % 200)
             title = " ".join(rng.choices(words[20:400], k=5)).capitalize()
-            rows.append(ArchiveItem(
-                handle=f"b{n:07d}", session_guid=guids[n], event_slug=f"forum-{when.year}",
-                event_title=f"Resource Sharing Forum {when.year}", session_slug=f"talk-{n}", title=title,
-                abstract=" ".join(rng.choices(words, weights=weights, k=40)),
-                presenters=[{"name": f"Presenter {n % 700}", "affiliation": "A Library"}], starts_at=when,
-                duration_minutes=45, published_at=now, updated_at=now, event_visibility="public"))
+            rows.append(
+                ArchiveItem(
+                    handle=f"b{n:07d}",
+                    session_guid=guids[n],
+                    event_slug=f"forum-{when.year}",
+                    event_title=f"Resource Sharing Forum {when.year}",
+                    session_slug=f"talk-{n}",
+                    title=title,
+                    abstract=" ".join(rng.choices(words, weights=weights, k=40)),
+                    presenters=[{"name": f"Presenter {n % 700}", "affiliation": "A Library"}],
+                    starts_at=when,
+                    duration_minutes=45,
+                    published_at=now,
+                    updated_at=now,
+                    event_visibility="public",
+                )
+            )
         await ArchiveItem.insert(*rows)
-        await SessionTopic.insert(*[SessionTopic(session_guid=guids[n], topic=topics[n % len(topics)])
-                                    for n in range(start, min(start + 500, sessions))])
-        await Recording.insert(*[Recording(session_guid=guids[n], kind="audio", url="https://media.example.org/x.mp3",
-                                           created_at=now) for n in range(start, min(start + 500, sessions))])
+        await SessionTopic.insert(
+            *[
+                SessionTopic(session_guid=guids[n], topic=topics[n % len(topics)])
+                for n in range(start, min(start + 500, sessions))
+            ]
+        )
+        await Recording.insert(
+            *[
+                Recording(session_guid=guids[n], kind="audio", url="https://media.example.org/x.mp3", created_at=now)
+                for n in range(start, min(start + 500, sessions))
+            ]
+        )
     recordings = {r["session_guid"]: r["id"] for r in await Recording.select(Recording.id, Recording.session_guid)}
     for start in range(0, sessions, 500):
-        await CaptionTrack.insert(*[CaptionTrack(recording=recordings[guids[n]], vtt="WEBVTT\n", created_at=now)
-                                    for n in range(start, min(start + 500, sessions))])
+        await CaptionTrack.insert(
+            *[
+                CaptionTrack(recording=recordings[guids[n]], vtt="WEBVTT\n", created_at=now)
+                for n in range(start, min(start + 500, sessions))
+            ]
+        )
     tracks = {r["recording"]: r["id"] for r in await CaptionTrack.select(CaptionTrack.id, CaptionTrack.recording)}
-    await _write_cues(database_url, engine, [(tracks[recordings[g]], g) for g in guids], rng, words, weights,
-                      cues_per_session)
+    await _write_cues(
+        database_url, engine, [(tracks[recordings[g]], g) for g in guids], rng, words, weights, cues_per_session
+    )
     began = time.perf_counter()
     await reindex_all()
     built = time.perf_counter() - began
@@ -132,8 +157,15 @@ async def generate(database_url: str, media_root: Path, sessions: int, cues_per_
     return built
 
 
-async def _write_cues(database_url: str, engine: object, tracks: list[tuple[int, uuid.UUID]], rng: random.Random,
-                      words: list[str], weights: list[float], per_session: int) -> None:
+async def _write_cues(
+    database_url: str,
+    engine: object,
+    tracks: list[tuple[int, uuid.UUID]],
+    rng: random.Random,
+    words: list[str],
+    weights: list[float],
+    per_session: int,
+) -> None:
     """A million rows go in through the database driver: the ORM would spend minutes building objects."""
     rows = []
     for track, guid in tracks:
@@ -141,12 +173,14 @@ async def _write_cues(database_url: str, engine: object, tracks: list[tuple[int,
             rows.append((track, str(guid) if database_url.startswith("sqlite") else guid, n * 4.0, n * 4.0 + 3.8, text))
     if database_url.startswith("sqlite"):
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-            connection.executemany('INSERT INTO cue (caption, session_guid, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-                                   rows)
+            connection.executemany(
+                'INSERT INTO cue (caption, session_guid, start, "end", text) VALUES (?, ?, ?, ?, ?)', rows
+            )
         return
     async with engine.pool.acquire() as connection:  # type: ignore[attr-defined]
-        await connection.copy_records_to_table("cue", records=rows,
-                                               columns=["caption", "session_guid", "start", "end", "text"])
+        await connection.copy_records_to_table(
+            "cue", records=rows, columns=["caption", "session_guid", "start", "end", "text"]
+        )
 
 
 async def raw_timings(database_url: str, queries: dict[str, tuple[str, tuple]], rounds: int) -> dict[str, list[float]]:
@@ -162,8 +196,9 @@ async def raw_timings(database_url: str, queries: dict[str, tuple[str, tuple]], 
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=2)
     search = search_engine()
-    event_ids = frozenset(r["event_id"] for r in await ArchiveItem.select(ArchiveItem.event_id).distinct()
-                          if r["event_id"] is not None)
+    event_ids = frozenset(
+        r["event_id"] for r in await ArchiveItem.select(ArchiveItem.event_id).distinct() if r["event_id"] is not None
+    )
     timings: dict[str, list[float]] = {name: [] for name in queries}
     for _ in range(rounds):
         for name, (text, filters) in queries.items():
@@ -177,7 +212,9 @@ async def raw_timings(database_url: str, queries: dict[str, tuple[str, tuple]], 
     return timings
 
 
-def http_timings(url: str, queries: dict[str, tuple[str, tuple]], rounds: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+def http_timings(
+    url: str, queries: dict[str, tuple[str, tuple]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
     timings: dict[str, list[float]] = {name: [] for name in queries}
     totals: dict[str, int] = {}
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -216,32 +253,46 @@ async def drop_postgres_database(url: str) -> None:
 
 def run_backend(backend: str, sessions: int, cues: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as var_dir:
-        database_url = (asyncio.run(postgres_database()) if backend == "postgres"
-                        else f"sqlite:///{var_dir}/hallway.sqlite3")
+        database_url = (
+            asyncio.run(postgres_database()) if backend == "postgres" else f"sqlite:///{var_dir}/hallway.sqlite3"
+        )
         try:
             began = time.perf_counter()
             built = asyncio.run(generate(database_url, Path(var_dir) / "media", sessions, cues))
-            print(f"\n{backend}: {sessions:,} sessions, {sessions * cues:,} cues generated in "
-                  f"{time.perf_counter() - began - built:.0f} s; index built in {built:.1f} s "
-                  f"({sessions * cues / built:,.0f} cues/s)")
+            print(
+                f"\n{backend}: {sessions:,} sessions, {sessions * cues:,} cues generated in "
+                f"{time.perf_counter() - began - built:.0f} s; index built in {built:.1f} s "
+                f"({sessions * cues / built:,.0f} cues/s)"
+            )
             typical = vocabulary(20_000)[TYPICAL_RANK]
-            queries = {"typical term": (typical, ()), "common term": (COMMON, ()), "phrase": (PHRASE, ()),
-                       "typical term + facet": (typical, (("year", "2021"),))}
+            queries = {
+                "typical term": (typical, ()),
+                "common term": (COMMON, ()),
+                "phrase": (PHRASE, ()),
+                "typical term + facet": (typical, (("year", "2021"),)),
+            }
             raw = asyncio.run(raw_timings(database_url, queries, rounds))
             env = {key: value for key, value in os.environ.items() if not key.startswith("HALLWAY_")}
-            env.update(HALLWAY_VAR_DIR=var_dir, HALLWAY_DATABASE_URL=database_url,
-                       HALLWAY_SECRET_KEY="bench-secret-key-long-enough-0123456789abcdef")
+            env.update(
+                HALLWAY_VAR_DIR=var_dir,
+                HALLWAY_DATABASE_URL=database_url,
+                HALLWAY_SECRET_KEY="bench-secret-key-long-enough-0123456789abcdef",
+            )
             port = free_port()
             with process_serving([HALLWAY, "serve", "--port", str(port)], port, "/healthz", env) as url:
                 http_timings(url, queries, 2)  # warm the server's caches as real traffic would
                 served, totals = http_timings(url, queries, rounds)
-            print(f"{'search':<24}{'matches':>9}{'HTTP p50':>10}{'HTTP p95':>10}{'raw p50':>10}{'raw p95':>10}"
-                  f"{'ratio p50':>11}")
+            print(
+                f"{'search':<24}{'matches':>9}{'HTTP p50':>10}{'HTTP p95':>10}{'raw p50':>10}{'raw p95':>10}"
+                f"{'ratio p50':>11}"
+            )
             for name in queries:
                 ratio = statistics.median(served[name]) / statistics.median(raw[name])
-                print(f"{name:<24}{totals[name]:>9,}{percentile(served[name], .5):>10.1f}"
-                      f"{percentile(served[name], .95):>10.1f}{percentile(raw[name], .5):>10.1f}"
-                      f"{percentile(raw[name], .95):>10.1f}{ratio:>11.2f}")
+                print(
+                    f"{name:<24}{totals[name]:>9,}{percentile(served[name], 0.5):>10.1f}"
+                    f"{percentile(served[name], 0.95):>10.1f}{percentile(raw[name], 0.5):>10.1f}"
+                    f"{percentile(raw[name], 0.95):>10.1f}{ratio:>11.2f}"
+                )
         finally:
             if backend == "postgres":
                 asyncio.run(drop_postgres_database(database_url))

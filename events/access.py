@@ -63,9 +63,7 @@ async def event_access_by_id(event_id: int, account: Account | None) -> EventAcc
 
 async def _access(condition: object, account: Account | None) -> EventAccess | None:
     row = (
-        await Event.select(Event.id, Event.slug, Event.title, Event.timezone, Event.visibility)
-        .where(condition)
-        .first()
+        await Event.select(Event.id, Event.slug, Event.title, Event.timezone, Event.visibility).where(condition).first()
     )
     if row is None:
         return None
@@ -109,9 +107,6 @@ def organised_event_for(doing: str) -> Callable[[str, Account | None], Awaitable
     return organised_event
 
 
-
-
-
 async def add_member(event_id: int, user_id: int, role: MemberRole) -> bool:
     """Give ``user_id`` a role in the event; returns False when they already had it."""
     exists = await EventMember.exists().where(
@@ -138,9 +133,12 @@ class Member:
 
 
 async def list_members(event_id: int) -> list[Member]:
-    rows = await EventMember.select(EventMember.user, EventMember.role, EventMember.user.email).where(
-        EventMember.event == event_id
-    ).order_by(EventMember.role).order_by(EventMember.created_at)
+    rows = (
+        await EventMember.select(EventMember.user, EventMember.role, EventMember.user.email)
+        .where(EventMember.event == event_id)
+        .order_by(EventMember.role)
+        .order_by(EventMember.created_at)
+    )
     names = await display_names([row["user"] for row in rows])
     return [Member(row["user"], names.get(row["user"], ""), row["user.email"], row["role"]) for row in rows]
 
@@ -180,10 +178,16 @@ async def who_may_see(event_id: int, user_ids: list[int]) -> set[int]:
         return set()
     if row["visibility"] != Visibility.private:
         return set(user_ids)
-    members = {r["user"] for r in await EventMember.select(EventMember.user).where(
-        (EventMember.event == event_id) & EventMember.user.is_in(user_ids))}
-    admins = {r["id"] for r in await BaseUser.select(BaseUser.id).where(
-        BaseUser.id.is_in(user_ids) & (BaseUser.admin == True))}  # noqa: E712 - a column comparison, not a bool
+    members = {
+        r["user"]
+        for r in await EventMember.select(EventMember.user).where(
+            (EventMember.event == event_id) & EventMember.user.is_in(user_ids)
+        )
+    }
+    admins = {
+        r["id"]
+        for r in await BaseUser.select(BaseUser.id).where(BaseUser.id.is_in(user_ids) & (BaseUser.admin == True))
+    }  # noqa: E712 - a column comparison, not a bool
     return members | admins
 
 
@@ -197,6 +201,7 @@ async def listable_event_ids(account: Account | None) -> set[int]:
         return {row["id"] for row in await Event.select(Event.id)}
     ids = {row["id"] for row in await Event.select(Event.id).where(Event.visibility == Visibility.public)}
     if account is not None:
-        ids |= {row["event"] for row in await EventMember.select(EventMember.event).where(EventMember.user == account.id)}
+        ids |= {
+            row["event"] for row in await EventMember.select(EventMember.event).where(EventMember.user == account.id)
+        }
     return ids
-

@@ -36,8 +36,10 @@ def agenda_notices(snapshot: dict[str, Any], changelog: list[dict[str, Any]]) ->
     for entry in changelog:
         if entry.get("change") in TOLD and entry["guid"] in slugs:
             notices.setdefault(entry["guid"], []).append(_sentence(entry, zone))
-    return {guid: (" ".join(sentences), f"/events/{event['slug']}/sessions/{slugs[guid]}/")
-            for guid, sentences in notices.items()}
+    return {
+        guid: (" ".join(sentences), f"/events/{event['slug']}/sessions/{slugs[guid]}/")
+        for guid, sentences in notices.items()
+    }
 
 
 def _sentence(entry: dict[str, Any], zone: ZoneInfo) -> str:
@@ -48,11 +50,13 @@ def _sentence(entry: dict[str, Any], zone: ZoneInfo) -> str:
         return f"{title} in your agenda takes place after all."
     before, after = entry["from"], entry["to"]
     if before["starts_at"] == after["starts_at"] and before["room"] == after["room"]:
-        return (f"{title} in your agenda now ends at {_clock(after['ends_at'], zone)} "
-                f"(was {_clock(before['ends_at'], zone)}).")
+        return (
+            f"{title} in your agenda now ends at {_clock(after['ends_at'], zone)} "
+            f"(was {_clock(before['ends_at'], zone)})."
+        )
     if before["starts_at"] == after["starts_at"]:
         return f"{title} in your agenda moved to {after['room'] or 'another room'} (was {before['room'] or 'no room'})."
-    return (f"{title} in your agenda moved to {_when(after, zone)} (was {_when(before, zone)}).")
+    return f"{title} in your agenda moved to {_when(after, zone)} (was {_when(before, zone)})."
 
 
 def _clock(moment: str, zone: ZoneInfo) -> str:
@@ -73,8 +77,11 @@ async def tell_agendas(key: str, progress: Progress) -> None:
     notices = agenda_notices(*found)
     if not notices:
         return
-    stars = await Star.select(Star.user, Star.session_guid).where(
-        (Star.event == event_id) & Star.session_guid.is_in([uuid.UUID(guid) for guid in notices])).order_by(Star.id)
+    stars = (
+        await Star.select(Star.user, Star.session_guid)
+        .where((Star.event == event_id) & Star.session_guid.is_in([uuid.UUID(guid) for guid in notices]))
+        .order_by(Star.id)
+    )
     allowed = await who_may_see(event_id, sorted({star["user"] for star in stars}))
     stars = [star for star in stars if star["user"] in allowed]  # a star outlives membership; telling must not
     for number, star in enumerate(stars, start=1):

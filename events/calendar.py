@@ -57,12 +57,20 @@ def programme_calendar(
     """A subscribable calendar of one event's ``sessions``."""
     part = CalendarPart(programme, tuple(sessions), include_join_links)
     page = f"{base_url}/events/{programme.event.slug}/schedule/"
-    return build_calendar([part], base_url=base_url, host=host, name=name, page_url=page,
-                          timezone_name=programme.event.timezone)
+    return build_calendar(
+        [part], base_url=base_url, host=host, name=name, page_url=page, timezone_name=programme.event.timezone
+    )
 
 
-def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, name: str, page_url: str,
-                   timezone_name: str | None = None) -> bytes:
+def build_calendar(
+    parts: Iterable[CalendarPart],
+    *,
+    base_url: str,
+    host: str,
+    name: str,
+    page_url: str,
+    timezone_name: str | None = None,
+) -> bytes:
     """A subscribable calendar of sessions from one or more programmes (a personal agenda spans events).
 
     The calendar and its VTIMEZONEs are icalendar components. The events are
@@ -91,8 +99,9 @@ def build_calendar(parts: Iterable[CalendarPart], *, base_url: str, host: str, n
         stamp = part.programme.published_at or datetime.now(timezone.utc)
         rooms = {room.name: room for room in part.programme.rooms}
         for item in part.sessions:
-            lines += _session_lines(part.programme, item, rooms.get(item.room), stamp, base_url, host,
-                                    part.include_join_links)
+            lines += _session_lines(
+                part.programme, item, rooms.get(item.room), stamp, base_url, host, part.include_join_links
+            )
     lines.append(end)
     return b"".join(fold(line) + b"\r\n" for line in lines)
 

@@ -10,14 +10,26 @@ from events.programme import ProgrammeEvent, time_of_day
 from events.tables import Event, Session, SessionPresenter, Visibility
 
 
-_COLUMNS = (Event.slug, Event.title, Event.description, Event.timezone, Event.start_date, Event.end_date,
-            Event.venue, Event.mode, Event.visibility, Event.day_change)
+_COLUMNS = (
+    Event.slug,
+    Event.title,
+    Event.description,
+    Event.timezone,
+    Event.start_date,
+    Event.end_date,
+    Event.venue,
+    Event.mode,
+    Event.visibility,
+    Event.day_change,
+)
 
 
 async def list_public_events() -> list[ProgrammeEvent]:
     """Events anyone may find (unlisted ones are reachable by link only; private ones by members only)."""
-    rows = await Event.select(*_COLUMNS).where(Event.visibility == Visibility.public).order_by(
-        Event.start_date, ascending=False
+    rows = (
+        await Event.select(*_COLUMNS)
+        .where(Event.visibility == Visibility.public)
+        .order_by(Event.start_date, ascending=False)
     )
     return [_event(row) for row in rows]
 
@@ -53,11 +65,22 @@ class PresentedSession:
 async def presented_sessions(user_id: int) -> list[PresentedSession]:
     """Every session, in every event, that this account presents."""
     rows = await SessionPresenter.select(
-        SessionPresenter.session.guid, SessionPresenter.session.slug, SessionPresenter.session.title,
-        SessionPresenter.session.event.slug, SessionPresenter.session.event.title,
+        SessionPresenter.session.guid,
+        SessionPresenter.session.slug,
+        SessionPresenter.session.title,
+        SessionPresenter.session.event.slug,
+        SessionPresenter.session.event.title,
     ).where(SessionPresenter.presenter.user == user_id)
-    return [PresentedSession(row["session.event.slug"], row["session.event.title"], str(row["session.guid"]),
-                             row["session.slug"], row["session.title"]) for row in rows]
+    return [
+        PresentedSession(
+            row["session.event.slug"],
+            row["session.event.title"],
+            str(row["session.guid"]),
+            row["session.slug"],
+            row["session.title"],
+        )
+        for row in rows
+    ]
 
 
 async def presenting_accounts(session_guid: str) -> frozenset[int]:
@@ -72,7 +95,8 @@ async def presenting_accounts(session_guid: str) -> frozenset[int]:
     except ValueError:
         return frozenset()
     rows = await SessionPresenter.select(SessionPresenter.presenter.user).where(
-        (SessionPresenter.session.guid == guid) & SessionPresenter.presenter.user.is_not_null())
+        (SessionPresenter.session.guid == guid) & SessionPresenter.presenter.user.is_not_null()
+    )
     return frozenset(row["presenter.user"] for row in rows)
 
 

@@ -44,8 +44,11 @@ EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the o
 async def published(access: EventAccess, version: int | None = None) -> Programme:
     programme = await published_programme(access.event_id, version)
     if programme is None:
-        raise NotFoundException("This programme has not been published yet." if version is None
-                                else f"There is no version {version} of this programme.")
+        raise NotFoundException(
+            "This programme has not been published yet."
+            if version is None
+            else f"There is no version {version} of this programme."
+        )
     return programme
 
 
@@ -70,8 +73,9 @@ def read_filter(request: Request[Any, Any, Any], programme: Programme) -> Sessio
         if item is None:
             raise ClientException("This programme has no such session.")
         guids = frozenset([item.guid])
-    return SessionFilter(day=day, track=values["track"], room=values["room"], kind=values["kind"],
-                         tag=values["tag"], guids=guids)
+    return SessionFilter(
+        day=day, track=values["track"], room=values["room"], kind=values["kind"], tag=values["tag"], guids=guids
+    )
 
 
 async def viewer_zone(request: Request[Any, Any, Any], programme: Programme, viewer: Account | None) -> ZoneInfo:
@@ -92,16 +96,33 @@ class ProgrammeController(Controller):
         return await page(request, "events/home.html", {"events": others, "mine": mine})
 
     @get("/events/{slug:str}/", name="event")
-    async def event(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
+    async def event(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        viewer: NamedDependency[Account | None],
+    ) -> Template:
         programme = await published_programme(access.event_id)
         live, following = now_and_next(programme, datetime.now(timezone.utc)) if programme else ([], [])
         count(EVENT_VIEW, str(access.event_id))
-        context = {"access": access, "programme": programme, "live": live, "following": following,
-                   "attendance": await attendance_of(access.event_id, viewer.id) if viewer else None}
+        context = {
+            "access": access,
+            "programme": programme,
+            "live": live,
+            "following": following,
+            "attendance": await attendance_of(access.event_id, viewer.id) if viewer else None,
+        }
         return await page(request, "events/event.html", context)
 
     @post("/events/{slug:str}/register", guards=[requires_login])
-    async def register(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account]) -> Redirect:
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+    ) -> Redirect:
         form = await request.form()
         try:
             new = await register(access, account.id, str(form.get("attendance", "")))
@@ -109,11 +130,19 @@ class ProgrammeController(Controller):
             flash(request, error.sentence, category="error")
             return Redirect(f"/events/{slug}/")
         mode = "in person" if form.get("attendance") == "in_person" else "online"
-        flash(request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success")
+        flash(
+            request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success"
+        )
         return Redirect(f"/events/{slug}/")
 
     @get("/events/{slug:str}/schedule/", name="schedule")
-    async def schedule(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
+    async def schedule(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        viewer: NamedDependency[Account | None],
+    ) -> Template:
         programme = await published(access)
         selection = read_filter(request, programme)
         view = request.query_params.get("view", "grid")
@@ -124,16 +153,24 @@ class ProgrammeController(Controller):
         chosen = selection.apply(programme)
         count(EVENT_VIEW, str(access.event_id))
         context = {
-            "access": access, "programme": programme, "selection": selection, "view": view, "zone": zone,
-            "days": programme.by_day(chosen), "grid": schedule_grid(programme, chosen, zone) if view == "grid" else [],
-            "stars": stars, "query": {k: v for k, v in request.query_params.items() if k != "view"},
+            "access": access,
+            "programme": programme,
+            "selection": selection,
+            "view": view,
+            "zone": zone,
+            "days": programme.by_day(chosen),
+            "grid": schedule_grid(programme, chosen, zone) if view == "grid" else [],
+            "stars": stars,
+            "query": {k: v for k, v in request.query_params.items() if k != "view"},
             "tags": sorted({tag for item in programme.sessions for tag in item.tags}),
             "kinds": sorted({item.kind for item in programme.sessions}),
         }
         return await page(request, "events/schedule.html", context)
 
     @get("/events/{slug:str}/now/", name="now")
-    async def now(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def now(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         programme = await published(access)
         live, following = now_and_next(programme, datetime.now(timezone.utc), upcoming=2)
         count(EVENT_VIEW, str(access.event_id))
@@ -141,33 +178,57 @@ class ProgrammeController(Controller):
         return await page(request, "events/now.html", context)
 
     @get("/events/{slug:str}/sessions/{key:str}/", name="session")
-    async def session(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], access: NamedDependency[EventAccess], viewer: NamedDependency[Account | None]) -> Template:
+    async def session(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        access: NamedDependency[EventAccess],
+        viewer: NamedDependency[Account | None],
+    ) -> Template:
         programme = await published(access)
         item = programme.session(key)
         if item is None:
             raise NotFoundException("This programme has no such session.")
         stars = await agenda.starred_guids(viewer.id, access.event_id) if viewer else set()
         room = programme.room(item.room)
-        context = {"access": access, "programme": programme, "item": item, "room": room, "stars": stars,
-                   "join_url": room.join_url if room and access.is_member else ""}
+        context = {
+            "access": access,
+            "programme": programme,
+            "item": item,
+            "room": room,
+            "stars": stars,
+            "join_url": room.join_url if room and access.is_member else "",
+        }
         count(EVENT_VIEW, str(access.event_id))
         return await page(request, "events/session.html", context)
 
     @get("/events/{slug:str}/changes/", name="changes")
-    async def changes(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def changes(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         programme = await published(access)
         context = {"access": access, "programme": programme, "releases": await list_releases(access.event_id)}
         return await page(request, "events/changes.html", context)
 
-    @get(["/events/{slug:str}/schedule.ics", "/events/{slug:str}/schedule.xml", "/events/{slug:str}/schedule.json"],
-         name="schedule-feed")
-    async def schedule_feed(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[bytes]:
+    @get(
+        ["/events/{slug:str}/schedule.ics", "/events/{slug:str}/schedule.xml", "/events/{slug:str}/schedule.json"],
+        name="schedule-feed",
+    )
+    async def schedule_feed(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[bytes]:
         programme = await published(access)
         return self._feed(request, programme, request.url.path.rsplit(".", 1)[1])
 
     @get("/events/{slug:str}/schedule/v/{filename:str}", name="schedule-version")
-    async def schedule_version(self, request: Request[Any, Any, Any], slug: FromPath[str],
-                               filename: FromPath[str], access: NamedDependency[EventAccess]) -> Response[bytes]:
+    async def schedule_version(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        filename: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Response[bytes]:
         version, _, fmt = filename.partition(".")
         if whole_number(version) is None or fmt not in {"ics", "xml", "json"}:
             raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
@@ -177,23 +238,40 @@ class ProgrammeController(Controller):
         selection = read_filter(request, programme) if fmt == "ics" else SessionFilter()
         feed = render_programme(programme, fmt, selection, request.app.state.settings.base_url)
         private = programme.event.visibility == "private"
-        return cached_response(request, feed.body, media_type=feed.media_type, etag=feed.etag,
-                               last_modified=feed.last_modified, private=private)
+        return cached_response(
+            request,
+            feed.body,
+            media_type=feed.media_type,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            private=private,
+        )
 
 
 class AgendaController(Controller):
     @post("/events/{slug:str}/sessions/{key:str}/star", guards=[requires_login])
-    async def star(self, request: Request[Any, Any, Any], key: FromPath[str], access: NamedDependency[EventAccess],
-                   account: NamedDependency[Account]) -> Response[Any]:
+    async def star(
+        self,
+        request: Request[Any, Any, Any],
+        key: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+    ) -> Response[Any]:
         return await self._set_star(request, access, account, key, starred=True)
 
     @post("/events/{slug:str}/sessions/{key:str}/unstar", guards=[requires_login])
-    async def unstar(self, request: Request[Any, Any, Any], key: FromPath[str], access: NamedDependency[EventAccess],
-                     account: NamedDependency[Account]) -> Response[Any]:
+    async def unstar(
+        self,
+        request: Request[Any, Any, Any],
+        key: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+    ) -> Response[Any]:
         return await self._set_star(request, access, account, key, starred=False)
 
-    async def _set_star(self, request: Request[Any, Any, Any], access: EventAccess, account: Account, key: str, *,
-                        starred: bool) -> Response[Any]:
+    async def _set_star(
+        self, request: Request[Any, Any, Any], access: EventAccess, account: Account, key: str, *, starred: bool
+    ) -> Response[Any]:
         item = (await published(access)).session(key)
         if item is None:
             raise NotFoundException("This programme has no such session.")
@@ -202,12 +280,15 @@ class AgendaController(Controller):
         else:
             await agenda.unstar(account.id, access.event_id, item.guid)
         if request.headers.get("hx-request"):
-            return Template(template_name="events/star_button.html",
-                            context={"access": access, "item": item, "starred": starred})
+            return Template(
+                template_name="events/star_button.html", context={"access": access, "item": item, "starred": starred}
+            )
         return Redirect(request.headers.get("referer") or f"/events/{access.slug}/sessions/{item.slug}/")
 
     @get("/me/agenda/", name="agenda", guards=[requires_login])
-    async def my_agenda(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Template:
+    async def my_agenda(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]
+    ) -> Template:
         starred = await agenda.starred_by_event(account.id)
         visible = await visible_event_ids(list(starred), account)
         sections = []
@@ -222,7 +303,9 @@ class AgendaController(Controller):
         return await page(request, "events/agenda.html", {"sections": sections, "feed_url": feed_url})
 
     @post("/me/agenda/feed", guards=[requires_login])
-    async def create_feed(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Redirect:
+    async def create_feed(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]
+    ) -> Redirect:
         await agenda.create_agenda_feed(account.id, settings.secret_key)
         flash(request, "Your calendar address is ready. Any earlier address no longer works.", category="success")
         return Redirect("/me/agenda/")
@@ -234,7 +317,9 @@ class AgendaController(Controller):
         return Redirect("/me/agenda/")
 
     @get("/calendars/agenda/{filename:str}", name="agenda-feed")
-    async def agenda_feed(self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
+    async def agenda_feed(
+        self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Response[bytes]:
         settings = settings
         token = filename.removesuffix(".ics")
         owner = await agenda.agenda_feed_owner(token, settings.secret_key) if filename.endswith(".ics") else None
@@ -242,5 +327,13 @@ class AgendaController(Controller):
         if account is None:
             raise NotFoundException("There is no calendar at this address.")
         feed = await render_agenda(account, settings.base_url)
-        return cached_response(request, feed.body, media_type=feed.media_type, etag=feed.etag,
-                               last_modified=feed.last_modified, private=True, max_age=0, dates_are_exact=False)
+        return cached_response(
+            request,
+            feed.body,
+            media_type=feed.media_type,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            private=True,
+            max_age=0,
+            dates_are_exact=False,
+        )

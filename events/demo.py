@@ -45,21 +45,73 @@ ROOMS = [
 ]
 
 PRESENTERS = {
-    "okafor": ("Adaeze Okafor", "Northgate University Libraries", "Head of resource sharing; chairs a regional copyright working group."),
-    "lindqvist": ("Maja Lindqvist", "Uppsala Regional Library", "Coordinates international lending for a network of 40 public libraries."),
-    "ramirez": ("Tomás Ramírez", "Universidad del Valle Central", "Systems librarian who automates request routing and delivery."),
-    "chen": ("Wei Chen", "Lakeshore Community College", "Runs a two-person ILL office and writes about small-team workflows."),
-    "whitfield": ("Harriet Whitfield", "State Library Consortium", "Licensing negotiator for e-resources across 120 member libraries."),
-    "nakamura": ("Kenji Nakamura", "Pacific Rim Research Library", "Assessment librarian; builds dashboards from transaction logs."),
+    "okafor": (
+        "Adaeze Okafor",
+        "Northgate University Libraries",
+        "Head of resource sharing; chairs a regional copyright working group.",
+    ),
+    "lindqvist": (
+        "Maja Lindqvist",
+        "Uppsala Regional Library",
+        "Coordinates international lending for a network of 40 public libraries.",
+    ),
+    "ramirez": (
+        "Tomás Ramírez",
+        "Universidad del Valle Central",
+        "Systems librarian who automates request routing and delivery.",
+    ),
+    "chen": (
+        "Wei Chen",
+        "Lakeshore Community College",
+        "Runs a two-person ILL office and writes about small-team workflows.",
+    ),
+    "whitfield": (
+        "Harriet Whitfield",
+        "State Library Consortium",
+        "Licensing negotiator for e-resources across 120 member libraries.",
+    ),
+    "nakamura": (
+        "Kenji Nakamura",
+        "Pacific Rim Research Library",
+        "Assessment librarian; builds dashboards from transaction logs.",
+    ),
     "osei": ("Kwame Osei", "University of the Gold Coast", "Document supply manager working on cross-border delivery."),
-    "dubois": ("Claire Dubois", "Bibliothèque interuniversitaire de Lyon", "Specialist in accessible formats and print-disability services."),
-    "hughes": ("Rhys Hughes", "Cardiff Health Sciences Library", "Clinical librarian who balances purchase on demand against lending."),
-    "patel": ("Anika Patel", "Midwest Academic Libraries Alliance", "Directs consortial borrowing and shared catalogue services."),
-    "brennan": ("Siobhan Brennan", "County Library Service", "Rural outreach librarian serving twelve branch libraries."),
-    "mueller": ("Jonas Müller", "Deutsche Fernleihe Network", "Copyright compliance officer for a national lending network."),
-    "santos": ("Beatriz Santos", "Open Scholarship Institute", "Open-access advocate who studies discovery before request."),
+    "dubois": (
+        "Claire Dubois",
+        "Bibliothèque interuniversitaire de Lyon",
+        "Specialist in accessible formats and print-disability services.",
+    ),
+    "hughes": (
+        "Rhys Hughes",
+        "Cardiff Health Sciences Library",
+        "Clinical librarian who balances purchase on demand against lending.",
+    ),
+    "patel": (
+        "Anika Patel",
+        "Midwest Academic Libraries Alliance",
+        "Directs consortial borrowing and shared catalogue services.",
+    ),
+    "brennan": (
+        "Siobhan Brennan",
+        "County Library Service",
+        "Rural outreach librarian serving twelve branch libraries.",
+    ),
+    "mueller": (
+        "Jonas Müller",
+        "Deutsche Fernleihe Network",
+        "Copyright compliance officer for a national lending network.",
+    ),
+    "santos": (
+        "Beatriz Santos",
+        "Open Scholarship Institute",
+        "Open-access advocate who studies discovery before request.",
+    ),
     "abbott": ("Grace Abbott", "Riverside Public Library", "Conference chair and ILL coordinator."),
-    "farah": ("Yusuf Farah", "Horn of Africa Digital Library", "Digitisation lead working on controlled digital lending."),
+    "farah": (
+        "Yusuf Farah",
+        "Horn of Africa Digital Library",
+        "Digitisation lead working on controlled digital lending.",
+    ),
 }
 
 
@@ -77,50 +129,238 @@ class DemoSession:
 
 
 SESSIONS = [
-    DemoSession(0, "09:00", 30, 0, "Opening: Sharing Is the Job", SessionKind.keynote, None, ("abbott",),
-                "Why resource sharing matters more when budgets shrink, and how this forum keeps its knowledge for the people who could not come."),
-    DemoSession(0, "09:30", 60, 0, "Fifty Years after CONTU: Copyright Guidelines in a Licensed World", SessionKind.keynote, "copyright", ("okafor",),
-                "The CONTU guidelines and the 'rule of five' were written for print journals. Most of what we lend now comes with a licence. What still applies, what the licence overrides, and how to build a defensible practice."),
-    DemoSession(0, "10:30", 30, 0, "Coffee break", SessionKind.break_, None, (),
-                "Coffee in the foyer; the online lounge is open."),
-    DemoSession(0, "11:00", 45, 1, "Fair Use in Practice: Reading Licence Terms Before You Lend", SessionKind.talk, "copyright", ("mueller",),
-                "A walk through real licence clauses on interlibrary loan, with a one-page checklist staff can use at the request desk."),
-    DemoSession(0, "11:00", 45, 2, "Automating Request Routing: Rules That Cut Turnaround by a Third", SessionKind.talk, "workflow", ("ramirez",),
-                "How a mid-sized library replaced manual lender strings with routing rules based on holdings, fill rates and cost, and what broke along the way."),
-    DemoSession(0, "12:00", 60, 0, "Lending Across Borders: Customs, Postage and Digital Delivery", SessionKind.panel, "global", ("lindqvist", "osei", "farah"),
-                "Three libraries on three continents compare what it takes to lend internationally: customs forms, tracked postage, licence limits on cross-border electronic delivery, and partners who answer."),
-    DemoSession(0, "13:00", 60, 0, "Lunch and topic tables", SessionKind.networking, None, (),
-                "Lunch in the ballroom and topic tables in the online lounge: copyright, international lending, small teams, assessment."),
-    DemoSession(0, "14:00", 45, 1, "Purchase on Demand: When Buying Beats Borrowing", SessionKind.talk, "assessment", ("hughes",),
-                "Two years of data on buying instead of borrowing: which requests to buy, price caps, delivery times, and what the bought books did afterwards."),
-    DemoSession(0, "14:00", 45, 2, "IFLA Vouchers and International Payments Made Simple", SessionKind.talk, "global", ("lindqvist",),
-                "Paying lenders abroad without a finance office nightmare: vouchers, invoices, reciprocal agreements and free-lending networks."),
-    DemoSession(0, "15:00", 90, 1, "Workshop: Build an ILL Dashboard from Your Transaction Logs", SessionKind.workshop, "assessment", ("nakamura",),
-                "Bring an export of last year's requests. We clean it, chart turnaround and fill rate by lender, and leave with a dashboard your director will read."),
-    DemoSession(0, "15:00", 45, 0, "Controlled Digital Lending: Where Things Stand", SessionKind.talk, "copyright", ("farah", "okafor"),
-                "After the court rulings, what controlled digital lending can still do for resource sharing, and the risk assessment a library should write before starting."),
-    DemoSession(0, "16:45", 45, 2, "Meet your regional peers", SessionKind.networking, None, (),
-                "Speed networking in the online lounge, grouped by region, so everyone leaves with three people they can call."),
-    DemoSession(1, "09:00", 45, 0, "Measuring What Matters: Assessment Beyond Fill Rates", SessionKind.keynote, "assessment", ("nakamura",),
-                "Fill rate and turnaround tell only part of the story. Patron outcomes, cost per transaction and staff time make the case to administrators."),
-    DemoSession(1, "10:00", 45, 1, "Accessible Delivery: Articles for Patrons with Print Disabilities", SessionKind.talk, "workflow", ("dubois",),
-                "Getting accessible copies through interlibrary loan: what the Marrakesh Treaty allows, file formats that work with screen readers, and partners who share them."),
-    DemoSession(1, "10:00", 45, 2, "Staffing ILL with Two People and a Scanner", SessionKind.talk, "workflow", ("chen",),
-                "A small office's survival guide: batching, templates, saying no politely, and the three automations that paid for themselves in a month."),
-    DemoSession(1, "11:00", 60, 0, "Consortial Borrowing: Lessons from Shared Catalogues", SessionKind.panel, "assessment", ("patel", "whitfield", "brennan"),
-                "What changes when patrons request directly from a shared catalogue: load balancing, delivery vans, and keeping small members from being overwhelmed."),
-    DemoSession(1, "14:00", 45, 2, "Licensing E-books for Interlibrary Loan: Negotiation Tactics", SessionKind.talk, "copyright", ("whitfield",),
-                "Model clauses, walk-away points and the arguments that persuaded publishers to allow chapter lending from e-books."),
-    DemoSession(1, "12:00", 60, 0, "Lunch", SessionKind.break_, None, (),
-                "Lunch in the foyer."),
-    DemoSession(1, "13:00", 45, 1, "Copyright Compliance Reporting without Tears", SessionKind.talk, "copyright", ("mueller", "okafor"),
-                "Keeping the records the guidelines expect, producing the annual report in minutes, and answering an auditor's questions."),
-    DemoSession(1, "13:00", 45, 2, "Resource Sharing in Small and Rural Libraries", SessionKind.talk, "global", ("brennan",),
-                "Courier routes, shared library cards and a regional union list: how twelve rural branches offer the same reach as a city system."),
-    DemoSession(1, "14:00", 45, 1, "Open Access Discovery before Placing a Request", SessionKind.talk, "workflow", ("santos",),
-                "One in five article requests has a legal open copy. Checking for it automatically saves lenders work and patrons days."),
-    DemoSession(1, "15:00", 30, 0, "Closing and next steps", SessionKind.talk, None, ("abbott",),
-                "What we learned, where the recordings and questions live from now on, and who to ask."),
+    DemoSession(
+        0,
+        "09:00",
+        30,
+        0,
+        "Opening: Sharing Is the Job",
+        SessionKind.keynote,
+        None,
+        ("abbott",),
+        "Why resource sharing matters more when budgets shrink, and how this forum keeps its knowledge for the people who could not come.",
+    ),
+    DemoSession(
+        0,
+        "09:30",
+        60,
+        0,
+        "Fifty Years after CONTU: Copyright Guidelines in a Licensed World",
+        SessionKind.keynote,
+        "copyright",
+        ("okafor",),
+        "The CONTU guidelines and the 'rule of five' were written for print journals. Most of what we lend now comes with a licence. What still applies, what the licence overrides, and how to build a defensible practice.",
+    ),
+    DemoSession(
+        0,
+        "10:30",
+        30,
+        0,
+        "Coffee break",
+        SessionKind.break_,
+        None,
+        (),
+        "Coffee in the foyer; the online lounge is open.",
+    ),
+    DemoSession(
+        0,
+        "11:00",
+        45,
+        1,
+        "Fair Use in Practice: Reading Licence Terms Before You Lend",
+        SessionKind.talk,
+        "copyright",
+        ("mueller",),
+        "A walk through real licence clauses on interlibrary loan, with a one-page checklist staff can use at the request desk.",
+    ),
+    DemoSession(
+        0,
+        "11:00",
+        45,
+        2,
+        "Automating Request Routing: Rules That Cut Turnaround by a Third",
+        SessionKind.talk,
+        "workflow",
+        ("ramirez",),
+        "How a mid-sized library replaced manual lender strings with routing rules based on holdings, fill rates and cost, and what broke along the way.",
+    ),
+    DemoSession(
+        0,
+        "12:00",
+        60,
+        0,
+        "Lending Across Borders: Customs, Postage and Digital Delivery",
+        SessionKind.panel,
+        "global",
+        ("lindqvist", "osei", "farah"),
+        "Three libraries on three continents compare what it takes to lend internationally: customs forms, tracked postage, licence limits on cross-border electronic delivery, and partners who answer.",
+    ),
+    DemoSession(
+        0,
+        "13:00",
+        60,
+        0,
+        "Lunch and topic tables",
+        SessionKind.networking,
+        None,
+        (),
+        "Lunch in the ballroom and topic tables in the online lounge: copyright, international lending, small teams, assessment.",
+    ),
+    DemoSession(
+        0,
+        "14:00",
+        45,
+        1,
+        "Purchase on Demand: When Buying Beats Borrowing",
+        SessionKind.talk,
+        "assessment",
+        ("hughes",),
+        "Two years of data on buying instead of borrowing: which requests to buy, price caps, delivery times, and what the bought books did afterwards.",
+    ),
+    DemoSession(
+        0,
+        "14:00",
+        45,
+        2,
+        "IFLA Vouchers and International Payments Made Simple",
+        SessionKind.talk,
+        "global",
+        ("lindqvist",),
+        "Paying lenders abroad without a finance office nightmare: vouchers, invoices, reciprocal agreements and free-lending networks.",
+    ),
+    DemoSession(
+        0,
+        "15:00",
+        90,
+        1,
+        "Workshop: Build an ILL Dashboard from Your Transaction Logs",
+        SessionKind.workshop,
+        "assessment",
+        ("nakamura",),
+        "Bring an export of last year's requests. We clean it, chart turnaround and fill rate by lender, and leave with a dashboard your director will read.",
+    ),
+    DemoSession(
+        0,
+        "15:00",
+        45,
+        0,
+        "Controlled Digital Lending: Where Things Stand",
+        SessionKind.talk,
+        "copyright",
+        ("farah", "okafor"),
+        "After the court rulings, what controlled digital lending can still do for resource sharing, and the risk assessment a library should write before starting.",
+    ),
+    DemoSession(
+        0,
+        "16:45",
+        45,
+        2,
+        "Meet your regional peers",
+        SessionKind.networking,
+        None,
+        (),
+        "Speed networking in the online lounge, grouped by region, so everyone leaves with three people they can call.",
+    ),
+    DemoSession(
+        1,
+        "09:00",
+        45,
+        0,
+        "Measuring What Matters: Assessment Beyond Fill Rates",
+        SessionKind.keynote,
+        "assessment",
+        ("nakamura",),
+        "Fill rate and turnaround tell only part of the story. Patron outcomes, cost per transaction and staff time make the case to administrators.",
+    ),
+    DemoSession(
+        1,
+        "10:00",
+        45,
+        1,
+        "Accessible Delivery: Articles for Patrons with Print Disabilities",
+        SessionKind.talk,
+        "workflow",
+        ("dubois",),
+        "Getting accessible copies through interlibrary loan: what the Marrakesh Treaty allows, file formats that work with screen readers, and partners who share them.",
+    ),
+    DemoSession(
+        1,
+        "10:00",
+        45,
+        2,
+        "Staffing ILL with Two People and a Scanner",
+        SessionKind.talk,
+        "workflow",
+        ("chen",),
+        "A small office's survival guide: batching, templates, saying no politely, and the three automations that paid for themselves in a month.",
+    ),
+    DemoSession(
+        1,
+        "11:00",
+        60,
+        0,
+        "Consortial Borrowing: Lessons from Shared Catalogues",
+        SessionKind.panel,
+        "assessment",
+        ("patel", "whitfield", "brennan"),
+        "What changes when patrons request directly from a shared catalogue: load balancing, delivery vans, and keeping small members from being overwhelmed.",
+    ),
+    DemoSession(
+        1,
+        "14:00",
+        45,
+        2,
+        "Licensing E-books for Interlibrary Loan: Negotiation Tactics",
+        SessionKind.talk,
+        "copyright",
+        ("whitfield",),
+        "Model clauses, walk-away points and the arguments that persuaded publishers to allow chapter lending from e-books.",
+    ),
+    DemoSession(1, "12:00", 60, 0, "Lunch", SessionKind.break_, None, (), "Lunch in the foyer."),
+    DemoSession(
+        1,
+        "13:00",
+        45,
+        1,
+        "Copyright Compliance Reporting without Tears",
+        SessionKind.talk,
+        "copyright",
+        ("mueller", "okafor"),
+        "Keeping the records the guidelines expect, producing the annual report in minutes, and answering an auditor's questions.",
+    ),
+    DemoSession(
+        1,
+        "13:00",
+        45,
+        2,
+        "Resource Sharing in Small and Rural Libraries",
+        SessionKind.talk,
+        "global",
+        ("brennan",),
+        "Courier routes, shared library cards and a regional union list: how twelve rural branches offer the same reach as a city system.",
+    ),
+    DemoSession(
+        1,
+        "14:00",
+        45,
+        1,
+        "Open Access Discovery before Placing a Request",
+        SessionKind.talk,
+        "workflow",
+        ("santos",),
+        "One in five article requests has a legal open copy. Checking for it automatically saves lenders work and patrons days.",
+    ),
+    DemoSession(
+        1,
+        "15:00",
+        30,
+        0,
+        "Closing and next steps",
+        SessionKind.talk,
+        None,
+        ("abbott",),
+        "What we learned, where the recordings and questions live from now on, and who to ask.",
+    ),
 ]
 
 
@@ -160,11 +400,22 @@ async def load_demo(today: date | None = None) -> bool:
         for name, colour in TRACKS.values():
             await _save(Track(event=event.id, name=name, colour=colour))
         for position, (name, kind, capacity, location, stream) in enumerate(ROOMS):
-            await _save(Room(event=event.id, name=name, kind=kind, capacity=capacity, location=location,
-                             stream_url=stream, position=position))
+            await _save(
+                Room(
+                    event=event.id,
+                    name=name,
+                    kind=kind,
+                    capacity=capacity,
+                    location=location,
+                    stream_url=stream,
+                    position=position,
+                )
+            )
         accounts = {key: await _presenter_account(PRESENTERS[key][0]) for key in PRESENTERS_WITH_ACCOUNTS}
         people = {
-            key: await _save(Presenter(event=event.id, name=name, affiliation=affiliation, bio=bio, user=accounts.get(key)))
+            key: await _save(
+                Presenter(event=event.id, name=name, affiliation=affiliation, bio=bio, user=accounts.get(key))
+            )
             for key, (name, affiliation, bio) in PRESENTERS.items()
         }
         for item in SESSIONS:
@@ -178,7 +429,9 @@ async def load_demo(today: date | None = None) -> bool:
 async def _presenter_account(name: str) -> int:
     """An account for a demo presenter, so the Q&A demo has someone to answer. Nobody knows its password."""
     email = name.lower().replace(" ", ".") + "@demo.hallway.invalid"
-    return await account_id_by_email(email) or await create_account(email, secrets.token_urlsafe(24), name, confirmed=True)
+    return await account_id_by_email(email) or await create_account(
+        email, secrets.token_urlsafe(24), name, confirmed=True
+    )
 
 
 async def _revise(event_id: int) -> None:
@@ -186,27 +439,48 @@ async def _revise(event_id: int) -> None:
     programme = await working_programme(event_id)
     moved = next(item for item in programme.sessions if item.title == MOVED_TITLE)
     later = timedelta(hours=2, minutes=45)
-    await save_session(event_id, replace(_as_input(moved), room=ROOMS[0][0], starts_at=moved.starts_at + later,
-                                         ends_at=moved.ends_at + later), moved.guid)
+    await save_session(
+        event_id,
+        replace(_as_input(moved), room=ROOMS[0][0], starts_at=moved.starts_at + later, ends_at=moved.ends_at + later),
+        moved.guid,
+    )
     cancelled = next(item for item in programme.sessions if item.title == CANCELLED_TITLE)
     await save_session(event_id, replace(_as_input(cancelled), status=SessionStatus.cancelled.value), cancelled.guid)
 
 
 def _as_input(item: ProgrammeSession) -> SessionInput:
-    return SessionInput(title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, room=item.room,
-                        track=item.track, kind=item.kind, status=item.status, subtitle=item.subtitle,
-                        abstract=item.abstract, description=item.description, language=item.language,
-                        tags=list(item.tags), presenter_ids=[person.id for person in item.presenters])
+    return SessionInput(
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        room=item.room,
+        track=item.track,
+        kind=item.kind,
+        status=item.status,
+        subtitle=item.subtitle,
+        abstract=item.abstract,
+        description=item.description,
+        language=item.language,
+        tags=list(item.tags),
+        presenter_ids=[person.id for person in item.presenters],
+    )
 
 
-async def _save_session(event_id: int, item: DemoSession, first_day: date, zone: ZoneInfo,
-                        people: dict[str, int]) -> None:
+async def _save_session(
+    event_id: int, item: DemoSession, first_day: date, zone: ZoneInfo, people: dict[str, int]
+) -> None:
     hour, minute = (int(part) for part in item.start.split(":"))
     starts = datetime.combine(first_day + timedelta(days=item.day), time(hour, minute), zone)
-    data = SessionInput(title=item.title, starts_at=starts, ends_at=starts + timedelta(minutes=item.minutes),
-                        room=ROOMS[item.room][0], track=TRACKS[item.track][0] if item.track else "",
-                        kind=item.kind.value, abstract=item.abstract,
-                        presenter_ids=[people[key] for key in item.presenters])
+    data = SessionInput(
+        title=item.title,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=item.minutes),
+        room=ROOMS[item.room][0],
+        track=TRACKS[item.track][0] if item.track else "",
+        kind=item.kind.value,
+        abstract=item.abstract,
+        presenter_ids=[people[key] for key in item.presenters],
+    )
     await save_session(event_id, data, new_guid=uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:demo:{slugify(item.title)}"))
 
 

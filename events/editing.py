@@ -155,8 +155,27 @@ def check_event(data: EventInput) -> dict[str, str]:
 # One answer for every address that cannot be had, whatever holds it: a public event, a private one
 # (which must not be told apart from a missing one) or a word Hallway keeps for itself.
 ADDRESS_UNAVAILABLE = "This address is not available; choose another."
-RESERVED_SLUGS = frozenset({"new", "api", "admin", "manage", "static", "media", "archive", "schema", "login",
-                            "logout", "register", "events", "people", "topics", "embed", "oai", "oembed"})
+RESERVED_SLUGS = frozenset(
+    {
+        "new",
+        "api",
+        "admin",
+        "manage",
+        "static",
+        "media",
+        "archive",
+        "schema",
+        "login",
+        "logout",
+        "register",
+        "events",
+        "people",
+        "topics",
+        "embed",
+        "oai",
+        "oembed",
+    }
+)
 
 
 async def create_event(data: EventInput, organiser_id: int | None) -> int:
@@ -242,8 +261,13 @@ async def save_room(event_id: int, data: RoomInput, room_id: int | None = None) 
         errors["name"] = "This event already has a room with this name."
     _check(errors)
     values = {
-        "name": data.name.strip(), "kind": data.kind, "capacity": data.capacity, "location": data.location.strip(),
-        "stream_url": data.stream_url, "join_url": data.join_url, "description": data.description.strip(),
+        "name": data.name.strip(),
+        "kind": data.kind,
+        "capacity": data.capacity,
+        "location": data.location.strip(),
+        "stream_url": data.stream_url,
+        "join_url": data.join_url,
+        "description": data.description.strip(),
         "position": data.position,
     }
     if room_id is None:
@@ -255,8 +279,14 @@ async def save_room(event_id: int, data: RoomInput, room_id: int | None = None) 
     return room_id
 
 
-async def save_presenter(event_id: int, name: str, affiliation: str = "", bio: str = "",
-                         user_id: int | None = None, presenter_id: int | None = None) -> int:
+async def save_presenter(
+    event_id: int,
+    name: str,
+    affiliation: str = "",
+    bio: str = "",
+    user_id: int | None = None,
+    presenter_id: int | None = None,
+) -> int:
     errors: dict[str, str] = {}
     _check_text(errors, "name", name, 200, required=True)
     _check_text(errors, "affiliation", affiliation, 200)
@@ -281,13 +311,17 @@ class PresenterEntry:
 
 
 async def list_presenters(event_id: int) -> list[PresenterEntry]:
-    rows = await Presenter.select(Presenter.id, Presenter.name, Presenter.affiliation, Presenter.user).where(
-        Presenter.event == event_id).order_by(Presenter.name)
+    rows = (
+        await Presenter.select(Presenter.id, Presenter.name, Presenter.affiliation, Presenter.user)
+        .where(Presenter.event == event_id)
+        .order_by(Presenter.name)
+    )
     return [PresenterEntry(row["id"], row["name"], row["affiliation"], row["user"] is not None) for row in rows]
 
 
-async def save_session(event_id: int, data: SessionInput, guid: str | None = None,
-                       new_guid: uuid.UUID | None = None) -> str:
+async def save_session(
+    event_id: int, data: SessionInput, guid: str | None = None, new_guid: uuid.UUID | None = None
+) -> str:
     """Create a session (or change the one with ``guid``); returns its guid.
 
     The one door for session rows: the forms, the API, the demo and schedule imports all come through
@@ -297,16 +331,28 @@ async def save_session(event_id: int, data: SessionInput, guid: str | None = Non
     errors, room_id, track_id = await _check_session(event_id, data)
     _check(errors)
     values = {
-        "title": data.title.strip(), "subtitle": data.subtitle.strip(), "abstract": data.abstract.strip(),
-        "description": data.description.strip(), "kind": data.kind, "status": data.status,
-        "starts_at": data.starts_at.astimezone(timezone.utc), "ends_at": data.ends_at.astimezone(timezone.utc),
-        "room": room_id, "track": track_id, "language": data.language.strip() or "en",
-        "tags": sorted({tag.strip() for tag in data.tags if tag.strip()}), "updated_at": datetime.now(timezone.utc),
+        "title": data.title.strip(),
+        "subtitle": data.subtitle.strip(),
+        "abstract": data.abstract.strip(),
+        "description": data.description.strip(),
+        "kind": data.kind,
+        "status": data.status,
+        "starts_at": data.starts_at.astimezone(timezone.utc),
+        "ends_at": data.ends_at.astimezone(timezone.utc),
+        "room": room_id,
+        "track": track_id,
+        "language": data.language.strip() or "en",
+        "tags": sorted({tag.strip() for tag in data.tags if tag.strip()}),
+        "updated_at": datetime.now(timezone.utc),
     }
     async with Session._meta.db.transaction():
         if guid is None:
-            session = Session(guid=new_guid or uuid.uuid4(), event=event_id,
-                              slug=await free_session_slug(event_id, data.title), **values)
+            session = Session(
+                guid=new_guid or uuid.uuid4(),
+                event=event_id,
+                slug=await free_session_slug(event_id, data.title),
+                **values,
+            )
             await session.save()
             session_id, guid = session.id, str(session.guid)
         else:
@@ -343,15 +389,19 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
     room_id = await _named_id(Room, event_id, data.room, errors, "room")
     track_id = await _named_id(Track, event_id, data.track, errors, "track")
     if data.presenter_ids:
-        known = await Presenter.count().where(
-            (Presenter.event == event_id) & Presenter.id.is_in(data.presenter_ids)
-        ) if all(map(is_row_id, data.presenter_ids)) else -1
+        known = (
+            await Presenter.count().where((Presenter.event == event_id) & Presenter.id.is_in(data.presenter_ids))
+            if all(map(is_row_id, data.presenter_ids))
+            else -1
+        )
         if known != len(set(data.presenter_ids)):
             errors["presenters"] = "Choose presenters of this event."
     return errors, room_id, track_id
 
 
-async def _named_id(table: type[Room] | type[Track], event_id: int, name: str, errors: dict[str, str], key: str) -> int | None:
+async def _named_id(
+    table: type[Room] | type[Track], event_id: int, name: str, errors: dict[str, str], key: str
+) -> int | None:
     if not name.strip():
         return None
     row = await table.select(table.id).where((table.event == event_id) & (table.name == name.strip())).first()
@@ -410,16 +460,26 @@ async def find_conflicts(event_id: int) -> list[Conflict]:
     lasting = [s for s in active if s.ends_at > s.starts_at]  # a moment (a deadline) takes no room and no one's time
     found: list[Conflict] = []
     for index, first in enumerate(lasting):
-        for second in lasting[index + 1:]:
+        for second in lasting[index + 1 :]:
             if second.starts_at >= first.ends_at:
                 break
             if first.room and first.room == second.room:
-                found.append(Conflict("room", f"{first.room} is double-booked: {first.title!r} and {second.title!r}.",
-                                      (first.guid, second.guid)))
+                found.append(
+                    Conflict(
+                        "room",
+                        f"{first.room} is double-booked: {first.title!r} and {second.title!r}.",
+                        (first.guid, second.guid),
+                    )
+                )
             shared = {p.id for p in first.presenters} & {p.id for p in second.presenters}
             for person in (p for p in first.presenters if p.id in shared):
-                found.append(Conflict("presenter", f"{person.name} is in two places: {first.title!r} and {second.title!r}.",
-                                      (first.guid, second.guid)))
+                found.append(
+                    Conflict(
+                        "presenter",
+                        f"{person.name} is in two places: {first.title!r} and {second.title!r}.",
+                        (first.guid, second.guid),
+                    )
+                )
     for item in active:
         if not programme.event.start_date <= programme.day_of(item) <= programme.event.end_date:
             found.append(Conflict("outside", f"{item.title!r} is outside the event's dates.", (item.guid,)))

@@ -23,8 +23,11 @@ from events.releases import published_programme
 from server.accounts import Account
 
 # Litestar adds "; charset=utf-8" to every text/ type itself: said here too, it came out twice.
-FEED_FORMATS = {"ics": "text/calendar", "xml": "application/xml; charset=utf-8",
-                "json": "application/json; charset=utf-8"}
+FEED_FORMATS = {
+    "ics": "text/calendar",
+    "xml": "application/xml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
 _CACHE_SIZE = 256
 _cache: OrderedDict[tuple[object, ...], "RenderedFeed"] = OrderedDict()
 
@@ -79,9 +82,19 @@ async def render_agenda(account: Account, base_url: str) -> RenderedFeed:
         if programme is None or event_id not in can_view:
             continue
         sessions = tuple(SessionFilter(guids=frozenset(guids)).apply(programme))
-        parts.append(CalendarPart(programme if event_id in members_of else programme.without_private_links(),
-                                  sessions, include_join_links=event_id in members_of))
+        parts.append(
+            CalendarPart(
+                programme if event_id in members_of else programme.without_private_links(),
+                sessions,
+                include_join_links=event_id in members_of,
+            )
+        )
         newest = max(newest, programme.published_at or newest)
-    body = build_calendar(parts, base_url=base_url, host=_host(base_url), name=f"{account.display_name}'s agenda",
-                          page_url=f"{base_url}/me/agenda/")
+    body = build_calendar(
+        parts,
+        base_url=base_url,
+        host=_host(base_url),
+        name=f"{account.display_name}'s agenda",
+        page_url=f"{base_url}/me/agenda/",
+    )
     return RenderedFeed.of(body, "ics", newest)

@@ -19,9 +19,14 @@ from server.problems import Invalid
 
 def event_input(values: dict[str, str]) -> EventInput:
     return EventInput(
-        slug=values["slug"].strip().lower(), title=values["title"], timezone=values["timezone"].strip(),
-        start_date=_date(values["start_date"], "start_date"), end_date=_date(values["end_date"], "end_date"),
-        description=values["description"], venue=values["venue"], mode=values["mode"] or EventMode.hybrid.value,
+        slug=values["slug"].strip().lower(),
+        title=values["title"],
+        timezone=values["timezone"].strip(),
+        start_date=_date(values["start_date"], "start_date"),
+        end_date=_date(values["end_date"], "end_date"),
+        description=values["description"],
+        venue=values["venue"],
+        mode=values["mode"] or EventMode.hybrid.value,
         visibility=values["visibility"] or Visibility.public.value,
         day_change=values["day_change"].strip() or DAY_CHANGE_TEXT,  # empty: 04:00
     )
@@ -34,14 +39,38 @@ def _date(text: str, field: str) -> date:
         raise Invalid({field: "Enter a date like 2027-03-27."}) from None
 
 
-EVENT_FIELDS = ("slug", "title", "timezone", "start_date", "end_date", "description", "venue", "mode", "visibility",
-                "day_change")
-SESSION_FIELDS = ("title", "subtitle", "day", "start", "minutes", "room", "track", "kind", "status", "language",
-                  "tags", "abstract", "description")
+EVENT_FIELDS = (
+    "slug",
+    "title",
+    "timezone",
+    "start_date",
+    "end_date",
+    "description",
+    "venue",
+    "mode",
+    "visibility",
+    "day_change",
+)
+SESSION_FIELDS = (
+    "title",
+    "subtitle",
+    "day",
+    "start",
+    "minutes",
+    "room",
+    "track",
+    "kind",
+    "status",
+    "language",
+    "tags",
+    "abstract",
+    "description",
+)
 
 
-def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo,
-                  day_change: time = DAY_CHANGE) -> SessionInput:
+def session_input(
+    values: dict[str, str], presenter_ids: list[int], zone: ZoneInfo, day_change: time = DAY_CHANGE
+) -> SessionInput:
     """The form's day is the programme day: a start before the day change is that day's night (the next date)."""
     errors: dict[str, str] = {}
     try:
@@ -59,9 +88,17 @@ def session_input(values: dict[str, str], presenter_ids: list[int], zone: ZoneIn
         raise Invalid(errors)
     starts = datetime.combine(day + timedelta(days=1 if start < day_change else 0), start, zone)
     return SessionInput(
-        title=values["title"], starts_at=starts, ends_at=starts + timedelta(minutes=minutes or 0), room=values["room"],
-        track=values["track"], kind=values["kind"] or "talk", status=values["status"] or "confirmed",
-        subtitle=values["subtitle"], abstract=values["abstract"], description=values["description"],
-        language=values["language"] or "en", tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
+        title=values["title"],
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=minutes or 0),
+        room=values["room"],
+        track=values["track"],
+        kind=values["kind"] or "talk",
+        status=values["status"] or "confirmed",
+        subtitle=values["subtitle"],
+        abstract=values["abstract"],
+        description=values["description"],
+        language=values["language"] or "en",
+        tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
         presenter_ids=presenter_ids,
     )

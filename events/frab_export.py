@@ -83,8 +83,13 @@ def _event_fields(programme: Programme, item: ProgrammeSession, base_url: str) -
 
 
 def _room_json(programme: Programme, room: ProgrammeRoom, base_url: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": room.name, "guid": room.guid, "type": ROOM_TYPES.get(room.kind, "other"),
-                            "description": room.description or None, "capacity": room.capacity}
+    data: dict[str, Any] = {
+        "name": room.name,
+        "guid": room.guid,
+        "type": ROOM_TYPES.get(room.kind, "other"),
+        "description": room.description or None,
+        "capacity": room.capacity,
+    }
     if room.stream_url:
         data["url"] = room.stream_url
     return data
@@ -95,10 +100,19 @@ def frab_json(programme: Programme, base_url: str) -> dict[str, Any]:
     days = []
     for index, (day, sessions) in enumerate(_all_days(programme), start=1):
         start, end = _day_bounds(programme, day)
-        rooms = {name: [_event_fields(programme, s, base_url) for s in sessions if (s.room or "Unassigned") == name]
-                 for name in _rooms_in_order(programme, sessions)}
-        days.append({"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
-                     "day_end": end.isoformat(), "rooms": rooms})
+        rooms = {
+            name: [_event_fields(programme, s, base_url) for s in sessions if (s.room or "Unassigned") == name]
+            for name in _rooms_in_order(programme, sessions)
+        }
+        days.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": rooms,
+            }
+        )
     conference = {
         "acronym": acronym(event.slug),
         "title": event.title,
@@ -150,8 +164,11 @@ def frab_xml(programme: Programme, base_url: str) -> bytes:
     guids = {room.name: room.guid for room in programme.rooms}
     for index, (day, sessions) in enumerate(_all_days(programme), start=1):
         start, end = _day_bounds(programme, day)
-        day_element = ET.SubElement(root, "day", {"index": str(index), "date": day.isoformat(),
-                                                  "start": start.isoformat(), "end": end.isoformat()})
+        day_element = ET.SubElement(
+            root,
+            "day",
+            {"index": str(index), "date": day.isoformat(), "start": start.isoformat(), "end": end.isoformat()},
+        )
         for room_name in _rooms_in_order(programme, sessions):
             attributes = {"name": room_name}
             if room_name in guids:
@@ -165,8 +182,21 @@ def frab_xml(programme: Programme, base_url: str) -> bytes:
 
 def _event_xml(parent: ET.Element, fields: dict[str, Any]) -> None:
     element = ET.SubElement(parent, "event", {"id": str(fields["id"]), "guid": fields["guid"]})
-    for name in ("date", "start", "duration", "room", "slug", "url", "title", "subtitle", "track", "type",
-                 "language", "abstract", "description"):
+    for name in (
+        "date",
+        "start",
+        "duration",
+        "room",
+        "slug",
+        "url",
+        "title",
+        "subtitle",
+        "track",
+        "type",
+        "language",
+        "abstract",
+        "description",
+    ):
         ET.SubElement(element, name).text = fields[name] or ""
     recording = ET.SubElement(element, "recording")
     ET.SubElement(recording, "license").text = ""

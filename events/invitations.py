@@ -49,15 +49,17 @@ async def _join(event_id: int, user_id: int, role: str, presenter_id: int | None
     await add_member(event_id, user_id, MemberRole(role))
     if presenter_id is not None:
         await Presenter.update({Presenter.user: user_id}).where(
-            (Presenter.id == presenter_id) & (Presenter.event == event_id))
+            (Presenter.id == presenter_id) & (Presenter.event == event_id)
+        )
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def invite(event_id: int, email: str, role: str, invited_by: int | None,
-                 presenter_id: int | None = None) -> InviteResult:
+async def invite(
+    event_id: int, email: str, role: str, invited_by: int | None, presenter_id: int | None = None
+) -> InviteResult:
     """Give ``email`` a role (at once, or by a link); a presenter invitation can claim a presenter entry."""
     email = normalise_email(email)
     errors = {}
@@ -70,8 +72,15 @@ async def invite(event_id: int, email: str, role: str, invited_by: int | None,
     if errors:
         raise Invalid(errors)
     token = secrets.token_urlsafe(32)
-    await Invitation(event=event_id, email=email, role=role, presenter=presenter_id, token_hash=_hash(token),
-                     invited_by=invited_by, created_at=datetime.now(timezone.utc)).save()
+    await Invitation(
+        event=event_id,
+        email=email,
+        role=role,
+        presenter=presenter_id,
+        token_hash=_hash(token),
+        invited_by=invited_by,
+        created_at=datetime.now(timezone.utc),
+    ).save()
     user_id = await account_id_by_email(email)
     if user_id is not None:
         title = (await Event.select(Event.title).where(Event.id == event_id).first())["title"]
@@ -88,15 +97,21 @@ class PendingInvitation:
 
 async def pending_invitations(event_id: int) -> list[PendingInvitation]:
     """Invitations nobody has used yet, newest first: organisers see whom they are still waiting for."""
-    rows = await Invitation.select(Invitation.email, Invitation.role, Invitation.created_at).where(
-        (Invitation.event == event_id) & Invitation.accepted_at.is_null()).order_by(Invitation.id, ascending=False)
+    rows = (
+        await Invitation.select(Invitation.email, Invitation.role, Invitation.created_at)
+        .where((Invitation.event == event_id) & Invitation.accepted_at.is_null())
+        .order_by(Invitation.id, ascending=False)
+    )
     return [PendingInvitation(row["email"], row["role"], row["created_at"]) for row in rows]
 
 
 async def _claimable(event_id: int, role: str, presenter_id: object) -> bool:
     """A presenter invitation may claim an entry of this event's presenters, and only that."""
-    return role == MemberRole.presenter.value and is_row_id(presenter_id) and await Presenter.exists().where(
-        (Presenter.id == presenter_id) & (Presenter.event == event_id))
+    return (
+        role == MemberRole.presenter.value
+        and is_row_id(presenter_id)
+        and await Presenter.exists().where((Presenter.id == presenter_id) & (Presenter.event == event_id))
+    )
 
 
 async def open_invitation(token: str) -> AcceptedInvitation | None:
@@ -111,9 +126,11 @@ async def open_invitation(token: str) -> AcceptedInvitation | None:
 async def _open_row(token: str) -> dict | None:
     if len(token) > 100:
         return None
-    return await Invitation.select(Invitation.id, Invitation.event, Invitation.role, Invitation.presenter).where(
-        (Invitation.token_hash == _hash(token)) & Invitation.accepted_at.is_null()
-    ).first()
+    return (
+        await Invitation.select(Invitation.id, Invitation.event, Invitation.role, Invitation.presenter)
+        .where((Invitation.token_hash == _hash(token)) & Invitation.accepted_at.is_null())
+        .first()
+    )
 
 
 async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | None:
@@ -121,8 +138,11 @@ async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | No
     row = await _open_row(token)
     if row is None:
         return None
-    claimed = await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)}).where(
-        (Invitation.id == row["id"]) & Invitation.accepted_at.is_null()).returning(Invitation.id)
+    claimed = (
+        await Invitation.update({Invitation.accepted_at: datetime.now(timezone.utc)})
+        .where((Invitation.id == row["id"]) & Invitation.accepted_at.is_null())
+        .returning(Invitation.id)
+    )
     if not claimed:
         return None  # someone else opened the same link a moment earlier
     await _join(row["event"], user_id, row["role"], row["presenter"])

@@ -23,8 +23,14 @@ from events.dependencies import ORGANISED
 from events.catalogue import event_summary
 from events.editing import RoomInput
 from events.forms import EVENT_FIELDS, SESSION_FIELDS, event_input, session_input
-from events.releases import (NothingToPublish, list_releases, pending_changes, publish_release, published_programme,
-                             working_programme)
+from events.releases import (
+    NothingToPublish,
+    list_releases,
+    pending_changes,
+    publish_release,
+    published_programme,
+    working_programme,
+)
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
 from server.pagination import page_of
@@ -61,8 +67,10 @@ INVITATION_ROLES = [MemberRole.presenter.value, MemberRole.attendee.value, Membe
 async def limit_event_creation(request: Request[Any, Any, Any], account: Account) -> None:
     """Only a confirmed address creates events; each try counts (site administrators set events up for others)."""
     if not account.email_confirmed and not account.is_admin:
-        raise PermissionDeniedException("Confirm your email address before creating an event: open the link we "
-                                        "mailed you, or send it again from your profile.")
+        raise PermissionDeniedException(
+            "Confirm your email address before creating an event: open the link we "
+            "mailed you, or send it again from your profile."
+        )
     if not account.is_admin:
         await enforce(request.app.state.abuse.event_creation, f"user:{account.id}", "new events")
 
@@ -71,10 +79,14 @@ class EventCreationController(Controller):
     @get("/events/new", guards=[requires_login])
     async def new_event_form(self, request: Request[Any, Any, Any]) -> Template:
         values = {"timezone": "UTC", "mode": "hybrid", "visibility": "public"}
-        return await page(request, "events/manage/event_form.html", {"values": values, "errors": {}, "creating": True, **CHOICES})
+        return await page(
+            request, "events/manage/event_form.html", {"values": values, "errors": {}, "creating": True, **CHOICES}
+        )
 
     @post("/events/new", guards=[requires_login])
-    async def create(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Response[Any] | Template:
+    async def create(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account]
+    ) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
         await limit_event_creation(request, account)
         try:
@@ -94,7 +106,9 @@ class EventCreationController(Controller):
         return await page(request, "events/invitation.html", {"offer": offer, "token": token})
 
     @post("/invitations/{token:str}", guards=[requires_login])
-    async def accept_invitation(self, request: Request[Any, Any, Any], token: FromPath[str], account: NamedDependency[Account]) -> Redirect:
+    async def accept_invitation(
+        self, request: Request[Any, Any, Any], token: FromPath[str], account: NamedDependency[Account]
+    ) -> Redirect:
         accepted = await invitations.accept_invitation(token, account.id)
         if accepted is None:
             raise NotFoundException("This invitation does not exist or has been used already.")
@@ -107,16 +121,26 @@ class ManageController(Controller):
     guards = [requires_login]
     dependencies = ORGANISED
 
-    async def _dashboard(self, request: Request[Any, Any, Any], access: EventAccess,
-                         forms: dict[str, Any] | None = None, status_code: int = 200) -> Template:
+    async def _dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        access: EventAccess,
+        forms: dict[str, Any] | None = None,
+        status_code: int = 200,
+    ) -> Template:
         programme = await working_programme(access.event_id)
         context = {
-            "access": access, "programme": programme, "pending": await pending_changes(access.event_id),
+            "access": access,
+            "programme": programme,
+            "pending": await pending_changes(access.event_id),
             "conflicts": await editing.find_conflicts(access.event_id),
-            "releases": await list_releases(access.event_id), "members": await list_members(access.event_id),
+            "releases": await list_releases(access.event_id),
+            "members": await list_members(access.event_id),
             "presenters": await editing.list_presenters(access.event_id),
             "invited": await invitations.pending_invitations(access.event_id),
-            "forms": forms or {}, "roles": INVITATION_ROLES, **CHOICES,
+            "forms": forms or {},
+            "roles": INVITATION_ROLES,
+            **CHOICES,
         }
         return await page(request, "events/manage/dashboard.html", context, status_code=status_code)
 
@@ -125,7 +149,13 @@ class ManageController(Controller):
         return await self._dashboard(request, access)
 
     @post("/publish")
-    async def publish(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account]) -> Response[Any] | Template:
+    async def publish(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+    ) -> Response[Any] | Template:
         comment = (await read_form(request, "comment"))["comment"]
         try:
             release = await publish_release(access.event_id, comment[:2000], published_by=account.id)
@@ -136,23 +166,35 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/")
 
     @post("/rooms")
-    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def add_room(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         values = await read_form(request, "name", "kind", "capacity", "location", "stream_url", "join_url")
         capacity = values["capacity"].strip()
         try:
             if capacity and whole_number(capacity) is None:
                 raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
-            await editing.save_room(access.event_id, RoomInput(
-                name=values["name"], kind=values["kind"] or "physical", capacity=int(capacity) if capacity else None,
-                location=values["location"], stream_url=values["stream_url"].strip(), join_url=values["join_url"].strip(),
-                position=len((await working_programme(access.event_id)).rooms)))
+            await editing.save_room(
+                access.event_id,
+                RoomInput(
+                    name=values["name"],
+                    kind=values["kind"] or "physical",
+                    capacity=int(capacity) if capacity else None,
+                    location=values["location"],
+                    stream_url=values["stream_url"].strip(),
+                    join_url=values["join_url"].strip(),
+                    position=len((await working_programme(access.event_id)).rooms),
+                ),
+            )
         except Invalid as error:
             return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Room {values['name'].strip()} added.", category="success")
         return Redirect(f"/events/{slug}/manage/#rooms")
 
     @post("/tracks")
-    async def add_track(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def add_track(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         values = await read_form(request, "name", "colour")
         try:
             await editing.save_track(access.event_id, values["name"], values["colour"] or "#3b6ea5")
@@ -162,33 +204,51 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/#tracks")
 
     @post("/presenters")
-    async def add_presenter(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def add_presenter(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         values = await read_form(request, "name", "affiliation", "bio")
         try:
             await editing.save_presenter(access.event_id, values["name"], values["affiliation"], values["bio"])
         except Invalid as error:
-            return await self._dashboard(request, access, {"presenter": {"values": values, "errors": error.errors}}, 400)
+            return await self._dashboard(
+                request, access, {"presenter": {"values": values, "errors": error.errors}}, 400
+            )
         flash(request, f"{values['name'].strip()} added as a presenter.", category="success")
         return Redirect(f"/events/{slug}/manage/#presenters")
 
     @post("/people")
-    async def invite(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess], account: NamedDependency[Account], settings: NamedDependency[Settings]) -> Response[Any] | Template:
+    async def invite(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any] | Template:
         values = await read_form(request, "email", "role", "presenter")
         presenter = values["presenter"]
         try:
             if presenter and whole_number(presenter) is None:
                 raise Invalid({"presenter": "Choose a presenter from the list."})
-            result = await invitations.invite(access.event_id, values["email"], values["role"], account.id,
-                                              int(presenter) if presenter else None)
+            result = await invitations.invite(
+                access.event_id, values["email"], values["role"], account.id, int(presenter) if presenter else None
+            )
         except Invalid as error:
             return await self._dashboard(request, access, {"people": {"values": values, "errors": error.errors}}, 400)
         link = f"{settings.base_url}{result.path}"
-        flash(request, f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
-                       f"Send them this invitation link: {link}", category="info")
+        flash(
+            request,
+            f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
+            f"Send them this invitation link: {link}",
+            category="info",
+        )
         return Redirect(f"/events/{slug}/manage/#people")
 
     @post("/import", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)
-    async def import_file(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def import_file(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         form = await request.form()
         upload = form.get("file")
         dry_run = form.get("dry_run") == "on"
@@ -205,26 +265,42 @@ class ManageController(Controller):
             return await self._dashboard(request, access, {"import": state}, 400)
         if dry_run:  # nothing changed: show what would, item by item, with the file still to be chosen again
             return await self._dashboard(request, access, {"import": {"report": report.lines(), "dry_run": True}})
-        flash(request, "Imported: " + report.lines()[-1] + ". " + "; ".join(report.lines()[:-1][:20]),
-              category="success")
+        flash(
+            request, "Imported: " + report.lines()[-1] + ". " + "; ".join(report.lines()[:-1][:20]), category="success"
+        )
         return Redirect(f"/events/{slug}/manage/")
 
     @get("/check-in")
-    async def check_in_list(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def check_in_list(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         """The desk's list: people coming in person by name (everyone with ``show=all``), found by name, in pages."""
         everyone = await registration.registrations(access.event_id)
         query = {name: (request.query_params.get(name) or "")[:100] for name in ("q", "show", "page")}
         wanted = " ".join(query["q"].casefold().split())
-        listed = sorted((person for person in everyone
-                         if (query["show"] == "all" or person.attendance == "in_person")
-                         and (not wanted or wanted in person.name.casefold())), key=lambda p: p.name.casefold())
-        context = {"access": access, "people": everyone, "listed": page_of(listed, query["page"]),
-                   "query": {name: value for name, value in query.items() if value}, "q": query["q"],
-                   "show": query["show"]}
+        listed = sorted(
+            (
+                person
+                for person in everyone
+                if (query["show"] == "all" or person.attendance == "in_person")
+                and (not wanted or wanted in person.name.casefold())
+            ),
+            key=lambda p: p.name.casefold(),
+        )
+        context = {
+            "access": access,
+            "people": everyone,
+            "listed": page_of(listed, query["page"]),
+            "query": {name: value for name, value in query.items() if value},
+            "q": query["q"],
+            "show": query["show"],
+        }
         return await page(request, "events/manage/check_in.html", context)
 
     @post("/check-in")
-    async def check_in(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Redirect:
+    async def check_in(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Redirect:
         form = await request.form()
         user_id = whole_number(str(form.get("user", "")))
         if user_id is None or not is_row_id(user_id):
@@ -239,14 +315,21 @@ class ManageController(Controller):
         return Redirect(f"/events/{slug}/manage/check-in{show}")
 
     @get("/settings")
-    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def settings_form(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         summary = await event_summary(access.event_id)
         values = {name: str(getattr(summary, name)) for name in EVENT_FIELDS}
-        return await page(request, "events/manage/event_form.html",
-                          {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES})
+        return await page(
+            request,
+            "events/manage/event_form.html",
+            {"values": values, "errors": {}, "creating": False, "access": access, **CHOICES},
+        )
 
     @post("/settings")
-    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def save_settings(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
         try:
             await editing.update_event(access.event_id, event_input(values))
@@ -256,48 +339,96 @@ class ManageController(Controller):
         flash(request, "Event details saved. Publish to show them to attendees.", category="success")
         return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
 
-    async def _session_form(self, request: Request[Any, Any, Any], access: EventAccess, values: dict[str, Any],
-                            errors: dict[str, str], guid: str | None, status_code: int = 200) -> Template:
+    async def _session_form(
+        self,
+        request: Request[Any, Any, Any],
+        access: EventAccess,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        guid: str | None,
+        status_code: int = 200,
+    ) -> Template:
         programme = await working_programme(access.event_id)
         conflicts = [c for c in await editing.find_conflicts(access.event_id) if guid and guid in c.guids]
-        context = {"access": access, "programme": programme, "values": values, "errors": errors, "guid": guid,
-                   "presenters": await editing.list_presenters(access.event_id), "conflicts": conflicts, **CHOICES}
+        context = {
+            "access": access,
+            "programme": programme,
+            "values": values,
+            "errors": errors,
+            "guid": guid,
+            "presenters": await editing.list_presenters(access.event_id),
+            "conflicts": conflicts,
+            **CHOICES,
+        }
         return await page(request, "events/manage/session_form.html", context, status_code=status_code)
 
     @get("/sessions/new")
-    async def new_session(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def new_session(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         summary = await event_summary(access.event_id)
-        values = {"day": summary.start_date.isoformat(), "start": "09:00", "minutes": "45", "kind": "talk",
-                  "status": "confirmed", "language": "en", "presenters": []}
+        values = {
+            "day": summary.start_date.isoformat(),
+            "start": "09:00",
+            "minutes": "45",
+            "kind": "talk",
+            "status": "confirmed",
+            "language": "en",
+            "presenters": [],
+        }
         return await self._session_form(request, access, values, {}, None)
 
     @post("/sessions/new")
-    async def create_session(self, request: Request[Any, Any, Any], slug: FromPath[str],
-                             access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def create_session(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Response[Any] | Template:
         return await self._save_session(request, access, None)
 
     @get("/sessions/{guid:str}/")
-    async def edit_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def edit_session(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Template:
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
             raise NotFoundException("This event has no such session.")
         # The programme day it is listed under, not its calendar date (a 04:30 concert is the night before).
         programme = await working_programme(access.event_id)
         start = item.starts_at.astimezone(programme.event.zone)
-        values = {"title": item.title, "subtitle": item.subtitle, "day": programme.day_of(item).isoformat(),
-                  "start": start.strftime("%H:%M"), "minutes": str(int(item.duration.total_seconds() // 60)),
-                  "room": item.room, "track": item.track, "kind": item.kind, "status": item.status,
-                  "language": item.language, "tags": ", ".join(item.tags), "abstract": item.abstract,
-                  "description": item.description, "presenters": [p.id for p in item.presenters]}
+        values = {
+            "title": item.title,
+            "subtitle": item.subtitle,
+            "day": programme.day_of(item).isoformat(),
+            "start": start.strftime("%H:%M"),
+            "minutes": str(int(item.duration.total_seconds() // 60)),
+            "room": item.room,
+            "track": item.track,
+            "kind": item.kind,
+            "status": item.status,
+            "language": item.language,
+            "tags": ", ".join(item.tags),
+            "abstract": item.abstract,
+            "description": item.description,
+            "presenters": [p.id for p in item.presenters],
+        }
         return await self._session_form(request, access, values, {}, item.guid)
 
     @post("/sessions/{guid:str}/")
-    async def update_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str],
-                             access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def update_session(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Response[Any] | Template:
         return await self._save_session(request, access, guid)
 
-    async def _save_session(self, request: Request[Any, Any, Any], access: EventAccess,
-                            guid: str | None) -> Response[Any] | Template:
+    async def _save_session(
+        self, request: Request[Any, Any, Any], access: EventAccess, guid: str | None
+    ) -> Response[Any] | Template:
         values: dict[str, Any] = await read_form(request, *SESSION_FIELDS)
         presenter_ids = await _presenter_ids(request)
         try:
@@ -305,7 +436,9 @@ class ManageController(Controller):
             data = session_input(values, presenter_ids, ZoneInfo(access.timezone), summary.day_changes_at)
             saved = await editing.save_session(access.event_id, data, guid)
         except Invalid as error:
-            return await self._session_form(request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400)
+            return await self._session_form(
+                request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400
+            )
         clashes = [c.message for c in await editing.find_conflicts(access.event_id) if saved in c.guids]
         flash(request, "Session saved. It reaches attendees with the next release.", category="success")
         for message in clashes:
@@ -313,24 +446,43 @@ class ManageController(Controller):
         return Redirect(f"/events/{access.slug}/manage/sessions/{saved}/")
 
     @get("/sessions/{guid:str}/delete")
-    async def confirm_deletion(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def confirm_deletion(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Template:
         """Deleting is asked twice: it cannot be undone, and a published session goes out as cancelled."""
         return await self._deletion_page(request, access, guid)
 
-    async def _deletion_page(self, request: Request[Any, Any, Any], access: EventAccess, guid: str,
-                             status_code: int = 200) -> Template:
+    async def _deletion_page(
+        self, request: Request[Any, Any, Any], access: EventAccess, guid: str, status_code: int = 200
+    ) -> Template:
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
             raise NotFoundException("This event has no such session.")
         published = await published_programme(access.event_id)
-        context = {"access": access, "item": item,
-                   "was_published": bool(published and published.session(guid)), "confirm_error": status_code != 200}
+        context = {
+            "access": access,
+            "item": item,
+            "was_published": bool(published and published.session(guid)),
+            "confirm_error": status_code != 200,
+        }
         return await page(request, "events/manage/delete_session.html", context, status_code=status_code)
 
     @post("/sessions/{guid:str}/delete")
-    async def delete_session(self, request: Request[Any, Any, Any], slug: FromPath[str], guid: FromPath[str], access: NamedDependency[EventAccess]) -> Response[Any] | Template:
+    async def delete_session(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Response[Any] | Template:
         if (await read_form(request, "confirm"))["confirm"] != "yes":
             return await self._deletion_page(request, access, guid, status_code=400)
         await editing.delete_session(access.event_id, guid)
-        flash(request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success")
+        flash(
+            request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success"
+        )
         return Redirect(f"/events/{slug}/manage/")

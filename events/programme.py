@@ -194,7 +194,9 @@ class SessionFilter:
         return any(value is not None for value in (self.day, self.track, self.room, self.kind, self.tag))
 
 
-def now_and_next(programme: Programme, now: datetime, *, upcoming: int = 1) -> tuple[list[ProgrammeSession], list[ProgrammeSession]]:
+def now_and_next(
+    programme: Programme, now: datetime, *, upcoming: int = 1
+) -> tuple[list[ProgrammeSession], list[ProgrammeSession]]:
     """Sessions running at ``now``, and per room the next ``upcoming`` ones after it (cancelled left out)."""
     live = [s for s in programme.sessions if not s.cancelled and s.starts_at <= now < s.ends_at]
     later: dict[str, list[ProgrammeSession]] = defaultdict(list)
@@ -218,8 +220,9 @@ def clashes(sessions: Iterable[ProgrammeSession]) -> set[str]:
     return clashing
 
 
-def programme_from_snapshot(snapshot: dict[str, Any], version: int | None = None,
-                            published_at: datetime | None = None) -> Programme:
+def programme_from_snapshot(
+    snapshot: dict[str, Any], version: int | None = None, published_at: datetime | None = None
+) -> Programme:
     event = snapshot["event"]
     return Programme(
         event=ProgrammeEvent(
@@ -306,8 +309,10 @@ def _lanes(items: list[ProgrammeSession]) -> dict[str, int]:
     lanes = {}
     for item in sorted(items, key=lambda i: (i.cancelled, i.starts_at, i.ends_at, i.guid)):
         ends = max(item.ends_at, item.starts_at + timedelta(minutes=GRID_MINUTES))  # a deadline still takes a row
-        lane = next((n for n, spans in enumerate(taken)
-                     if all(end <= item.starts_at or ends <= start for start, end in spans)), len(taken))
+        lane = next(
+            (n for n, spans in enumerate(taken) if all(end <= item.starts_at or ends <= start for start, end in spans)),
+            len(taken),
+        )
         if lane == len(taken):
             taken.append([])
         taken[lane].append((item.starts_at, ends))
@@ -337,8 +342,15 @@ def schedule_grid(programme: Programme, sessions: Iterable[ProgrammeSession], zo
             rooms.append(GridRoom(name, column, span))
             column += span
         start_of = {room.name: room.column for room in rooms}
-        cells = [GridCell(item, start_of[item.room or ""] + lanes[item.guid], row(item.starts_at),
-                          max(row(item.ends_at), row(item.starts_at) + 1)) for item in items]
+        cells = [
+            GridCell(
+                item,
+                start_of[item.room or ""] + lanes[item.guid],
+                row(item.starts_at),
+                max(row(item.ends_at), row(item.starts_at) + 1),
+            )
+            for item in items
+        ]
         last_row = max(cell.row_end for cell in cells)
         hours = []
         moment = origin

@@ -187,12 +187,14 @@ def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[
             change = "cancelled" if item["status"] == SessionStatus.cancelled else "reinstated"
             entries.append({**base, "change": change})
         if (old["starts_at"], old["ends_at"], old["room"]) != (item["starts_at"], item["ends_at"], item["room"]):
-            entries.append({
-                **base,
-                "change": "moved",
-                "from": {"starts_at": old["starts_at"], "ends_at": old["ends_at"], "room": old["room"]},
-                "to": {"starts_at": item["starts_at"], "ends_at": item["ends_at"], "room": item["room"]},
-            })
+            entries.append(
+                {
+                    **base,
+                    "change": "moved",
+                    "from": {"starts_at": old["starts_at"], "ends_at": old["ends_at"], "room": old["room"]},
+                    "to": {"starts_at": item["starts_at"], "ends_at": item["ends_at"], "room": item["room"]},
+                }
+            )
         if old["title"] != item["title"]:
             entries.append({**base, "change": "renamed", "from": old["title"], "to": item["title"]})
         details = [label for name, label in SESSION_DETAILS.items() if old.get(name) != item.get(name)]
@@ -204,18 +206,35 @@ def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[
 
 
 # What else a session carries, in the words the changes page uses.
-SESSION_DETAILS = {"subtitle": "subtitle", "abstract": "abstract", "description": "description", "kind": "kind",
-                   "track": "track", "language": "language", "tags": "tags", "presenters": "presenters"}
-EVENT_DETAILS = {"title": "title", "description": "description", "timezone": "time zone", "start_date": "dates",
-                 "end_date": "dates", "venue": "venue", "mode": "mode", "day_change": "day change"}
+SESSION_DETAILS = {
+    "subtitle": "subtitle",
+    "abstract": "abstract",
+    "description": "description",
+    "kind": "kind",
+    "track": "track",
+    "language": "language",
+    "tags": "tags",
+    "presenters": "presenters",
+}
+EVENT_DETAILS = {
+    "title": "title",
+    "description": "description",
+    "timezone": "time zone",
+    "start_date": "dates",
+    "end_date": "dates",
+    "venue": "venue",
+    "mode": "mode",
+    "day_change": "day change",
+}
 
 
 def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
     """Changes beyond the sessions: the event's own details, its rooms and its tracks, each named."""
     entries: list[dict[str, Any]] = []
     before_event, after_event = _with_defaults(previous["event"]), _with_defaults(current["event"])
-    event_fields = sorted({label for name, label in EVENT_DETAILS.items()
-                           if before_event.get(name) != after_event.get(name)})
+    event_fields = sorted(
+        {label for name, label in EVENT_DETAILS.items() if before_event.get(name) != after_event.get(name)}
+    )
     if event_fields:
         entries.append({"guid": "", "title": current["event"]["title"], "change": "event", "fields": event_fields})
     for kind in ("rooms", "tracks"):
@@ -224,8 +243,9 @@ def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[di
         added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
         changed = sorted(name for name in after.keys() & before.keys() if after[name] != before[name])
         if added or removed or changed:
-            entries.append({"guid": "", "title": kind, "change": kind, "added": added, "removed": removed,
-                            "changed": changed})
+            entries.append(
+                {"guid": "", "title": kind, "change": kind, "added": added, "removed": removed, "changed": changed}
+            )
     return entries
 
 
@@ -235,9 +255,14 @@ def _with_defaults(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
-    sessions = [{k: v for k, v in item.items() if k not in ("sequence", "last_modified")} for item in snapshot["sessions"]]
-    return {**snapshot, "event": _with_defaults(snapshot["event"]),
-            "sessions": sorted(sessions, key=lambda item: item["guid"])}
+    sessions = [
+        {k: v for k, v in item.items() if k not in ("sequence", "last_modified")} for item in snapshot["sessions"]
+    ]
+    return {
+        **snapshot,
+        "event": _with_defaults(snapshot["event"]),
+        "sessions": sorted(sessions, key=lambda item: item["guid"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -250,13 +275,17 @@ class ReleasePublished(Change):
 
 async def release_changes(event_id: int, version: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """``(snapshot, changelog)`` of one release, as stored; None if there is no such release."""
-    row = await ScheduleRelease.select(ScheduleRelease.snapshot, ScheduleRelease.changelog).where(
-        (ScheduleRelease.event == event_id) & (ScheduleRelease.version == version)).first()
+    row = (
+        await ScheduleRelease.select(ScheduleRelease.snapshot, ScheduleRelease.changelog)
+        .where((ScheduleRelease.event == event_id) & (ScheduleRelease.version == version))
+        .first()
+    )
     return (json.loads(row["snapshot"]), json.loads(row["changelog"])) if row else None
 
 
-async def publish_release(event_id: int, comment: str = "", published_by: int | None = None,
-                          now: datetime | None = None) -> ReleaseSummary:
+async def publish_release(
+    event_id: int, comment: str = "", published_by: int | None = None, now: datetime | None = None
+) -> ReleaseSummary:
     """Freeze the current programme as the next version; raise NothingToPublish when unchanged."""
     now = now or datetime.now(timezone.utc)
     async with transaction(ScheduleRelease):

@@ -21,8 +21,18 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from events.editing import (LATEST_DAY_CHANGE, TAG, TEXT_MAX, EventInput, SessionInput, check_event, create_event,
-                            save_session, set_day_change, valid_timezone)
+from events.editing import (
+    LATEST_DAY_CHANGE,
+    TAG,
+    TEXT_MAX,
+    EventInput,
+    SessionInput,
+    check_event,
+    create_event,
+    save_session,
+    set_day_change,
+    valid_timezone,
+)
 from events.programme import DAY_CHANGE, conference_day_of, time_of_day
 from events.tables import Event, Presenter, Room, Session, SessionKind, SessionPresenter, SessionStatus, Track
 from server.validation import without_control_characters, year_problem
@@ -30,11 +40,20 @@ from server.problems import Invalid
 
 FORMATS = ("frab-json", "frab-xml", "ical")
 KINDS = {
-    "talk": SessionKind.talk, "lecture": SessionKind.talk, "performance": SessionKind.talk,
-    "workshop": SessionKind.workshop, "hands-on": SessionKind.workshop,
-    "panel": SessionKind.panel, "discussion": SessionKind.panel, "podium": SessionKind.panel,
-    "keynote": SessionKind.keynote, "break": SessionKind.break_, "pause": SessionKind.break_,
-    "networking": SessionKind.networking, "meeting": SessionKind.networking, "meetup": SessionKind.networking,
+    "talk": SessionKind.talk,
+    "lecture": SessionKind.talk,
+    "performance": SessionKind.talk,
+    "workshop": SessionKind.workshop,
+    "hands-on": SessionKind.workshop,
+    "panel": SessionKind.panel,
+    "discussion": SessionKind.panel,
+    "podium": SessionKind.panel,
+    "keynote": SessionKind.keynote,
+    "break": SessionKind.break_,
+    "pause": SessionKind.break_,
+    "networking": SessionKind.networking,
+    "meeting": SessionKind.networking,
+    "meetup": SessionKind.networking,
 }
 _DURATION = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -104,6 +123,7 @@ class ImportReport:
 
 # Reading ---------------------------------------------------------------------------------------
 
+
 def detect_format(data: bytes, filename: str = "") -> str:
     head = data.lstrip()[:200]
     if filename.endswith(".ics") or head.startswith(b"BEGIN:VCALENDAR"):
@@ -112,14 +132,17 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "frab-xml"
     if filename.endswith(".json") or head.startswith(b"{"):
         return "frab-json"
-    raise ImportFailed("file: Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files; "
-                       "this is none of them")
+    raise ImportFailed(
+        "file: Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files; this is none of them"
+    )
 
 
 def parse_schedule(data: bytes, fmt: str = "auto", filename: str = "") -> ImportedSchedule:
     fmt = detect_format(data, filename) if fmt == "auto" else fmt
     readers: dict[str, Callable[[bytes], ImportedSchedule]] = {
-        "frab-json": _read_frab_json, "frab-xml": _read_frab_xml, "ical": _read_ical,
+        "frab-json": _read_frab_json,
+        "frab-xml": _read_frab_xml,
+        "ical": _read_ical,
     }
     if fmt not in readers:
         raise ImportFailed(f"format: {fmt!r} is not one of auto, {', '.join(FORMATS)}")
@@ -185,8 +208,9 @@ def _json_document(data: bytes) -> Any:
     except UnicodeDecodeError:
         raise ImportFailed("file: it is not text in UTF-8; export the schedule again as UTF-8 JSON") from None
     except json.JSONDecodeError as error:
-        raise ImportFailed(f"file: it is not valid JSON ({error.msg} on line {error.lineno}, "
-                           f"column {error.colno})") from None
+        raise ImportFailed(
+            f"file: it is not valid JSON ({error.msg} on line {error.lineno}, column {error.colno})"
+        ) from None
 
 
 def _json_part(document: Any, path: tuple[str, ...], kind: type) -> Any:
@@ -222,13 +246,27 @@ def _read_frab_json(data: bytes) -> ImportedSchedule:
                 raise ImportFailed(f"day {number}, room {room_name!r}: its sessions must be a list of sessions")
             for item in items:
                 sessions.append(_frab_json_session(item, room_name, zone))
-    rooms = [(_text(room.get("name")), room.get("capacity") if isinstance(room.get("capacity"), int) else None)
-             for room in _listed(conference.get("rooms")) if _text(room.get("name"))]
-    tracks = [(_text(track.get("name")), _text(track.get("color")))
-              for track in _listed(conference.get("tracks")) if _text(track.get("name"))]
+    rooms = [
+        (_text(room.get("name")), room.get("capacity") if isinstance(room.get("capacity"), int) else None)
+        for room in _listed(conference.get("rooms"))
+        if _text(room.get("name"))
+    ]
+    tracks = [
+        (_text(track.get("name")), _text(track.get("color")))
+        for track in _listed(conference.get("tracks"))
+        if _text(track.get("name"))
+    ]
     bounds = [(day.get("date"), day.get("day_start"), day.get("day_end")) for day in days]
-    return _schedule(_line(conference.get("title")), zone_name, conference, sessions, rooms, tracks, named=bool(named),
-                     day_change=_file_day_change(bounds, zone))
+    return _schedule(
+        _line(conference.get("title")),
+        zone_name,
+        conference,
+        sessions,
+        rooms,
+        tracks,
+        named=bool(named),
+        day_change=_file_day_change(bounds, zone),
+    )
 
 
 def _file_day_change(bounds: list[tuple[Any, Any, Any]], zone: ZoneInfo) -> time | None:
@@ -273,8 +311,11 @@ def _frab_json_session(item: dict[str, Any], room_name: str, zone: ZoneInfo) -> 
     people = item.get("persons") or []
     if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):
         raise ImportFailed(f"{label}: “persons” must be a list of people, each with a name")
-    persons = [ImportedPerson(_text(p.get("public_name") or p.get("name")), _text(p.get("biography")))
-               for p in people if _text(p.get("public_name") or p.get("name"))]
+    persons = [
+        ImportedPerson(_text(p.get("public_name") or p.get("name")), _text(p.get("biography")))
+        for p in people
+        if _text(p.get("public_name") or p.get("name"))
+    ]
     return ImportedSession(
         guid=_guid(item.get("guid"), item.get("id"), title),
         title=title,
@@ -308,25 +349,35 @@ def _read_frab_xml(data: bytes) -> ImportedSchedule:
         if not title:
             raise ImportFailed(f"{label} (guid {element.get('guid')!r}): title is missing")
         starts = _moment(element.findtext("date"), zone, label)
-        sessions.append(ImportedSession(
-            guid=_guid(element.get("guid"), element.get("id"), title),
-            title=title,
-            starts_at=starts,
-            ends_at=starts + _duration(element.findtext("duration"), label),
-            room=_text(element.findtext("room")),
-            track=_text(element.findtext("track")),
-            kind=_kind(element.findtext("type")),
-            subtitle=_line(element.findtext("subtitle")),
-            abstract=_text(element.findtext("abstract")),
-            description=_text(element.findtext("description")),
-            language=_text(element.findtext("language"))[:16] or "en",
-            persons=[ImportedPerson(_text(p.text)) for p in element.iter("person") if _text(p.text)],
-        ))
+        sessions.append(
+            ImportedSession(
+                guid=_guid(element.get("guid"), element.get("id"), title),
+                title=title,
+                starts_at=starts,
+                ends_at=starts + _duration(element.findtext("duration"), label),
+                room=_text(element.findtext("room")),
+                track=_text(element.findtext("track")),
+                kind=_kind(element.findtext("type")),
+                subtitle=_line(element.findtext("subtitle")),
+                abstract=_text(element.findtext("abstract")),
+                description=_text(element.findtext("description")),
+                language=_text(element.findtext("language"))[:16] or "en",
+                persons=[ImportedPerson(_text(p.text)) for p in element.iter("person") if _text(p.text)],
+            )
+        )
     meta = {"start": conference.findtext("start"), "end": conference.findtext("end")}
     tracks = [(_text(t.get("name")), _text(t.get("color"))) for t in conference.iter("track") if _text(t.get("name"))]
     bounds = [(day.get("date"), day.get("start"), day.get("end")) for day in root.iter("day")]
-    return _schedule(_line(conference.findtext("title")), zone_name, meta, sessions, [], tracks, named=bool(named),
-                     day_change=_file_day_change(bounds, zone))
+    return _schedule(
+        _line(conference.findtext("title")),
+        zone_name,
+        meta,
+        sessions,
+        [],
+        tracks,
+        named=bool(named),
+        day_change=_file_day_change(bounds, zone),
+    )
 
 
 def _read_ical(data: bytes) -> ImportedSchedule:
@@ -365,23 +416,33 @@ def _read_ical(data: bytes) -> ImportedSchedule:
         categories = event.get("CATEGORIES")
         tags = [str(c) for c in (categories.cats if categories is not None and hasattr(categories, "cats") else [])]
         uid = _text(event.get("UID"))
-        sessions.append(ImportedSession(
-            guid=_guid(uid.split("@", 1)[0], uid, title),
-            title=title,
-            starts_at=starts,
-            ends_at=ends,
-            room=_line(event.get("LOCATION"))[:100],  # whole: "Room 1, Building B" is one place
-            status="cancelled" if _text(event.get("STATUS")).upper() == "CANCELLED" else "confirmed",
-            abstract=_text(event.get("DESCRIPTION")),
-            tags=[tag for tag in tags if tag][:20],
-        ))
+        sessions.append(
+            ImportedSession(
+                guid=_guid(uid.split("@", 1)[0], uid, title),
+                title=title,
+                starts_at=starts,
+                ends_at=ends,
+                room=_line(event.get("LOCATION"))[:100],  # whole: "Room 1, Building B" is one place
+                status="cancelled" if _text(event.get("STATUS")).upper() == "CANCELLED" else "confirmed",
+                abstract=_text(event.get("DESCRIPTION")),
+                tags=[tag for tag in tags if tag][:20],
+            )
+        )
     title = _line(calendar.get("X-WR-CALNAME")) or _text(calendar.get("NAME")) or "Imported programme"
     return _schedule(title, zone_name, {}, sessions, [], [], named=bool(named))
 
 
-def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[ImportedSession],
-              rooms: list[tuple[str, int | None]], tracks: list[tuple[str, str]], *, named: bool = True,
-              day_change: time | None = None) -> ImportedSchedule:
+def _schedule(
+    title: str,
+    zone_name: str,
+    meta: dict[str, Any],
+    sessions: list[ImportedSession],
+    rooms: list[tuple[str, int | None]],
+    tracks: list[tuple[str, str]],
+    *,
+    named: bool = True,
+    day_change: time | None = None,
+) -> ImportedSchedule:
     if not sessions:  # every reader ends here, so an empty file is refused the same way in all formats
         raise ImportFailed("file: it contains no sessions")
     for session in sessions:
@@ -390,8 +451,17 @@ def _schedule(title: str, zone_name: str, meta: dict[str, Any], sessions: list[I
     zone = ZoneInfo(zone_name)
     days = [conference_day_of(s.starts_at, zone, day_change or DAY_CHANGE) for s in sessions]
     start, end = _date(meta.get("start")) or min(days), _date(meta.get("end")) or max(days)
-    return ImportedSchedule(title or "Imported programme", zone_name, min(start, min(days)), max(end, start),
-                            rooms, tracks, sessions, zone_named=named, day_change=day_change)
+    return ImportedSchedule(
+        title or "Imported programme",
+        zone_name,
+        min(start, min(days)),
+        max(end, start),
+        rooms,
+        tracks,
+        sessions,
+        zone_named=named,
+        day_change=day_change,
+    )
 
 
 def _date(raw: Any) -> date | None:
@@ -403,13 +473,20 @@ def _date(raw: Any) -> date | None:
 
 # Merging ---------------------------------------------------------------------------------------
 
+
 class _DryRun(Exception):
     """Raised inside the transaction to undo everything a dry run did."""
 
 
-async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organiser_id: int | None = None,
-                          dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
-                          time_zone: str | None = None) -> ImportReport:
+async def import_schedule(
+    event_slug: str,
+    schedule: ImportedSchedule,
+    *,
+    organiser_id: int | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    time_zone: str | None = None,
+) -> ImportReport:
     """Merge ``schedule`` into the event (created from the file when missing) in one transaction.
 
     ``time_zone`` names the zone of an event created from a file that gives only UTC offsets: its times are
@@ -428,20 +505,35 @@ async def import_schedule(event_slug: str, schedule: ImportedSchedule, *, organi
     return report
 
 
-async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int | None, report: ImportReport,
-                 progress: Callable[[int, int], None] | None, time_zone: str | None = None) -> None:
+async def _merge(
+    event_slug: str,
+    schedule: ImportedSchedule,
+    organiser_id: int | None,
+    report: ImportReport,
+    progress: Callable[[int, int], None] | None,
+    time_zone: str | None = None,
+) -> None:
     event = await Event.select(Event.id, Event.timezone, Event.day_change).where(Event.slug == event_slug).first()
     zone = time_zone or (schedule.timezone if schedule.zone_named else None)
     if event is None and zone is None:
-        raise ImportFailed("file: its times carry UTC offsets but it names no time zone; say which zone the event is "
-                           "in (hallway import-schedule --time-zone Europe/Berlin …)")
+        raise ImportFailed(
+            "file: its times carry UTC offsets but it names no time zone; say which zone the event is "
+            "in (hallway import-schedule --time-zone Europe/Berlin …)"
+        )
     if event is not None and not schedule.zone_named:
-        report.notes.append(f"the file names no time zone: its times are kept as exact instants and shown in the "
-                            f"event's zone, {event['timezone']}")
+        report.notes.append(
+            f"the file names no time zone: its times are kept as exact instants and shown in the "
+            f"event's zone, {event['timezone']}"
+        )
     if event is None:
-        data = EventInput(slug=event_slug, title=schedule.title[:200], timezone=zone or schedule.timezone,
-                          start_date=schedule.start_date, end_date=schedule.end_date,
-                          day_change=schedule.day_change.isoformat("minutes") if schedule.day_change else None)
+        data = EventInput(
+            slug=event_slug,
+            title=schedule.title[:200],
+            timezone=zone or schedule.timezone,
+            start_date=schedule.start_date,
+            end_date=schedule.end_date,
+            day_change=schedule.day_change.isoformat("minutes") if schedule.day_change else None,
+        )
         errors = check_event(data)
         if errors:
             raise ImportFailed("; ".join(f"event {name}: {message}" for name, message in errors.items()))
@@ -452,14 +544,25 @@ async def _merge(event_slug: str, schedule: ImportedSchedule, organiser_id: int 
     else:
         event_id = event["id"]
         await _follow_day_change(event_id, time_of_day(event["day_change"]), schedule.day_change, report)
-    rooms = await _ensure_named(Room, event_id, [name for name, _ in schedule.rooms] +
-                                [s.room for s in schedule.sessions if s.room], report.rooms_added,
-                                extra={name: {"capacity": cap} for name, cap in schedule.rooms if cap})
+    rooms = await _ensure_named(
+        Room,
+        event_id,
+        [name for name, _ in schedule.rooms] + [s.room for s in schedule.sessions if s.room],
+        report.rooms_added,
+        extra={name: {"capacity": cap} for name, cap in schedule.rooms if cap},
+    )
     colours = {name: colour for name, colour in schedule.tracks if re.match(r"^#[0-9a-fA-F]{6}$", colour)}
-    tracks = await _ensure_named(Track, event_id, [name for name, _ in schedule.tracks] +
-                                 [s.track for s in schedule.sessions if s.track], report.tracks_added,
-                                 extra={name: {"colour": colour} for name, colour in colours.items()})
-    people = {row["name"]: row["id"] for row in await Presenter.select(Presenter.id, Presenter.name).where(Presenter.event == event_id)}
+    tracks = await _ensure_named(
+        Track,
+        event_id,
+        [name for name, _ in schedule.tracks] + [s.track for s in schedule.sessions if s.track],
+        report.tracks_added,
+        extra={name: {"colour": colour} for name, colour in colours.items()},
+    )
+    people = {
+        row["name"]: row["id"]
+        for row in await Presenter.select(Presenter.id, Presenter.name).where(Presenter.event == event_id)
+    }
     for number, item in enumerate(schedule.sessions, start=1):
         await _merge_session(event_id, item, rooms, tracks, people, report)
         if progress:
@@ -474,8 +577,9 @@ async def _follow_day_change(event_id: int, current: time, from_file: time | Non
     report.notes.append(f"each day now ends at {from_file:%H:%M}, as the file says (it ended at {current:%H:%M})")
 
 
-async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str],
-                        extra: dict[str, dict[str, Any]]) -> dict[str, int]:
+async def _ensure_named(
+    table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str], extra: dict[str, dict[str, Any]]
+) -> dict[str, int]:
     known = {row["name"]: row["id"] for row in await table.select(table.id, table.name).where(table.event == event_id)}
     for name in dict.fromkeys(name[:100].strip() for name in names if name[:100].strip()):
         if name not in known:
@@ -486,19 +590,32 @@ async def _ensure_named(table: type[Room] | type[Track], event_id: int, names: l
     return known
 
 
-async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, int], tracks: dict[str, int],
-                         people: dict[str, int], report: ImportReport) -> None:
+async def _merge_session(
+    event_id: int,
+    item: ImportedSession,
+    rooms: dict[str, int],
+    tracks: dict[str, int],
+    people: dict[str, int],
+    report: ImportReport,
+) -> None:
     label = f"session {item.title!r} (guid {item.guid})"
     if item.ends_at < item.starts_at:
         raise ImportFailed(f"{label}: it ends before it starts")
     # Lenient where a file may be longer or looser than the form allows; every rule else is editing's.
     tags = sorted({tag for tag in item.tags if TAG.match(tag)})[:20]
     values = {
-        "title": item.title[:300], "subtitle": item.subtitle[:300], "abstract": item.abstract[:TEXT_MAX],
-        "description": item.description[:TEXT_MAX], "kind": item.kind, "status": item.status,
-        "starts_at": item.starts_at.astimezone(timezone.utc), "ends_at": item.ends_at.astimezone(timezone.utc),
-        "room": rooms.get(item.room[:100].strip()), "track": tracks.get(item.track[:100].strip()),
-        "language": item.language[:16] or "en", "tags": tags,
+        "title": item.title[:300],
+        "subtitle": item.subtitle[:300],
+        "abstract": item.abstract[:TEXT_MAX],
+        "description": item.description[:TEXT_MAX],
+        "kind": item.kind,
+        "status": item.status,
+        "starts_at": item.starts_at.astimezone(timezone.utc),
+        "ends_at": item.ends_at.astimezone(timezone.utc),
+        "room": rooms.get(item.room[:100].strip()),
+        "track": tracks.get(item.track[:100].strip()),
+        "language": item.language[:16] or "en",
+        "tags": tags,
     }
     presenter_ids = []
     for person in item.persons:
@@ -509,12 +626,21 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
             report.presenters_added.append(person.name)
         presenter_ids.append(people[person.name])
     presenter_ids = list(dict.fromkeys(presenter_ids))
-    data = SessionInput(title=values["title"], starts_at=item.starts_at, ends_at=item.ends_at,
-                        room=item.room[:100].strip() if values["room"] else "",
-                        track=item.track[:100].strip() if values["track"] else "",
-                        kind=item.kind, status=item.status, subtitle=values["subtitle"], abstract=values["abstract"],
-                        description=values["description"], language=values["language"], tags=tags,
-                        presenter_ids=presenter_ids)
+    data = SessionInput(
+        title=values["title"],
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        room=item.room[:100].strip() if values["room"] else "",
+        track=item.track[:100].strip() if values["track"] else "",
+        kind=item.kind,
+        status=item.status,
+        subtitle=values["subtitle"],
+        abstract=values["abstract"],
+        description=values["description"],
+        language=values["language"],
+        tags=tags,
+        presenter_ids=presenter_ids,
+    )
     existing = await Session.select().where(Session.guid == item.guid).first()
     if existing is not None and existing["event"] != event_id:
         raise ImportFailed(f"{label}: this guid already belongs to a session of another event")
@@ -522,8 +648,12 @@ async def _merge_session(event_id: int, item: ImportedSession, rooms: dict[str, 
         await _save(event_id, data, label, new_guid=item.guid)
         report.created.append(item.title)
         return
-    current_presenters = [row["presenter"] for row in await SessionPresenter.select(SessionPresenter.presenter)
-                          .where(SessionPresenter.session == existing["id"]).order_by(SessionPresenter.position)]
+    current_presenters = [
+        row["presenter"]
+        for row in await SessionPresenter.select(SessionPresenter.presenter)
+        .where(SessionPresenter.session == existing["id"])
+        .order_by(SessionPresenter.position)
+    ]
     changed = _changed_fields(existing, values) + (["presenters"] if current_presenters != presenter_ids else [])
     if not changed:
         report.unchanged += 1
@@ -537,7 +667,9 @@ async def _save(event_id: int, data: SessionInput, label: str, **which: Any) -> 
     try:
         await save_session(event_id, data, **which)
     except Invalid as error:
-        raise ImportFailed(f"{label}: " + "; ".join(f"{field}: {message}" for field, message in error.errors.items())) from None
+        raise ImportFailed(
+            f"{label}: " + "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+        ) from None
 
 
 FIELD_WORDS = {"starts_at": "start", "ends_at": "end", "kind": "type", "tags": "tags"}

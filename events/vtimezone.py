@@ -46,8 +46,15 @@ def transitions(zone_name: str, first: date, last: date) -> list[Transition]:
                 else:
                     high = middle
             local = high.astimezone(zone)
-            found.append(Transition(high, offset or timedelta(0), next_offset or timedelta(0),
-                                    local.tzname() or zone_name, bool(local.dst())))
+            found.append(
+                Transition(
+                    high,
+                    offset or timedelta(0),
+                    next_offset or timedelta(0),
+                    local.tzname() or zone_name,
+                    bool(local.dst()),
+                )
+            )
             offset = next_offset
         moment = following
     return found
@@ -68,15 +75,25 @@ def vtimezone_lines(zone_name: str, first: date, last: date) -> list[str]:
     offset = start.utcoffset() or timedelta(0)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone_name}"]
     kind = "DAYLIGHT" if start.dst() else "STANDARD"  # what holds from the start, before any change
-    lines += [f"BEGIN:{kind}", "DTSTART:" + datetime(first.year, 1, 1).strftime("%Y%m%dT%H%M%S"),
-              f"TZOFFSETFROM:{_offset(offset)}", f"TZOFFSETTO:{_offset(offset)}",
-              f"TZNAME:{start.tzname() or zone_name}", f"END:{kind}"]
+    lines += [
+        f"BEGIN:{kind}",
+        "DTSTART:" + datetime(first.year, 1, 1).strftime("%Y%m%dT%H%M%S"),
+        f"TZOFFSETFROM:{_offset(offset)}",
+        f"TZOFFSETTO:{_offset(offset)}",
+        f"TZNAME:{start.tzname() or zone_name}",
+        f"END:{kind}",
+    ]
     for change in transitions(zone_name, first, last):
         kind = "DAYLIGHT" if change.daylight else "STANDARD"
         local_before = (change.at + change.before).replace(tzinfo=None)  # DTSTART is in the offset it leaves
-        lines += [f"BEGIN:{kind}", "DTSTART:" + local_before.strftime("%Y%m%dT%H%M%S"),
-                  f"TZOFFSETFROM:{_offset(change.before)}", f"TZOFFSETTO:{_offset(change.after)}",
-                  f"TZNAME:{change.name}", f"END:{kind}"]
+        lines += [
+            f"BEGIN:{kind}",
+            "DTSTART:" + local_before.strftime("%Y%m%dT%H%M%S"),
+            f"TZOFFSETFROM:{_offset(change.before)}",
+            f"TZOFFSETTO:{_offset(change.after)}",
+            f"TZNAME:{change.name}",
+            f"END:{kind}",
+        ]
     lines.append("END:VTIMEZONE")
     return lines
 

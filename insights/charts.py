@@ -22,10 +22,19 @@ SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 THRESHOLD = 5
 FEW = f"fewer than {THRESHOLD}"
 Kind = Literal["bar", "stacked", "line", "hbar"]
-STYLE = Style(background="transparent", plot_background="transparent", foreground="#1f2933",
-              foreground_strong="#1f2933", foreground_subtle="#5b6770", font_family="system-ui, sans-serif",
-              label_font_size=13, major_label_font_size=13, legend_font_size=14, value_font_size=12,
-              colors=("#1d5f8a", "#d9822b", "#2f6b3a", "#8a3b12", "#6b3d8a", "#5b6770"))
+STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#5b6770",
+    font_family="system-ui, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=14,
+    value_font_size=12,
+    colors=("#1d5f8a", "#d9822b", "#2f6b3a", "#8a3b12", "#6b3d8a", "#5b6770"),
+)
 
 
 def shown(value: float | None, *, people: bool = True) -> float | None:
@@ -53,13 +62,30 @@ class Chart:
     notes: tuple[str, ...] = field(default=())
 
     @classmethod
-    def of(cls, slug: str, title: str, description: str, labels: list[str], series: dict[str, list[float]],
-           kind: Kind = "bar", *, people: bool = True) -> "Chart":
+    def of(
+        cls,
+        slug: str,
+        title: str,
+        description: str,
+        labels: list[str],
+        series: dict[str, list[float]],
+        kind: Kind = "bar",
+        *,
+        people: bool = True,
+    ) -> "Chart":
         # Labels can be what strangers typed (search terms): nothing XML cannot carry reaches the SVG.
-        return cls(slug, title, description, tuple(without_control_characters(label) for label in labels),
-                   tuple(Series(without_control_characters(name), tuple(shown(v, people=people) for v in values))
-                         for name, values in series.items()),
-                   kind, people)
+        return cls(
+            slug,
+            title,
+            description,
+            tuple(without_control_characters(label) for label in labels),
+            tuple(
+                Series(without_control_characters(name), tuple(shown(v, people=people) for v in values))
+                for name, values in series.items()
+            ),
+            kind,
+            people,
+        )
 
     @property
     def empty(self) -> bool:
@@ -87,12 +113,23 @@ class Chart:
 
     def svg(self) -> Markup:
         """The chart as inline SVG, labelled for screen readers (the table beside it has every figure)."""
-        chart_class = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line,
-                       "hbar": pygal.HorizontalBar}[self.kind]
-        chart = chart_class(style=STYLE, js=[], disable_xml_declaration=True, height=320 if self.kind != "hbar"
-                            else max(200, 60 + 34 * len(self.labels)), width=800, show_legend=len(self.series) > 1,
-                            legend_at_bottom=True, x_label_rotation=0 if len(self.labels) <= 6 or self.kind == "hbar" else 35,
-                            truncate_label=40, print_values=False, include_x_axis=True, explicit_size=False)
+        chart_class = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line, "hbar": pygal.HorizontalBar}[
+            self.kind
+        ]
+        chart = chart_class(
+            style=STYLE,
+            js=[],
+            disable_xml_declaration=True,
+            height=320 if self.kind != "hbar" else max(200, 60 + 34 * len(self.labels)),
+            width=800,
+            show_legend=len(self.series) > 1,
+            legend_at_bottom=True,
+            x_label_rotation=0 if len(self.labels) <= 6 or self.kind == "hbar" else 35,
+            truncate_label=40,
+            print_values=False,
+            include_x_axis=True,
+            explicit_size=False,
+        )
         # pygal draws a horizontal bar chart's first label at the bottom; the table reads top down.
         order = list(reversed(range(len(self.labels)))) if self.kind == "hbar" else list(range(len(self.labels)))
         chart.x_labels = [self.labels[n] for n in order]
@@ -101,8 +138,12 @@ class Chart:
         svg = SCRIPT.sub("", chart.render(is_unicode=True))  # pygal's tooltip script: not needed, not allowed by CSP
         label = f'role="img" aria-labelledby="{self.slug}-title {self.slug}-desc"'
         svg = svg.replace("<svg ", f'<svg {label} focusable="false" ', 1)
-        svg = svg.replace(">", f'><title id="{self.slug}-title">{_xml(self.title)}</title>'
-                               f'<desc id="{self.slug}-desc">{_xml(self.description)}</desc>', 1)
+        svg = svg.replace(
+            ">",
+            f'><title id="{self.slug}-title">{_xml(self.title)}</title>'
+            f'<desc id="{self.slug}-desc">{_xml(self.description)}</desc>',
+            1,
+        )
         return Markup(svg)
 
 

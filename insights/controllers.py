@@ -39,29 +39,46 @@ def _csv(report: Report, requested: str, filename: str) -> Response[str]:
     chart = report.chart(slug) if requested.endswith(".csv") else None
     if chart is None:
         raise NotFoundException("There is no such chart.")
-    return Response(chart.csv(), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}-{slug}.csv"'})
+    return Response(
+        chart.csv(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{slug}.csv"'},
+    )
 
 
 class InsightsController(Controller):
     dependencies = {"access": Provide(organised_insights), "visible_ids": Provide(archive_scope)}
 
     @get("/events/{slug:str}/insights/")
-    async def event(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def event(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         report = await event_report(access)
-        return await page(request, "insights/report.html", {"access": access, "report": report,
-                                                            "csv_base": f"/events/{slug}/insights/"})
+        return await page(
+            request,
+            "insights/report.html",
+            {"access": access, "report": report, "csv_base": f"/events/{slug}/insights/"},
+        )
 
     @get("/events/{slug:str}/insights/{chart:str}")
-    async def event_csv(self, request: Request[Any, Any, Any], slug: FromPath[str], chart: FromPath[str], access: NamedDependency[EventAccess]) -> Response[str]:
+    async def event_csv(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        chart: FromPath[str],
+        access: NamedDependency[EventAccess],
+    ) -> Response[str]:
         return _csv(await event_report(access), chart, access.slug)
 
     @get("/archive/insights/")
     async def archive(self, request: Request[Any, Any, Any], visible_ids: NamedDependency[frozenset[int]]) -> Template:
         report = await archive_report(visible_ids)
-        return await page(request, "insights/report.html", {"access": None, "report": report,
-                                                            "csv_base": "/archive/insights/"})
+        return await page(
+            request, "insights/report.html", {"access": None, "report": report, "csv_base": "/archive/insights/"}
+        )
 
     @get("/archive/insights/{chart:str}")
-    async def archive_csv(self, request: Request[Any, Any, Any], chart: FromPath[str], visible_ids: NamedDependency[frozenset[int]]) -> Response[str]:
+    async def archive_csv(
+        self, request: Request[Any, Any, Any], chart: FromPath[str], visible_ids: NamedDependency[frozenset[int]]
+    ) -> Response[str]:
         return _csv(await archive_report(visible_ids), chart, "archive")

@@ -18,8 +18,28 @@ from networking.rooms import list_rooms
 from server.accounts import account_id_by_email, create_demo_account
 from server.activity import count, flush, peak
 
-FIRST = ("Amara", "Ben", "Chiara", "Dmitri", "Esi", "Farid", "Greta", "Hiro", "Ines", "Jonah", "Kai", "Lena",
-         "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tamar")
+FIRST = (
+    "Amara",
+    "Ben",
+    "Chiara",
+    "Dmitri",
+    "Esi",
+    "Farid",
+    "Greta",
+    "Hiro",
+    "Ines",
+    "Jonah",
+    "Kai",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tamar",
+)
 LAST = ("Adeyemi", "Berg", "Costa", "Dubrovsky", "Eze", "Fischer", "García", "Haddad", "Ito", "Jensen")
 EMPTY_SEARCHES = {"marrakesh treaty": 9, "rapido": 7, "tipasa migration": 6, "ai chatbots": 3}
 

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from archive.items import ItemView, list_items
-from archive.metrics import (ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT,
-                             event_search_key)
+from archive.metrics import ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT, event_search_key
 from archive.topics import topics_by_session
 from events.access import EventAccess
 from events.registration import registrations
@@ -101,9 +100,14 @@ def registration_chart(people_registered: list, zone: ZoneInfo) -> Chart:
     for person in people_registered:
         per_day[person.registered_at.astimezone(zone).date().isoformat()][person.attendance] += 1
     days = sorted(per_day)
-    return Chart.of("registrations", "Registrations per day", "New registrations each day, in person and online.",
-                    days, {"In person": [per_day[d]["in_person"] for d in days],
-                           "Online": [per_day[d]["online"] for d in days]}, "stacked")
+    return Chart.of(
+        "registrations",
+        "Registrations per day",
+        "New registrations each day, in person and online.",
+        days,
+        {"In person": [per_day[d]["in_person"] for d in days], "Online": [per_day[d]["online"] for d in days]},
+        "stacked",
+    )
 
 
 def _hour_label(bucket: datetime, zone: ZoneInfo) -> str:
@@ -117,11 +121,18 @@ async def attendance_chart(event_id: int, people_registered: list, zone: ZoneInf
             arrivals[person.checked_in_at.replace(minute=0, second=0, microsecond=0)] += 1
     online = {t.bucket: t.value for t in await tallies("event.online", [str(event_id)], peaks=True)}
     hours = sorted(set(arrivals) | set(online))
-    return Chart.of("attendance", "Attendance by hour", "People checked in at the venue each hour, and the most "
-                    "people following the event online at once in that hour.",
-                    [_hour_label(h, zone) for h in hours],
-                    {"Checked in (in person)": [arrivals.get(h, 0) for h in hours],
-                     "Online at once (peak)": [online.get(h, 0) for h in hours]}, "bar")
+    return Chart.of(
+        "attendance",
+        "Attendance by hour",
+        "People checked in at the venue each hour, and the most "
+        "people following the event online at once in that hour.",
+        [_hour_label(h, zone) for h in hours],
+        {
+            "Checked in (in person)": [arrivals.get(h, 0) for h in hours],
+            "Online at once (peak)": [online.get(h, 0) for h in hours],
+        },
+        "bar",
+    )
 
 
 def _peaks_by_key(found: list) -> dict[str, int]:
@@ -138,17 +149,28 @@ async def room_peaks_chart(event_id: int, sessions: dict) -> Chart:
         room = session.room or "No room"
         rooms[room] = max(rooms.get(room, 0), peaks.get(guid, 0))
     names = sorted(rooms, key=lambda name: (-rooms[name], name))
-    return Chart.of("room-peaks", "Peak live viewers per room", "The most people watching a session in each room "
-                    "live at once.", names, {"Viewers at once": [rooms[n] for n in names]}, "hbar")
+    return Chart.of(
+        "room-peaks",
+        "Peak live viewers per room",
+        "The most people watching a session in each room live at once.",
+        names,
+        {"Viewers at once": [rooms[n] for n in names]},
+        "hbar",
+    )
 
 
 async def networking_peaks_chart(event_id: int) -> Chart:
     rooms = await list_rooms(event_id)
     peaks = _peaks_by_key(await tallies("networking.room", [str(r.id) for r in rooms], peaks=True))
     ordered = sorted(rooms, key=lambda r: (-peaks.get(str(r.id), 0), r.name))
-    return Chart.of("networking-peaks", "Peak occupancy per networking room", "The most people in each lounge or "
-                    "table at once.", [r.name for r in ordered], {"People at once": [peaks.get(str(r.id), 0)
-                                                                                      for r in ordered]}, "hbar")
+    return Chart.of(
+        "networking-peaks",
+        "Peak occupancy per networking room",
+        "The most people in each lounge or table at once.",
+        [r.name for r in ordered],
+        {"People at once": [peaks.get(str(r.id), 0) for r in ordered]},
+        "hbar",
+    )
 
 
 async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
@@ -156,31 +178,52 @@ async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
     for tally in await tallies("event.view", [str(event_id)]):
         by_hour[tally.bucket.astimezone(zone).hour] += tally.value
     hours = list(range(24))
-    return Chart.of("busiest-hours", "Busiest hours", "Views of the event's pages by hour of the day, in the event's "
-                    "time zone, over the whole event.", [f"{h:02d}:00" for h in hours],
-                    {"Page views": [by_hour[h] for h in hours]}, "bar")
+    return Chart.of(
+        "busiest-hours",
+        "Busiest hours",
+        "Views of the event's pages by hour of the day, in the event's time zone, over the whole event.",
+        [f"{h:02d}:00" for h in hours],
+        {"Page views": [by_hour[h] for h in hours]},
+        "bar",
+    )
 
 
 async def live_viewers_chart(sessions: dict) -> Chart:
     peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
     top = sorted((g for g in peaks if g in sessions), key=lambda g: (-peaks[g], sessions[g].title))[:TOP]
-    return Chart.of("live-viewers", "Sessions by live viewers", f"The {TOP} sessions with the most people on their "
-                    "live page at once.", [sessions[g].title for g in top], {"Viewers at once": [peaks[g] for g in top]},
-                    "hbar")
+    return Chart.of(
+        "live-viewers",
+        "Sessions by live viewers",
+        f"The {TOP} sessions with the most people on their live page at once.",
+        [sessions[g].title for g in top],
+        {"Viewers at once": [peaks[g] for g in top]},
+        "hbar",
+    )
 
 
 def questions_chart(facts: list) -> Chart:
     asked = Counter(f.phase for f in facts)
     answered = Counter(f.phase for f in facts if f.answered_at)
-    return Chart.of("questions", "Questions per phase", "Questions asked before, during and after the sessions, and "
-                    "how many were answered.", list(PHASES),
-                    {"Asked": [asked[p] for p in PHASES], "Answered": [answered[p] for p in PHASES]}, "bar")
+    return Chart.of(
+        "questions",
+        "Questions per phase",
+        "Questions asked before, during and after the sessions, and how many were answered.",
+        list(PHASES),
+        {"Asked": [asked[p] for p in PHASES], "Answered": [answered[p] for p in PHASES]},
+        "bar",
+    )
 
 
 async def polls_chart(event_id: int) -> Chart:
     polls = await poll_participation(event_id)
-    return Chart.of("polls", "Poll participation", "How many people answered each poll.",
-                    [p.question for p in polls], {"People who answered": [p.voters for p in polls]}, "hbar")
+    return Chart.of(
+        "polls",
+        "Poll participation",
+        "How many people answered each poll.",
+        [p.question for p in polls],
+        {"People who answered": [p.voters for p in polls]},
+        "hbar",
+    )
 
 
 @dataclass(frozen=True)
@@ -205,9 +248,14 @@ async def archive_use(items: list[ItemView]) -> ArchiveUse:
 def archive_use_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
     views, plays = use.views, use.plays
     ordered = sorted(items, key=lambda i: (-views[i.handle], -plays[i.handle], i.title))[:TOP]
-    return Chart.of("archive-use", "Archive views and plays", "How often each archived session's page was opened "
-                    "and its recording played, since it was archived.", [i.title for i in ordered],
-                    {"Views": [views[i.handle] for i in ordered], "Plays": [plays[i.handle] for i in ordered]}, "hbar")
+    return Chart.of(
+        "archive-use",
+        "Archive views and plays",
+        "How often each archived session's page was opened and its recording played, since it was archived.",
+        [i.title for i in ordered],
+        {"Views": [views[i.handle] for i in ordered], "Plays": [plays[i.handle] for i in ordered]},
+        "hbar",
+    )
 
 
 def topics_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
@@ -216,8 +264,14 @@ def topics_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
         for topic in use.topics.get(item.session_guid, []):
             per_topic[topic.name] += use.views[item.handle] + use.plays[item.handle]
     top = sorted(per_topic, key=lambda name: (-per_topic[name], name))[:TOP]
-    return Chart.of("topics", "Top topics", "Topics by views and plays of their archived sessions.", top,
-                    {"Views and plays": [per_topic[t] for t in top]}, "hbar")
+    return Chart.of(
+        "topics",
+        "Top topics",
+        "Topics by views and plays of their archived sessions.",
+        top,
+        {"Views and plays": [per_topic[t] for t in top]},
+        "hbar",
+    )
 
 
 async def empty_searches_chart(event_title: str | None = None) -> Chart:
@@ -235,9 +289,14 @@ async def empty_searches_chart(event_title: str | None = None) -> Chart:
             if tally.key.startswith(prefix):
                 totals[tally.key.removeprefix(prefix)] += tally.value
     top = [term for term, n in totals.most_common() if n >= THRESHOLD][:TOP]
-    return Chart.of("empty-searches", "Searches that found nothing", "The archive searches most often made without "
-                    "a result: topics people look for and do not find.", top,
-                    {"Searches": [totals[t] for t in top]}, "hbar")
+    return Chart.of(
+        "empty-searches",
+        "Searches that found nothing",
+        "The archive searches most often made without a result: topics people look for and do not find.",
+        top,
+        {"Searches": [totals[t] for t in top]},
+        "hbar",
+    )
 
 
 async def archive_report(event_ids: frozenset[int]) -> Report:
@@ -251,33 +310,64 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
         for topic in topics.get(item.session_guid, []):
             per_topic_year[topic.name][item.year] += 1
     topic_names = sorted(per_topic_year)
-    items_chart = Chart.of("items-per-topic", "Archived sessions per topic and year", "How many archived sessions "
-                           "each topic has, year by year.", topic_names,
-                           {str(y): [per_topic_year[t][y] for t in topic_names] for y in years}, "stacked", people=False)
+    items_chart = Chart.of(
+        "items-per-topic",
+        "Archived sessions per topic and year",
+        "How many archived sessions each topic has, year by year.",
+        topic_names,
+        {str(y): [per_topic_year[t][y] for t in topic_names] for y in years},
+        "stacked",
+        people=False,
+    )
     handles = [item.handle for item in items]
     plays_by_month: Counter[str] = Counter()
     for tally in await tallies(ITEM_PLAY, handles):
         plays_by_month[tally.bucket.strftime("%Y-%m")] += tally.value
     months = sorted(plays_by_month)
-    plays_chart = Chart.of("plays", "Plays per month", "Recordings played in the archive each month.", months,
-                           {"Plays": [plays_by_month[m] for m in months]}, "line")
+    plays_chart = Chart.of(
+        "plays",
+        "Plays per month",
+        "Recordings played in the archive each month.",
+        months,
+        {"Plays": [plays_by_month[m] for m in months]},
+        "line",
+    )
     unanswered: Counter[str] = Counter()
     events = {item.event_id: item.event_title for item in items if item.event_id is not None}
     for event_id, title in events.items():
         unanswered[title] = sum(1 for f in await question_facts(event_id) if f.phase == "after" and not f.answered_at)
     event_names = sorted(unanswered, key=lambda name: (-unanswered[name], name))
-    follow_ups = Chart.of("follow-ups", "Follow-up questions still unanswered", "Questions asked after the sessions "
-                          "that no presenter has answered yet, per event.", event_names,
-                          {"Unanswered": [unanswered[n] for n in event_names]}, "hbar", people=False)
+    follow_ups = Chart.of(
+        "follow-ups",
+        "Follow-up questions still unanswered",
+        "Questions asked after the sessions that no presenter has answered yet, per event.",
+        event_names,
+        {"Unanswered": [unanswered[n] for n in event_names]},
+        "hbar",
+        people=False,
+    )
     harvests: Counter[str] = Counter()
     for tally in await tallies(OAI_REQUEST):
         harvests[tally.bucket.date().isoformat()] += tally.value
     days = sorted(harvests)
-    oai_chart = Chart.of("oai", "OAI-PMH requests per day", "Requests from library harvesters to /oai.", days,
-                         {"Requests": [harvests[d] for d in days]}, "line", people=False)
-    key_figures = [KeyFigure("Archived sessions", f"{len(items):,}"), KeyFigure("Events", f"{len(events):,}"),
-                   KeyFigure("Plays", people(sum(plays_by_month.values()))),
-                   KeyFigure("Unanswered follow-up questions", f"{sum(unanswered.values()):,}"),
-                   KeyFigure("OAI-PMH requests", f"{sum(harvests.values()):,}")]
-    return Report("The archive", key_figures, [items_chart, plays_chart, topics_chart(items, use), follow_ups,
-                                                oai_chart, await empty_searches_chart()])
+    oai_chart = Chart.of(
+        "oai",
+        "OAI-PMH requests per day",
+        "Requests from library harvesters to /oai.",
+        days,
+        {"Requests": [harvests[d] for d in days]},
+        "line",
+        people=False,
+    )
+    key_figures = [
+        KeyFigure("Archived sessions", f"{len(items):,}"),
+        KeyFigure("Events", f"{len(events):,}"),
+        KeyFigure("Plays", people(sum(plays_by_month.values()))),
+        KeyFigure("Unanswered follow-up questions", f"{sum(unanswered.values()):,}"),
+        KeyFigure("OAI-PMH requests", f"{sum(harvests.values()):,}"),
+    ]
+    return Report(
+        "The archive",
+        key_figures,
+        [items_chart, plays_chart, topics_chart(items, use), follow_ups, oai_chart, await empty_searches_chart()],
+    )

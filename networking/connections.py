@@ -29,7 +29,8 @@ class Connection:
 
 def _pair(first: int, second: int) -> object:
     return ((ConnectionRequest.sender == first) & (ConnectionRequest.recipient == second)) | (
-        (ConnectionRequest.sender == second) & (ConnectionRequest.recipient == first))
+        (ConnectionRequest.sender == second) & (ConnectionRequest.recipient == first)
+    )
 
 
 async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int:
@@ -39,17 +40,23 @@ async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int
         raise Invalid({"recipient": "This person is not in the directory."})
     if len(message) > MESSAGE_MAX:
         raise Invalid({"message": f"Use at most {MESSAGE_MAX} characters."})
-    existing = await ConnectionRequest.select(ConnectionRequest.accepted_at, ConnectionRequest.declined_at).where(
-        _pair(sender_id, recipient_id)).first()
+    existing = (
+        await ConnectionRequest.select(ConnectionRequest.accepted_at, ConnectionRequest.declined_at)
+        .where(_pair(sender_id, recipient_id))
+        .first()
+    )
     if existing and existing["declined_at"] is None:
         raise Invalid({"recipient": "You are already connected, or a request is waiting for an answer."})
     open_requests = await ConnectionRequest.count().where(
-        (ConnectionRequest.sender == sender_id) & ConnectionRequest.accepted_at.is_null()
-        & ConnectionRequest.declined_at.is_null())
+        (ConnectionRequest.sender == sender_id)
+        & ConnectionRequest.accepted_at.is_null()
+        & ConnectionRequest.declined_at.is_null()
+    )
     if open_requests >= OPEN_REQUESTS_MAX:
         raise Invalid({"recipient": "Wait for answers to your open requests before asking more people."})
-    request = ConnectionRequest(sender=sender_id, recipient=recipient_id, message=message.strip(),
-                                created_at=datetime.now(timezone.utc))
+    request = ConnectionRequest(
+        sender=sender_id, recipient=recipient_id, message=message.strip(), created_at=datetime.now(timezone.utc)
+    )
     await request.save()
     sender = (await public_profiles([sender_id]))[sender_id]
     who = f"{sender.display_name} ({sender.affiliation})" if sender.affiliation else sender.display_name
@@ -65,23 +72,37 @@ async def may_see_profile(viewer_id: int, person_id: int) -> bool:
 
 
 async def answer_request(request_id: int, recipient_id: int, accept: bool) -> None:
-    row = await ConnectionRequest.select().where(
-        (ConnectionRequest.id == request_id) & (ConnectionRequest.recipient == recipient_id)
-        & ConnectionRequest.accepted_at.is_null() & ConnectionRequest.declined_at.is_null()).first()
+    row = (
+        await ConnectionRequest.select()
+        .where(
+            (ConnectionRequest.id == request_id)
+            & (ConnectionRequest.recipient == recipient_id)
+            & ConnectionRequest.accepted_at.is_null()
+            & ConnectionRequest.declined_at.is_null()
+        )
+        .first()
+    )
     if row is None:
         raise NotFound("There is no such request waiting for you.")
     column = ConnectionRequest.accepted_at if accept else ConnectionRequest.declined_at
     await ConnectionRequest.update({column: datetime.now(timezone.utc)}).where(ConnectionRequest.id == request_id)
     if accept:
         name = (await display_names([recipient_id]))[recipient_id]
-        await notify(row["sender"], "connection-accepted", f"{name} accepted your request to connect.", "/me/connections/")
+        await notify(
+            row["sender"], "connection-accepted", f"{name} accepted your request to connect.", "/me/connections/"
+        )
 
 
 async def connections_of(user_id: int) -> dict[str, list[Connection]]:
     """Accepted connections (with contact details), requests waiting for me, and mine waiting for others."""
-    rows = await ConnectionRequest.select().where(
-        ((ConnectionRequest.sender == user_id) | (ConnectionRequest.recipient == user_id))
-        & ConnectionRequest.declined_at.is_null()).order_by(ConnectionRequest.id, ascending=False)
+    rows = (
+        await ConnectionRequest.select()
+        .where(
+            ((ConnectionRequest.sender == user_id) | (ConnectionRequest.recipient == user_id))
+            & ConnectionRequest.declined_at.is_null()
+        )
+        .order_by(ConnectionRequest.id, ascending=False)
+    )
     others = [row["recipient"] if row["sender"] == user_id else row["sender"] for row in rows]
     profiles = await public_profiles(others)
     grouped: dict[str, list[Connection]] = {"connected": [], "incoming": [], "outgoing": []}

@@ -51,9 +51,15 @@ def room_input(values: dict[str, str]) -> RoomInput:
     capacity = values["capacity"].strip()
     if capacity and whole_number(capacity) is None:
         raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
-    return RoomInput(name=values["name"], slug=values["slug"].strip().lower(), kind=values["kind"] or "table",
-                     description=values["description"], tags=values["tags"].split(","),
-                     capacity=int(capacity) if capacity else None, video_url=values["video_url"].strip())
+    return RoomInput(
+        name=values["name"],
+        slug=values["slug"].strip().lower(),
+        kind=values["kind"] or "table",
+        description=values["description"],
+        tags=values["tags"].split(","),
+        capacity=int(capacity) if capacity else None,
+        video_url=values["video_url"].strip(),
+    )
 
 
 def provide_presence(state: State) -> PresenceStore:
@@ -64,22 +70,44 @@ class LoungeController(Controller):
     path = "/events/{slug:str}/lounge"
     dependencies = {"presence": Provide(provide_presence, sync_to_thread=False)}
 
-    async def _lounge(self, request: Request[Any, Any, Any], access: EventAccess, presence: PresenceStore,
-                      values: dict[str, str] | None = None,
-                      errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+    async def _lounge(
+        self,
+        request: Request[Any, Any, Any],
+        access: EventAccess,
+        presence: PresenceStore,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
         room_list = await rooms.list_rooms(access.event_id)
-        context = {"access": access, "rooms": room_list, "seated": await occupancy(presence, room_list),
-                   "values": values or {"kind": "table"}, "errors": errors or {}, "kinds": [k.value for k in RoomKind],
-                   "now": datetime.now().astimezone()}
+        context = {
+            "access": access,
+            "rooms": room_list,
+            "seated": await occupancy(presence, room_list),
+            "values": values or {"kind": "table"},
+            "errors": errors or {},
+            "kinds": [k.value for k in RoomKind],
+            "now": datetime.now().astimezone(),
+        }
         return await page(request, "networking/lounge.html", context, status_code=status_code)
 
     @get("/")
-    async def lounge(self, request: Request[Any, Any, Any], access: NamedDependency[EventAccess], presence: NamedDependency[PresenceStore]) -> Template:
+    async def lounge(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[EventAccess],
+        presence: NamedDependency[PresenceStore],
+    ) -> Template:
         return await self._lounge(request, access, presence)
 
     @post("/rooms", guards=[requires_login], dependencies=organised_for("add rooms"))
-    async def add_room(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess],
-                       presence: NamedDependency[PresenceStore]) -> Response[Any] | Template:
+    async def add_room(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        presence: NamedDependency[PresenceStore],
+    ) -> Response[Any] | Template:
         values = await read_form(request, *ROOM_FIELDS)
         try:
             room = await rooms.create_room(access.event_id, room_input(values))
@@ -89,8 +117,14 @@ class LoungeController(Controller):
         return Redirect(f"/events/{slug}/lounge/")
 
     @get("/{room_slug:str}/")
-    async def room(self, request: Request[Any, Any, Any], room_slug: FromPath[str], access: NamedDependency[EventAccess],
-                   viewer: NamedDependency[Account | None], presence: NamedDependency[PresenceStore]) -> Template:
+    async def room(
+        self,
+        request: Request[Any, Any, Any],
+        room_slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        viewer: NamedDependency[Account | None],
+        presence: NamedDependency[PresenceStore],
+    ) -> Template:
         """The room: who is there for everyone who may see the event; the conversation for those admitted."""
         room = await _room(access, room_slug)
         verdict = await admission(room, access, viewer)
@@ -98,14 +132,25 @@ class LoungeController(Controller):
             raise PermissionDeniedException(verdict.refusal)
         messages = await rooms.recent_messages(room.id) if verdict.admitted else []
         parent = await rooms.get_room(room.parent_id) if room.parent_id else None
-        context = {"access": access, "room": room, "messages": messages, "parent": parent,
-                   "people": (await occupancy(presence, [room]))[room.id]}
+        context = {
+            "access": access,
+            "room": room,
+            "messages": messages,
+            "parent": parent,
+            "people": (await occupancy(presence, [room]))[room.id],
+        }
         return await page(request, "networking/room.html", context)
 
     @get("/{room_slug:str}/messages")
-    async def older_messages(self, request: Request[Any, Any, Any], slug: FromPath[str], room_slug: FromPath[str],
-                             before: FromQuery[int], access: NamedDependency[EventAccess],
-                             viewer: NamedDependency[Account | None]) -> list[dict[str, object]]:
+    async def older_messages(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        room_slug: FromPath[str],
+        before: FromQuery[int],
+        access: NamedDependency[EventAccess],
+        viewer: NamedDependency[Account | None],
+    ) -> list[dict[str, object]]:
         """Messages before ``before`` (50 at a time), for scrolling back through a room's history."""
         room = await _room(access, room_slug)
         verdict = await admission(room, access, viewer)
@@ -124,18 +169,27 @@ class PeopleController(Controller):
 
     guards = [requires_login]
 
-    async def _directory(self, request: Request[Any, Any, Any], account: Account, among: list[int] | None,
-                         access: EventAccess | None) -> Template:
+    async def _directory(
+        self, request: Request[Any, Any, Any], account: Account, among: list[int] | None, access: EventAccess | None
+    ) -> Template:
         query = request.query_params
         filters = {name: (query.get(name) or "")[:100] for name in ("expertise", "institution", "q")}
-        people = await listed_people(among=among, expertise=filters["expertise"], institution=filters["institution"],
-                                     text=filters["q"])
+        people = await listed_people(
+            among=among, expertise=filters["expertise"], institution=filters["institution"], text=filters["q"]
+        )
         known = await connections_of(account.id)
         linked = {c.person.id for group in known.values() for c in group}
         expertise = sorted({tag for entry in people for tag in entry.profile.expertise})
         paged = page_of(people, query.get("page"))
-        context = {"people": paged.items, "paged": paged, "filters": filters, "access": access, "linked": linked,
-                   "expertise_options": expertise, "query": {name: value for name, value in filters.items() if value}}
+        context = {
+            "people": paged.items,
+            "paged": paged,
+            "filters": filters,
+            "access": access,
+            "linked": linked,
+            "expertise_options": expertise,
+            "query": {name: value for name, value in filters.items() if value},
+        }
         return await page(request, "networking/people.html", context)
 
     @get("/people/")
@@ -143,13 +197,20 @@ class PeopleController(Controller):
         return await self._directory(request, account, None, None)
 
     @get("/events/{slug:str}/people/")
-    async def event_people(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess],
-                           account: NamedDependency[Account]) -> Template:
+    async def event_people(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        account: NamedDependency[Account],
+    ) -> Template:
         members = [member.user_id for member in await list_members(access.event_id)]
         return await self._directory(request, account, members, access)
 
     @get("/people/{user_id:int}/", name="person")
-    async def person(self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]) -> Template:
+    async def person(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]
+    ) -> Template:
         """Someone's page, for deciding whether to connect: listed people, or people you asked or who asked you."""
         person = await profile_page(user_id) if 0 < user_id <= ID_LIMIT else None
         if person is None or not await may_see_profile(account.id, user_id):
@@ -159,7 +220,9 @@ class PeopleController(Controller):
         return await page(request, "networking/person.html", {"person": person, "status": status})
 
     @post("/people/{user_id:int}/connect")
-    async def connect(self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]) -> Redirect:
+    async def connect(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], account: NamedDependency[Account]
+    ) -> Redirect:
         message = (await read_form(request, "message"))["message"]
         try:
             await ask_to_connect(account.id, user_id, message)
@@ -174,7 +237,13 @@ class PeopleController(Controller):
         return await page(request, "networking/connections.html", {"groups": await connections_of(account.id)})
 
     @post("/me/connections/{request_id:int}/{answer:str}")
-    async def answer(self, request: Request[Any, Any, Any], request_id: FromPath[int], answer: FromPath[str], account: NamedDependency[Account]) -> Redirect:
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        answer: FromPath[str],
+        account: NamedDependency[Account],
+    ) -> Redirect:
         if answer not in {"accept", "decline"}:
             raise NotFoundException("Answer with accept or decline.")
         await answer_request(request_id, account.id, accept=answer == "accept")

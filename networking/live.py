@@ -107,8 +107,11 @@ class RoomsNamespace:
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
         account = await account_of_session(session_id, self.session_store)
-        await self.sio.save_session(sid, {"user_id": account.id if account else None,
-                                          "session_id": session_id if account else None}, namespace=NAMESPACE)
+        await self.sio.save_session(
+            sid,
+            {"user_id": account.id if account else None, "session_id": session_id if account else None},
+            namespace=NAMESPACE,
+        )
         self.local_sids.add(sid)
         await self.presence.mark_alive([sid])
 
@@ -123,8 +126,9 @@ class RoomsNamespace:
         session_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("session_id")
         if not session_id:
             return None
-        return await self.recent.get(("session", session_id),
-                                     lambda: account_of_session(session_id, self.session_store))
+        return await self.recent.get(
+            ("session", session_id), lambda: account_of_session(session_id, self.session_store)
+        )
 
     async def _room_and_access(self, room_id: int, account: Account | None) -> tuple[RoomInfo, EventAccess]:
         async def look_up() -> tuple[RoomInfo | None, EventAccess | None]:
@@ -145,8 +149,9 @@ class RoomsNamespace:
         if not isinstance(slug, str) or not 0 < len(slug) <= 100:
             raise Invalid({"event": "'event' must be an event address."})
         room_id = _int(data, "room")
-        access = await self.recent.get(("event", slug, account.id if account else None),
-                                       lambda: event_access(slug, account))
+        access = await self.recent.get(
+            ("event", slug, account.id if account else None), lambda: event_access(slug, account)
+        )
         room = await rooms.get_room(room_id)
         verdict = await admission(room, access, account)
         if not verdict.admitted:
@@ -168,8 +173,13 @@ class RoomsNamespace:
         await self.sio.enter_room(sid, room_channel(room.id), namespace=NAMESPACE)
         if newcomer:
             person = (await public_profiles([user_id]))[user_id].as_payload()
-            await self.sio.emit("presence", {"room": room.id, "joined": person}, to=room_channel(room.id),
-                                namespace=NAMESPACE, skip_sid=sid)
+            await self.sio.emit(
+                "presence",
+                {"room": room.id, "joined": person},
+                to=room_channel(room.id),
+                namespace=NAMESPACE,
+                skip_sid=sid,
+            )
             await self._announce_occupancy(room)
 
     async def _snapshot(self, room: RoomInfo, access: EventAccess, account: Account | None) -> dict[str, Any]:
@@ -178,8 +188,14 @@ class RoomsNamespace:
         people = await public_profiles(sorted(present))
         muted = bool(account) and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
         return {
-            "room": {"id": room.id, "name": room.name, "description": room.description, "kind": room.kind,
-                     "capacity": room.capacity, "video_url": room.video_url if account else ""},
+            "room": {
+                "id": room.id,
+                "name": room.name,
+                "description": room.description,
+                "kind": room.kind,
+                "capacity": room.capacity,
+                "video_url": room.video_url if account else "",
+            },
             "people": [profile.as_payload() for profile in people.values()],
             "messages": [message.as_payload() for message in await rooms.recent_messages(room.id)],
             "moderator": access.can_organise,
@@ -200,7 +216,9 @@ class RoomsNamespace:
             await self._after_departure(room_id, user_id)
 
     async def _after_departure(self, room_id: int, user_id: int) -> None:
-        await self.sio.emit("presence", {"room": room_id, "left": user_id}, to=room_channel(room_id), namespace=NAMESPACE)
+        await self.sio.emit(
+            "presence", {"room": room_id, "left": user_id}, to=room_channel(room_id), namespace=NAMESPACE
+        )
         room = await rooms.get_room(room_id)
         if room is not None:
             await self._admit_waiting(room)
@@ -235,8 +253,12 @@ class RoomsNamespace:
         present = await self.presence.people(room.id)
         peak(ROOM_OCCUPANCY, str(room.id), len(present))
         people = await public_profiles(sorted(present))
-        await self.sio.emit("occupancy", {"room": room.id, "people": [p.as_payload() for p in people.values()]},
-                            to=lounge_channel(room.event_id), namespace=NAMESPACE)
+        await self.sio.emit(
+            "occupancy",
+            {"room": room.id, "people": [p.as_payload() for p in people.values()]},
+            to=lounge_channel(room.event_id),
+            namespace=NAMESPACE,
+        )
 
     async def watch_lounge(self, sid: str, data: Any) -> dict[str, Any]:
         """Follow the occupancy of every room of an event (the lounge floor plan)."""
@@ -288,8 +310,13 @@ class RoomsNamespace:
         if len(self.typing_sent) > 10_000:
             self.typing_sent.clear()
         self.typing_sent[key] = now
-        await self.sio.emit("typing", {"room": room.id, "user": {"id": account.id, "name": account.display_name}},
-                            to=room_channel(room.id), namespace=NAMESPACE, skip_sid=sid)
+        await self.sio.emit(
+            "typing",
+            {"room": room.id, "user": {"id": account.id, "name": account.display_name}},
+            to=room_channel(room.id),
+            namespace=NAMESPACE,
+            skip_sid=sid,
+        )
         return {"relayed": True}
 
     # Moderation ----------------------------------------------------------------------------
@@ -306,8 +333,9 @@ class RoomsNamespace:
             message_id = _int(data, "message")
             if not await rooms.delete_message(room.id, message_id, account.id):
                 raise NotFound("There is no such message in this room.")
-            await self.sio.emit("message_deleted", {"room": room.id, "id": message_id}, to=room_channel(room.id),
-                                namespace=NAMESPACE)
+            await self.sio.emit(
+                "message_deleted", {"room": room.id, "id": message_id}, to=room_channel(room.id), namespace=NAMESPACE
+            )
             return {}
         target = _int(data, "user")
         if target == account.id:
@@ -323,8 +351,12 @@ class RoomsNamespace:
             raise Invalid({"action": "'action' must be delete, mute, unmute, remove, ban or unban."})
         if handlers[action] is not None:
             await handlers[action]()
-        await self.sio.emit("moderation", {"room": room.id, "action": action, "user": target},
-                            to=room_channel(room.id), namespace=NAMESPACE)
+        await self.sio.emit(
+            "moderation",
+            {"room": room.id, "action": action, "user": target},
+            to=room_channel(room.id),
+            namespace=NAMESPACE,
+        )
         if action in {"remove", "ban"}:
             await self._remove(room, target)
         return {}
@@ -352,13 +384,30 @@ class RoomsNamespace:
             for user_id in group.members:
                 partners = [everyone[other].as_payload() for other in group.members if other != user_id]
                 for member_sid in await self.presence.sids_of(room.id, user_id):
-                    await self.sio.emit("speed_group", {
-                        "round": started.number, "room": group.breakout.id, "slug": group.breakout.slug,
-                        "name": group.breakout.name, "ends_at": started.ends_at.isoformat(), "partners": partners,
-                    }, to=member_sid, namespace=NAMESPACE)
-        await self.sio.emit("speed_round", {"room": room.id, "round": started.number, "groups": len(started.groups),
-                                            "ends_at": started.ends_at.isoformat()},
-                            to=room_channel(room.id), namespace=NAMESPACE)
+                    await self.sio.emit(
+                        "speed_group",
+                        {
+                            "round": started.number,
+                            "room": group.breakout.id,
+                            "slug": group.breakout.slug,
+                            "name": group.breakout.name,
+                            "ends_at": started.ends_at.isoformat(),
+                            "partners": partners,
+                        },
+                        to=member_sid,
+                        namespace=NAMESPACE,
+                    )
+        await self.sio.emit(
+            "speed_round",
+            {
+                "room": room.id,
+                "round": started.number,
+                "groups": len(started.groups),
+                "ends_at": started.ends_at.isoformat(),
+            },
+            to=room_channel(room.id),
+            namespace=NAMESPACE,
+        )
         ending = asyncio.create_task(self._finish_round(room, started))
         self.background_tasks.add(ending)
         ending.add_done_callback(self.background_tasks.discard)
@@ -367,8 +416,12 @@ class RoomsNamespace:
     async def _finish_round(self, room: RoomInfo, started: speed.StartedRound) -> None:
         await asyncio.sleep(max(0.0, (started.ends_at - datetime.now(timezone.utc)).total_seconds()))
         for group in started.groups:
-            await self.sio.emit("speed_round_over", {"round": started.number, "back_to": room.slug},
-                                to=room_channel(group.breakout.id), namespace=NAMESPACE)
+            await self.sio.emit(
+                "speed_round_over",
+                {"round": started.number, "back_to": room.slug},
+                to=room_channel(group.breakout.id),
+                namespace=NAMESPACE,
+            )
         await speed.end_round(started)
 
     # Keeping presence true -----------------------------------------------------------------

@@ -20,8 +20,9 @@ def _score(candidate: int, group: list[int], interests: dict[int, set[str]], met
     return shared - REPEAT_PENALTY * repeats
 
 
-def form_groups(people: list[int], interests: dict[int, set[str]], met: set[frozenset[int]], size: int = 2,
-                seed: int | None = None) -> list[list[int]]:
+def form_groups(
+    people: list[int], interests: dict[int, set[str]], met: set[frozenset[int]], size: int = 2, seed: int | None = None
+) -> list[list[int]]:
     """Split everyone into groups of ``size`` (2 to 4); nobody is left alone, sizes differ by at most one.
 
     Each group grows by the person who shares most interests with it, among
@@ -46,8 +47,9 @@ def form_groups(people: list[int], interests: dict[int, set[str]], met: set[froz
     return best
 
 
-def _greedy(everyone: list[int], interests: dict[int, set[str]], met: set[frozenset[int]], size: int,
-            generator: random.Random) -> list[list[int]]:
+def _greedy(
+    everyone: list[int], interests: dict[int, set[str]], met: set[frozenset[int]], size: int, generator: random.Random
+) -> list[list[int]]:
     order = everyone[:]
     generator.shuffle(order)
     count = -(-len(order) // size)  # as many groups as it takes to keep them at most ``size``...
@@ -71,8 +73,9 @@ def _group_value(group: list[int], interests: dict[int, set[str]], met: set[froz
     return sum(_score(group[index], group[:index], interests, met) for index in range(1, len(group)))
 
 
-def _improve(groups: list[list[int]], interests: dict[int, set[str]], met: set[frozenset[int]],
-             passes: int = 20) -> list[list[int]]:
+def _improve(
+    groups: list[list[int]], interests: dict[int, set[str]], met: set[frozenset[int]], passes: int = 20
+) -> list[list[int]]:
     """Swap people between groups while that removes repeats or adds shared interests.
 
     Greedy filling can strand the last people with partners they already met;

@@ -50,9 +50,14 @@ class Message:
     deleted: bool
 
     def as_payload(self) -> dict[str, object]:
-        return {"id": self.id, "room": self.room_id, "author": {"id": self.author_id, "name": self.author_name},
-                "body": "" if self.deleted else self.body, "deleted": self.deleted,
-                "created_at": self.created_at.isoformat()}
+        return {
+            "id": self.id,
+            "room": self.room_id,
+            "author": {"id": self.author_id, "name": self.author_name},
+            "body": "" if self.deleted else self.body,
+            "deleted": self.deleted,
+            "created_at": self.created_at.isoformat(),
+        }
 
 
 @dataclass
@@ -77,9 +82,19 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _room(row: dict) -> RoomInfo:
     return RoomInfo(
-        id=row["id"], event_id=row["event"], slug=row["slug"], name=row["name"], description=row["description"],
-        tags=tuple(row["tags"] or ()), kind=row["kind"], capacity=row["capacity"], opens_at=_utc(row["opens_at"]),
-        closes_at=_utc(row["closes_at"]), video_url=row["video_url"], position=row["position"], parent_id=row["parent"],
+        id=row["id"],
+        event_id=row["event"],
+        slug=row["slug"],
+        name=row["name"],
+        description=row["description"],
+        tags=tuple(row["tags"] or ()),
+        kind=row["kind"],
+        capacity=row["capacity"],
+        opens_at=_utc(row["opens_at"]),
+        closes_at=_utc(row["closes_at"]),
+        video_url=row["video_url"],
+        position=row["position"],
+        parent_id=row["parent"],
     )
 
 
@@ -105,30 +120,47 @@ def check_room(data: RoomInput) -> dict[str, str]:
 async def create_room(event_id: int, data: RoomInput, parent_id: int | None = None) -> RoomInfo:
     errors = check_room(data)
     if "slug" not in errors and await NetworkingRoom.exists().where(
-            (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == data.slug)):
+        (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == data.slug)
+    ):
         errors["slug"] = "This event already has a room at this address."
     if errors:
         raise Invalid(errors)
     row = NetworkingRoom(
-        event=event_id, slug=data.slug, name=data.name.strip(), kind=data.kind, description=data.description.strip(),
-        tags=sorted({t.strip() for t in data.tags or [] if t.strip()})[:20], capacity=data.capacity,
-        opens_at=_utc(data.opens_at), closes_at=_utc(data.closes_at), video_url=data.video_url, position=data.position,
-        parent=parent_id, created_at=datetime.now(timezone.utc),
+        event=event_id,
+        slug=data.slug,
+        name=data.name.strip(),
+        kind=data.kind,
+        description=data.description.strip(),
+        tags=sorted({t.strip() for t in data.tags or [] if t.strip()})[:20],
+        capacity=data.capacity,
+        opens_at=_utc(data.opens_at),
+        closes_at=_utc(data.closes_at),
+        video_url=data.video_url,
+        position=data.position,
+        parent=parent_id,
+        created_at=datetime.now(timezone.utc),
     )
     await row.save()
     return await get_room(row.id)
 
 
 async def get_room(room_id: int) -> RoomInfo | None:
-    row = await NetworkingRoom.select().where(
-        (NetworkingRoom.id == room_id) & NetworkingRoom.archived_at.is_null()).first()
+    row = (
+        await NetworkingRoom.select()
+        .where((NetworkingRoom.id == room_id) & NetworkingRoom.archived_at.is_null())
+        .first()
+    )
     return _room(row) if row else None
 
 
 async def room_by_slug(event_id: int, slug: str) -> RoomInfo | None:
-    row = await NetworkingRoom.select().where(
-        (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == slug) & NetworkingRoom.archived_at.is_null()
-    ).first()
+    row = (
+        await NetworkingRoom.select()
+        .where(
+            (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == slug) & NetworkingRoom.archived_at.is_null()
+        )
+        .first()
+    )
     return _room(row) if row else None
 
 
@@ -140,10 +172,13 @@ async def list_rooms(event_id: int, *, include_breakouts: bool = False) -> list[
 
 
 async def archive_room(room_id: int) -> None:
-    await NetworkingRoom.update({NetworkingRoom.archived_at: datetime.now(timezone.utc)}).where(NetworkingRoom.id == room_id)
+    await NetworkingRoom.update({NetworkingRoom.archived_at: datetime.now(timezone.utc)}).where(
+        NetworkingRoom.id == room_id
+    )
 
 
 # Chat -------------------------------------------------------------------------------------------
+
 
 def check_message(body: object) -> str:
     """The message text to store, or Invalid for anything that is not a short, non-empty text."""
@@ -198,8 +233,15 @@ async def _message_with_key(key: str) -> Message | None:
 async def _messages(rows: list[dict]) -> list[Message]:
     names = await display_names(sorted({row["author"] for row in rows if row["author"]}))
     return [
-        Message(row["id"], row["room"], row["author"], names.get(row["author"], "Former member"), row["body"],
-                _utc(row["created_at"]), row["deleted_at"] is not None)
+        Message(
+            row["id"],
+            row["room"],
+            row["author"],
+            names.get(row["author"], "Former member"),
+            row["body"],
+            _utc(row["created_at"]),
+            row["deleted_at"] is not None,
+        )
         for row in rows
     ]
 
@@ -216,24 +258,29 @@ async def delete_message(room_id: int, message_id: int, moderator_id: int) -> bo
     exists = await ChatMessage.exists().where((ChatMessage.id == message_id) & (ChatMessage.room == room_id))
     if not exists:
         return False
-    await ChatMessage.update({ChatMessage.deleted_at: datetime.now(timezone.utc), ChatMessage.deleted_by: moderator_id}).where(
-        ChatMessage.id == message_id)
+    await ChatMessage.update(
+        {ChatMessage.deleted_at: datetime.now(timezone.utc), ChatMessage.deleted_by: moderator_id}
+    ).where(ChatMessage.id == message_id)
     return True
 
 
 # Sanctions --------------------------------------------------------------------------------------
 
+
 async def sanction(room_id: int, user_id: int, kind: SanctionKind, moderator_id: int) -> None:
     if not await has_sanction(room_id, user_id, kind):
-        await RoomSanction(room=room_id, user=user_id, kind=kind, created_by=moderator_id,
-                           created_at=datetime.now(timezone.utc)).save()
+        await RoomSanction(
+            room=room_id, user=user_id, kind=kind, created_by=moderator_id, created_at=datetime.now(timezone.utc)
+        ).save()
 
 
 async def lift_sanction(room_id: int, user_id: int, kind: SanctionKind) -> None:
     await RoomSanction.delete().where(
-        (RoomSanction.room == room_id) & (RoomSanction.user == user_id) & (RoomSanction.kind == kind))
+        (RoomSanction.room == room_id) & (RoomSanction.user == user_id) & (RoomSanction.kind == kind)
+    )
 
 
 async def has_sanction(room_id: int, user_id: int, kind: SanctionKind) -> bool:
     return await RoomSanction.exists().where(
-        (RoomSanction.room == room_id) & (RoomSanction.user == user_id) & (RoomSanction.kind == kind))
+        (RoomSanction.room == room_id) & (RoomSanction.user == user_id) & (RoomSanction.kind == kind)
+    )

@@ -45,7 +45,8 @@ def check_round(minutes: object, size: object) -> tuple[float, int]:
 async def met_pairs(room_id: int) -> set[frozenset[int]]:
     """Everyone who already sat together in this speed-networking room's earlier rounds."""
     rows = await SpeedGroupMember.select(SpeedGroupMember.breakout, SpeedGroupMember.user).where(
-        SpeedGroupMember.round.room == room_id)
+        SpeedGroupMember.round.room == room_id
+    )
     tables: dict[int, list[int]] = {}
     for row in rows:
         tables.setdefault(row["breakout"], []).append(row["user"])
@@ -64,14 +65,25 @@ async def start_round(room: RoomInfo, participants: list[int], minutes: float, s
     now = datetime.now(timezone.utc)
     ends_at = now + timedelta(minutes=minutes)
     async with SpeedRound._meta.db.transaction():
-        round_row = SpeedRound(room=room.id, number=number, minutes=max(1, round(minutes)), starts_at=now, ends_at=ends_at)
+        round_row = SpeedRound(
+            room=room.id, number=number, minutes=max(1, round(minutes)), starts_at=now, ends_at=ends_at
+        )
         await round_row.save()
         formed = []
         for index, members in enumerate(groups, start=1):
-            breakout = await create_room(room.event_id, RoomInput(
-                name=f"{room.name}: round {number}, group {index}", slug=f"{room.slug}-r{number}-g{index}"[:80],
-                kind=RoomKind.breakout.value, capacity=len(members), opens_at=now, closes_at=ends_at,
-                video_url=room.video_url), parent_id=room.id)
+            breakout = await create_room(
+                room.event_id,
+                RoomInput(
+                    name=f"{room.name}: round {number}, group {index}",
+                    slug=f"{room.slug}-r{number}-g{index}"[:80],
+                    kind=RoomKind.breakout.value,
+                    capacity=len(members),
+                    opens_at=now,
+                    closes_at=ends_at,
+                    video_url=room.video_url,
+                ),
+                parent_id=room.id,
+            )
             for user in members:
                 await SpeedGroupMember(round=round_row.id, breakout=breakout.id, user=user).save()
             formed.append(SpeedGroup(breakout, members))
@@ -94,7 +106,8 @@ async def end_round(started: StartedRound) -> None:
 async def rounds_summary(room_id: int) -> list[tuple[int, int, int]]:
     """(round number, groups, people) for each round held in a speed-networking room."""
     rows = await SpeedGroupMember.select(SpeedGroupMember.round.number, SpeedGroupMember.breakout).where(
-        SpeedGroupMember.round.room == room_id)
+        SpeedGroupMember.round.room == room_id
+    )
     summary: dict[int, tuple[set[int], int]] = {}
     for row in rows:
         breakouts, people = summary.get(row["round.number"], (set(), 0))
@@ -114,7 +127,15 @@ async def speed_summary(event_id: int) -> SpeedSummary:
     """Speed networking in numbers: rounds held, groups formed, people who took part."""
     rounds = await SpeedRound.select(SpeedRound.id).where(SpeedRound.room.event == event_id)
     ids = [r["id"] for r in rounds]
-    members = await SpeedGroupMember.select(SpeedGroupMember.round, SpeedGroupMember.breakout,
-                                            SpeedGroupMember.user).where(SpeedGroupMember.round.is_in(ids)) if ids else []
-    return SpeedSummary(rounds=len(ids), groups=len({(m["round"], m["breakout"]) for m in members}),
-                        people=len({m["user"] for m in members}))
+    members = (
+        await SpeedGroupMember.select(SpeedGroupMember.round, SpeedGroupMember.breakout, SpeedGroupMember.user).where(
+            SpeedGroupMember.round.is_in(ids)
+        )
+        if ids
+        else []
+    )
+    return SpeedSummary(
+        rounds=len(ids),
+        groups=len({(m["round"], m["breakout"]) for m in members}),
+        people=len({m["user"] for m in members}),
+    )

@@ -73,8 +73,14 @@ def check_profile_fields(data: ProfileInput) -> dict[str, str]:
         errors["display_name"] = "Enter the name other people will see."
     elif len(data.display_name) > DISPLAY_NAME_MAX:
         errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
-    limits = {"affiliation": AFFILIATION_MAX, "bio": BIO_MAX, "pronouns": 40, "job_role": 100,
-              "contact_about": BIO_MAX, "contact_details": 1000}
+    limits = {
+        "affiliation": AFFILIATION_MAX,
+        "bio": BIO_MAX,
+        "pronouns": 40,
+        "job_role": 100,
+        "contact_about": BIO_MAX,
+        "contact_details": 1000,
+    }
     for name, maximum in limits.items():
         if len(getattr(data, name)) > maximum:
             errors[name] = f"Use at most {maximum} characters."
@@ -107,8 +113,9 @@ def check_new_account(email: str, password: str, display_name: str) -> dict[str,
     return errors
 
 
-async def create_account(email: str, password: str, display_name: str, *, admin: bool = False,
-                         confirmed: bool = False) -> int:
+async def create_account(
+    email: str, password: str, display_name: str, *, admin: bool = False, confirmed: bool = False
+) -> int:
     """Create an account with its profile; raise :class:`Invalid` on bad input.
 
     ``confirmed`` is for accounts whose address someone already vouches for (an administrator made on the command
@@ -124,12 +131,14 @@ async def create_account(email: str, password: str, display_name: str, *, admin:
     db = BaseUser._meta.db
     try:
         async with db.transaction():
-            user = BaseUser(
-                username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin
-            )
+            user = BaseUser(username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin)
             await user.save()
-            await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now(),
-                          email_confirmed_at=_now() if confirmed else None).save()
+            await Profile(
+                user=user.id,
+                display_name=display_name.strip(),
+                updated_at=_now(),
+                email_confirmed_at=_now() if confirmed else None,
+            ).save()
     except Exception as error:  # a racing registration hit the unique constraint
         if await BaseUser.exists().where(BaseUser.username == email):
             raise Invalid({"email": "An account with this email already exists. Log in instead?"}) from error
@@ -153,9 +162,7 @@ async def authenticate(email: str, password: str) -> int | None:
     if len(email) > EMAIL_MAX or len(password) > PASSWORD_MAX:
         return None
     row = (
-        await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
-        .where(BaseUser.username == email)
-        .first()
+        await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active).where(BaseUser.username == email).first()
     )
     stored = row["password"] if row else _DUMMY_HASH
     if not await asyncio.to_thread(_password_matches, password, stored) or not row or not row["active"]:
@@ -181,9 +188,21 @@ def _password_matches(password: str, stored: str) -> bool:
 async def get_account(user_id: int) -> Account | None:
     row = (
         await Profile.select(
-            Profile.user.id, Profile.user.email, Profile.user.admin, Profile.user.active, Profile.display_name,
-            Profile.affiliation, Profile.bio, Profile.pronouns, Profile.job_role, Profile.expertise,
-            Profile.contact_about, Profile.contact_details, Profile.listed, Profile.avatar, Profile.email_confirmed_at,
+            Profile.user.id,
+            Profile.user.email,
+            Profile.user.admin,
+            Profile.user.active,
+            Profile.display_name,
+            Profile.affiliation,
+            Profile.bio,
+            Profile.pronouns,
+            Profile.job_role,
+            Profile.expertise,
+            Profile.contact_about,
+            Profile.contact_details,
+            Profile.listed,
+            Profile.avatar,
+            Profile.email_confirmed_at,
             Profile.time_zone,
         )
         .where(Profile.user == user_id)
@@ -192,11 +211,21 @@ async def get_account(user_id: int) -> Account | None:
     if row is None or not row["user.active"]:
         return None
     return Account(
-        id=row["user.id"], email=row["user.email"], display_name=row["display_name"], affiliation=row["affiliation"],
-        bio=row["bio"], is_admin=bool(row["user.admin"]), pronouns=row["pronouns"], job_role=row["job_role"],
-        expertise=tuple(row["expertise"] or ()), contact_about=row["contact_about"],
-        contact_details=row["contact_details"], listed=bool(row["listed"]), avatar=row["avatar"],
-        email_confirmed=row["email_confirmed_at"] is not None, time_zone=row["time_zone"],
+        id=row["user.id"],
+        email=row["user.email"],
+        display_name=row["display_name"],
+        affiliation=row["affiliation"],
+        bio=row["bio"],
+        is_admin=bool(row["user.admin"]),
+        pronouns=row["pronouns"],
+        job_role=row["job_role"],
+        expertise=tuple(row["expertise"] or ()),
+        contact_about=row["contact_about"],
+        contact_details=row["contact_details"],
+        listed=bool(row["listed"]),
+        avatar=row["avatar"],
+        email_confirmed=row["email_confirmed_at"] is not None,
+        time_zone=row["time_zone"],
     )
 
 
@@ -248,21 +277,38 @@ class PublicProfile:
     avatar_url: str
 
     def as_payload(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.display_name, "affiliation": self.affiliation, "pronouns": self.pronouns,
-                "role": self.job_role, "expertise": list(self.expertise), "avatar": self.avatar_url}
+        return {
+            "id": self.id,
+            "name": self.display_name,
+            "affiliation": self.affiliation,
+            "pronouns": self.pronouns,
+            "role": self.job_role,
+            "expertise": list(self.expertise),
+            "avatar": self.avatar_url,
+        }
 
 
 async def public_profiles(user_ids: list[int]) -> dict[int, PublicProfile]:
     if not user_ids:
         return {}
     rows = await Profile.select(
-        Profile.user, Profile.display_name, Profile.affiliation, Profile.pronouns, Profile.job_role,
-        Profile.expertise, Profile.avatar, Profile.updated_at,
+        Profile.user,
+        Profile.display_name,
+        Profile.affiliation,
+        Profile.pronouns,
+        Profile.job_role,
+        Profile.expertise,
+        Profile.avatar,
+        Profile.updated_at,
     ).where(Profile.user.is_in(user_ids))
     return {
         row["user"]: PublicProfile(
-            id=row["user"], display_name=row["display_name"], affiliation=row["affiliation"],
-            pronouns=row["pronouns"], job_role=row["job_role"], expertise=tuple(row["expertise"] or ()),
+            id=row["user"],
+            display_name=row["display_name"],
+            affiliation=row["affiliation"],
+            pronouns=row["pronouns"],
+            job_role=row["job_role"],
+            expertise=tuple(row["expertise"] or ()),
             avatar_url=avatar_url(row["user"], row["avatar"], row["updated_at"]),
         )
         for row in rows
@@ -280,12 +326,17 @@ class ProfilePage:
 
 
 async def profile_page(user_id: int) -> ProfilePage | None:
-    row = await Profile.select(Profile.bio, Profile.contact_about, Profile.listed).where(
-        (Profile.user == user_id) & (Profile.user.active == True)).first()  # noqa: E712
+    row = (
+        await Profile.select(Profile.bio, Profile.contact_about, Profile.listed)
+        .where((Profile.user == user_id) & (Profile.user.active == True))
+        .first()
+    )  # noqa: E712
     profiles = await public_profiles([user_id]) if row else {}
     if row is None or user_id not in profiles:
         return None
-    return ProfilePage(profiles[user_id], row["bio"], row["contact_about"] if row["listed"] else "", bool(row["listed"]))
+    return ProfilePage(
+        profiles[user_id], row["bio"], row["contact_about"] if row["listed"] else "", bool(row["listed"])
+    )
 
 
 def avatar_url(user_id: int, stored: str, updated_at: datetime | None) -> str:
@@ -300,12 +351,13 @@ class DirectoryEntry:
     contact_about: str
 
 
-async def listed_people(*, among: list[int] | None = None, expertise: str = "", institution: str = "",
-                        text: str = "") -> list[DirectoryEntry]:
+async def listed_people(
+    *, among: list[int] | None = None, expertise: str = "", institution: str = "", text: str = ""
+) -> list[DirectoryEntry]:
     """People who opted in to the directory, optionally only ``among`` some accounts, filtered."""
-    query = Profile.select(Profile.user, Profile.contact_about, Profile.expertise, Profile.affiliation,
-                           Profile.display_name, Profile.bio).where(
-        (Profile.listed == True) & (Profile.user.active == True))  # noqa: E712
+    query = Profile.select(
+        Profile.user, Profile.contact_about, Profile.expertise, Profile.affiliation, Profile.display_name, Profile.bio
+    ).where((Profile.listed == True) & (Profile.user.active == True))  # noqa: E712
     if among is not None:
         query = query.where(Profile.user.is_in(among or [0]))
     rows = await query.order_by(Profile.display_name)
@@ -313,11 +365,17 @@ async def listed_people(*, among: list[int] | None = None, expertise: str = "", 
     place = institution.strip().lower()
     words = text.strip().lower()
     rows = [
-        row for row in rows
+        row
+        for row in rows
         if (not wanted or wanted in {tag.lower() for tag in row["expertise"] or []})
         and (not place or place in row["affiliation"].lower())
-        and (not words or words in " ".join([row["display_name"], row["bio"], row["contact_about"],
-                                             " ".join(row["expertise"] or [])]).lower())
+        and (
+            not words
+            or words
+            in " ".join(
+                [row["display_name"], row["bio"], row["contact_about"], " ".join(row["expertise"] or [])]
+            ).lower()
+        )
     ]
     profiles = await public_profiles([row["user"] for row in rows])
     return [DirectoryEntry(profiles[row["user"]], row["contact_about"]) for row in rows]

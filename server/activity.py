@@ -41,8 +41,9 @@ class ActivityBuffer:
     counts: Counter[tuple[str, str, datetime]] = field(default_factory=Counter)
     peaks: dict[tuple[str, str, datetime], int] = field(default_factory=dict)
 
-    def count(self, name: str, key: str, amount: int = 1, *, at: datetime | None = None,
-              granularity: Granularity = "hour") -> None:
+    def count(
+        self, name: str, key: str, amount: int = 1, *, at: datetime | None = None, granularity: Granularity = "hour"
+    ) -> None:
         self.counts[(name, _clean_key(key), bucket_of(at or datetime.now(timezone.utc), granularity))] += amount
 
     def peak(self, name: str, key: str, value: int, *, at: datetime | None = None) -> None:
@@ -64,7 +65,9 @@ def _clean_key(key: str) -> str:
 _buffer = ActivityBuffer()
 
 
-def count(name: str, key: str, amount: int = 1, *, at: datetime | None = None, granularity: Granularity = "hour") -> None:
+def count(
+    name: str, key: str, amount: int = 1, *, at: datetime | None = None, granularity: Granularity = "hour"
+) -> None:
     """Note that something happened (in memory; :func:`flush` writes it)."""
     _buffer.count(name, key, amount, at=at, granularity=granularity)
 
@@ -138,10 +141,16 @@ def _peak_write(slot: tuple[str, str, datetime], value: int) -> _Write:
 
 
 async def _upsert(table: str, name: str, key: str, bucket: datetime, value: int, merge: str) -> None:
-    await ActivityCount._meta.db.run_querystring(QueryString(
-        f"INSERT INTO {table} (name, key, bucket, value) VALUES ({{}}, {{}}, {{}}, {{}})"
-        f" ON CONFLICT (name, key, bucket) DO UPDATE SET value = {merge.format(table=table)}",
-        name, key, bucket, value))
+    await ActivityCount._meta.db.run_querystring(
+        QueryString(
+            f"INSERT INTO {table} (name, key, bucket, value) VALUES ({{}}, {{}}, {{}}, {{}})"
+            f" ON CONFLICT (name, key, bucket) DO UPDATE SET value = {merge.format(table=table)}",
+            name,
+            key,
+            bucket,
+            value,
+        )
+    )
 
 
 async def keep_flushing(every: float = FLUSH_EVERY) -> None:

@@ -48,5 +48,6 @@ class LocalRapidoc(RapidocRenderPlugin):
 
 
 def api_documentation() -> OpenAPIConfig:
-    return OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema",
-                         render_plugins=[LocalRapidoc(js_url=VIEWER_SCRIPT, path="/")])
+    return OpenAPIConfig(
+        title="Hallway", version="0.1.0", path="/schema", render_plugins=[LocalRapidoc(js_url=VIEWER_SCRIPT, path="/")]
+    )

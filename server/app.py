@@ -27,7 +27,13 @@ from piccolo.engine.postgres import PostgresEngine
 from redis.asyncio import Redis
 
 from archive.controllers import (
-    ArchiveApi, ArchiveController, ItemController, MediaController, OaiController, OEmbedController, TopicController,
+    ArchiveApi,
+    ArchiveController,
+    ItemController,
+    MediaController,
+    OaiController,
+    OEmbedController,
+    TopicController,
 )
 from archive.manage_controllers import ArchiveManageController, TopicManageController
 from archive.derivatives import derive_recordings_in, queue_derivative
@@ -61,8 +67,15 @@ from server.errors import http_error, problem_answer, unexpected_error
 from networking.controllers import LoungeController, PeopleController
 from sessions.controllers import InboxController, LiveController, QuestionsController
 from sessions.live import QaNamespace
-from sessions.questions import (TELL_ASKERS, PollAnswered, QaThreadChanged, QaVoteCounted, QuestionAnswered,
-                                queue_answer_notices, tell_askers)
+from sessions.questions import (
+    TELL_ASKERS,
+    PollAnswered,
+    QaThreadChanged,
+    QaVoteCounted,
+    QuestionAnswered,
+    queue_answer_notices,
+    tell_askers,
+)
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
@@ -95,8 +108,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
     sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
     presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()
     networking_live = RoomsNamespace(sio, presence, stores.get("sessions"), stores.get("rate_limits"))
-    qa_live = QaNamespace(sio, stores.get("sessions"), stores.get("rate_limits"),
-                          LiveGauge(redis_client, settings.redis_prefix))
+    qa_live = QaNamespace(
+        sio, stores.get("sessions"), stores.get("rate_limits"), LiveGauge(redis_client, settings.redis_prefix)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -150,8 +164,10 @@ def build_litestar_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         # The session is loaded first, so the CSRF check knows whose session a token must belong to.
-        middleware=[session_config(secure=settings.secure_cookies).middleware,
-                    SessionBoundCsrf(settings.secret_key, secure=settings.secure_cookies)],
+        middleware=[
+            session_config(secure=settings.secure_cookies).middleware,
+            SessionBoundCsrf(settings.secret_key, secure=settings.secure_cookies),
+        ],
         before_send=[add_security_headers],
         before_request=refuse_impossible_input,
         template_config=templates,
@@ -170,8 +186,9 @@ def build_litestar_app(settings: Settings) -> Litestar:
     app.state.settings = settings
     app.state.engine = engine
     app.state.redis = redis_client
-    app.state.abuse = AbuseLimits.in_store(stores.get("rate_limits"), settings.registrations_per_hour,
-                                           settings.upload_gb_per_day * 1024**3)
+    app.state.abuse = AbuseLimits.in_store(
+        stores.get("rate_limits"), settings.registrations_per_hour, settings.upload_gb_per_day * 1024**3
+    )
     app.state.login_throttle = LoginThrottle.in_store(stores.get("login_failures"))
     app.state.sio = sio
     app.state.presence = presence
@@ -239,7 +256,10 @@ def _warn_once_about_another_host(request: Request[Any, Any, Any]) -> None:
         _told_about_hosts.add(arrived)
         logging.getLogger("hallway").warning(
             "Requests arrive for %s but HALLWAY_BASE_URL is %s: links in feeds, mails and invitations name the "
-            "latter. Set HALLWAY_BASE_URL to the address people use.", arrived, request.app.state.settings.base_url)
+            "latter. Set HALLWAY_BASE_URL to the address people use.",
+            arrived,
+            request.app.state.settings.base_url,
+        )
 
 
 def _refuse_deep_json(body: bytes) -> None:
@@ -259,7 +279,9 @@ def _stores(settings: Settings, redis_client: Redis | None) -> StoreRegistry:
         root = RedisStore(redis_client, namespace=settings.redis_prefix)
         stores = {name: root.with_namespace(name) for name in ("sessions", "login_failures", "rate_limits")}
     else:
-        stores = {name: FileStore(settings.var_dir / name, create_directories=True) for name in ("sessions", "login_failures")}
+        stores = {
+            name: FileStore(settings.var_dir / name, create_directories=True) for name in ("sessions", "login_failures")
+        }
         # Without Redis there is one worker per host (README), so its memory is the whole truth.
         stores["rate_limits"] = MemoryStore()
     return StoreRegistry(stores=stores)

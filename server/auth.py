@@ -103,9 +103,17 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     def _cookie(self, value: str, max_age: int | None = None) -> str:
         config = self.config
-        cookie = Cookie(key=config.key, value=value, path=config.path, max_age=config.max_age if max_age is None else max_age,
-                        expires=0 if max_age == 0 else None, httponly=config.httponly, secure=config.secure,
-                        samesite=config.samesite, domain=config.domain)
+        cookie = Cookie(
+            key=config.key,
+            value=value,
+            path=config.path,
+            max_age=config.max_age if max_age is None else max_age,
+            expires=0 if max_age == 0 else None,
+            httponly=config.httponly,
+            secure=config.secure,
+            samesite=config.samesite,
+            domain=config.domain,
+        )
         return cookie.to_header(header="")
 
 

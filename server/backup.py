@@ -34,16 +34,28 @@ def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
     if settings.uses_sqlite:
         _copy_sqlite(settings.sqlite_path, directory / "database.sqlite3")
     else:
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={directory / 'database.pgdump'}",
-              settings.database_url], "pg_dump")
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--file={directory / 'database.pgdump'}",
+                settings.database_url,
+            ],
+            "pg_dump",
+        )
     if settings.media_root.exists():
         shutil.copytree(settings.media_root, directory / "media", ignore=shutil.ignore_patterns(".partial"))
     key_file = settings.var_dir / "secret_key"
     if key_file.exists():
         shutil.copyfile(key_file, directory / "secret_key")
         os.chmod(directory / "secret_key", 0o600)
-    manifest = {"format": FORMAT, "made_at": datetime.now(timezone.utc).isoformat(),
-                "database": _kind(settings), "files": _checksums(directory)}
+    manifest = {
+        "format": FORMAT,
+        "made_at": datetime.now(timezone.utc).isoformat(),
+        "database": _kind(settings),
+        "files": _checksums(directory),
+    }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 
@@ -52,7 +64,9 @@ def restore_backup(settings: Settings, directory: Path) -> dict[str, object]:
     """Restore into this instance; its database must be empty (run on a new instance, with Hallway stopped)."""
     manifest = _checked_manifest(directory)
     if manifest["database"] != _kind(settings):
-        raise BackupProblem(f"this backup holds a {manifest['database']} database; HALLWAY_DATABASE_URL names another kind")
+        raise BackupProblem(
+            f"this backup holds a {manifest['database']} database; HALLWAY_DATABASE_URL names another kind"
+        )
     if settings.uses_sqlite:
         target = settings.sqlite_path
         if target.exists() and _sqlite_has_data(target):
@@ -62,8 +76,16 @@ def restore_backup(settings: Settings, directory: Path) -> dict[str, object]:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         _copy_sqlite(directory / "database.sqlite3", target)
     else:
-        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={settings.database_url}",
-              str(directory / "database.pgdump")], "pg_restore")
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                f"--dbname={settings.database_url}",
+                str(directory / "database.pgdump"),
+            ],
+            "pg_restore",
+        )
     if (directory / "media").exists():
         shutil.copytree(directory / "media", settings.media_root, dirs_exist_ok=True)
     if (directory / "secret_key").exists():
@@ -103,12 +125,17 @@ def _run(command: list[str], tool: str) -> None:
     except FileNotFoundError:
         raise BackupProblem(f"{tool} is not installed (Debian: postgresql-client)") from None
     if result.returncode != 0:
-        raise BackupProblem(f"{tool} failed: {result.stderr.strip().splitlines()[-1] if result.stderr else 'no message'}")
+        raise BackupProblem(
+            f"{tool} failed: {result.stderr.strip().splitlines()[-1] if result.stderr else 'no message'}"
+        )
 
 
 def _checksums(directory: Path) -> dict[str, str]:
-    return {str(path.relative_to(directory)): _sha256(path) for path in sorted(directory.rglob("*"))
-            if path.is_file() and path.name != MANIFEST}
+    return {
+        str(path.relative_to(directory)): _sha256(path)
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
 
 
 def _sha256(path: Path) -> str:

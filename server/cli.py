@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app and live layer")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8000)
-    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (more than one needs WebSocket clients)")
+    serve.add_argument(
+        "--workers", type=_positive, default=1, help="worker processes (more than one needs WebSocket clients)"
+    )
     serve.set_defaults(run=_serve)
 
     commands.add_parser("migrate", help="create or update the database tables").set_defaults(run=_migrate)
@@ -72,8 +74,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="load the demo conference (once)").set_defaults(run=_demo)
 
-    importer = commands.add_parser("import-schedule", help="import a pretalx/frab JSON, frab XML or iCalendar programme")
-    importer.add_argument("event_slug", metavar="EVENT_SLUG", help="the event to merge into (created from the file if new)")
+    importer = commands.add_parser(
+        "import-schedule", help="import a pretalx/frab JSON, frab XML or iCalendar programme"
+    )
+    importer.add_argument(
+        "event_slug", metavar="EVENT_SLUG", help="the event to merge into (created from the file if new)"
+    )
     importer.add_argument("file", metavar="FILE")
     importer.add_argument("--format", choices=("auto", *FORMATS), default="auto")
     importer.add_argument("--dry-run", action="store_true", help="show what would change and save nothing")
@@ -92,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     grant.set_defaults(run=_grant)
 
     commands.add_parser("reindex", help="rebuild the archive's search index").set_defaults(run=_reindex)
-    commands.add_parser("jobs", help="run the waiting background jobs (compressed copies, notices) now, then stop").set_defaults(
-        run=_jobs)
+    commands.add_parser(
+        "jobs", help="run the waiting background jobs (compressed copies, notices) now, then stop"
+    ).set_defaults(run=_jobs)
 
     backup = commands.add_parser("backup", help="copy the database, media and secret key into DIR")
     backup.add_argument("directory", metavar="DIR", help="a new or empty directory")
@@ -209,15 +216,24 @@ def _import_schedule(settings: Settings, args: argparse.Namespace) -> None:
         with Progress(transient=False) as bar:
             task = bar.add_task("Importing sessions", total=len(schedule.sessions))
             try:
-                report = await import_schedule(args.event_slug, schedule, dry_run=args.dry_run, time_zone=args.time_zone,
-                                               progress=lambda done, total: bar.update(task, completed=done))
+                report = await import_schedule(
+                    args.event_slug,
+                    schedule,
+                    dry_run=args.dry_run,
+                    time_zone=args.time_zone,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
             except ImportFailed as error:
                 raise CommandError(f"{args.file}: {error}; nothing was imported") from None
         return report.lines()
 
     for line in _run_with_database(settings, merge):
         print(line)
-    print("Dry run: nothing was saved." if args.dry_run else f"Imported into {args.event_slug}. Publish with `hallway publish {args.event_slug}`.")
+    print(
+        "Dry run: nothing was saved."
+        if args.dry_run
+        else f"Imported into {args.event_slug}. Publish with `hallway publish {args.event_slug}`."
+    )
 
 
 def _publish(settings: Settings, args: argparse.Namespace) -> None:
@@ -255,8 +271,10 @@ def _backup(settings: Settings, args: argparse.Namespace) -> None:
         manifest = make_backup(settings, Path(args.directory))
     except BackupProblem as error:
         raise CommandError(str(error)) from None
-    print(f"Backed up the {manifest['database']} database, media and secret key to {args.directory} "
-          f"({len(manifest['files'])} files, checksums in manifest.json).")
+    print(
+        f"Backed up the {manifest['database']} database, media and secret key to {args.directory} "
+        f"({len(manifest['files'])} files, checksums in manifest.json)."
+    )
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> None:
@@ -281,6 +299,7 @@ def _reindex(settings: Settings, _args: argparse.Namespace) -> None:
 
 def _jobs(settings: Settings, _args: argparse.Namespace) -> None:
     """What a running server does every few seconds, for an instance whose server is stopped."""
+
     async def run() -> list[JobView]:
         await _check_schema()
         await requeue_stale()  # a run that was killed (cron, a reboot) left its job running: it runs again now
@@ -299,8 +318,9 @@ def _archive_export(settings: Settings, args: argparse.Namespace) -> None:
     async def export() -> int:
         await _check_schema()
         try:
-            return await export_bag(Path(args.directory), settings.media_root, include_all=args.all,
-                                    base_url=settings.base_url)
+            return await export_bag(
+                Path(args.directory), settings.media_root, include_all=args.all, base_url=settings.base_url
+            )
         except BagProblem as error:
             raise CommandError(str(error)) from None
 

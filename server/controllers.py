@@ -28,8 +28,17 @@ from server.settings import Settings
 import socketio
 
 
-PROFILE_FIELDS = ("display_name", "affiliation", "bio", "pronouns", "job_role", "expertise", "contact_about",
-                  "contact_details", "listed")
+PROFILE_FIELDS = (
+    "display_name",
+    "affiliation",
+    "bio",
+    "pronouns",
+    "job_role",
+    "expertise",
+    "contact_about",
+    "contact_details",
+    "listed",
+)
 EMAIL_FIELD = "email_pref"
 AVATAR_MAX_AGE = 3600
 
@@ -41,7 +50,9 @@ class AccountController(Controller):
         return await page(request, "server/register.html", {"values": {}, "errors": {}, "next": safe_next_path(next)})
 
     @post("/register")
-    async def register(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
+    async def register(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]
+    ) -> Response[Any] | Template:
         values = await read_form(request, "email", "display_name", "password", "next")
         next_path = safe_next_path(values.pop("next"))
         await enforce(abuse.registration, client_address(request), "registrations")
@@ -53,9 +64,12 @@ class AccountController(Controller):
             return await page(request, "server/register.html", context, status_code=400)
         start_session(request, user_id)
         await email_confirmation.send_confirmation_link(user_id, settings.base_url)
-        flash(request, f"Welcome to Hallway, {values['display_name'].strip()}. We sent a link to "
-                       f"{accounts.normalise_email(values['email'])}: open it to confirm your address.",
-              category="success")
+        flash(
+            request,
+            f"Welcome to Hallway, {values['display_name'].strip()}. We sent a link to "
+            f"{accounts.normalise_email(values['email'])}: open it to confirm your address.",
+            category="success",
+        )
         return Redirect(next_path)
 
     @get("/login", name="login")
@@ -63,7 +77,9 @@ class AccountController(Controller):
         return await page(request, "server/login.html", {"values": {}, "error": None, "next": safe_next_path(next)})
 
     @post("/login")
-    async def login(self, request: Request[Any, Any, Any], throttle: NamedDependency[LoginThrottle]) -> Response[Any] | Template:
+    async def login(
+        self, request: Request[Any, Any, Any], throttle: NamedDependency[LoginThrottle]
+    ) -> Response[Any] | Template:
         values = await read_form(request, "email", "password", "next")
         next_path = safe_next_path(values["next"])
         address, email = client_address(request), accounts.normalise_email(values["email"])
@@ -71,8 +87,10 @@ class AccountController(Controller):
         wait = await throttle.try_to_log_in(address, email)  # counted before the (slow) password check
         if wait is not None:
             minutes = max(1, round(wait / 60))
-            context["error"] = (f"Too many failed attempts for this account from here. Try again in about {minutes} "
-                                f"minute{'s' if minutes > 1 else ''}.")
+            context["error"] = (
+                f"Too many failed attempts for this account from here. Try again in about {minutes} "
+                f"minute{'s' if minutes > 1 else ''}."
+            )
             template = await page(request, "server/login.html", context, status_code=HTTP_429_TOO_MANY_REQUESTS)
             template.headers["Retry-After"] = str(wait)
             return template
@@ -90,12 +108,13 @@ class AccountController(Controller):
         return await page(request, "server/forgot_password.html", {"values": {}, "errors": {}, "sent": False})
 
     @post("/password/forgot")
-    async def forgot_password(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Template:
+    async def forgot_password(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]
+    ) -> Template:
         """The same answer whether or not an account uses the address."""
         values = await read_form(request, "email")
         await enforce(abuse.password_reset, client_address(request), "requests for a new password")
-        await password_reset.send_reset_link(accounts.normalise_email(values["email"]),
-                                             settings.base_url)
+        await password_reset.send_reset_link(accounts.normalise_email(values["email"]), settings.base_url)
         return await page(request, "server/forgot_password.html", {"values": values, "errors": {}, "sent": True})
 
     @get("/password/reset/{token:str}")
@@ -116,8 +135,9 @@ class AccountController(Controller):
         return Redirect("/login")
 
     @get("/email/confirm/{token:str}", name="confirm_email")
-    async def confirm_email(self, request: Request[Any, Any, Any], token: FromPath[str],
-                            viewer: NamedDependency[Account | None]) -> Redirect:
+    async def confirm_email(
+        self, request: Request[Any, Any, Any], token: FromPath[str], viewer: NamedDependency[Account | None]
+    ) -> Redirect:
         """Opening the mailed link is the proof: the address is confirmed (or the account moves to it)."""
         user_id = await email_confirmation.confirm_address(token)
         account = await accounts.get_account(user_id)
@@ -125,7 +145,13 @@ class AccountController(Controller):
         return Redirect("/me/profile" if viewer and viewer.id == user_id else "/login")
 
     @post("/email/confirm", guards=[requires_login])
-    async def resend_confirmation(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Redirect:
+    async def resend_confirmation(
+        self,
+        request: Request[Any, Any, Any],
+        account: NamedDependency[Account],
+        settings: NamedDependency[Settings],
+        abuse: NamedDependency[AbuseLimits],
+    ) -> Redirect:
         await enforce(abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
         if await email_confirmation.send_confirmation_link(account.id, settings.base_url):
             flash(request, f"We sent a new link to {account.email}.", category="success")
@@ -134,18 +160,29 @@ class AccountController(Controller):
         return Redirect("/me/profile")
 
     @post("/me/email", guards=[requires_login])
-    async def change_email(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
+    async def change_email(
+        self,
+        request: Request[Any, Any, Any],
+        account: NamedDependency[Account],
+        settings: NamedDependency[Settings],
+        abuse: NamedDependency[AbuseLimits],
+    ) -> Response[Any] | Template:
         values = await read_form(request, "email", "current_password")
         await enforce(abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
         try:
             new_email = await email_confirmation.ask_to_change_address(
-                account.id, values["email"], values["current_password"], settings.base_url)
+                account.id, values["email"], values["current_password"], settings.base_url
+            )
         except Invalid as error:
             profile = await self._profile_values(account)
             profile["new_email"] = values["email"]
             return await self._profile_page(request, account, profile, error.errors, status_code=400)
-        flash(request, f"We sent a link to {new_email}. Your account moves to it when you open the link; until "
-                       f"then it stays at {account.email}.", category="success")
+        flash(
+            request,
+            f"We sent a link to {new_email}. Your account moves to it when you open the link; until "
+            f"then it stays at {account.email}.",
+            category="success",
+        )
         return Redirect("/me/profile")
 
     @get("/time-zone", name="time_zone")
@@ -154,25 +191,45 @@ class AccountController(Controller):
         return await page(request, "server/time_zone.html", context)
 
     @post("/time-zone")
-    async def choose_time_zone(self, request: Request[Any, Any, Any], viewer: NamedDependency[Account | None], settings: NamedDependency[Settings]) -> Response[Any] | Template:
+    async def choose_time_zone(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Account | None],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any] | Template:
         """Remembered in the profile of someone logged in, and in a cookie for everyone (visitors have only that)."""
         values = await read_form(request, "zone", "next")
         typed = values["zone"].strip()
         name = time_zones.zone_from_typed(typed)
         if name is None:
-            context = {"zones": time_zones.offered_zones(), "next": safe_next_path(values["next"]), "typed": typed,
-                       "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."}}
+            context = {
+                "zones": time_zones.offered_zones(),
+                "next": safe_next_path(values["next"]),
+                "typed": typed,
+                "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."},
+            }
             return await page(request, "server/time_zone.html", context, status_code=400)
         if viewer is not None:
             await time_zones.remember_zone(viewer.id, name)
         answer: Redirect = Redirect(safe_next_path(values["next"]))
         if name:
-            answer.set_cookie(time_zones.ZONE_COOKIE, name, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
-                              secure=settings.secure_cookies)
+            answer.set_cookie(
+                time_zones.ZONE_COOKIE,
+                name,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+            )
         else:
             answer.delete_cookie(time_zones.ZONE_COOKIE)
-        flash(request, f"Times are now shown in {time_zones.zone_label(name)}." if name
-              else "Times are now shown in each event's own time zone.", category="success")
+        flash(
+            request,
+            f"Times are now shown in {time_zones.zone_label(name)}."
+            if name
+            else "Times are now shown in each event's own time zone.",
+            category="success",
+        )
         return answer
 
     @post("/logout", guards=[requires_login])
@@ -191,19 +248,33 @@ class AccountController(Controller):
         values[EMAIL_FIELD] = await notifications.email_preference(account.id)
         return values
 
-    async def _profile_page(self, request: Request[Any, Any, Any], account: accounts.Account, values: dict[str, str],
-                            errors: dict[str, str], status_code: int = 200) -> Template:
+    async def _profile_page(
+        self,
+        request: Request[Any, Any, Any],
+        account: accounts.Account,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
         avatar = accounts.avatar_url(account.id, account.avatar, None)
-        context = {"values": values, "errors": errors, "avatar": avatar,
-                   "pending_email": await email_confirmation.pending_change(account.id)}
+        context = {
+            "values": values,
+            "errors": errors,
+            "avatar": avatar,
+            "pending_email": await email_confirmation.pending_change(account.id),
+        }
         return await page(request, "server/profile.html", context, status_code=status_code)
 
     @post("/me/profile", guards=[requires_login])
-    async def update_profile(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Response[Any] | Template:
+    async def update_profile(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account]
+    ) -> Response[Any] | Template:
         values = await read_form(request, *PROFILE_FIELDS, EMAIL_FIELD)
         values[EMAIL_FIELD] = values[EMAIL_FIELD] or await notifications.email_preference(account.id)
         if values[EMAIL_FIELD] not in notifications.EMAIL_PREFERENCES:
-            return await self._profile_page(request, account, values, {EMAIL_FIELD: "Choose how often to get email."}, 400)
+            return await self._profile_page(
+                request, account, values, {EMAIL_FIELD: "Choose how often to get email."}, 400
+            )
         data = accounts.ProfileInput(
             **{name: values[name] for name in PROFILE_FIELDS if name not in {"expertise", "listed", EMAIL_FIELD}},
             expertise=[tag for tag in values["expertise"].split(",") if tag.strip()],
@@ -218,15 +289,20 @@ class AccountController(Controller):
         return Redirect("/me/profile")
 
     @post("/me/avatar", guards=[requires_login], request_max_body_size=UPLOAD_MAX_BYTES + 64 * 1024)
-    async def upload_avatar(self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings], abuse: NamedDependency[AbuseLimits]) -> Response[Any] | Template:
+    async def upload_avatar(
+        self,
+        request: Request[Any, Any, Any],
+        account: NamedDependency[Account],
+        settings: NamedDependency[Settings],
+        abuse: NamedDependency[AbuseLimits],
+    ) -> Response[Any] | Template:
         form = await request.form()
         upload = form.get("avatar")
         try:
             if upload is None or isinstance(upload, str):
                 raise Invalid({"avatar": "Choose a picture to upload."})
             await enforce(abuse.avatar, f"user:{account.id}", "picture uploads")
-            name = await asyncio.to_thread(save_avatar, settings.media_root, account.id,
-                                           await upload.read())
+            name = await asyncio.to_thread(save_avatar, settings.media_root, account.id, await upload.read())
         except Invalid as error:
             values = {name: getattr(account, name) for name in PROFILE_FIELDS if name != "listed"}
             values["expertise"] = ", ".join(account.expertise)
@@ -236,7 +312,9 @@ class AccountController(Controller):
         return Redirect("/me/profile")
 
     @get("/avatars/{filename:str}", name="avatar")
-    async def avatar(self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
+    async def avatar(
+        self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Response[bytes]:
         """A person's picture: the uploaded one, or their initials drawn on a colour."""
         user_part, _, extension = filename.partition(".")
         user_id = whole_number(user_part)
@@ -249,21 +327,25 @@ class AccountController(Controller):
         headers = {"Cache-Control": f"public, max-age={AVATAR_MAX_AGE}"}
         if extension == "png" and account.avatar and path.exists():
             return Response(path.read_bytes(), media_type="image/png", headers=headers)
-        return Response(drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml",
-                        headers=headers)
+        return Response(
+            drawn_avatar(account.id, account.display_name).encode(), media_type="image/svg+xml", headers=headers
+        )
 
 
 class UnsubscribeController(Controller):
     @get("/unsubscribe/{user_id:int}/{signature:str}")
-    async def confirm_unsubscribe(self, request: Request[Any, Any, Any], user_id: FromPath[int],
-                                  signature: FromPath[str]) -> Template:
+    async def confirm_unsubscribe(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], signature: FromPath[str]
+    ) -> Template:
         """The link in every email asks first: mail scanners and link previews open links, people decide."""
         if not notifications.unsubscribe_link_is_valid(user_id, signature[:64]):
             raise NotFoundException("This unsubscribe link is not valid.")
         return await page(request, "server/unsubscribe.html", {"action": request.url.path})
 
     @post("/unsubscribe/{user_id:int}/{signature:str}", exclude_from_csrf=True)
-    async def unsubscribe(self, request: Request[Any, Any, Any], user_id: FromPath[int], signature: FromPath[str]) -> Template:
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], signature: FromPath[str]
+    ) -> Template:
         """No login and no CSRF token: the signature proves the link is theirs (RFC 8058 one-click POST too)."""
         if not await notifications.unsubscribe(user_id, signature[:64]):
             raise NotFoundException("This unsubscribe link is not valid.")
@@ -294,12 +376,24 @@ class AdminController(Controller):
     @get("/", name="admin")
     async def overview(self, request: Request[Any, Any, Any]) -> Template:
         given_up_count, given_up = await mail.given_up()
-        return await page(request, "server/admin.html", {
-            "accounts": await accounts.count_accounts(), "mail_waiting": await mail.waiting_count(),
-            "mail_given_up": given_up_count, "given_up": given_up})
+        return await page(
+            request,
+            "server/admin.html",
+            {
+                "accounts": await accounts.count_accounts(),
+                "mail_waiting": await mail.waiting_count(),
+                "mail_given_up": given_up_count,
+                "given_up": given_up,
+            },
+        )
 
     @post("/announcements")
-    async def send_announcement(self, request: Request[Any, Any, Any], account: NamedDependency[Account], sio: NamedDependency[socketio.AsyncServer]) -> Redirect:
+    async def send_announcement(
+        self,
+        request: Request[Any, Any, Any],
+        account: NamedDependency[Account],
+        sio: NamedDependency[socketio.AsyncServer],
+    ) -> Redirect:
         text = (await read_form(request, "text"))["text"].strip()
         if not text or len(text) > ANNOUNCEMENT_MAX:
             raise ClientException(f"An announcement needs between 1 and {ANNOUNCEMENT_MAX} characters.")
@@ -330,8 +424,11 @@ class HealthController(Controller):
     @get("/robots.txt", media_type="text/plain")
     async def robots(self) -> Response[str]:
         """What crawlers may walk: a crawler once found 7,000+ archive search addresses by following facets."""
-        return Response(ROBOTS, media_type="text/plain",  # Litestar adds the charset itself
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            ROBOTS,
+            media_type="text/plain",  # Litestar adds the charset itself
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @get("/healthz", exclude_from_csrf=True)
     async def healthz(self) -> dict[str, str]:

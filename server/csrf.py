@@ -97,7 +97,9 @@ class SessionBoundCsrf(ASGIMiddleware):
         exempt = bool(scope["route_handler"].opt.get(EXEMPT_OPT))
         if scope["method"] not in SAFE_METHODS and not exempt:
             sent = connection.headers.get(CSRF_HEADER) or await self._form_token(scope, receive)
-            if not (cookie_valid and sent is not None and hmac.compare_digest(sent.encode(), (cookie_token or "").encode())):
+            if not (
+                cookie_valid and sent is not None and hmac.compare_digest(sent.encode(), (cookie_token or "").encode())
+            ):
                 raise PermissionDeniedException(
                     "This form has expired or did not come from Hallway. Reload the page and try again."
                 )

@@ -48,8 +48,9 @@ class SQLiteWriterEngine(SQLiteEngine):
         self._turns: asyncio.Lock | None = None
         self._readers: dict[asyncio.AbstractEventLoop, aiosqlite.Connection] = {}
 
-    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None, query_type: str = "generic",
-                                     table: Any = None) -> Any:
+    async def _run_in_new_connection(
+        self, query: str, args: list[Any] | None = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
         """Reads outside a transaction share one connection per event loop.
 
         Piccolo opens a connection for every query, which costs more than most queries
@@ -77,8 +78,9 @@ class SQLiteWriterEngine(SQLiteEngine):
             self._readers[loop] = reader
         return reader
 
-    def transaction(self, transaction_type: TransactionType = TransactionType.immediate,
-                    allow_nested: bool = True) -> Any:
+    def transaction(
+        self, transaction_type: TransactionType = TransactionType.immediate, allow_nested: bool = True
+    ) -> Any:
         inner = super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
         if self.current_transaction.get() is not None:
             return inner  # nested: the outer transaction already holds the turn

@@ -14,8 +14,14 @@ from datetime import datetime, timedelta, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
-from server.accounts import (EMAIL_MAX, account_id_by_email, check_new_account, get_account, normalise_email,
-                             password_is_right)
+from server.accounts import (
+    EMAIL_MAX,
+    account_id_by_email,
+    check_new_account,
+    get_account,
+    normalise_email,
+    password_is_right,
+)
 from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
 from server.tables import EmailConfirmation, Profile
@@ -25,15 +31,15 @@ LINK_LIFETIME = timedelta(days=2)
 _USED_UP = "This link has expired or has been used. Ask for a new one from your profile."
 
 
-
 def confirmation_path(token: str) -> str:
     return f"/email/confirm/{token}"
 
 
 async def _new_link(user_id: int, email: str, now: datetime) -> str:
     token = new_token()
-    await EmailConfirmation(user=user_id, email=email, token_hash=token_hash(token), created_at=now,
-                            expires_at=now + LINK_LIFETIME).save()
+    await EmailConfirmation(
+        user=user_id, email=email, token_hash=token_hash(token), created_at=now, expires_at=now + LINK_LIFETIME
+    ).save()
     return token
 
 
@@ -43,15 +49,21 @@ async def send_confirmation_link(user_id: int, base_url: str, now: datetime | No
     if account is None or account.email_confirmed:
         return False
     token = await _new_link(account.id, account.email, now or datetime.now(timezone.utc))
-    await queue_mail(account.email, "Confirm your email address for Hallway", (
-        f"Hello {account.display_name},\n\nWelcome to Hallway. Open this link within two days to confirm that this "
-        f"is your address; until then Hallway sends you no other mail:\n\n{base_url.rstrip('/')}"
-        f"{confirmation_path(token)}\n\nIf you did not create a Hallway account, ignore this message.\n"))
+    await queue_mail(
+        account.email,
+        "Confirm your email address for Hallway",
+        (
+            f"Hello {account.display_name},\n\nWelcome to Hallway. Open this link within two days to confirm that this "
+            f"is your address; until then Hallway sends you no other mail:\n\n{base_url.rstrip('/')}"
+            f"{confirmation_path(token)}\n\nIf you did not create a Hallway account, ignore this message.\n"
+        ),
+    )
     return True
 
 
-async def ask_to_change_address(user_id: int, new_email: str, password: str, base_url: str,
-                                now: datetime | None = None) -> str:
+async def ask_to_change_address(
+    user_id: int, new_email: str, password: str, base_url: str, now: datetime | None = None
+) -> str:
     """Send the new address a link that moves the account to it; the old address is told. Returns the new address.
 
     The password is asked again so that someone at an unattended, logged-in computer cannot take the account over.
@@ -71,15 +83,25 @@ async def ask_to_change_address(user_id: int, new_email: str, password: str, bas
         raise Invalid(errors)
     now = now or datetime.now(timezone.utc)
     token = await _new_link(account.id, new_email, now)
-    await queue_mail(new_email, "Confirm your new email address for Hallway", (
-        f"Hello {account.display_name},\n\nOpen this link within two days to move your Hallway account to this "
-        f"address:\n\n{base_url.rstrip('/')}{confirmation_path(token)}\n\n"
-        "If you did not ask for this, ignore this message: nothing changes.\n"))
+    await queue_mail(
+        new_email,
+        "Confirm your new email address for Hallway",
+        (
+            f"Hello {account.display_name},\n\nOpen this link within two days to move your Hallway account to this "
+            f"address:\n\n{base_url.rstrip('/')}{confirmation_path(token)}\n\n"
+            "If you did not ask for this, ignore this message: nothing changes.\n"
+        ),
+    )
     if account.email_confirmed:  # an address nobody has proved is not written to (see the module's docstring)
-        await queue_mail(account.email, "Your Hallway address is being changed", (
-            f"Hello {account.display_name},\n\nSomeone logged in to your Hallway account asked to move it to "
-            f"{new_email}. It moves only when that address confirms. If this was not you, choose a new password now: "
-            f"{base_url.rstrip('/')}/password/forgot\n"))
+        await queue_mail(
+            account.email,
+            "Your Hallway address is being changed",
+            (
+                f"Hello {account.display_name},\n\nSomeone logged in to your Hallway account asked to move it to "
+                f"{new_email}. It moves only when that address confirms. If this was not you, choose a new password now: "
+                f"{base_url.rstrip('/')}/password/forgot\n"
+            ),
+        )
     return new_email
 
 
@@ -88,15 +110,23 @@ async def confirm_address(token: str, now: datetime | None = None) -> int:
     now = now or datetime.now(timezone.utc)
     if not plausible(token):
         raise NotFound(_USED_UP)
-    row = await EmailConfirmation.select(EmailConfirmation.user, EmailConfirmation.email).where(
-        (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
-        & (EmailConfirmation.expires_at > now)).first()
+    row = (
+        await EmailConfirmation.select(EmailConfirmation.user, EmailConfirmation.email)
+        .where(
+            (EmailConfirmation.token_hash == token_hash(token))
+            & EmailConfirmation.used_at.is_null()
+            & (EmailConfirmation.expires_at > now)
+        )
+        .first()
+    )
     if row is None or len(row["email"]) > EMAIL_MAX:
         raise NotFound(_USED_UP)
     user_id, email = row["user"], row["email"]
-    claimed = await EmailConfirmation.update({EmailConfirmation.used_at: now}).where(
-        (EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null()
-    ).returning(EmailConfirmation.id)
+    claimed = (
+        await EmailConfirmation.update({EmailConfirmation.used_at: now})
+        .where((EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null())
+        .returning(EmailConfirmation.id)
+    )
     if not claimed:  # the same link opened twice at once: one wins
         raise NotFound(_USED_UP)
     owner = await account_id_by_email(email)
@@ -111,7 +141,8 @@ async def confirm_address(token: str, now: datetime | None = None) -> int:
     await Profile.update({Profile.email_confirmed_at: now}).where(Profile.user == user_id)
     # Links to the address the account had are void now; so are links to other new addresses.
     await EmailConfirmation.update({EmailConfirmation.used_at: now}).where(
-        (EmailConfirmation.user == user_id) & EmailConfirmation.used_at.is_null())
+        (EmailConfirmation.user == user_id) & EmailConfirmation.used_at.is_null()
+    )
     return user_id
 
 
@@ -120,8 +151,15 @@ async def pending_change(user_id: int, now: datetime | None = None) -> str:
     account = await get_account(user_id)
     if account is None:
         return ""
-    row = await EmailConfirmation.select(EmailConfirmation.email).where(
-        (EmailConfirmation.user == user_id) & EmailConfirmation.used_at.is_null()
-        & (EmailConfirmation.expires_at > (now or datetime.now(timezone.utc)))
-        & (EmailConfirmation.email != account.email)).order_by(EmailConfirmation.id, ascending=False).first()
+    row = (
+        await EmailConfirmation.select(EmailConfirmation.email)
+        .where(
+            (EmailConfirmation.user == user_id)
+            & EmailConfirmation.used_at.is_null()
+            & (EmailConfirmation.expires_at > (now or datetime.now(timezone.utc)))
+            & (EmailConfirmation.email != account.email)
+        )
+        .order_by(EmailConfirmation.id, ascending=False)
+        .first()
+    )
     return row["email"] if row else ""

@@ -44,9 +44,16 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 # What a database or Redis that is down or restarting raises: the request can be tried again in a moment.
-UNAVAILABLE = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-               asyncpg.CannotConnectNowError, asyncpg.ObjectNotInPrerequisiteStateError,
-               redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+UNAVAILABLE = (
+    ConnectionError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ObjectNotInPrerequisiteStateError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def _unavailable(exc: BaseException | None) -> bool:
@@ -61,21 +68,34 @@ def _unavailable(exc: BaseException | None) -> bool:
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if _unavailable(exc):
         request.logger.warning("a service Hallway needs is not answering: %s", exc)
-        return http_error(request, HTTPException(status_code=HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "10"},
-                                                 detail="The database is not answering; try again in a moment."))
+        return http_error(
+            request,
+            HTTPException(
+                status_code=HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "10"},
+                detail="The database is not answering; try again in a moment.",
+            ),
+        )
     request.logger.exception("unhandled error", exc_info=exc)
-    return http_error(request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged."))
+    return http_error(
+        request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged.")
+    )
 
 
 def problem_answer(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
     """The one HTTP answer for each kind of problem a domain function raises (see ``server.problems``)."""
     if isinstance(problem, Invalid):
         if wants_json(request):
-            return Response({"status_code": 400, "detail": "Some fields are not valid.", "errors": problem.errors},
-                            status_code=400, media_type=MediaType.JSON)
+            return Response(
+                {"status_code": 400, "detail": "Some fields are not valid.", "errors": problem.errors},
+                status_code=400,
+                media_type=MediaType.JSON,
+            )
         return http_error(request, HTTPException(status_code=400, detail=str(problem)))
     if isinstance(problem, TooFast):
-        return http_error(request, HTTPException(status_code=429, detail=problem.message,
-                                                 headers={"Retry-After": str(problem.retry_after)}))
+        return http_error(
+            request,
+            HTTPException(status_code=429, detail=problem.message, headers={"Retry-After": str(problem.retry_after)}),
+        )
     status = 404 if isinstance(problem, NotFound) else 403 if isinstance(problem, NotAllowed) else 400
     return http_error(request, HTTPException(status_code=status, detail=problem.message))

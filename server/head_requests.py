@@ -39,6 +39,3 @@ def _headers_only(receive: Receive, send: Send) -> tuple[Receive, Send]:
         return await receive()
 
     return receive_until_answered, send_without_body
-
-
-

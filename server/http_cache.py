@@ -9,9 +9,17 @@ from typing import Any
 from litestar import Request, Response
 
 
-def cached_response(request: Request[Any, Any, Any], body: bytes, *, media_type: str, etag: str,
-                    last_modified: datetime, max_age: int = 300, private: bool = False,
-                    dates_are_exact: bool = True) -> Response[bytes]:
+def cached_response(
+    request: Request[Any, Any, Any],
+    body: bytes,
+    *,
+    media_type: str,
+    etag: str,
+    last_modified: datetime,
+    max_age: int = 300,
+    private: bool = False,
+    dates_are_exact: bool = True,
+) -> Response[bytes]:
     """The body with validators; 304 when the client's copy matches.
 
     ``dates_are_exact=False`` is for bodies that can change without their date

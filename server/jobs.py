@@ -68,8 +68,11 @@ def worker_name() -> str:
 
 async def enqueue(kind: str, key: str) -> int:
     """Ask for a job; asking again while one for the same thing waits or runs returns that one."""
-    waiting = await Job.select(Job.id).where(
-        (Job.kind == kind) & (Job.key == key) & Job.status.is_in([QUEUED, RUNNING])).first()
+    waiting = (
+        await Job.select(Job.id)
+        .where((Job.kind == kind) & (Job.key == key) & Job.status.is_in([QUEUED, RUNNING]))
+        .first()
+    )
     if waiting is not None:
         return int(waiting["id"])
     row = Job(kind=kind, key=key, status=QUEUED, created_at=_now(), updated_at=_now())
@@ -97,10 +100,14 @@ def _view(row: dict) -> JobView:
 async def _claim(worker: str) -> dict | None:
     """The oldest queued job, now ours; None when there is none (or another worker took it first)."""
     for candidate in await Job.select(Job.id).where(Job.status == QUEUED).order_by(Job.id).limit(5):
-        await Job.update({Job.status: RUNNING, Job.claimed_by: worker, Job.updated_at: _now(),
-                          Job.attempts: Job.attempts + 1}).where((Job.id == candidate["id"]) & (Job.status == QUEUED))
-        row = await Job.select().where((Job.id == candidate["id"]) & (Job.claimed_by == worker)
-                                       & (Job.status == RUNNING)).first()
+        await Job.update(
+            {Job.status: RUNNING, Job.claimed_by: worker, Job.updated_at: _now(), Job.attempts: Job.attempts + 1}
+        ).where((Job.id == candidate["id"]) & (Job.status == QUEUED))
+        row = (
+            await Job.select()
+            .where((Job.id == candidate["id"]) & (Job.claimed_by == worker) & (Job.status == RUNNING))
+            .first()
+        )
         if row is not None:
             return row
     return None
@@ -188,9 +195,14 @@ async def requeue_stale(now: datetime | None = None) -> int:
     stale = [row for row in running if row["updated_at"] < cutoff or _gone(row["claimed_by"])]
     for row in stale:
         retry = row["attempts"] < MAX_ATTEMPTS
-        await Job.update({Job.status: QUEUED if retry else FAILED, Job.claimed_by: "", Job.updated_at: _now(),
-                          Job.message: "" if retry else "Its worker stopped three times; try again."}).where(
-            (Job.id == row["id"]) & (Job.status == RUNNING))
+        await Job.update(
+            {
+                Job.status: QUEUED if retry else FAILED,
+                Job.claimed_by: "",
+                Job.updated_at: _now(),
+                Job.message: "" if retry else "Its worker stopped three times; try again.",
+            }
+        ).where((Job.id == row["id"]) & (Job.status == RUNNING))
     return len(stale)
 
 

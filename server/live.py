@@ -30,7 +30,10 @@ Handler = Callable[[str, Any], Awaitable[dict[str, Any]]]
 
 def refusal(problem: Problem) -> dict[str, Any]:
     """The one socket.io acknowledgement for each kind of problem (``server.errors`` is its HTTP twin)."""
-    answer: dict[str, Any] = {"ok": False, "error": problem.sentence if isinstance(problem, Invalid) else problem.message}
+    answer: dict[str, Any] = {
+        "ok": False,
+        "error": problem.sentence if isinstance(problem, Invalid) else problem.message,
+    }
     if isinstance(problem, Invalid):
         answer["fields"] = problem.errors
     if isinstance(problem, TooFast):
@@ -55,6 +58,8 @@ def acknowledged(handler: Handler) -> Handler:
             return {"ok": False, "error": SERVER_FAULT}
 
     return wrapper
+
+
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
@@ -72,8 +77,9 @@ class LiveServer(socketio.AsyncServer):
             await super()._handle_event(eio_sid, namespace, id, data)
         elif id is not None:
             refusal = {"ok": False, "error": "This event name is reserved by socket.io and cannot be sent."}
-            await self._send_packet(eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace or "/", id=id,
-                                                               data=[refusal]))
+            await self._send_packet(
+                eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace or "/", id=id, data=[refusal])
+            )
 
 
 def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:

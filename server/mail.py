@@ -73,21 +73,34 @@ def header_value(text: str, limit: int = 300) -> str:
 
 async def queue_mail(to_address: str, subject: str, body_text: str) -> None:
     now = datetime.now(timezone.utc)
-    await OutboxMail(to_address=header_value(to_address, 254), subject=header_value(subject), body_text=body_text,
-                     created_at=now, send_after=now).save()
+    await OutboxMail(
+        to_address=header_value(to_address, 254),
+        subject=header_value(subject),
+        body_text=body_text,
+        created_at=now,
+        send_after=now,
+    ).save()
 
 
 async def deliver_due(server: SmtpServer, now: datetime | None = None) -> tuple[int, int]:
     """Send every due mail once; returns (sent, failed). One mail's failure never stops the others."""
     now = now or datetime.now(timezone.utc)
     waiting = OutboxMail.sent_at.is_null() & OutboxMail.gave_up_at.is_null()
-    due = await OutboxMail.select(OutboxMail.id).where(waiting & (OutboxMail.send_after <= now)).order_by(
-        OutboxMail.send_after, OutboxMail.id).limit(BATCH)
+    due = (
+        await OutboxMail.select(OutboxMail.id)
+        .where(waiting & (OutboxMail.send_after <= now))
+        .order_by(OutboxMail.send_after, OutboxMail.id)
+        .limit(BATCH)
+    )
     sent = failed = 0
     for row in due:
-        claimed = await OutboxMail.update({OutboxMail.send_after: now + CLAIM_FOR}).where(
-            (OutboxMail.id == row["id"]) & waiting & (OutboxMail.send_after <= now)
-        ).returning(OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.body_text, OutboxMail.attempts)
+        claimed = (
+            await OutboxMail.update({OutboxMail.send_after: now + CLAIM_FOR})
+            .where((OutboxMail.id == row["id"]) & waiting & (OutboxMail.send_after <= now))
+            .returning(
+                OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.body_text, OutboxMail.attempts
+            )
+        )
         if not claimed:
             continue  # another worker took it
         mail = claimed[0]
@@ -98,8 +111,9 @@ async def deliver_due(server: SmtpServer, now: datetime | None = None) -> tuple[
             await _failed(row["id"], attempts, error, now)
             failed += 1
             continue
-        await OutboxMail.update({OutboxMail.sent_at: datetime.now(timezone.utc),
-                                 OutboxMail.attempts: attempts}).where(OutboxMail.id == row["id"])
+        await OutboxMail.update({OutboxMail.sent_at: datetime.now(timezone.utc), OutboxMail.attempts: attempts}).where(
+            OutboxMail.id == row["id"]
+        )
         sent += 1
     return sent, failed
 
@@ -116,9 +130,11 @@ def _is_permanent(error: Exception) -> bool:
 
 async def _failed(mail_id: int, attempts: int, error: Exception, now: datetime) -> None:
     give_up = _is_permanent(error) or attempts >= ATTEMPTS_MAX
-    changes: dict[Any, Any] = {OutboxMail.attempts: attempts,
-                               OutboxMail.last_error: f"{type(error).__name__}: {error}"[:2000],
-                               OutboxMail.send_after: now + retry_pause(attempts)}
+    changes: dict[Any, Any] = {
+        OutboxMail.attempts: attempts,
+        OutboxMail.last_error: f"{type(error).__name__}: {error}"[:2000],
+        OutboxMail.send_after: now + retry_pause(attempts),
+    }
     if give_up:
         changes[OutboxMail.gave_up_at] = now
         log.warning("gave up on mail %s after %s tries: %s", mail_id, attempts, error)
@@ -131,9 +147,16 @@ async def _send(server: SmtpServer, to_address: str, subject: str, body_text: st
     message["To"] = to_address
     message["Subject"] = subject
     message.set_content(body_text)
-    await aiosmtplib.send(message, hostname=server.host, port=server.port, username=server.username,
-                          password=server.password, use_tls=server.use_tls, start_tls=server.start_tls or None,
-                          timeout=30)
+    await aiosmtplib.send(
+        message,
+        hostname=server.host,
+        port=server.port,
+        username=server.username,
+        password=server.password,
+        use_tls=server.use_tls,
+        start_tls=server.start_tls or None,
+        timeout=30,
+    )
 
 
 async def waiting_count() -> int:
@@ -152,9 +175,14 @@ class GivenUpMail:
 async def given_up(limit: int = 20) -> tuple[int, list[GivenUpMail]]:
     """How many mails the outbox gave up on, and the latest few, for the administration page."""
     count = await OutboxMail.count().where(OutboxMail.gave_up_at.is_not_null())
-    rows = await OutboxMail.select(OutboxMail.to_address, OutboxMail.subject, OutboxMail.attempts,
-                                   OutboxMail.last_error, OutboxMail.gave_up_at).where(
-        OutboxMail.gave_up_at.is_not_null()).order_by(OutboxMail.gave_up_at, ascending=False).limit(limit)
+    rows = (
+        await OutboxMail.select(
+            OutboxMail.to_address, OutboxMail.subject, OutboxMail.attempts, OutboxMail.last_error, OutboxMail.gave_up_at
+        )
+        .where(OutboxMail.gave_up_at.is_not_null())
+        .order_by(OutboxMail.gave_up_at, ascending=False)
+        .limit(limit)
+    )
     return count, [GivenUpMail(**row) for row in rows]
 
 

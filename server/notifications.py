@@ -63,14 +63,18 @@ def unsubscribe_url(user_id: int) -> str:
 
 
 async def notify(recipient_id: int, kind: str, text: str, link: str = "") -> None:
-    await Notification(recipient=recipient_id, kind=kind, text=text[:1000], link=link[:500],
-                       created_at=datetime.now(timezone.utc)).save()
+    await Notification(
+        recipient=recipient_id, kind=kind, text=text[:1000], link=link[:500], created_at=datetime.now(timezone.utc)
+    ).save()
     payload = {"kind": kind, "text": text, "link": link, "unread": await unread_count(recipient_id)}
     for publisher in _publisher:
         await publisher(recipient_id, payload)
     if _mail.enabled:
-        row = await Profile.select(Profile.email_pref, Profile.user.email).where(
-            (Profile.user == recipient_id) & Profile.email_confirmed_at.is_not_null()).first()
+        row = (
+            await Profile.select(Profile.email_pref, Profile.user.email)
+            .where((Profile.user == recipient_id) & Profile.email_confirmed_at.is_not_null())
+            .first()
+        )
         if row and row["email_pref"] == "immediate":  # an unconfirmed address is never written to
             await queue_mail(row["user.email"], text[:200], _email_body([(text, link)], recipient_id))
 
@@ -82,9 +86,12 @@ def _email_body(items: list[tuple[str, str]], recipient_id: int) -> str:
         if link:
             lines.append(f"  {_mail.base_url}{link}")
         lines.append("")
-    lines += ["--", "You receive this because of your Hallway email settings.",
-              f"Stop these emails with one click: {unsubscribe_url(recipient_id)}",
-              f"Or choose a daily digest: {_mail.base_url}/me/profile"]
+    lines += [
+        "--",
+        "You receive this because of your Hallway email settings.",
+        f"Stop these emails with one click: {unsubscribe_url(recipient_id)}",
+        f"Or choose a daily digest: {_mail.base_url}/me/profile",
+    ]
     return "\n".join(lines)
 
 
@@ -94,7 +101,8 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
     if not _mail.enabled:
         return 0
     rows = await Profile.select(Profile.user, Profile.user.email, Profile.last_digest_at).where(
-        (Profile.email_pref == "daily") & Profile.email_confirmed_at.is_not_null())
+        (Profile.email_pref == "daily") & Profile.email_confirmed_at.is_not_null()
+    )
     sent = 0
     for row in rows:
         since = row["last_digest_at"] or datetime(2000, 1, 1, tzinfo=timezone.utc)  # first digest: all unread
@@ -102,13 +110,21 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
             since = since.replace(tzinfo=timezone.utc)
         if now - since < timedelta(days=1):
             continue
-        news = await Notification.select(Notification.text, Notification.link).where(
-            (Notification.recipient == row["user"]) & (Notification.created_at > since)
-            & Notification.read_at.is_null()).order_by(Notification.id)
+        news = (
+            await Notification.select(Notification.text, Notification.link)
+            .where(
+                (Notification.recipient == row["user"])
+                & (Notification.created_at > since)
+                & Notification.read_at.is_null()
+            )
+            .order_by(Notification.id)
+        )
         await Profile.update({Profile.last_digest_at: now}).where(Profile.user == row["user"])
         if news:
             subject = f"Hallway: {len(news)} update{'s' if len(news) != 1 else ''} since yesterday"
-            await queue_mail(row["user.email"], subject, _email_body([(n["text"], n["link"]) for n in news], row["user"]))
+            await queue_mail(
+                row["user.email"], subject, _email_body([(n["text"], n["link"]) for n in news], row["user"])
+            )
             sent += 1
     return sent
 
@@ -141,12 +157,21 @@ async def unread_count(user_id: int) -> int:
 
 
 async def list_notifications(user_id: int, limit: int = 50) -> list[NotificationItem]:
-    rows = await Notification.select().where(Notification.recipient == user_id).order_by(
-        Notification.id, ascending=False).limit(limit)
-    return [NotificationItem(row["id"], row["kind"], row["text"], row["link"], row["created_at"], row["read_at"] is not None)
-            for row in rows]
+    rows = (
+        await Notification.select()
+        .where(Notification.recipient == user_id)
+        .order_by(Notification.id, ascending=False)
+        .limit(limit)
+    )
+    return [
+        NotificationItem(
+            row["id"], row["kind"], row["text"], row["link"], row["created_at"], row["read_at"] is not None
+        )
+        for row in rows
+    ]
 
 
 async def mark_all_read(user_id: int) -> None:
     await Notification.update({Notification.read_at: datetime.now(timezone.utc)}).where(
-        (Notification.recipient == user_id) & Notification.read_at.is_null())
+        (Notification.recipient == user_id) & Notification.read_at.is_null()
+    )

@@ -24,4 +24,4 @@ def page_of(items: Sequence[Item], asked: str | None, per_page: int = PER_PAGE) 
     pages = max(1, -(-len(items) // per_page))
     number = min(max(whole_number(asked or "1") or 1, 1), pages)
     start = (number - 1) * per_page
-    return Paged(items[start:start + per_page], number, pages, len(items))
+    return Paged(items[start : start + per_page], number, pages, len(items))

@@ -21,7 +21,6 @@ from server.problems import Invalid, NotFound
 LINK_LIFETIME = timedelta(hours=1)
 
 
-
 def reset_path(token: str) -> str:
     return f"/password/reset/{token}"
 
@@ -34,21 +33,33 @@ async def send_reset_link(email: str, base_url: str, now: datetime | None = None
         return
     now = now or datetime.now(timezone.utc)
     token = new_token()
-    await PasswordReset(user=account.id, token_hash=token_hash(token), created_at=now,
-                        expires_at=now + LINK_LIFETIME).save()
-    await queue_mail(account.email, "Choose a new Hallway password", (
-        f"Hello {account.display_name},\n\nSomeone (we hope you) asked to choose a new password for your Hallway "
-        f"account. Open this link within an hour to do so; it works once:\n\n{base_url.rstrip('/')}{reset_path(token)}"
-        "\n\nIf it was not you, ignore this message: your password stays as it is.\n"))
+    await PasswordReset(
+        user=account.id, token_hash=token_hash(token), created_at=now, expires_at=now + LINK_LIFETIME
+    ).save()
+    await queue_mail(
+        account.email,
+        "Choose a new Hallway password",
+        (
+            f"Hello {account.display_name},\n\nSomeone (we hope you) asked to choose a new password for your Hallway "
+            f"account. Open this link within an hour to do so; it works once:\n\n{base_url.rstrip('/')}{reset_path(token)}"
+            "\n\nIf it was not you, ignore this message: your password stays as it is.\n"
+        ),
+    )
 
 
 async def open_reset(token: str, now: datetime | None = None) -> int | None:
     """The account an unused, unexpired link resets, or ``None``."""
     if not plausible(token):
         return None
-    row = await PasswordReset.select(PasswordReset.user).where(
-        (PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null()
-        & (PasswordReset.expires_at > (now or datetime.now(timezone.utc)))).first()
+    row = (
+        await PasswordReset.select(PasswordReset.user)
+        .where(
+            (PasswordReset.token_hash == token_hash(token))
+            & PasswordReset.used_at.is_null()
+            & (PasswordReset.expires_at > (now or datetime.now(timezone.utc)))
+        )
+        .first()
+    )
     return row["user"] if row else None
 
 
@@ -60,12 +71,16 @@ async def choose_new_password(token: str, password: str, now: datetime | None = 
     user_id = await open_reset(token, now)
     if user_id is None:
         raise NotFound("This link has expired or has been used. Ask for a new one.")
-    claimed = await PasswordReset.update({PasswordReset.used_at: now}).where(
-        (PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null()).returning(PasswordReset.id)
+    claimed = (
+        await PasswordReset.update({PasswordReset.used_at: now})
+        .where((PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null())
+        .returning(PasswordReset.id)
+    )
     if not claimed:  # the same link used twice at once: only one wins
         raise NotFound("This link has expired or has been used. Ask for a new one.")
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
     await PasswordReset.update({PasswordReset.used_at: now}).where(
-        (PasswordReset.user == user_id) & PasswordReset.used_at.is_null())
+        (PasswordReset.user == user_id) & PasswordReset.used_at.is_null()
+    )
     return user_id

@@ -49,13 +49,24 @@ def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def ranged_file_response(path: Path, media_type: str, range_header: str | None, *,
-                         download_name: str = "", cache_control: str = "private, max-age=3600") -> Response[bytes] | Stream:
+def ranged_file_response(
+    path: Path,
+    media_type: str,
+    range_header: str | None,
+    *,
+    download_name: str = "",
+    cache_control: str = "private, max-age=3600",
+) -> Response[bytes] | Stream:
     stat = path.stat()
     size = stat.st_size
     etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
-    headers = {"Accept-Ranges": "bytes", "ETag": etag, "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
-               "Cache-Control": cache_control, "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
+        "Cache-Control": cache_control,
+        "X-Content-Type-Options": "nosniff",
+    }
     if download_name:
         headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(download_name)}"
     try:
@@ -66,8 +77,9 @@ def ranged_file_response(path: Path, media_type: str, range_header: str | None, 
     headers["Content-Length"] = str(end - start + 1)
     if wanted:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return FileStream(_read(path, start, end), status_code=206 if wanted else 200, media_type=media_type,
-                      headers=headers)
+    return FileStream(
+        _read(path, start, end), status_code=206 if wanted else 200, media_type=media_type, headers=headers
+    )
 
 
 class FileStream(Stream):

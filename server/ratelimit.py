@@ -73,8 +73,11 @@ async def within_quota(limit: RateLimit, key: str, size: int) -> None:
     if used + size > limit.limit:
         wait = max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window)
         left = max(0, limit.limit - used)
-        raise TooFast(f"This upload would pass your daily allowance of {limit.limit / 1024**3:.0f} GB "
-                      f"({left / 1024**3:.1f} GB left); try again in {round(wait / 3600) or 1} hours.", wait)
+        raise TooFast(
+            f"This upload would pass your daily allowance of {limit.limit / 1024**3:.0f} GB "
+            f"({left / 1024**3:.1f} GB left); try again in {round(wait / 3600) or 1} hours.",
+            wait,
+        )
     await limit.hit(key, size)
 
 
@@ -100,24 +103,27 @@ class AbuseLimits:
     email_confirmation: RateLimit
 
     @classmethod
-    def in_store(cls, store: Store, registrations_per_hour: int = 10,
-                 upload_bytes_per_day: int = 20 * 1024**3) -> "AbuseLimits":
-        return cls(registration=RateLimit(store, registrations_per_hour, 3600, "registration"),
-                   upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
-                   search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
-                   avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
-                   upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"),
-                   event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"),
-                   password_reset=RateLimit(store, RESETS_PER_HOUR, 3600, "password-reset"),
-                   email_confirmation=RateLimit(store, CONFIRMATIONS_PER_HOUR, 3600, "email-confirmation"))
+    def in_store(
+        cls, store: Store, registrations_per_hour: int = 10, upload_bytes_per_day: int = 20 * 1024**3
+    ) -> "AbuseLimits":
+        return cls(
+            registration=RateLimit(store, registrations_per_hour, 3600, "registration"),
+            upload=RateLimit(store, UPLOADS_PER_HOUR, 3600, "upload"),
+            search=RateLimit(store, SEARCHES_PER_MINUTE, 60, "search"),
+            avatar=RateLimit(store, AVATARS_PER_HOUR, 3600, "avatar"),
+            upload_bytes=RateLimit(store, upload_bytes_per_day, 24 * 3600, "upload-bytes"),
+            event_creation=RateLimit(store, EVENTS_PER_HOUR, 3600, "event-creation"),
+            password_reset=RateLimit(store, RESETS_PER_HOUR, 3600, "password-reset"),
+            email_confirmation=RateLimit(store, CONFIRMATIONS_PER_HOUR, 3600, "email-confirmation"),
+        )
 
 
-UPLOADS_PER_HOUR = 60        # per account: a busy organiser uploads a day's recordings, slides and captions
-RESETS_PER_HOUR = 10        # per address: asking for reset links (each may mail someone)
+UPLOADS_PER_HOUR = 60  # per account: a busy organiser uploads a day's recordings, slides and captions
+RESETS_PER_HOUR = 10  # per address: asking for reset links (each may mail someone)
 CONFIRMATIONS_PER_HOUR = 5  # per account: confirmation links sent again or to a new address (each mails someone)
-EVENTS_PER_HOUR = 10        # per account: a consortium sets up a season's events, nobody needs more
-AVATARS_PER_HOUR = 10       # per account: trying a few pictures, not re-encoding images for someone
-SEARCHES_PER_MINUTE = 300    # per address: five a second is beyond any person, not beyond a scraper
+EVENTS_PER_HOUR = 10  # per account: a consortium sets up a season's events, nobody needs more
+AVATARS_PER_HOUR = 10  # per account: trying a few pictures, not re-encoding images for someone
+SEARCHES_PER_MINUTE = 300  # per address: five a second is beyond any person, not beyond a scraper
 
 
 def client_address(connection: object) -> str:
@@ -127,9 +133,9 @@ def client_address(connection: object) -> str:
 
 LOGIN_WINDOW = 15 * 60
 KNOWN_FOR = 90 * 24 * 3600
-FAILURES_PER_ADDRESS_AND_ACCOUNT = 5   # someone mistyping: a pause after five tries
-FAILURES_PER_ACCOUNT = 20              # one account guessed at from many places
-FAILURES_PER_ADDRESS = 100             # a venue, a library, an office: many people behind one address
+FAILURES_PER_ADDRESS_AND_ACCOUNT = 5  # someone mistyping: a pause after five tries
+FAILURES_PER_ACCOUNT = 20  # one account guessed at from many places
+FAILURES_PER_ADDRESS = 100  # a venue, a library, an office: many people behind one address
 
 
 @dataclass(frozen=True)
@@ -152,10 +158,12 @@ class LoginThrottle:
 
     @classmethod
     def in_store(cls, store: Store) -> "LoginThrottle":
-        return cls(pair=RateLimit(store, FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW, "login-pair"),
-                   account=RateLimit(store, FAILURES_PER_ACCOUNT, LOGIN_WINDOW, "login-account"),
-                   address=RateLimit(store, FAILURES_PER_ADDRESS, LOGIN_WINDOW, "login-address"),
-                   known=RateLimit(store, 1, KNOWN_FOR, "login-known"))
+        return cls(
+            pair=RateLimit(store, FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW, "login-pair"),
+            account=RateLimit(store, FAILURES_PER_ACCOUNT, LOGIN_WINDOW, "login-account"),
+            address=RateLimit(store, FAILURES_PER_ADDRESS, LOGIN_WINDOW, "login-address"),
+            known=RateLimit(store, 1, KNOWN_FOR, "login-known"),
+        )
 
     async def try_to_log_in(self, address: str, account: str) -> int | None:
         """Count this try; the seconds to wait when it is one too many (then it is not counted), else ``None``."""
@@ -172,8 +180,9 @@ class LoginThrottle:
         if not over:
             return None
         await self._take_back(pair, account, address)
-        return max([max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window)
-                    for limit, key in over])
+        return max(
+            [max(1, await limit.store.expires_in(f"{limit.bucket}:{key}") or limit.window) for limit, key in over]
+        )
 
     async def succeeded(self, address: str, account: str) -> None:
         """The right password: its try does not count, the pair starts afresh and is known from now on."""

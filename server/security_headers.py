@@ -13,9 +13,11 @@ import re
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-          "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-          "frame-ancestors {ancestors}")
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors {ancestors}"
+)
 # Only the archive's player may be framed by other sites; a room or session that happens to be called
 # "embed" is an ordinary page.
 EMBEDDABLE = re.compile(r"^/a/[^/]+/embed$")
@@ -49,4 +51,3 @@ def forbid_caching_of_cookies(headers: MutableScopeHeaders) -> None:
     for validator in ("ETag", "Last-Modified", "Expires"):
         if validator in headers:
             del headers[validator]
-

@@ -74,7 +74,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         var_dir=var_dir,
         redis_prefix=_redis_prefix(env.get("HALLWAY_REDIS_PREFIX") or "hallway"),
-        registrations_per_hour=_count("HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"),
+        registrations_per_hour=_count(
+            "HALLWAY_REGISTRATIONS_PER_HOUR", env.get("HALLWAY_REGISTRATIONS_PER_HOUR") or "10"
+        ),
         upload_gb_per_day=_count("HALLWAY_UPLOAD_GB_PER_DAY", env.get("HALLWAY_UPLOAD_GB_PER_DAY") or "20"),
         trusted_proxies=_addresses("HALLWAY_TRUSTED_PROXIES", env.get("HALLWAY_TRUSTED_PROXIES") or ""),
         background_jobs=_switch("HALLWAY_BACKGROUND_JOBS", env.get("HALLWAY_BACKGROUND_JOBS") or "on"),
@@ -90,7 +92,9 @@ def _addresses(name: str, value: str) -> tuple[str, ...]:
         try:
             ipaddress.ip_network(part, strict=False)
         except ValueError:
-            raise SettingsError(f"{name} must list IP addresses or networks separated by commas, not {part!r}") from None
+            raise SettingsError(
+                f"{name} must list IP addresses or networks separated by commas, not {part!r}"
+            ) from None
         found.append(part)
     return tuple(found)
 
@@ -112,9 +116,7 @@ def _check_database_url(url: str) -> None:
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         if not url.startswith("sqlite:///") or url == "sqlite:///":
-            raise SettingsError(
-                f"HALLWAY_DATABASE_URL={url!r} must name a file, e.g. sqlite:///var/hallway.sqlite3"
-            )
+            raise SettingsError(f"HALLWAY_DATABASE_URL={url!r} must name a file, e.g. sqlite:///var/hallway.sqlite3")
         return
     if scheme in {"postgres", "postgresql"}:
         parts = urlsplit(url)
@@ -124,9 +126,7 @@ def _check_database_url(url: str) -> None:
                 "e.g. postgresql://user@127.0.0.1:5432/hallway"
             )
         return
-    raise SettingsError(
-        f"HALLWAY_DATABASE_URL={url!r} is not supported: use sqlite:///path or postgresql://host/db"
-    )
+    raise SettingsError(f"HALLWAY_DATABASE_URL={url!r} is not supported: use sqlite:///path or postgresql://host/db")
 
 
 def _check_url(name: str, url: str, schemes: set[str]) -> None:
@@ -143,7 +143,9 @@ def _check_url(name: str, url: str, schemes: set[str]) -> None:
 def _redis_prefix(prefix: str) -> str:
     """Keys and channels start with this, so several sites (or test runs) can share one Redis."""
     if not all(char.isalnum() or char in "-_." for char in prefix) or len(prefix) > 60:
-        raise SettingsError(f"HALLWAY_REDIS_PREFIX={prefix!r} may use only letters, digits, '-', '_' and '.' (60 at most)")
+        raise SettingsError(
+            f"HALLWAY_REDIS_PREFIX={prefix!r} may use only letters, digits, '-', '_' and '.' (60 at most)"
+        )
     return prefix
 
 

@@ -26,8 +26,9 @@ class Profile(Table):
     email_pref = Varchar(length=10, default="immediate", help_text="immediate, daily or never.")
     last_digest_at = Timestamptz(null=True, default=None)
     time_zone = Varchar(length=64, default="", help_text="IANA name the person reads times in; empty: each event's.")
-    email_confirmed_at = Timestamptz(null=True, default=None,
-                                     help_text="When the account proved it reads its address; none: unconfirmed.")
+    email_confirmed_at = Timestamptz(
+        null=True, default=None, help_text="When the account proved it reads its address; none: unconfirmed."
+    )
     updated_at = Timestamptz()
 
 
@@ -59,9 +60,9 @@ class OutboxMail(Table):
 class ActivityCount(Table):
     """How many times something happened in one time bucket: aggregates only, never who."""
 
-    name = Varchar(length=40)    # e.g. "archive.view", "event.view", "archive.search_nothing"
-    key = Varchar(length=200)    # what it happened to: an item handle, an event id, a search term
-    bucket = Timestamptz()       # the start of the hour (or day) it happened in, UTC
+    name = Varchar(length=40)  # e.g. "archive.view", "event.view", "archive.search_nothing"
+    key = Varchar(length=200)  # what it happened to: an item handle, an event id, a search term
+    bucket = Timestamptz()  # the start of the hour (or day) it happened in, UTC
     value = Integer(default=0)
 
 

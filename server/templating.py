@@ -48,7 +48,7 @@ def linkify(text: str) -> Markup:
     """Escape user text and make its web addresses clickable (nothing else becomes HTML)."""
     parts, last = [], 0
     for match in _LINK.finditer(text):
-        parts.append(escape(text[last:match.start()]))
+        parts.append(escape(text[last : match.start()]))
         url = escape(match.group(0))
         parts.append(Markup(f'<a href="{url}" rel="nofollow noopener" target="_blank">{url}</a>'))
         last = match.end()
@@ -73,8 +73,13 @@ async def page(
     """Render a page with what the layout needs (the logged-in account) added to its context."""
     account = await current_account(request)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    full_context = {"account": account, "unread": await unread_count(account.id) if account else 0,
-                    "viewer_zone_name": chosen_zone_name(request, account), "current_path": here, **(context or {})}
+    full_context = {
+        "account": account,
+        "unread": await unread_count(account.id) if account else 0,
+        "viewer_zone_name": chosen_zone_name(request, account),
+        "current_path": here,
+        **(context or {}),
+    }
     # Said here, not left to the route: Litestar lets a route's type (JSON unless the handler says
     # otherwise) win over a template's, and a page that re-renders a form after a POST came out as JSON.
     return Template(template_name=template, context=full_context, status_code=status_code, media_type=MediaType.HTML)

@@ -61,40 +61,82 @@ class QuestionsController(Controller):
     dependencies = QA_THREAD
 
     @get("/")
-    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
-                   order: FromQuery[str] = "votes", fragment: FromQuery[bool] = False, back: FromQuery[str] = "") -> Template:
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        order: FromQuery[str] = "votes",
+        fragment: FromQuery[bool] = False,
+        back: FromQuery[str] = "",
+    ) -> Template:
         """``back``: the page the thread is shown in (an archive item); asking and logging in return there."""
-        context = {"ctx": ctx, "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
-                   "polls": await polls.polls_for(ctx), "order": order, "errors": {}, "values": {},
-                   "return_to": safe_next_path(back) if back else ""}
+        context = {
+            "ctx": ctx,
+            "questions": await questions.thread(ctx, "time" if order == "time" else "votes"),
+            "polls": await polls.polls_for(ctx),
+            "order": order,
+            "errors": {},
+            "values": {},
+            "return_to": safe_next_path(back) if back else "",
+        }
         if fragment:
-            return Template(template_name="sessions/thread.html", media_type=MediaType.HTML, context={
-                **context, "account": ctx.account, "viewer_zone_name": chosen_zone_name(request, ctx.account)})
+            return Template(
+                template_name="sessions/thread.html",
+                media_type=MediaType.HTML,
+                context={**context, "account": ctx.account, "viewer_zone_name": chosen_zone_name(request, ctx.account)},
+            )
         return await page(request, "sessions/questions.html", context)
 
     @post("/ask", guards=[requires_login])
-    async def ask(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
-                  limits: NamedDependency[QaLimits]) -> Response[Any] | Template:
+    async def ask(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        limits: NamedDependency[QaLimits],
+    ) -> Response[Any] | Template:
         values = await read_form(request, "body", "anonymous", "next")
         try:
             await limits.check("ask", ctx)
             question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
         except (Invalid, TooFast) as error:  # shown beside the question, with what was typed kept
             errors = error.errors if isinstance(error, Invalid) else {"body": error.message}
-            context = {"ctx": ctx, "questions": await questions.thread(ctx), "polls": await polls.polls_for(ctx),
-                       "order": "votes", "errors": errors, "values": values}
-            return await page(request, "sessions/questions.html", context,
-                              status_code=429 if isinstance(error, TooFast) else 400)
-        flash(request, "Your question is waiting for a moderator." if ctx.moderation == Moderation.pre and not ctx.is_moderator
-              else "Your question is posted.", category="success")
+            context = {
+                "ctx": ctx,
+                "questions": await questions.thread(ctx),
+                "polls": await polls.polls_for(ctx),
+                "order": "votes",
+                "errors": errors,
+                "values": values,
+            }
+            return await page(
+                request, "sessions/questions.html", context, status_code=429 if isinstance(error, TooFast) else 400
+            )
+        flash(
+            request,
+            "Your question is waiting for a moderator."
+            if ctx.moderation == Moderation.pre and not ctx.is_moderator
+            else "Your question is posted.",
+            category="success",
+        )
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
 
     @post("/polls", guards=[requires_login])
-    async def new_poll(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]) -> Redirect:
+    async def new_poll(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]
+    ) -> Redirect:
         values = await read_form(request, "question", "options", "multiple", "results_live")
         try:
-            await polls.create_poll(ctx, values["question"], values["options"].splitlines(), values["multiple"] == "on",
-                                    values["results_live"] == "on")
+            await polls.create_poll(
+                ctx,
+                values["question"],
+                values["options"].splitlines(),
+                values["multiple"] == "on",
+                values["results_live"] == "on",
+            )
         except Invalid as error:
             flash(request, error.sentence, category="error")
         else:
@@ -102,14 +144,25 @@ class QuestionsController(Controller):
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/polls/{poll_id:int}/{action:str}", guards=[requires_login])
-    async def poll_action(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
-                          poll_id: FromPath[int], action: FromPath[str]) -> Redirect:
+    async def poll_action(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        poll_id: FromPath[int],
+        action: FromPath[str],
+    ) -> Redirect:
         try:
             if action in {"open", "closed"}:
                 await polls.set_poll_status(ctx, poll_id, action)
             elif action == "answer":
                 form = await request.form()
-                choices = [int(v) for v in form.getall("choice") if isinstance(v, str) and whole_number(v) is not None] if "choice" in form else []
+                choices = (
+                    [int(v) for v in form.getall("choice") if isinstance(v, str) and whole_number(v) is not None]
+                    if "choice" in form
+                    else []
+                )
                 await polls.answer_poll(ctx, poll_id, choices)
             else:
                 raise NotFoundException("There is no such action.")
@@ -118,8 +171,16 @@ class QuestionsController(Controller):
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/{question_id:int}/{action:str}", guards=[requires_login])
-    async def act(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
-                  question_id: FromPath[int], action: FromPath[str], limits: NamedDependency[QaLimits]) -> Redirect:
+    async def act(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        question_id: FromPath[int],
+        action: FromPath[str],
+        limits: NamedDependency[QaLimits],
+    ) -> Redirect:
         back = safe_next_path((await read_form(request, "next"))["next"] or _thread_url(ctx, question_id))
         try:
             if action == "edit":
@@ -152,13 +213,18 @@ class InboxController(Controller):
         return await page(request, "sessions/inbox.html", {"items": await questions.presenter_inbox(account)})
 
     @get("/events/{slug:str}/qa-settings", guards=[requires_login], dependencies=ORGANISERS_QA)
-    async def settings_form(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Template:
+    async def settings_form(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Template:
         moderation, who_may_ask = await questions.qa_settings(access.event_id)
-        return await page(request, "sessions/settings.html", {"access": access, "moderation": moderation,
-                                                               "who_may_ask": who_may_ask})
+        return await page(
+            request, "sessions/settings.html", {"access": access, "moderation": moderation, "who_may_ask": who_may_ask}
+        )
 
     @post("/events/{slug:str}/qa-settings", guards=[requires_login], dependencies=ORGANISERS_QA)
-    async def save_settings(self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]) -> Redirect:
+    async def save_settings(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+    ) -> Redirect:
         values = await read_form(request, "moderation", "who_may_ask")
         try:
             await questions.set_qa_settings(access.event_id, values["moderation"], values["who_may_ask"])
@@ -180,17 +246,29 @@ class LiveController(Controller):
     dependencies = QA_THREAD
 
     @get("/live/")
-    async def live(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]) -> Template:
+    async def live(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]
+    ) -> Template:
         """Follow a session as it happens: stream or room, and the Q&A updating for everyone watching."""
         return await page(request, "sessions/live.html", {"ctx": ctx, "room": await _room_of(ctx)})
 
     @get("/present/")
-    async def present(self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext],
-                      settings: NamedDependency[Settings]) -> Template:
+    async def present(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        settings: NamedDependency[Settings],
+    ) -> Template:
         """Full screen for the room's projector: the top questions and a QR code to join in."""
         live_url = f"{settings.base_url}/events/{slug}/sessions/{ctx.session.slug}/live/"
-        context = {"ctx": ctx, "live_url": live_url, "qr": qr_svg(live_url),
-                   "questions": [q for q in await questions.thread(ctx) if q.status in ("visible", "answered")][:6]}
+        context = {
+            "ctx": ctx,
+            "live_url": live_url,
+            "qr": qr_svg(live_url),
+            "questions": [q for q in await questions.thread(ctx) if q.status in ("visible", "answered")][:6],
+        }
         return await page(request, "sessions/present.html", context)
 
 

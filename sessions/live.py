@@ -26,7 +26,7 @@ from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
 LIVE_VIEWERS = "session.live"  # peak people on a session's live page at once, per hour
-ONLINE_NOW = "event.online"    # peak people on any of an event's live pages at once, per hour
+ONLINE_NOW = "event.online"  # peak people on any of an event's live pages at once, per hour
 VOTE_COUNTS_EVERY = 0.2
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ def thread_channel(guid: str) -> str:
 
 
 class QaNamespace:
-    def __init__(self, sio: socketio.AsyncServer, session_store: Store, limits: Store,
-                 viewers: LiveGauge | None = None) -> None:
+    def __init__(
+        self, sio: socketio.AsyncServer, session_store: Store, limits: Store, viewers: LiveGauge | None = None
+    ) -> None:
         self.sio = sio
         self.viewers = viewers or LiveGauge()
         self.session_store = session_store
@@ -107,9 +108,13 @@ class QaNamespace:
 
     async def _thread(self, ctx: QaContext, order: object) -> dict[str, Any]:
         views = await questions.thread(ctx, "time" if order == "time" else "votes")
-        return {"questions": [view.as_payload() for view in views], "moderator": ctx.is_moderator,
-                "may_ask": ctx.may_ask, "moderation": ctx.moderation,
-                "polls": [poll.as_payload() for poll in await polls.polls_for(ctx)]}
+        return {
+            "questions": [view.as_payload() for view in views],
+            "moderator": ctx.is_moderator,
+            "may_ask": ctx.may_ask,
+            "moderation": ctx.moderation,
+            "polls": [poll.as_payload() for poll in await polls.polls_for(ctx)],
+        }
 
     async def ask(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)
@@ -175,5 +180,9 @@ class QaNamespace:
             del self.pending_counts[(guid, qid)]
         # The latest stored counts, not the ones seen by this worker's votes alone.
         fresh = await questions.vote_counts(list(counts))
-        await self.sio.emit("votes", {"session": guid, "counts": {str(k): v for k, v in fresh.items()}},
-                            to=thread_channel(guid), namespace=NAMESPACE)
+        await self.sio.emit(
+            "votes",
+            {"session": guid, "counts": {str(k): v for k, v in fresh.items()}},
+            to=thread_channel(guid),
+            namespace=NAMESPACE,
+        )

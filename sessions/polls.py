@@ -28,8 +28,16 @@ class PollView:
     mine: list[int]
 
     def as_payload(self) -> dict[str, object]:
-        return {"id": self.id, "question": self.question, "options": self.options, "multiple": self.multiple,
-                "status": self.status, "results": self.results, "voters": self.voters, "mine": self.mine}
+        return {
+            "id": self.id,
+            "question": self.question,
+            "options": self.options,
+            "multiple": self.multiple,
+            "status": self.status,
+            "results": self.results,
+            "voters": self.voters,
+            "mine": self.mine,
+        }
 
 
 def _moderator(ctx: QaContext) -> None:
@@ -37,8 +45,9 @@ def _moderator(ctx: QaContext) -> None:
         raise NotAllowed("Only the session's presenters and the event's organisers run polls.")
 
 
-async def create_poll(ctx: QaContext, question: str, options: list[str], multiple: bool = False,
-                      results_live: bool = True) -> int:
+async def create_poll(
+    ctx: QaContext, question: str, options: list[str], multiple: bool = False, results_live: bool = True
+) -> int:
     _moderator(ctx)
     options = [option.strip() for option in options if option.strip()]
     errors = {}
@@ -52,8 +61,15 @@ async def create_poll(ctx: QaContext, question: str, options: list[str], multipl
         errors["options"] = "Write each option on one line, without control characters."
     if errors:
         raise Invalid(errors)
-    poll = Poll(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), question=question.strip(),
-                options=options, multiple=multiple, results_live=results_live, created_at=datetime.now(timezone.utc))
+    poll = Poll(
+        event=ctx.access.event_id,
+        session_guid=uuid.UUID(ctx.session.guid),
+        question=question.strip(),
+        options=options,
+        multiple=multiple,
+        results_live=results_live,
+        created_at=datetime.now(timezone.utc),
+    )
     await poll.save()
     await announce(QaThreadChanged(ctx.session.guid))
     return poll.id
@@ -103,14 +119,24 @@ async def polls_for(ctx: QaContext) -> list[PollView]:
     views = []
     for row in rows:
         mine_votes = [v for v in votes if v["poll"] == row["id"]]
-        shown = ctx.is_moderator or row["status"] == PollStatus.closed or (row["results_live"] and row["status"] == PollStatus.open)
+        shown = (
+            ctx.is_moderator
+            or row["status"] == PollStatus.closed
+            or (row["results_live"] and row["status"] == PollStatus.open)
+        )
         counts = Counter(v["option"] for v in mine_votes)
-        views.append(PollView(
-            id=row["id"], question=row["question"], options=list(row["options"]), multiple=row["multiple"],
-            status=row["status"], results=[counts.get(i, 0) for i in range(len(row["options"]))] if shown else None,
-            voters=len({v["voter"] for v in mine_votes}) if shown else None,
-            mine=sorted(v["option"] for v in mine_votes if ctx.account and v["voter"] == ctx.account.id),
-        ))
+        views.append(
+            PollView(
+                id=row["id"],
+                question=row["question"],
+                options=list(row["options"]),
+                multiple=row["multiple"],
+                status=row["status"],
+                results=[counts.get(i, 0) for i in range(len(row["options"]))] if shown else None,
+                voters=len({v["voter"] for v in mine_votes}) if shown else None,
+                mine=sorted(v["option"] for v in mine_votes if ctx.account and v["voter"] == ctx.account.id),
+            )
+        )
     return views
 
 
@@ -124,8 +150,11 @@ class PollParticipation:
 async def poll_participation(event_id: int) -> list[PollParticipation]:
     """How many people answered each of the event's polls (a person choosing two options counts once)."""
     polls = await Poll.select(Poll.id, Poll.question, Poll.session_guid).where(Poll.event == event_id).order_by(Poll.id)
-    votes = await PollVote.select(PollVote.poll, PollVote.voter).where(
-        PollVote.poll.is_in([p["id"] for p in polls])) if polls else []
+    votes = (
+        await PollVote.select(PollVote.poll, PollVote.voter).where(PollVote.poll.is_in([p["id"] for p in polls]))
+        if polls
+        else []
+    )
     voters: dict[int, set[int]] = {}
     for vote in votes:
         voters.setdefault(vote["poll"], set()).add(vote["voter"])

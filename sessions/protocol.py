@@ -6,9 +6,11 @@ from server.protocol import LiveEvent, LiveNamespace
 
 QA_PROTOCOL = LiveNamespace(
     path="/qa",
-    notes=("After `watch`, the connection's other events are about the watched session (each may also name "
-           "`event` and `session` to act on another one). Each is acknowledged like `/rooms`'. Each person may "
-           "ask 5 questions and vote 120 times a minute in each event."),
+    notes=(
+        "After `watch`, the connection's other events are about the watched session (each may also name "
+        "`event` and `session` to act on another one). Each is acknowledged like `/rooms`'. Each person may "
+        "ask 5 questions and vote 120 times a minute in each event."
+    ),
     receives=(
         LiveEvent("watch", ("event", "session"), "follow a session's thread and polls, as this person may see them"),
         LiveEvent("thread", ("order",), "the thread now, by `votes` or by `time`"),

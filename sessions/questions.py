@@ -70,6 +70,7 @@ class PollAnswered(Change):
 
     session_guid: str
 
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a"}
 ASKS_PER_MINUTE = 5
@@ -85,8 +86,13 @@ def render_answer(body: str) -> str:
 
 def clean_answer_html(html: str) -> str:
     """Answer HTML from anywhere (rendered here, or read from an imported bag) cut down to the safe subset."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
-                     link_rel="nofollow noopener")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
 
 
 @dataclass(frozen=True)
@@ -139,11 +145,28 @@ class QuestionView:
     answers: list[AnswerView] = field(default_factory=list)
 
     def as_payload(self) -> dict[str, object]:
-        return {"id": self.id, "body": self.body, "author": self.author, "mine": self.mine, "phase": self.phase,
-                "status": self.status, "pinned": self.pinned, "votes": self.votes, "voted": self.voted,
-                "created_at": self.created_at.isoformat(),
-                "answers": [{"id": a.id, "author": a.author, "html": a.body_html, "by_presenter": a.by_presenter,
-                             "created_at": a.created_at.isoformat()} for a in self.answers]}
+        return {
+            "id": self.id,
+            "body": self.body,
+            "author": self.author,
+            "mine": self.mine,
+            "phase": self.phase,
+            "status": self.status,
+            "pinned": self.pinned,
+            "votes": self.votes,
+            "voted": self.voted,
+            "created_at": self.created_at.isoformat(),
+            "answers": [
+                {
+                    "id": a.id,
+                    "author": a.author,
+                    "html": a.body_html,
+                    "by_presenter": a.by_presenter,
+                    "created_at": a.created_at.isoformat(),
+                }
+                for a in self.answers
+            ],
+        }
 
 
 class QaLimits:
@@ -154,7 +177,10 @@ class QaLimits:
     """
 
     def __init__(self, store: Store) -> None:
-        self.rules = {"ask": RateLimit(store, ASKS_PER_MINUTE, 60, "ask"), "vote": RateLimit(store, VOTES_PER_MINUTE, 60, "vote")}
+        self.rules = {
+            "ask": RateLimit(store, ASKS_PER_MINUTE, 60, "ask"),
+            "vote": RateLimit(store, VOTES_PER_MINUTE, 60, "vote"),
+        }
 
     async def check(self, action: str, ctx: QaContext) -> None:
         if ctx.account is None:
@@ -176,7 +202,8 @@ async def set_qa_settings(event_id: int, moderation: str, who_may_ask: str) -> N
         raise Invalid({"moderation": "Choose pre- or post-moderation and who may ask."})
     if await QaSettings.exists().where(QaSettings.event == event_id):
         await QaSettings.update({QaSettings.moderation: moderation, QaSettings.who_may_ask: who_may_ask}).where(
-            QaSettings.event == event_id)
+            QaSettings.event == event_id
+        )
     else:
         await QaSettings(event=event_id, moderation=moderation, who_may_ask=who_may_ask).save()
 
@@ -219,10 +246,19 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
         raise NotAllowed("Only members of this event may ask questions.")
     body = _checked_question(body)
     now = datetime.now(timezone.utc)
-    status = QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
-    question = Question(event=ctx.access.event_id, session_guid=uuid.UUID(ctx.session.guid), author=ctx.account.id,
-                        body=body.strip(), anonymous=bool(anonymous), phase=phase_at(ctx.session, now), status=status,
-                        created_at=now)
+    status = (
+        QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
+    )
+    question = Question(
+        event=ctx.access.event_id,
+        session_guid=uuid.UUID(ctx.session.guid),
+        author=ctx.account.id,
+        body=body.strip(),
+        anonymous=bool(anonymous),
+        phase=phase_at(ctx.session, now),
+        status=status,
+        created_at=now,
+    )
     await question.save()
     await announce(QaThreadChanged(ctx.session.guid))
     return question.id
@@ -231,8 +267,11 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) ->
 async def _question(ctx: QaContext, question_id: object) -> dict:
     if not is_row_id(question_id):
         raise Invalid({"question": "Name a question by its number."})
-    row = await Question.select().where(
-        (Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid))).first()
+    row = (
+        await Question.select()
+        .where((Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid)))
+        .first()
+    )
     if row is None or not _may_see(ctx, row):
         raise NotFound("There is no such question.")
     return row
@@ -257,13 +296,20 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
     # so concurrent votes on any number of workers can neither lose nor double a vote.
     async with Question._meta.db.transaction():
         if up:
-            added = await QuestionVote.insert(
-                QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc))
-            ).on_conflict(action="DO NOTHING").returning(QuestionVote.id)  # the unique index: once per person
+            added = (
+                await QuestionVote.insert(
+                    QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc))
+                )
+                .on_conflict(action="DO NOTHING")
+                .returning(QuestionVote.id)
+            )  # the unique index: once per person
             change = len(added)
         else:
-            removed = await QuestionVote.delete().where(
-                (QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id)).returning(QuestionVote.id)
+            removed = (
+                await QuestionVote.delete()
+                .where((QuestionVote.question == row["id"]) & (QuestionVote.voter == ctx.account.id))
+                .returning(QuestionVote.id)
+            )
             change = -len(removed)
         if change:
             await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
@@ -336,11 +382,18 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
         raise Invalid({"body": problem})
     row = await _question(ctx, question_id)
     now = datetime.now(timezone.utc)
-    answer = Answer(question=row["id"], author=ctx.account.id, body=body.strip(), body_html=render_answer(body.strip()),
-                    by_presenter=ctx.is_presenter, created_at=now)
+    answer = Answer(
+        question=row["id"],
+        author=ctx.account.id,
+        body=body.strip(),
+        body_html=render_answer(body.strip()),
+        by_presenter=ctx.is_presenter,
+        created_at=now,
+    )
     await answer.save()
     await Question.update({Question.status: QuestionStatus.answered, Question.answered_at: now}).where(
-        Question.id == row["id"])
+        Question.id == row["id"]
+    )
     await announce(QaThreadChanged(ctx.session.guid))
     await announce(QuestionAnswered(answer.id))  # the asker and voters are told by a background job
     return answer.id
@@ -356,18 +409,34 @@ async def queue_answer_notices(change: QuestionAnswered) -> None:
 
 async def tell_askers(key: str, progress: Progress) -> None:
     """The job: the asker and everyone who voted hear that their question was answered (not the answerer)."""
-    answer = await Answer.select(Answer.author, Answer.question.id, Answer.question.author, Answer.question.event,
-                                 Answer.question.session_guid).where(Answer.id == int(key)).first()
+    answer = (
+        await Answer.select(
+            Answer.author,
+            Answer.question.id,
+            Answer.question.author,
+            Answer.question.event,
+            Answer.question.session_guid,
+        )
+        .where(Answer.id == int(key))
+        .first()
+    )
     if answer is None:
         return  # the question went away with its answers: nothing to tell
     question_id, guid = answer["question.id"], str(answer["question.session_guid"])
     programme = await published_programme(answer["question.event"])
     session = programme.session(guid) if programme else None
-    title, link = ((session.title, f"/events/{programme.event.slug}/sessions/{session.slug}/questions/"
-                    f"#question-{question_id}") if programme and session else ("a session", ""))
+    title, link = (
+        (session.title, f"/events/{programme.event.slug}/sessions/{session.slug}/questions/#question-{question_id}")
+        if programme and session
+        else ("a session", "")
+    )
     name = (await display_names([answer["author"]])).get(answer["author"], "Someone")
-    voters = [v["voter"] for v in await QuestionVote.select(QuestionVote.voter).where(
-        QuestionVote.question == question_id).order_by(QuestionVote.id)]
+    voters = [
+        v["voter"]
+        for v in await QuestionVote.select(QuestionVote.voter)
+        .where(QuestionVote.question == question_id)
+        .order_by(QuestionVote.id)
+    ]
     recipients = [r for r in dict.fromkeys([answer["question.author"], *voters]) if r and r != answer["author"]]
     allowed = await who_may_see(answer["question.event"], recipients)  # removed from a private event: not told
     recipients = [r for r in recipients if r in allowed]
@@ -385,9 +454,15 @@ async def thread(ctx: QaContext, order: str = "votes") -> list[QuestionView]:
     answers = await Answer.select().where(Answer.question.is_in(ids or [0])).order_by(Answer.id)
     mine_voted: set[int] = set()
     if ctx.account is not None and ids:
-        mine_voted = {v["question"] for v in await QuestionVote.select(QuestionVote.question).where(
-            (QuestionVote.voter == ctx.account.id) & QuestionVote.question.is_in(ids))}
-    names = await display_names(sorted({r["author"] for r in rows if r["author"]} | {a["author"] for a in answers if a["author"]}))
+        mine_voted = {
+            v["question"]
+            for v in await QuestionVote.select(QuestionVote.question).where(
+                (QuestionVote.voter == ctx.account.id) & QuestionVote.question.is_in(ids)
+            )
+        }
+    names = await display_names(
+        sorted({r["author"] for r in rows if r["author"]} | {a["author"] for a in answers if a["author"]})
+    )
     views = []
     for row in rows:
         mine = ctx.account is not None and row["author"] == ctx.account.id
@@ -395,12 +470,31 @@ async def thread(ctx: QaContext, order: str = "votes") -> list[QuestionView]:
         author = "Anonymous" if hidden else names.get(row["author"], "Former member")
         if row["anonymous"] and not hidden:
             author += " (shown to others as Anonymous)"
-        views.append(QuestionView(
-            id=row["id"], body=row["body"], author=author, mine=mine, phase=row["phase"], status=row["status"],
-            pinned=row["pinned"], votes=row["votes"], voted=row["id"] in mine_voted, created_at=row["created_at"],
-            answers=[AnswerView(a["id"], names.get(a["author"], "Former member"), a["body_html"], a["by_presenter"],
-                                a["created_at"]) for a in answers if a["question"] == row["id"]],
-        ))
+        views.append(
+            QuestionView(
+                id=row["id"],
+                body=row["body"],
+                author=author,
+                mine=mine,
+                phase=row["phase"],
+                status=row["status"],
+                pinned=row["pinned"],
+                votes=row["votes"],
+                voted=row["id"] in mine_voted,
+                created_at=row["created_at"],
+                answers=[
+                    AnswerView(
+                        a["id"],
+                        names.get(a["author"], "Former member"),
+                        a["body_html"],
+                        a["by_presenter"],
+                        a["created_at"],
+                    )
+                    for a in answers
+                    if a["question"] == row["id"]
+                ],
+            )
+        )
     if order == "time":
         views.sort(key=lambda q: (not q.pinned, q.created_at))
     else:
@@ -426,7 +520,9 @@ async def presenter_inbox(account: Account) -> list[InboxItem]:
             continue
         for view in await thread(ctx, order="time"):
             if view.status != QuestionStatus.dismissed:
-                items.append(InboxItem(presented.event_slug, presented.event_title, presented.slug, presented.title, view))
+                items.append(
+                    InboxItem(presented.event_slug, presented.event_title, presented.slug, presented.title, view)
+                )
     items.sort(key=lambda item: (item.question.status == QuestionStatus.answered, item.question.created_at))
     return items
 
@@ -452,22 +548,39 @@ async def archived_threads(session_guids: list[str]) -> dict[str, list[ArchivedQ
     """:func:`archived_thread` for many sessions at once (the archive's index rebuild reads thousands)."""
     if not session_guids:
         return {}
-    rows = await Question.select().where(
-        Question.session_guid.is_in([uuid.UUID(g) for g in session_guids])
-        & Question.status.is_in([QuestionStatus.visible, QuestionStatus.answered])).order_by(Question.id)
+    rows = (
+        await Question.select()
+        .where(
+            Question.session_guid.is_in([uuid.UUID(g) for g in session_guids])
+            & Question.status.is_in([QuestionStatus.visible, QuestionStatus.answered])
+        )
+        .order_by(Question.id)
+    )
     ids = [row["id"] for row in rows]
     answers = await Answer.select().where(Answer.question.is_in(ids)).order_by(Answer.id) if ids else []
     names = await display_names(sorted({r["author"] for r in [*rows, *answers] if r["author"]}))
     by_question: dict[int, list[dict[str, Any]]] = {}
     for a in answers:
-        by_question.setdefault(a["question"], []).append({
-            "author": names.get(a["author"], "Former member"), "body_html": a["body_html"],
-            "by_presenter": a["by_presenter"], "answered_at": a["created_at"].isoformat()})
+        by_question.setdefault(a["question"], []).append(
+            {
+                "author": names.get(a["author"], "Former member"),
+                "body_html": a["body_html"],
+                "by_presenter": a["by_presenter"],
+                "answered_at": a["created_at"].isoformat(),
+            }
+        )
     threads: dict[str, list[ArchivedQuestion]] = {}
     for row in rows:
-        threads.setdefault(str(row["session_guid"]), []).append(ArchivedQuestion(
-            body=row["body"], author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
-            phase=row["phase"], votes=row["votes"], asked_at=row["created_at"], answers=by_question.get(row["id"], [])))
+        threads.setdefault(str(row["session_guid"]), []).append(
+            ArchivedQuestion(
+                body=row["body"],
+                author="Anonymous" if row["anonymous"] else names.get(row["author"], "Former member"),
+                phase=row["phase"],
+                votes=row["votes"],
+                asked_at=row["created_at"],
+                answers=by_question.get(row["id"], []),
+            )
+        )
     return threads
 
 
@@ -483,5 +596,6 @@ class QuestionFact:
 async def question_facts(event_id: int) -> list[QuestionFact]:
     """Every question of the event that anyone saw (dismissed ones excluded), for the organisers' figures."""
     rows = await Question.select(Question.phase, Question.created_at, Question.answered_at).where(
-        (Question.event == event_id) & (Question.status != QuestionStatus.dismissed))
+        (Question.event == event_id) & (Question.status != QuestionStatus.dismissed)
+    )
     return [QuestionFact(r["phase"], r["created_at"], r["answered_at"]) for r in rows]

@@ -26,7 +26,7 @@ class QuestionStatus(str, Enum):
 
 
 class Moderation(str, Enum):
-    pre = "pre"    # questions wait for a moderator before anyone else sees them
+    pre = "pre"  # questions wait for a moderator before anyone else sees them
     post = "post"  # questions show at once; moderators can dismiss them
 
 

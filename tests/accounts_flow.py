@@ -16,8 +16,12 @@ async def register(base_url: str, email: str, name: str, password: str = "correc
         await client.get("/register")
         response = await client.post(
             "/register",
-            data={"email": email, "display_name": name, "password": password,
-                  "_csrf_token": client.cookies[CSRF_COOKIE]},
+            data={
+                "email": email,
+                "display_name": name,
+                "password": password,
+                "_csrf_token": client.cookies[CSRF_COOKIE],
+            },
         )
         assert response.status_code in (201, 302, 303), response.text
         assert client.cookies.get(SESSION_COOKIE), "registration did not log the new account in"
@@ -38,9 +42,12 @@ async def confirmation_path(email: str) -> str:
     """The link in the newest confirmation mail waiting in the outbox for ``email`` (as its owner would click it)."""
     from server.tables import OutboxMail
 
-    mail = await OutboxMail.select(OutboxMail.body_text).where(
-        (OutboxMail.to_address == email.strip().lower()) & OutboxMail.subject.like("Confirm your%")
-    ).order_by(OutboxMail.id, ascending=False).first()
+    mail = (
+        await OutboxMail.select(OutboxMail.body_text)
+        .where((OutboxMail.to_address == email.strip().lower()) & OutboxMail.subject.like("Confirm your%"))
+        .order_by(OutboxMail.id, ascending=False)
+        .first()
+    )
     assert mail is not None, f"no confirmation mail for {email}"
     return re.search(r"https?://[^/\s]+(/email/confirm/\S+)", mail["body_text"]).group(1)
 

@@ -50,5 +50,9 @@ class MailServer:
 def smtp() -> Iterator[tuple[SmtpServer, Inbox, MailServer]]:
     mail_server = MailServer()
     mail_server.up()
-    yield SmtpServer.from_url(f"smtp://127.0.0.1:{mail_server.port}", "Hallway <hallway@example.org>"), mail_server.inbox, mail_server
+    yield (
+        SmtpServer.from_url(f"smtp://127.0.0.1:{mail_server.port}", "Hallway <hallway@example.org>"),
+        mail_server.inbox,
+        mail_server,
+    )
     mail_server.down()

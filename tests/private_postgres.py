@@ -47,8 +47,9 @@ class PrivatePostgres:
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c fsync=off"
-        self._run(_tool("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w",
-                  "start")
+        self._run(
+            _tool("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start"
+        )
 
     def stop(self) -> None:
         """A fast shutdown: open transactions are rolled back and connections are cut, as in a real restart."""

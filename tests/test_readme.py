@@ -53,7 +53,13 @@ def test_make_run_on_another_port_builds_links_for_that_port() -> None:
 
     # `make test` itself exports HALLWAY_BASE_URL for port 8000; a person typing `make run PORT=8100` has none.
     environment = {name: value for name, value in os.environ.items() if name != "HALLWAY_BASE_URL"}
-    shown = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "show-base-url",
-                            "PORT=8100"], input="show-base-url:\n\t@echo $$HALLWAY_BASE_URL\n", cwd=ROOT,
-                           capture_output=True, text=True, check=True, env=environment)
+    shown = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "show-base-url", "PORT=8100"],
+        input="show-base-url:\n\t@echo $$HALLWAY_BASE_URL\n",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
     assert shown.stdout.strip() == "http://127.0.0.1:8100"

@@ -91,17 +91,11 @@ DESCRIPTION = "archive tables, as of the first release (earlier migrations squas
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="archive", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="archive", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Topic", tablename="topic", schema=None, columns=None
-    )
+    manager.add_table(class_name="Topic", tablename="topic", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Cue", tablename="cue", schema=None, columns=None
-    )
+    manager.add_table(class_name="Cue", tablename="cue", schema=None, columns=None)
 
     manager.add_table(
         class_name="ArchivePath",
@@ -117,9 +111,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Recording", tablename="recording", schema=None, columns=None
-    )
+    manager.add_table(class_name="Recording", tablename="recording", schema=None, columns=None)
 
     manager.add_table(
         class_name="SessionTopic",
@@ -135,9 +127,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Material", tablename="material", schema=None, columns=None
-    )
+    manager.add_table(class_name="Material", tablename="material", schema=None, columns=None)
 
     manager.add_table(
         class_name="ArchiveItem",
@@ -153,9 +143,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="ItemFacet", tablename="item_facet", schema=None, columns=None
-    )
+    manager.add_table(class_name="ItemFacet", tablename="item_facet", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Topic",
@@ -623,9 +611,7 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "RecordingKind", {"video": "video", "audio": "audio"}
-            ),
+            "choices": Enum("RecordingKind", {"video": "video", "audio": "audio"}),
             "db_column_name": None,
             "secret": False,
         },
@@ -911,9 +897,7 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Provenance", {"machine": "machine", "corrected": "corrected"}
-            ),
+            "choices": Enum("Provenance", {"machine": "machine", "corrected": "corrected"}),
             "db_column_name": None,
             "secret": False,
         },
@@ -1474,9 +1458,7 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "ItemStatus", {"published": "published", "withdrawn": "withdrawn"}
-            ),
+            "choices": Enum("ItemStatus", {"published": "published", "withdrawn": "withdrawn"}),
             "db_column_name": None,
             "secret": False,
         },

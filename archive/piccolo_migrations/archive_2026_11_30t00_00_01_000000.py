@@ -38,8 +38,13 @@ POSTGRES = [
     "CREATE INDEX archive_search_cue_document ON archive_search_cue USING GIN (document)",
     "CREATE INDEX archive_search_cue_item ON archive_search_cue (item_id)",
 ]
-DROP = ["DROP INDEX session_topic_once", "DROP INDEX item_facet_counts", "DROP TABLE archive_search_item",
-        "DROP TABLE archive_search_cue"]
+DROP = [
+    "DROP INDEX session_topic_once",
+    "DROP INDEX item_facet_counts",
+    "DROP TABLE archive_search_item",
+    "DROP TABLE archive_search_cue",
+]
+
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="archive", description=DESCRIPTION)

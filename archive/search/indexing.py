@@ -44,23 +44,37 @@ class IndexEntry:
 async def index_entries(items: list[ItemView]) -> list[IndexEntry]:
     """What the index and the facets hold for each item, read in a handful of queries for all of them."""
     guids = [item.session_guid for item in items]
-    topics, media, threads = await topics_by_session(guids), await media_by_session(guids), await archived_threads(guids)
+    topics, media, threads = (
+        await topics_by_session(guids),
+        await media_by_session(guids),
+        await archived_threads(guids),
+    )
     entries = []
     for item in items:
         item_topics, item_media = topics.get(item.session_guid, []), media[item.session_guid]
         thread = [{"body": q.body, "answers": q.answers} for q in threads.get(item.session_guid, [])]
-        questions = " ".join(q["body"] + " " + " ".join(TAGS.sub(" ", a["body_html"]) for a in q["answers"])
-                             for q in thread or item.questions)
+        questions = " ".join(
+            q["body"] + " " + " ".join(TAGS.sub(" ", a["body_html"]) for a in q["answers"])
+            for q in thread or item.questions
+        )
         document = ItemDocument(
-            item_id=item.id, title=f"{item.title} {item.subtitle}".strip(),
+            item_id=item.id,
+            title=f"{item.title} {item.subtitle}".strip(),
             people=" ".join(f"{p['name']} {p.get('affiliation', '')}" for p in item.presenters),
             topics=" ".join(" ".join([t.name, *t.synonyms]) for t in item_topics),
-            abstract=item.abstract, transcript=" ".join(c["text"] for c in item_media.cues), questions=questions,
+            abstract=item.abstract,
+            transcript=" ".join(c["text"] for c in item_media.cues),
+            questions=questions,
         )
         kinds = set(item_media.kinds) | ({"transcript"} if item_media.cues else set())
-        facets = [("event", item.event_title), ("year", str(item.year)), *[("topic", t.name) for t in item_topics],
-                  *[("presenter", name) for name in item.presenter_names], *[("kind", k) for k in sorted(kinds)],
-                  *[("language", lang) for lang in sorted({item.language} | item_media.languages)]]
+        facets = [
+            ("event", item.event_title),
+            ("year", str(item.year)),
+            *[("topic", t.name) for t in item_topics],
+            *[("presenter", name) for name in item.presenter_names],
+            *[("kind", k) for k in sorted(kinds)],
+            *[("language", lang) for lang in sorted({item.language} | item_media.languages)],
+        ]
         cues = [IndexedCue(c["id"], c["start"], c["text"]) for c in item_media.cues]
         entries.append(IndexEntry(document, cues, list(dict.fromkeys((f, v[:300]) for f, v in facets))))
     return entries
@@ -79,7 +93,7 @@ async def reindex_items(item_ids: list[int]) -> None:
         await ItemFacet.delete().where(ItemFacet.item.is_in(item_ids))
         facets = [ItemFacet(item=e.document.item_id, facet=f, value=v) for e in entries for f, v in e.facets]
         for start in range(0, len(facets), 500):
-            await ItemFacet.insert(*facets[start:start + 500])
+            await ItemFacet.insert(*facets[start : start + 500])
 
 
 async def reindex_item(item_id: int) -> None:
@@ -102,10 +116,14 @@ async def reindex_all(progress: Callable[[int, int], None] | None = None) -> int
     """Rebuild the whole index; ``progress(done, total)`` after each batch."""
     await search_engine().clear()
     await ItemFacet.delete(force=True)
-    ids = [row["id"] for row in await ArchiveItem.select(ArchiveItem.id).where(
-        ArchiveItem.status == ItemStatus.published).order_by(ArchiveItem.id)]
+    ids = [
+        row["id"]
+        for row in await ArchiveItem.select(ArchiveItem.id)
+        .where(ArchiveItem.status == ItemStatus.published)
+        .order_by(ArchiveItem.id)
+    ]
     for start in range(0, len(ids), BATCH):
-        await reindex_items(ids[start:start + BATCH])
+        await reindex_items(ids[start : start + BATCH])
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
     await search_engine().optimize()

@@ -8,14 +8,27 @@ from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
 from archive.search.engine import (
-    MARK_END, MARK_START, RANK_LIMIT, IndexedCue, ItemDocument, ItemHit, ItemPage, Match, Moment, SearchScope,
-    best_per_item, facet_counts, order_matches,
+    MARK_END,
+    MARK_START,
+    RANK_LIMIT,
+    IndexedCue,
+    ItemDocument,
+    ItemHit,
+    ItemPage,
+    Match,
+    Moment,
+    SearchScope,
+    best_per_item,
+    facet_counts,
+    order_matches,
 )
 from archive.search.query import SearchQuery
 from archive.search.scope import scope_condition
 
-HEAD = ("setweight(to_tsvector('english', {}), 'A') || setweight(to_tsvector('english', {}), 'B')"
-        " || setweight(to_tsvector('english', {}), 'C')")
+HEAD = (
+    "setweight(to_tsvector('english', {}), 'A') || setweight(to_tsvector('english', {}), 'B')"
+    " || setweight(to_tsvector('english', {}), 'C')"
+)
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=…"
 CUE_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 
@@ -56,14 +69,25 @@ class PostgresSearch:
             "INSERT INTO archive_search_item (item_id, title, people, topics, abstract, transcript, questions,"
             f" head, document) SELECT {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, head,"
             f" head || setweight(to_tsvector('english', {{}}), 'D') FROM (SELECT {HEAD} AS head) AS parts",
-            document.item_id, document.title, document.people, document.topics, document.abstract,
-            document.transcript, document.questions, body, document.title, heading, document.abstract)
+            document.item_id,
+            document.title,
+            document.people,
+            document.topics,
+            document.abstract,
+            document.transcript,
+            document.questions,
+            body,
+            document.title,
+            heading,
+            document.abstract,
+        )
         for start in range(0, len(cues), 300):
-            batch = cues[start:start + 300]
+            batch = cues[start : start + 300]
             values = ", ".join("({}, {}, {}, {}, to_tsvector('english', {}))" for _ in batch)
             args = [v for cue in batch for v in (cue.cue_id, document.item_id, cue.start, cue.text, cue.text)]
-            await self._run(f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, document) VALUES {values}",
-                            *args)
+            await self._run(
+                f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, document) VALUES {values}", *args
+            )
 
     async def remove_item(self, item_id: int) -> None:
         await self._run("DELETE FROM archive_search_item WHERE item_id = {}", item_id)
@@ -97,27 +121,54 @@ class PostgresSearch:
             f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ai.starts_at,"
             " CASE WHEN s.head @@ q.query THEN ts_rank(s.head, q.query) END AS head_score"
             " FROM archive_search_item AS s CROSS JOIN q JOIN archive_item AS ai ON ai.id = s.item_id"
-            f" WHERE s.document @@ q.query AND {where}", *query_args, *scope_args)
+            f" WHERE s.document @@ q.query AND {where}",
+            *query_args,
+            *scope_args,
+        )
         matches = [Match(r["item_id"], r["starts_at"]) for r in rows]
         if len(matches) > RANK_LIMIT:  # the small head tsvector was ranked on the way: no second pass
             scores = {r["item_id"]: r["head_score"] for r in rows if r["head_score"] is not None}
         else:
-            scores = {r["item_id"]: r["score"] for r in await self._run(
-                f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_rank(s.document, q.query) AS score"
-                " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
-                *query_args, [m.item_id for m in matches])} if matches else {}
+            scores = (
+                {
+                    r["item_id"]: r["score"]
+                    for r in await self._run(
+                        f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_rank(s.document, q.query) AS score"
+                        " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
+                        *query_args,
+                        [m.item_id for m in matches],
+                    )
+                }
+                if matches
+                else {}
+            )
         ordered = order_matches(matches, scores, higher_is_better=True)
-        page = ordered[offset:offset + limit]
+        page = ordered[offset : offset + limit]
         # Headlines come from the abstract and the Q&A: headlining a whole transcript costs a
         # millisecond per item, and the moments already show where the transcript matched.
-        snippets = {r["item_id"]: r["snippet"] or "" for r in await self._run(
-            f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_headline('english',"
-            " concat_ws(' … ', s.abstract, s.questions), q.query, {}) AS snippet"
-            " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
-            *query_args, HEADLINE, page)} if page else {}
-        facets = await self._run(
-            "SELECT facet, value, count(*) AS n FROM item_facet WHERE item = ANY({}::int[]) GROUP BY facet, value",
-            ordered) if ordered else []
+        snippets = (
+            {
+                r["item_id"]: r["snippet"] or ""
+                for r in await self._run(
+                    f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_headline('english',"
+                    " concat_ws(' … ', s.abstract, s.questions), q.query, {}) AS snippet"
+                    " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
+                    *query_args,
+                    HEADLINE,
+                    page,
+                )
+            }
+            if page
+            else {}
+        )
+        facets = (
+            await self._run(
+                "SELECT facet, value, count(*) AS n FROM item_facet WHERE item = ANY({}::int[]) GROUP BY facet, value",
+                ordered,
+            )
+            if ordered
+            else []
+        )
         return ItemPage(len(ordered), [ItemHit(i, snippets.get(i, "")) for i in page], facet_counts(facets))
 
     async def moments(self, query: SearchQuery, item_ids: list[int], per_item: int) -> list[Moment]:
@@ -130,5 +181,9 @@ class PostgresSearch:
                 f"WITH q AS (SELECT {expression} AS query) SELECT c.item_id AS item, c.start,"
                 " ts_headline('english', c.text, q.query, {}) AS snippet FROM archive_search_cue AS c CROSS JOIN q"
                 " WHERE c.item_id = ANY({}::int[]) AND c.document @@ q.query"
-                " ORDER BY ts_rank(c.document, q.query) DESC, c.start", *args, CUE_HEADLINE, item_ids)
+                " ORDER BY ts_rank(c.document, q.query) DESC, c.start",
+                *args,
+                CUE_HEADLINE,
+                item_ids,
+            )
         return best_per_item(rows, per_item, lambda r: int(r["item"]))

@@ -20,8 +20,26 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 # Prefixes that English writes both joined and hyphenated: "ebooks" and "e-books" are one word to a reader.
 # (Only these: splitting any word anywhere would make "nowhere" find "now here".)
-COMPOUND_PREFIXES = ("e", "co", "re", "pre", "post", "non", "inter", "multi", "sub", "self", "cross", "anti",
-                     "de", "un", "over", "under", "micro", "web")
+COMPOUND_PREFIXES = (
+    "e",
+    "co",
+    "re",
+    "pre",
+    "post",
+    "non",
+    "inter",
+    "multi",
+    "sub",
+    "self",
+    "cross",
+    "anti",
+    "de",
+    "un",
+    "over",
+    "under",
+    "micro",
+    "web",
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +79,15 @@ def parse_query(text: str, variants: dict[str, list[str]] | None = None) -> Sear
             excluded.append(phrase)
             continue
         quoted = match.group(2) is not None
-        alternatives = [phrase] if quoted else [phrase, *other_spellings(phrase, raw), *[
-            words(v) for v in (variants or {}).get(" ".join(phrase), []) if words(v) != phrase]]
+        alternatives = (
+            [phrase]
+            if quoted
+            else [
+                phrase,
+                *other_spellings(phrase, raw),
+                *[words(v) for v in (variants or {}).get(" ".join(phrase), []) if words(v) != phrase],
+            ]
+        )
         if join_next:
             clauses[-1].extend(alternatives)
         else:
@@ -77,8 +102,11 @@ def other_spellings(phrase: tuple[str, ...], raw: str) -> list[tuple[str, ...]]:
         return [("".join(phrase),)]
     if len(phrase) == 1:
         word = phrase[0]
-        return [(prefix, word[len(prefix):]) for prefix in COMPOUND_PREFIXES
-                if word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix):].isalpha()]
+        return [
+            (prefix, word[len(prefix) :])
+            for prefix in COMPOUND_PREFIXES
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix) :].isalpha()
+        ]
     return []
 
 

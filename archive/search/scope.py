@@ -11,8 +11,10 @@ def scope_condition(scope: SearchScope, placeholder: str = "{}") -> tuple[str, l
     The visibility part is :func:`archive.items.listed_in` written as SQL for the engines' raw queries.
     """
     ids = ",".join(str(int(i)) for i in sorted(scope.event_ids)) or "NULL"
-    sql = (f"ai.status = 'published' AND (ai.event_id IN ({ids})"
-           f" OR (ai.event_id IS NULL AND ai.event_visibility = 'public'))")
+    sql = (
+        f"ai.status = 'published' AND (ai.event_id IN ({ids})"
+        f" OR (ai.event_id IS NULL AND ai.event_visibility = 'public'))"
+    )
     if scope.only_item is not None:
         sql += f" AND ai.id = {int(scope.only_item)}"
     args: list[str] = []

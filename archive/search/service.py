@@ -62,8 +62,9 @@ def clean_filters(raw: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple((facet, raw[facet].strip()[:300]) for facet in FACETS if raw.get(facet, "").strip())
 
 
-async def search_archive(text: str, account: Account | None, *, filters: tuple[tuple[str, str], ...] = (),
-                         page: int = 1) -> SearchResults:
+async def search_archive(
+    text: str, account: Account | None, *, filters: tuple[tuple[str, str], ...] = (), page: int = 1
+) -> SearchResults:
     """Search what ``account`` may see; results grouped by item, each with its best moments."""
     query = parse_query(text, await query_variants())
     page = max(1, min(page, 500))
@@ -75,13 +76,18 @@ async def search_archive(text: str, account: Account | None, *, filters: tuple[t
     ids = [hit.item_id for hit in found.hits]
     moments = await engine.moments(query, ids, MOMENTS_PER_ITEM)
     items = {item.id: item for item in await _items(ids)}
-    results = [ResultView(items[hit.item_id], highlighted(hit.snippet), _moments_for(hit.item_id, moments))
-               for hit in found.hits if hit.item_id in items]
+    results = [
+        ResultView(items[hit.item_id], highlighted(hit.snippet), _moments_for(hit.item_id, moments))
+        for hit in found.hits
+        if hit.item_id in items
+    ]
     return SearchResults(query, found.total, page, results, found.facets, filters)
 
 
 def _moments_for(item_id: int, moments: list[Moment]) -> list[MomentView]:
-    return [MomentView(m.start, format_moment(m.start), highlighted(m.snippet)) for m in moments if m.item_id == item_id]
+    return [
+        MomentView(m.start, format_moment(m.start), highlighted(m.snippet)) for m in moments if m.item_id == item_id
+    ]
 
 
 async def _items(ids: list[int]) -> list[ItemView]:
@@ -94,10 +100,23 @@ async def _browse(query: SearchQuery, scope: SearchScope, page: int) -> SearchRe
     where, args = scope_condition(scope)
     visible = f"SELECT ai.id FROM archive_item AS ai WHERE {where}"
     total = (await engine.run_querystring(QueryString(f"SELECT count(*) AS n FROM ({visible}) AS v", *args)))[0]["n"]
-    ids = [row["id"] for row in await engine.run_querystring(QueryString(
-        f"{visible} ORDER BY ai.starts_at DESC, ai.id DESC LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}", *args))]
-    facets = facet_counts(await engine.run_querystring(QueryString(
-        f"SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN ({visible}) GROUP BY facet, value", *args)))
+    ids = [
+        row["id"]
+        for row in await engine.run_querystring(
+            QueryString(
+                f"{visible} ORDER BY ai.starts_at DESC, ai.id DESC LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}",
+                *args,
+            )
+        )
+    ]
+    facets = facet_counts(
+        await engine.run_querystring(
+            QueryString(
+                f"SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN ({visible}) GROUP BY facet, value",
+                *args,
+            )
+        )
+    )
     items = {item.id: item for item in await _items(ids)}
     results = [ResultView(items[i], Markup(html.escape(items[i].abstract[:240])), []) for i in ids if i in items]
     return SearchResults(query, total, page, results, facets, scope.filters)

@@ -9,8 +9,19 @@ from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
 from archive.search.engine import (
-    MARK_END, MARK_START, RANK_LIMIT, IndexedCue, ItemDocument, ItemHit, ItemPage, Match, Moment, SearchScope,
-    best_per_item, facet_counts, order_matches,
+    MARK_END,
+    MARK_START,
+    RANK_LIMIT,
+    IndexedCue,
+    ItemDocument,
+    ItemHit,
+    ItemPage,
+    Match,
+    Moment,
+    SearchScope,
+    best_per_item,
+    facet_counts,
+    order_matches,
 )
 from archive.search.query import SearchQuery
 from archive.search.scope import scope_condition
@@ -20,8 +31,10 @@ HEAD_COLUMNS = "title people topics abstract"
 # Snippets come from what people wrote (the abstract, else the Q&A), like PostgreSQL's headlines: a topic match
 # would otherwise be shown as the topic column, a list of topic names and synonyms.
 SNIPPET_COLUMNS = {"abstract": 3, "questions": 5}
-PAGE_SNIPPETS = ", ".join(f"snippet(archive_search_item, {column}, '{MARK_START}', '{MARK_END}', '…', 24) AS {name}"
-                          for name, column in SNIPPET_COLUMNS.items())
+PAGE_SNIPPETS = ", ".join(
+    f"snippet(archive_search_item, {column}, '{MARK_START}', '{MARK_END}', '…', 24) AS {name}"
+    for name, column in SNIPPET_COLUMNS.items()
+)
 
 
 def _phrase(words: tuple[str, ...]) -> str:
@@ -62,11 +75,18 @@ class SqliteSearch:
         await self.remove_item(document.item_id)
         await self._run(
             "INSERT INTO archive_search_item (rowid, title, people, topics, abstract, transcript, questions)"
-            " VALUES ({}, {}, {}, {}, {}, {}, {})", document.item_id, document.title, document.people,
-            document.topics, document.abstract, document.transcript, document.questions)
+            " VALUES ({}, {}, {}, {}, {}, {}, {})",
+            document.item_id,
+            document.title,
+            document.people,
+            document.topics,
+            document.abstract,
+            document.transcript,
+            document.questions,
+        )
         token = f"i{document.item_id}"
         for start in range(0, len(cues), 300):
-            batch = cues[start:start + 300]
+            batch = cues[start : start + 300]
             values = ", ".join("({}, {}, {}, {})" for _ in batch)
             args = [v for cue in batch for v in (cue.cue_id, cue.text, token, cue.start)]
             await self._run(f"INSERT INTO archive_search_cue (rowid, text, item, start) VALUES {values}", *args)
@@ -89,25 +109,39 @@ class SqliteSearch:
         """All matches (cheap), ranked with bm25 (bounded by RANK_LIMIT), snippets for the page, facet counts."""
         where, args = scope_condition(scope)
         expression = match_expression(query)
-        matches = [Match(r["item_id"], r["starts_at"]) for r in await self._run(
-            "SELECT s.rowid AS item_id, ai.starts_at FROM archive_search_item AS s"
-            f" JOIN archive_item AS ai ON ai.id = s.rowid WHERE archive_search_item MATCH {{}} AND {where}",
-            expression, *args)]
+        matches = [
+            Match(r["item_id"], r["starts_at"])
+            for r in await self._run(
+                "SELECT s.rowid AS item_id, ai.starts_at FROM archive_search_item AS s"
+                f" JOIN archive_item AS ai ON ai.id = s.rowid WHERE archive_search_item MATCH {{}} AND {where}",
+                expression,
+                *args,
+            )
+        ]
         ranked_expression = expression if len(matches) <= RANK_LIMIT else f"{{{HEAD_COLUMNS}}} : ({expression})"
-        scores = {r["rowid"]: r["score"] for r in await self._run(
-            f"SELECT rowid, bm25(archive_search_item, {WEIGHTS}) AS score FROM archive_search_item"
-            " WHERE archive_search_item MATCH {}", ranked_expression)}
+        scores = {
+            r["rowid"]: r["score"]
+            for r in await self._run(
+                f"SELECT rowid, bm25(archive_search_item, {WEIGHTS}) AS score FROM archive_search_item"
+                " WHERE archive_search_item MATCH {}",
+                ranked_expression,
+            )
+        }
         ordered = order_matches(matches, scores, higher_is_better=False)
-        page = ordered[offset:offset + limit]
+        page = ordered[offset : offset + limit]
         snippets: dict[int, str] = {}
         if page:
             rows = await self._run(
                 f"SELECT rowid, {PAGE_SNIPPETS} FROM archive_search_item WHERE archive_search_item MATCH {{}}"
-                f" AND rowid IN ({','.join(str(int(i)) for i in page)})", expression)
+                f" AND rowid IN ({','.join(str(int(i)) for i in page)})",
+                expression,
+            )
             snippets = {row["rowid"]: _best_snippet(row) for row in rows}
         facets = await self._run(
             "SELECT facet, value, count(*) AS n FROM item_facet WHERE item IN (SELECT value FROM json_each({}))"
-            " GROUP BY facet, value", json.dumps(ordered))
+            " GROUP BY facet, value",
+            json.dumps(ordered),
+        )
         return ItemPage(len(ordered), [ItemHit(i, snippets.get(i, "")) for i in page], facet_counts(facets))
 
     async def moments(self, query: SearchQuery, item_ids: list[int], per_item: int) -> list[Moment]:
@@ -117,6 +151,9 @@ class SqliteSearch:
         expression = f"item : ({items}) AND text : ({any_term_expression(query)})"
         rows = await self._run(
             "SELECT item, start, snippet(archive_search_cue, 0, {}, {}, '…', 16) AS snippet FROM archive_search_cue"
-            " WHERE archive_search_cue MATCH {} ORDER BY rank", MARK_START, MARK_END, expression)
+            " WHERE archive_search_cue MATCH {} ORDER BY rank",
+            MARK_START,
+            MARK_END,
+            expression,
+        )
         return best_per_item(rows, per_item, lambda r: int(r["item"][1:]))
-

@@ -105,9 +105,7 @@ DESCRIPTION = "events tables, as of the first release (earlier migrations squash
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="events", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="events", description=DESCRIPTION)
 
     manager.add_table(
         class_name="AgendaFeed",
@@ -116,17 +114,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Track", tablename="track", schema=None, columns=None
-    )
+    manager.add_table(class_name="Track", tablename="track", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Event", tablename="event", schema=None, columns=None
-    )
+    manager.add_table(class_name="Event", tablename="event", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Room", tablename="room", schema=None, columns=None
-    )
+    manager.add_table(class_name="Room", tablename="room", schema=None, columns=None)
 
     manager.add_table(
         class_name="ScheduleRelease",
@@ -149,17 +141,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Star", tablename="star", schema=None, columns=None
-    )
+    manager.add_table(class_name="Star", tablename="star", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Invitation", tablename="invitation", schema=None, columns=None
-    )
+    manager.add_table(class_name="Invitation", tablename="invitation", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Presenter", tablename="presenter", schema=None, columns=None
-    )
+    manager.add_table(class_name="Presenter", tablename="presenter", schema=None, columns=None)
 
     manager.add_table(
         class_name="Session",

@@ -72,9 +72,7 @@ DESCRIPTION = "networking tables, as of the first release (earlier migrations sq
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="networking", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="networking", description=DESCRIPTION)
 
     manager.add_table(
         class_name="SpeedRound",

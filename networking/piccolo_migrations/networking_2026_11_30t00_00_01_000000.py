@@ -15,6 +15,7 @@ DESCRIPTION = "unique chat_message.client_key"
 CREATE = ["CREATE UNIQUE INDEX chat_message_client_key ON chat_message (client_key)"]
 DROP = ["DROP INDEX chat_message_client_key"]
 
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="networking", description=DESCRIPTION)
 

@@ -33,9 +33,7 @@ DESCRIPTION = "server tables, as of the first release (earlier migrations squash
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="server", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="server", description=DESCRIPTION)
 
     manager.add_table(
         class_name="EmailConfirmation",
@@ -58,9 +56,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Job", tablename="background_job", schema=None, columns=None
-    )
+    manager.add_table(class_name="Job", tablename="background_job", schema=None, columns=None)
 
     manager.add_table(
         class_name="Notification",
@@ -83,9 +79,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Profile", tablename="profile", schema=None, columns=None
-    )
+    manager.add_table(class_name="Profile", tablename="profile", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="EmailConfirmation",

@@ -12,8 +12,11 @@ VERSION = "1.38.0"
 DESCRIPTION = "unique (name, key, bucket) for the activity upserts"
 
 # The upsert that adds each worker's counts needs a unique (name, key, bucket) to conflict on.
-CREATE = [f"CREATE UNIQUE INDEX {table}_slot ON {table} (name, key, bucket)" for table in ("activity_count", "activity_peak")]
+CREATE = [
+    f"CREATE UNIQUE INDEX {table}_slot ON {table} (name, key, bucket)" for table in ("activity_count", "activity_peak")
+]
 DROP = [f"DROP INDEX {table}_slot" for table in ("activity_count", "activity_peak")]
+
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="server", description=DESCRIPTION)

@@ -75,17 +75,11 @@ DESCRIPTION = "sessions tables, as of the first release (earlier migrations squa
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="sessions", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="sessions", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Poll", tablename="poll", schema=None, columns=None
-    )
+    manager.add_table(class_name="Poll", tablename="poll", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Answer", tablename="answer", schema=None, columns=None
-    )
+    manager.add_table(class_name="Answer", tablename="answer", schema=None, columns=None)
 
     manager.add_table(
         class_name="QaSettings",
@@ -94,13 +88,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="PollVote", tablename="poll_vote", schema=None, columns=None
-    )
+    manager.add_table(class_name="PollVote", tablename="poll_vote", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Question", tablename="question", schema=None, columns=None
-    )
+    manager.add_table(class_name="Question", tablename="question", schema=None, columns=None)
 
     manager.add_table(
         class_name="QuestionVote",
@@ -510,9 +500,7 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "WhoMayAsk", {"members": "members", "logged_in": "logged_in"}
-            ),
+            "choices": Enum("WhoMayAsk", {"members": "members", "logged_in": "logged_in"}),
             "db_column_name": None,
             "secret": False,
         },

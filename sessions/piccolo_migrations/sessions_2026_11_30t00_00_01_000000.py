@@ -18,6 +18,7 @@ CREATE = [
 ]
 DROP = ["DROP INDEX question_vote_once", "DROP INDEX poll_vote_once"]
 
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="sessions", description=DESCRIPTION)
 

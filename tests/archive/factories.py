@@ -43,7 +43,7 @@ class ArchivedTalk:
 
 async def chunks(data: bytes) -> AsyncIterator[bytes]:
     for start in range(0, len(data), 4096):
-        yield data[start:start + 4096]
+        yield data[start : start + 4096]
 
 
 async def vocabulary() -> None:
@@ -52,14 +52,25 @@ async def vocabulary() -> None:
     await save_topic("contu", "CONTU guidelines", parent_slug="copyright", synonyms=["rule of five"])
 
 
-async def archived_talk(media_root: Path, *, slug: str = "ill-days", title: str = "Copyright at the desk",
-                        visibility: str = "public", captions: str = CONTU_CAPTIONS, topics: tuple[str, ...] = ("contu",),
-                        presenter: str = "Ada Okafor", organiser_id: int | None = None,
-                        day: date = date(2026, 3, 27)) -> ArchivedTalk:
+async def archived_talk(
+    media_root: Path,
+    *,
+    slug: str = "ill-days",
+    title: str = "Copyright at the desk",
+    visibility: str = "public",
+    captions: str = CONTU_CAPTIONS,
+    topics: tuple[str, ...] = ("contu",),
+    presenter: str = "Ada Okafor",
+    organiser_id: int | None = None,
+    day: date = date(2026, 3, 27),
+) -> ArchivedTalk:
     """A published talk with a real WAV recording, captions and topics, archived."""
     access = await event_access(slug, None)
-    event_id = access.event_id if access else await make_event(slug, visibility=visibility, start=day,
-                                                                organiser_id=organiser_id)
+    event_id = (
+        access.event_id
+        if access
+        else await make_event(slug, visibility=visibility, start=day, organiser_id=organiser_id)
+    )
     person = await editing.save_presenter(event_id, presenter, "Northgate University")
     guid = await make_session(event_id, title, local(day, 10), presenter_ids=[person], abstract=f"All about {title}.")
     await publish_release(event_id)
@@ -72,4 +83,3 @@ async def archived_talk(media_root: Path, *, slug: str = "ill-days", title: str 
     programme = await published_programme(event_id)
     item = await archive_session(access, programme.session(guid))
     return ArchivedTalk(event_id, slug, guid, item)
-

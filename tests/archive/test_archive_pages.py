@@ -40,31 +40,43 @@ async def prepared(app: Litestar, client: Client) -> str:
     await log_in(client, "org@library.org", "Olu Organiser")
     event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
     person = await editing.save_presenter(event_id, "Ada Okafor", "Northgate University")
-    guid = await make_session(event_id, "Copyright at the desk", local(date(2026, 3, 27), 10), presenter_ids=[person],
-                              abstract="Licences, CONTU and the request desk.")
+    guid = await make_session(
+        event_id,
+        "Copyright at the desk",
+        local(date(2026, 3, 27), 10),
+        presenter_ids=[person],
+        abstract="Licences, CONTU and the request desk.",
+    )
     await publish_release(event_id)
     await vocabulary()
     return f"/events/ill-days/manage/archive/{guid}/"
 
 
 async def upload(client: Client, manage: str, data: bytes, kind: str, name: str) -> object:
-    return await client.post(f"{manage}upload", params={"kind": kind, "name": name}, content=data,
-                             headers={"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"})
+    return await client.post(
+        f"{manage}upload",
+        params={"kind": kind, "name": name},
+        content=data,
+        headers={"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"},
+    )
 
 
 async def test_an_organiser_uploads_captions_tags_and_publishes_then_anyone_finds_the_moment(
-        app: Litestar, client: Client, prepared: str) -> None:
+    app: Litestar, client: Client, prepared: str
+) -> None:
     response = await upload(client, prepared, RECORDING, "audio", "Talk recording.wav")
     assert response.status_code == 201, response.text
     assert response.json()["mime_type"] == "audio/wav"
     slides = await upload(client, prepared, pdf_bytes("CONTU", ("Five copies",)), "material", "slides.pdf")
     assert slides.status_code == 201
     page = (await client.get(prepared)).text
-    recording_id = re.search(r'recordings/(\d+)/captions', page).group(1)
-    captions = await client.post(f"{prepared}recordings/{recording_id}/captions",
-                                 data={"_csrf_token": client.cookies["hallway_csrf"], "language": "en",
-                                       "provenance": "corrected"},
-                                 files={"file": ("talk.vtt", CONTU_CAPTIONS.encode(), "text/vtt")}, follow_redirects=False)
+    recording_id = re.search(r"recordings/(\d+)/captions", page).group(1)
+    captions = await client.post(
+        f"{prepared}recordings/{recording_id}/captions",
+        data={"_csrf_token": client.cookies["hallway_csrf"], "language": "en", "provenance": "corrected"},
+        files={"file": ("talk.vtt", CONTU_CAPTIONS.encode(), "text/vtt")},
+        follow_redirects=False,
+    )
     assert captions.status_code == 302, captions.text
     await post(client, f"{prepared}topics", {"topic": "contu"})
     published = await post(client, f"{prepared}publish")
@@ -99,10 +111,12 @@ async def test_uploads_are_refused_by_content_and_leave_nothing(app: Litestar, c
 
 async def test_captions_that_do_not_parse_are_refused_with_their_line(client: Client, prepared: str) -> None:
     await upload(client, prepared, wav_bytes(2), "audio", "talk.wav")
-    recording_id = re.search(r'recordings/(\d+)/captions', (await client.get(prepared)).text).group(1)
-    response = await client.post(f"{prepared}recordings/{recording_id}/captions",
-                                 data={"_csrf_token": client.cookies["hallway_csrf"]},
-                                 files={"file": ("bad.vtt", b"WEBVTT\n\n00:00:01.000 --> soon\nhello\n", "text/vtt")})
+    recording_id = re.search(r"recordings/(\d+)/captions", (await client.get(prepared)).text).group(1)
+    response = await client.post(
+        f"{prepared}recordings/{recording_id}/captions",
+        data={"_csrf_token": client.cookies["hallway_csrf"]},
+        files={"file": ("bad.vtt", b"WEBVTT\n\n00:00:01.000 --> soon\nhello\n", "text/vtt")},
+    )
     assert response.status_code == 400
     assert "Line 3: “00:00:01.000 --&gt; soon” is not a cue timing" in response.text
 
@@ -137,14 +151,19 @@ async def test_a_withdrawn_item_leaves_a_tombstone_with_its_citation(app: Litest
     await log_in(client, "org@library.org", "Olu Organiser")
     await vocabulary()
     talk = await archived_talk(media_root(app), organiser_id=await account_id_by_email("org@library.org"))
-    response = await post(client, f"/events/ill-days/manage/archive/{talk.guid}/withdraw",
-                          {"reason": "The presenter asked us to withdraw it."})
+    response = await post(
+        client,
+        f"/events/ill-days/manage/archive/{talk.guid}/withdraw",
+        {"reason": "The presenter asked us to withdraw it."},
+    )
     assert response.status_code == 302
     tombstone = await client.get(f"/a/{talk.item.handle}")
     assert tombstone.status_code == 410
     assert "The presenter asked us to withdraw it." in tombstone.text
-    assert f"Okafor, Ada (2026). Copyright at the desk. Presented at Ill Days, 27 March 2026. " \
-           f"http://127.0.0.1:8000/a/{talk.item.handle}" in tombstone.text
+    assert (
+        f"Okafor, Ada (2026). Copyright at the desk. Presented at Ill Days, 27 March 2026. "
+        f"http://127.0.0.1:8000/a/{talk.item.handle}" in tombstone.text
+    )
     assert "<audio" not in tombstone.text
     assert (await client.get("/archive/search", params={"q": "CONTU"})).text.count("/a/") == 0
 
@@ -167,8 +186,14 @@ async def test_private_items_stay_private_everywhere(app: Litestar, client: Clie
         assert (await client.get(path)).status_code == 404, path
     assert (await client.get("/archive/closed-meeting/budget-secrets", follow_redirects=False)).status_code == 404
     assert (await client.get("/oembed", params={"url": f"http://127.0.0.1:8000/a/{handle}"})).status_code == 404
-    for path in ("/archive/feed.atom", "/archive/podcast.rss", "/topics/contu/feed.atom", "/archive/",
-                 "/api/v1/archive/search?q=budget", "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"):
+    for path in (
+        "/archive/feed.atom",
+        "/archive/podcast.rss",
+        "/topics/contu/feed.atom",
+        "/archive/",
+        "/api/v1/archive/search?q=budget",
+        "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc",
+    ):
         assert handle not in (await client.get(path)).text, path
     await log_in(client, "member@library.org", "Member")
     from events.access import add_member
@@ -185,9 +210,13 @@ async def test_citations_json_ld_and_oembed_describe_the_item(app: Litestar, cli
     handle = talk.item.handle
     bibtex = await client.get(f"/a/{handle}/cite/bibtex")
     assert bibtex.headers["content-type"].startswith("application/x-bibtex")
-    assert bibtex.text.startswith(f"@misc{{hallway-{handle},\n  author = {{Ada Okafor}},\n  title = {{{{Copyright at the desk}}}}")
+    assert bibtex.text.startswith(
+        f"@misc{{hallway-{handle},\n  author = {{Ada Okafor}},\n  title = {{{{Copyright at the desk}}}}"
+    )
     ris = (await client.get(f"/a/{handle}/cite/ris")).text  # the talk is kept as audio only: SOUND
-    assert ris.startswith("TY  - SOUND\r\nAU  - Okafor, Ada\r\nTI  - Copyright at the desk\r\n") and ris.endswith("ER  - \r\n")
+    assert ris.startswith("TY  - SOUND\r\nAU  - Okafor, Ada\r\nTI  - Copyright at the desk\r\n") and ris.endswith(
+        "ER  - \r\n"
+    )
 
     page = (await client.get(f"/a/{handle}")).text
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
@@ -206,7 +235,8 @@ async def test_citations_json_ld_and_oembed_describe_the_item(app: Litestar, cli
 
 
 async def test_oembed_keeps_within_both_limits_speaks_xml_and_is_discovered_the_specs_way(
-        app: Litestar, client: Client) -> None:
+    app: Litestar, client: Client
+) -> None:
     import xml.etree.ElementTree as ET
     from urllib.parse import parse_qs, urlsplit
 
@@ -233,7 +263,8 @@ async def test_oembed_keeps_within_both_limits_speaks_xml_and_is_discovered_the_
 
 
 async def test_json_ld_expands_with_dates_places_and_the_recordings_file_and_player(
-        app: Litestar, client: Client) -> None:
+    app: Litestar, client: Client
+) -> None:
     """Read as a linked-data processor would (pyld, with schema.org's context given locally): every Event has a start
     date and a location; a media file is contentUrl, the page that plays it embedUrl."""
     from pyld import jsonld
@@ -261,12 +292,18 @@ async def test_a_video_link_is_offered_and_described_with_its_clips(app: Litesta
     talk = await archived_talk(media_root(app))
     await add_recording(talk.guid, "video", url="https://peertube.example.org/w/copyright-desk", duration=600)
     page = (await client.get(f"/a/{talk.item.handle}")).text
-    assert 'href="https://peertube.example.org/w/copyright-desk"' in page and "Watch the video at peertube.example.org" in page
+    assert (
+        'href="https://peertube.example.org/w/copyright-desk"' in page
+        and "Watch the video at peertube.example.org" in page
+    )
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     video = next(node for node in data["@graph"] if node["@type"] == "VideoObject")
     assert video["embedUrl"] == "https://peertube.example.org/w/copyright-desk" and video["duration"] == "PT0H10M0S"
-    assert {"@type": "Clip", "startOffset": 5, "url": f"http://127.0.0.1:8000/a/{talk.item.handle}#t=5"}.items() \
-        <= video["hasPart"][1].items()
+    assert {
+        "@type": "Clip",
+        "startOffset": 5,
+        "url": f"http://127.0.0.1:8000/a/{talk.item.handle}#t=5",
+    }.items() <= video["hasPart"][1].items()
 
 
 async def test_topic_pages_include_their_sub_topics(app: Litestar, client: Client) -> None:
@@ -290,8 +327,11 @@ async def test_a_private_event_answers_exactly_like_a_missing_one(app: Litestar,
     await log_in(client, "curious@library.org", "Curious")
     taken = {}
     for slug in ("board-only", "admin"):  # a private event's address, and a word Hallway keeps
-        response = await post(client, "/events/new", {"slug": slug, "title": "Mine", "timezone": "UTC",
-                                                      "start_date": "2027-01-01", "end_date": "2027-01-01"})
+        response = await post(
+            client,
+            "/events/new",
+            {"slug": slug, "title": "Mine", "timezone": "UTC", "start_date": "2027-01-01", "end_date": "2027-01-01"},
+        )
         taken[slug] = re.findall(r'id="slug-error">([^<]*)<', response.text)
     assert taken["board-only"] == taken["admin"]
     assert "not available" in str(taken["board-only"])
@@ -304,13 +344,17 @@ async def test_a_line_break_in_a_title_cannot_start_a_new_citation_field(app: Li
     await vocabulary()
     talk = await archived_talk(app.state.settings.media_root)
     await ArchiveItem.update({ArchiveItem.title: "Fair use\r\nER  - \r\nTY  - JOUR\nkeyword = {x}"}).where(
-        ArchiveItem.handle == talk.item.handle)
+        ArchiveItem.handle == talk.item.handle
+    )
 
     ris = (await client.get(f"/a/{talk.item.handle}/cite/ris")).text
     bibtex = (await client.get(f"/a/{talk.item.handle}/cite/bibtex")).text
 
     assert [line[:2] for line in ris.splitlines()].count("TY") == 1 and ris.count("ER  -") == 1
-    assert next(line for line in ris.splitlines() if line.startswith("TI")) == "TI  - Fair use ER - TY - JOUR keyword = {x}"
+    assert (
+        next(line for line in ris.splitlines() if line.startswith("TI"))
+        == "TI  - Fair use ER - TY - JOUR keyword = {x}"
+    )
     title = next(line for line in bibtex.splitlines() if line.strip().startswith("title"))
     assert title.strip() == "title = {{Fair use ER - TY - JOUR keyword = \\{x\\}}},"
 
@@ -347,25 +391,29 @@ async def _slides_url(app: Litestar, client: Client, talk: Any) -> str:
 
 
 async def test_a_refused_caption_file_is_shown_on_the_page_with_the_line_and_what_was_chosen(
-        client: Client, prepared: str) -> None:
+    client: Client, prepared: str
+) -> None:
     assert (await upload(client, prepared, RECORDING, "audio", "talk.wav")).status_code == 201
-    recording_id = re.search(r'recordings/(\d+)/captions', (await client.get(prepared)).text).group(1)
+    recording_id = re.search(r"recordings/(\d+)/captions", (await client.get(prepared)).text).group(1)
     broken = CONTU_CAPTIONS.replace("00:00:05.000 --> 00:00:09.500", "00:00:05.000 -> 00:00:09.500")
-    refused = await client.post(f"{prepared}recordings/{recording_id}/captions",
-                                data={"_csrf_token": client.cookies["hallway_csrf"], "language": "es",
-                                      "provenance": "corrected"},
-                                files={"file": ("talk.vtt", broken.encode(), "text/vtt")}, follow_redirects=False)
+    refused = await client.post(
+        f"{prepared}recordings/{recording_id}/captions",
+        data={"_csrf_token": client.cookies["hallway_csrf"], "language": "es", "provenance": "corrected"},
+        files={"file": ("talk.vtt", broken.encode(), "text/vtt")},
+        follow_redirects=False,
+    )
 
     assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
     page = refused.text
     summary = page.index('class="error-summary"')
-    assert summary < page.index("Recordings and captions") and "Line 6" in page[summary:summary + 600]
+    assert summary < page.index("Recordings and captions") and "Line 6" in page[summary : summary + 600]
     assert 'value="es"' in page and 'value="corrected" selected' in page  # what was chosen is kept
     assert f'action="{prepared}recordings/{recording_id}/captions"' in page  # forms still post to the right place
 
 
 async def test_a_follow_up_asked_under_the_player_comes_back_to_the_player_at_that_moment(
-        app: Litestar, client: Client) -> None:
+    app: Litestar, client: Client
+) -> None:
     await vocabulary()
     talk = await archived_talk(media_root(app))
     handle = talk.item.handle
@@ -376,7 +424,9 @@ async def test_a_follow_up_asked_under_the_player_comes_back_to_the_player_at_th
     as_ben = (await client.get(thread)).text
     ask_path = re.search(r'<form method="post" action="([^"]+/ask)"', as_ben).group(1)
 
-    asked = await post(client, ask_path, {"body": "Does the rule of five hold for e-books?", "next": f"/a/{handle}?t=42"})
+    asked = await post(
+        client, ask_path, {"body": "Does the rule of five hold for e-books?", "next": f"/a/{handle}?t=42"}
+    )
     elsewhere = await post(client, ask_path, {"body": "And for articles?", "next": "https://evil.example/"})
 
     assert f'href="/login?next=/a/{handle}"' in as_guest  # logging in to ask returns to the player

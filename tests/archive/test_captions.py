@@ -26,15 +26,18 @@ def test_subrip_is_converted_to_webvtt() -> None:
     assert parse_captions(parsed.vtt.encode()).cues == parsed.cues
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:0x.000 --> 00:00:03.000\nbad\n", "Line 6"),
-    ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nbackwards\n", "ends before it starts"),
-    ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\nsoon --> later\nx\n", "Line 6"),
-    ("Just some notes, no timings at all.\n", "neither WebVTT"),
-    ("WEBVTT\n\nNOTE nothing here\n", "no captions"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:05.000 -> 00:00:07.000\nlost cue\n", "Line 6"),
-    ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,000 — 00:00:04,000\nx\n", "Line 6"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:0x.000 --> 00:00:03.000\nbad\n", "Line 6"),
+        ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nbackwards\n", "ends before it starts"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\nsoon --> later\nx\n", "Line 6"),
+        ("Just some notes, no timings at all.\n", "neither WebVTT"),
+        ("WEBVTT\n\nNOTE nothing here\n", "no captions"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:05.000 -> 00:00:07.000\nlost cue\n", "Line 6"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\n00:00:03,000 — 00:00:04,000\nx\n", "Line 6"),
+    ],
+)
 def test_captions_that_do_not_parse_are_refused_naming_the_line(text: str, message: str) -> None:
     with pytest.raises(Invalid) as raised:
         parse_captions(text.encode())

@@ -42,17 +42,49 @@ def ffmpeg() -> str:
 
 
 def probe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_name,codec_type",
-                          "-of", "json", str(path)], capture_output=True, check=True, text=True).stdout
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=codec_name,codec_type",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
     return json.loads(out)
 
 
 def tiny_webm(tmp_path: Path) -> bytes:
     """Two seconds of test picture and tone, VP8/Vorbis in WebM, as a browser's recorder might upload."""
     target = tmp_path / "clip.webm"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10",
-                    "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libvpx", "-c:a", "libvorbis", "-shortest",
-                    str(target)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=2:size=160x120:rate=10",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2",
+            "-c:v",
+            "libvpx",
+            "-c:a",
+            "libvorbis",
+            "-shortest",
+            str(target),
+        ],
+        check=True,
+    )
     return target.read_bytes()
 
 
@@ -75,7 +107,10 @@ async def test_a_wav_upload_gets_an_mp3_that_the_podcast_feed_offers(app: Litest
     parsed = feedparser.parse((await client.get("/topics/contu/podcast.rss")).content)
     [enclosure] = parsed.entries[0].enclosures
     assert (enclosure.type, enclosure.href, int(enclosure.length)) == (
-        "audio/mpeg", f"{BASE}/media/{copy.file_name}", copy.size)
+        "audio/mpeg",
+        f"{BASE}/media/{copy.file_name}",
+        copy.size,
+    )
     served = await client.get(f"/media/{copy.file_name}")
     assert served.headers["content-type"] == "audio/mpeg" and len(served.content) == copy.size
     player = (await client.get(f"/a/{talk.item.handle}")).text  # the player offers the copy first
@@ -140,8 +175,9 @@ async def test_a_recording_deleted_while_its_copy_is_made_leaves_nothing_behind(
         await real(recording_id, root, progress, ffmpeg)
 
     derivatives_module.derive_recordings_in(media_root)  # as wired, then with the deletion in the middle
-    jobs_module.register(JOB_KIND, lambda key, progress: delete_midway(int(key), media_root, progress,
-                                                                        shutil.which("ffmpeg")))
+    jobs_module.register(
+        JOB_KIND, lambda key, progress: delete_midway(int(key), media_root, progress, shutil.which("ffmpeg"))
+    )
     finished = await run_pending()
 
     assert [job.status for job in finished if job.kind == JOB_KIND] == ["discarded"]  # no crash, no stale row

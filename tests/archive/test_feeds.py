@@ -99,7 +99,9 @@ async def test_a_saved_search_tells_its_owner_about_new_matching_items(app: Lite
     assert "“vouchers”" in (await client.get("/archive/saved/")).text
     media = app.state.settings.media_root
     await archived_talk(media, title="Copyright only")
-    await archived_talk(media, title="Paying abroad", captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+    await archived_talk(
+        media, title="Paying abroad", captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n"
+    )
     assert "Paying abroad" not in (await client.get("/me/notifications/")).text  # checked after the request
     await run_pending()
     notifications = (await client.get("/me/notifications/")).text
@@ -108,7 +110,9 @@ async def test_a_saved_search_tells_its_owner_about_new_matching_items(app: Lite
     assert (await post(client, "/archive/saved/999/delete")).status_code == 404
 
 
-async def test_a_search_with_nothing_to_find_is_refused_and_never_blocks_publishing(app: Litestar, client: Client) -> None:
+async def test_a_search_with_nothing_to_find_is_refused_and_never_blocks_publishing(
+    app: Litestar, client: Client
+) -> None:
     await vocabulary()
     await log_in(client, "cleo@library.org", "Cleo")
     for nothing in ("!!!", "-x", "-vouchers -copyright", '""'):
@@ -122,8 +126,11 @@ async def test_a_search_with_nothing_to_find_is_refused_and_never_blocks_publish
     owner = (await SavedSearch.select(SavedSearch.user).first())["user"]
     await SavedSearch(user=owner, query="!!! -x", filters={}, created_at=datetime.now(timezone.utc)).save()
 
-    await archived_talk(app.state.settings.media_root, title="Paying abroad",
-                        captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n")
+    await archived_talk(
+        app.state.settings.media_root,
+        title="Paying abroad",
+        captions="WEBVTT\n\n00:00:03.000 --> 00:00:05.000\nIFLA vouchers help.\n",
+    )
     await run_pending()
 
     notifications = (await client.get("/me/notifications/")).text
@@ -139,14 +146,16 @@ async def _latest_handle() -> str:
 
 
 async def test_feeds_and_harvests_stay_well_formed_with_control_characters_kept_from_before(
-        app: Litestar, client: Client) -> None:
+    app: Litestar, client: Client
+) -> None:
     """Titles are refused with control characters now; rows written before that must not break XML."""
     from archive.tables import ArchiveItem
 
     await vocabulary()
     talk = await archived_talk(app.state.settings.media_root, title="Plain title")
-    await ArchiveItem.update({ArchiveItem.title: "Bell\x07 and escape\x1b title",
-                              ArchiveItem.abstract: "Form\x0cfeed"}).where(ArchiveItem.handle == talk.item.handle)
+    await ArchiveItem.update(
+        {ArchiveItem.title: "Bell\x07 and escape\x1b title", ArchiveItem.abstract: "Form\x0cfeed"}
+    ).where(ArchiveItem.handle == talk.item.handle)
 
     for path in ("/archive/feed.atom", "/archive/podcast.rss", "/oai?verb=ListRecords&metadataPrefix=oai_dc"):
         response = await client.get(path)

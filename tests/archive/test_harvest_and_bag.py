@@ -30,7 +30,8 @@ def archive_rows(env: dict[str, str]) -> list[tuple[str, str]]:
     database = Path(env["HALLWAY_VAR_DIR"]) / "hallway.sqlite3"
     with sqlite3.connect(database) as connection:
         return connection.execute(
-            "SELECT handle, status FROM archive_item WHERE event_visibility = 'public' ORDER BY handle").fetchall()
+            "SELECT handle, status FROM archive_item WHERE event_visibility = 'public' ORDER BY handle"
+        ).fetchall()
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
@@ -44,8 +45,9 @@ def test_a_harvester_gets_exactly_the_published_items_and_the_tombstones(demo_si
     assert len(expected) >= 5 and ("withdrawn" in {status for _, status in expected})
     with Scythe(f"{server.url}/oai", http_config=HTTPConfig(http_method=method)) as harvester:
         records = list(harvester.list_records(metadata_prefix="oai_dc", ignore_deleted=False))
-    harvested = sorted((r.header.identifier.rsplit(":", 1)[1], "withdrawn" if r.deleted else "published")
-                       for r in records)
+    harvested = sorted(
+        (r.header.identifier.rsplit(":", 1)[1], "withdrawn" if r.deleted else "published") for r in records
+    )
     assert harvested == expected
     live = next(r for r in records if not r.deleted)
     assert live.metadata["identifier"][0].startswith(f"{server.url}/a/")
@@ -119,8 +121,12 @@ def _resigned(bag: Path) -> None:
     (bag / "manifest-sha256.txt").write_text("".join(f"{digest(p)}  {p.relative_to(bag)}\n" for p in payload))
     oxum = f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
     info = bag / "bag-info.txt"
-    info.write_text("".join(f"Payload-Oxum: {oxum}\n" if line.startswith("Payload-Oxum") else line + "\n"
-                            for line in info.read_text().splitlines()))
+    info.write_text(
+        "".join(
+            f"Payload-Oxum: {oxum}\n" if line.startswith("Payload-Oxum") else line + "\n"
+            for line in info.read_text().splitlines()
+        )
+    )
     tags = [bag / name for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt") if (bag / name).exists()]
     (bag / "tagmanifest-sha256.txt").write_text("".join(f"{digest(p)}  {p.name}\n" for p in tags))
 
@@ -154,8 +160,9 @@ def test_a_bag_naming_files_outside_its_data_is_refused(demo_site: tuple, tmp_pa
     assert run_hallway(env, "archive", "export", str(bag)).returncode == 0
     (tmp_path / "outside.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA file of this host.\n")
     document = json.loads((bag / "data" / "archive.json").read_text())
-    track = next(track for entry in document["items"] for recording in entry["recordings"]
-                 for track in recording["captions"])
+    track = next(
+        track for entry in document["items"] for recording in entry["recordings"] for track in recording["captions"]
+    )
     track["file"] = "../../outside.vtt"
     (bag / "data" / "archive.json").write_text(json.dumps(document))
     _resigned(bag)
@@ -174,8 +181,9 @@ def test_html_in_a_bags_answers_is_cleaned_again(demo_site: tuple, tmp_path: Pat
     document = json.loads((bag / "data" / "archive.json").read_text())
     item = next(entry for entry in document["items"] if any(q["answers"] for q in entry["questions"]))
     answer = next(a for q in item["questions"] for a in q["answers"])
-    answer["body_html"] = ('<p>Planted <script>alert(1)</script><img src=x onerror="alert(2)">'
-                           '<a href="javascript:alert(3)">link</a></p>')
+    answer["body_html"] = (
+        '<p>Planted <script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">link</a></p>'
+    )
     (bag / "data" / "archive.json").write_text(json.dumps(document))
     _resigned(bag)
 

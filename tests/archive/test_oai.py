@@ -43,8 +43,10 @@ def error_code(root: ET.Element) -> str | None:
 @pytest.fixture
 async def archive_of_three(db: Engine, tmp_path: Path) -> list[str]:
     await vocabulary()
-    talks = [await archived_talk(tmp_path, title=f"Talk {n}", topics=("contu",) if n else ("interlibrary-loan",))
-             for n in range(3)]
+    talks = [
+        await archived_talk(tmp_path, title=f"Talk {n}", topics=("contu",) if n else ("interlibrary-loan",))
+        for n in range(3)
+    ]
     await archived_talk(tmp_path, slug="closed", visibility="private", title="Private talk")
     await withdraw_from_archive(talks[1].item, "Withdrawn at the presenter's request.")
     return [t.item.handle for t in talks]
@@ -60,8 +62,9 @@ async def test_identify_and_metadata_formats(schema: xmlschema.XMLSchema, archiv
     assert error_code(one) is None
 
 
-async def test_list_records_returns_public_items_and_tombstones(schema: xmlschema.XMLSchema,
-                                                                archive_of_three: list[str]) -> None:
+async def test_list_records_returns_public_items_and_tombstones(
+    schema: xmlschema.XMLSchema, archive_of_three: list[str]
+) -> None:
     root = await ask(schema, "verb=ListRecords&metadataPrefix=oai_dc")
     records = root.findall(".//o:record", NS)
     handles = [r.findtext("o:header/o:identifier", namespaces=NS).rsplit(":", 1)[1] for r in records]
@@ -83,12 +86,16 @@ async def test_sets_select_by_event_year_and_topic(schema: xmlschema.XMLSchema, 
     assert "event:closed" not in specs
     by_topic = await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=topic:copyright")
     assert len(by_topic.findall(".//o:header", NS)) == 2  # CONTU sits under copyright
-    assert len((await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=year:2026")).findall(".//o:header", NS)) == 3
+    assert (
+        len((await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=year:2026")).findall(".//o:header", NS))
+        == 3
+    )
     assert error_code(await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=year:1999")) == "noRecordsMatch"
 
 
 async def test_a_parent_set_holds_only_its_childrens_records_and_is_listed_only_with_them(
-        schema: xmlschema.XMLSchema, db: Engine, tmp_path: Path) -> None:
+    schema: xmlschema.XMLSchema, db: Engine, tmp_path: Path
+) -> None:
     untagged = await archived_talk(tmp_path, title="Untagged", topics=())
     without_topics = {s.text for s in (await ask(schema, "verb=ListSets")).findall(".//o:setSpec", NS)}
     none_yet = await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=topic")
@@ -102,8 +109,9 @@ async def test_a_parent_set_holds_only_its_childrens_records_and_is_listed_only_
     assert handles == [tagged.item.handle] and untagged.item.handle not in handles
 
 
-async def test_a_harvest_pages_through_resumption_tokens(schema: xmlschema.XMLSchema, archive_of_three: list[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_harvest_pages_through_resumption_tokens(
+    schema: xmlschema.XMLSchema, archive_of_three: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(oai, "PAGE", 2)
     first = await ask(schema, "verb=ListIdentifiers&metadataPrefix=oai_dc")
     token = first.find(".//o:resumptionToken", NS)
@@ -111,27 +119,32 @@ async def test_a_harvest_pages_through_resumption_tokens(schema: xmlschema.XMLSc
     second = await ask(schema, f"verb=ListIdentifiers&resumptionToken={token.text}")
     last = second.find(".//o:resumptionToken", NS)
     assert last.text is None and last.get("cursor") == "2"
-    seen = [h.findtext("o:identifier", namespaces=NS) for page in (first, second) for h in page.findall(".//o:header", NS)]
+    seen = [
+        h.findtext("o:identifier", namespaces=NS) for page in (first, second) for h in page.findall(".//o:header", NS)
+    ]
     assert len(seen) == len(set(seen)) == 3
 
 
-@pytest.mark.parametrize(("query", "code"), [
-    ("", "badVerb"),
-    ("verb=Dance", "badVerb"),
-    ("verb=Identify&verb=Identify", "badVerb"),
-    ("verb=ListRecords", "badArgument"),
-    ("verb=ListRecords&metadataPrefix=oai_dc&colour=red", "badArgument"),
-    ("verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-01&until=2026-01-01T00:00:00Z", "badArgument"),
-    ("verb=ListRecords&metadataPrefix=oai_dc&from=2027-01-01&until=2026-01-01", "badArgument"),
-    ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", "badArgument"),
-    ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
-    ("verb=ListRecords&metadataPrefix=oai_dc&from=2099-01-01", "noRecordsMatch"),
-    ("verb=ListRecords&resumptionToken=not-ours", "badResumptionToken"),
-    ("verb=ListRecords&resumptionToken=abc&metadataPrefix=oai_dc", "badArgument"),
-    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:nothing", "idDoesNotExist"),
-    ("verb=GetRecord&identifier=oai:archive.example.org:nothing", "badArgument"),
-    ("verb=ListSets&resumptionToken=abc", "badResumptionToken"),
-])
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "badVerb"),
+        ("verb=Dance", "badVerb"),
+        ("verb=Identify&verb=Identify", "badVerb"),
+        ("verb=ListRecords", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&colour=red", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-01&until=2026-01-01T00:00:00Z", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2027-01-01&until=2026-01-01", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2099-01-01", "noRecordsMatch"),
+        ("verb=ListRecords&resumptionToken=not-ours", "badResumptionToken"),
+        ("verb=ListRecords&resumptionToken=abc&metadataPrefix=oai_dc", "badArgument"),
+        ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:nothing", "idDoesNotExist"),
+        ("verb=GetRecord&identifier=oai:archive.example.org:nothing", "badArgument"),
+        ("verb=ListSets&resumptionToken=abc", "badResumptionToken"),
+    ],
+)
 async def test_protocol_errors(schema: xmlschema.XMLSchema, archive_of_three: list[str], query: str, code: str) -> None:
     root = await ask(schema, query)
     assert error_code(root) == code
@@ -139,14 +152,28 @@ async def test_protocol_errors(schema: xmlschema.XMLSchema, archive_of_three: li
         assert root.find("o:request", NS).attrib == {}  # the protocol says: echo no arguments then
 
 
-async def test_get_record_of_a_withdrawn_item_is_a_deleted_header(schema: xmlschema.XMLSchema,
-                                                                  archive_of_three: list[str]) -> None:
-    root = await ask(schema, f"verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:{archive_of_three[1]}")
+async def test_get_record_of_a_withdrawn_item_is_a_deleted_header(
+    schema: xmlschema.XMLSchema, archive_of_three: list[str]
+) -> None:
+    root = await ask(
+        schema, f"verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:archive.example.org:{archive_of_three[1]}"
+    )
     assert root.find(".//o:header", NS).get("status") == "deleted"
 
 
-HOSTILE_OAI = ("²²²²", "year:²²²²", "year:0000", "year:9999", "year:１２３４", "9999-12-31", "0001-01-01",
-               "9999-12-31T23:59:59Z", "\x07", "9" * 5000, "-1")
+HOSTILE_OAI = (
+    "²²²²",
+    "year:²²²²",
+    "year:0000",
+    "year:9999",
+    "year:１２３４",
+    "9999-12-31",
+    "0001-01-01",
+    "9999-12-31T23:59:59Z",
+    "\x07",
+    "9" * 5000,
+    "-1",
+)
 
 
 def _tampered_tokens() -> list[str]:
@@ -157,18 +184,32 @@ def _tampered_tokens() -> list[str]:
         return base64.urlsafe_b64encode(json_module.dumps(data).encode()).decode().rstrip("=")
 
     good = {"m": "oai_dc", "f": None, "u": None, "s": "", "a": ["2026-01-01T00:00:00+00:00", 1], "c": 1}
-    return ["!!!", "e30", encode([1, 2]), encode({**good, "c": 1e308}), encode({**good, "c": -5}),
-            encode({**good, "a": ["not a date", 1]}), encode({**good, "a": ["2026-01-01T00:00:00", 2**80]}),
-            encode({**good, "u": "9999-12-31T23:59:59+00:00"}), encode({**good, "s": "year:²²²²"}),
-            base64.urlsafe_b64encode(b"[" * 100_000).decode()]
+    return [
+        "!!!",
+        "e30",
+        encode([1, 2]),
+        encode({**good, "c": 1e308}),
+        encode({**good, "c": -5}),
+        encode({**good, "a": ["not a date", 1]}),
+        encode({**good, "a": ["2026-01-01T00:00:00", 2**80]}),
+        encode({**good, "u": "9999-12-31T23:59:59+00:00"}),
+        encode({**good, "s": "year:²²²²"}),
+        base64.urlsafe_b64encode(b"[" * 100_000).decode(),
+    ]
 
 
 async def test_hostile_arguments_get_an_oai_error_never_a_500(client: Client) -> None:
-    cases = [{"verb": verb, "metadataPrefix": "oai_dc", name: value}
-             for verb in ("ListRecords", "ListIdentifiers") for name in ("set", "from", "until")
-             for value in HOSTILE_OAI]
-    cases += [{"verb": verb, "resumptionToken": token} for verb in ("ListRecords", "ListIdentifiers", "ListSets")
-              for token in _tampered_tokens()]
+    cases = [
+        {"verb": verb, "metadataPrefix": "oai_dc", name: value}
+        for verb in ("ListRecords", "ListIdentifiers")
+        for name in ("set", "from", "until")
+        for value in HOSTILE_OAI
+    ]
+    cases += [
+        {"verb": verb, "resumptionToken": token}
+        for verb in ("ListRecords", "ListIdentifiers", "ListSets")
+        for token in _tampered_tokens()
+    ]
     cases += [{"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": value} for value in HOSTILE_OAI]
     for arguments in cases:  # by POST, as harvesters may send them: a token can be longer than an address
         response = await client.post("/oai", data=arguments)
@@ -180,6 +221,7 @@ async def test_hostile_arguments_get_an_oai_error_never_a_500(client: Client) ->
 async def test_a_far_until_means_everything_up_to_now(client: Client, app: Litestar) -> None:
     await vocabulary()
     await archived_talk(app.state.settings.media_root)
-    response = await client.get("/oai", params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc",
-                                                "until": "9999-12-31"})
+    response = await client.get(
+        "/oai", params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "9999-12-31"}
+    )
     assert response.status_code == 200 and b"<header" in response.content

@@ -54,8 +54,12 @@ async def test_results_are_grouped_by_session_with_several_moments(db: Engine, t
 
 async def test_topic_synonyms_find_the_other_words(db: Engine, tmp_path: Path) -> None:
     await vocabulary()
-    await archived_talk(tmp_path, title="Borrowing across the state", topics=("interlibrary-loan",),
-                        captions="WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWe expanded interlibrary loan last year.\n")
+    await archived_talk(
+        tmp_path,
+        title="Borrowing across the state",
+        topics=("interlibrary-loan",),
+        captions="WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWe expanded interlibrary loan last year.\n",
+    )
     found = await search_archive("ILL", None)
     assert [r.item.title for r in found.results] == ["Borrowing across the state"]
     assert [m.label for m in found.results[0].moments] == ["0:01"]
@@ -76,8 +80,12 @@ async def test_ebooks_and_e_books_find_the_same_sessions(db: Engine, tmp_path: P
 async def test_a_quoted_phrase_is_exact_and_a_bare_word_meets_its_synonyms(db: Engine, tmp_path: Path) -> None:
     await vocabulary()
     await archived_talk(tmp_path, title="Borrowing across the state", topics=("interlibrary-loan",))
-    await archived_talk(tmp_path, title="Lending abroad", topics=(),
-                        captions="WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWe expanded interlibrary loan last year.\n")
+    await archived_talk(
+        tmp_path,
+        title="Lending abroad",
+        topics=(),
+        captions="WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nWe expanded interlibrary loan last year.\n",
+    )
 
     bare, quoted = await search_archive("ILL", None), await search_archive('"ILL"', None)
 

@@ -8,13 +8,20 @@ from tests.browser.conftest import screenshot
 from tests.hallway_process import HallwayServer
 
 
-async def test_the_api_documentation_shows_the_operations_with_nothing_blocked(server: HallwayServer,
-                                                                                page: Page) -> None:
+async def test_the_api_documentation_shows_the_operations_with_nothing_blocked(
+    server: HallwayServer, page: Page
+) -> None:
     console_errors: list[str] = []
     outside: list[str] = []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith(server.url) and not request.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(server.url) and not request.url.startswith("data:")
+            else None
+        ),
+    )
 
     answer = await page.goto(server.url + "/schema")
     await expect(page.get_by_text("/api/v1/events/{slug}/sessions").first).to_be_visible(timeout=15_000)

@@ -30,7 +30,8 @@ async def test_a_transcript_hit_opens_the_player_at_that_second(page: Page, serv
     await wait_until(page, "Math.abs(document.querySelector('#player').currentTime - 12) < 0.5")
     assert abs(await player_time(page) - 12) < 0.5
     await expect(page.get_by_role("button", name=re.compile("Third, send returnables"))).to_have_attribute(
-        "aria-current", "true")  # the transcript shows where playback is
+        "aria-current", "true"
+    )  # the transcript shows where playback is
     await screenshot(page, "archive-item")
 
 

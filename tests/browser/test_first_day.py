@@ -14,8 +14,9 @@ from tests.hallway_process import HallwayServer, run_hallway
 SCHEDULE = "/events/resource-sharing-forum/schedule/"
 
 
-async def test_overlapping_sessions_sit_side_by_side_and_nothing_covers_a_button(server: HallwayServer,
-                                                                                 page: Page) -> None:
+async def test_overlapping_sessions_sit_side_by_side_and_nothing_covers_a_button(
+    server: HallwayServer, page: Page
+) -> None:
     await page.goto(server.url + SCHEDULE)
     cards = page.locator(".schedule-grid .session-card")
     await expect(cards.first).to_be_visible()
@@ -23,19 +24,26 @@ async def test_overlapping_sessions_sit_side_by_side_and_nothing_covers_a_button
 
     boxes = [box for box in [await card.bounding_box() for card in await cards.all()] if box]
     for number, first in enumerate(boxes):
-        for second in boxes[number + 1:]:
-            apart = (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
-                     or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+        for second in boxes[number + 1 :]:
+            apart = (
+                first["x"] + first["width"] <= second["x"]
+                or second["x"] + second["width"] <= first["x"]
+                or first["y"] + first["height"] <= second["y"]
+                or second["y"] + second["height"] <= first["y"]
+            )
             assert apart, (first, second)
     for button in await page.locator(".schedule-grid .star").all():  # what is drawn on top is the button itself
         box = await button.bounding_box()
-        on_top = await page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.id || ''",
-                                     [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        on_top = await page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.id || ''",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
         assert on_top == await button.get_attribute("id")
 
 
-async def test_a_refused_caption_file_is_explained_on_the_page_with_the_line(server: HallwayServer,
-                                                                             browser: Browser) -> None:
+async def test_a_refused_caption_file_is_explained_on_the_page_with_the_line(
+    server: HallwayServer, browser: Browser
+) -> None:
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     name = f"Archivist {uuid.uuid4().hex[:4]}"
     email = await register_in(page, server, name)
@@ -46,7 +54,8 @@ async def test_a_refused_caption_file_is_explained_on_the_page_with_the_line(ser
     broken = CONTU_CAPTIONS.replace("00:00:05.000 --> 00:00:09.500", "00:00:05.000 -> 00:00:09.500")
 
     await form.locator("input[type=file]").set_input_files(
-        files=[{"name": "talk.vtt", "mimeType": "text/vtt", "buffer": broken.encode()}])
+        files=[{"name": "talk.vtt", "mimeType": "text/vtt", "buffer": broken.encode()}]
+    )
     await form.get_by_label("Language").fill("es")
     await form.get_by_label("Made by").select_option("corrected")
     await form.get_by_role("button", name="Add captions").click()

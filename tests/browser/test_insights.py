@@ -13,8 +13,16 @@ pytestmark = pytest.mark.browser
 
 async def test_an_organiser_reads_the_demo_insights(page: Page, server: HallwayServer) -> None:
     email = "insights-organiser@library.org"
-    created = run_hallway(server.env, "createuser", "--email", email, "--name", "Ines Organiser", "--password-stdin",
-                          stdin=PASSWORD + "\n")
+    created = run_hallway(
+        server.env,
+        "createuser",
+        "--email",
+        email,
+        "--name",
+        "Ines Organiser",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     assert run_hallway(server.env, "grant", "resource-sharing-forum", email).returncode == 0
     await page.goto(server.url + "/login")

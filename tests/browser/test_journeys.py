@@ -43,8 +43,9 @@ def on_server_database(server: HallwayServer) -> None:
     use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
 
 
-async def newcomer(browser: Browser, server: HallwayServer, name: str, *, width: int = 1280,
-                   start: str = "/register") -> tuple[Page, str]:
+async def newcomer(
+    browser: Browser, server: HallwayServer, name: str, *, width: int = 1280, start: str = "/register"
+) -> tuple[Page, str]:
     """Someone registers through the form and opens the link mailed to them (read from the outbox)."""
     page = await (await browser.new_context(viewport={"width": width, "height": 900})).new_page()
     email = f"{name.split()[0].lower()}-{uuid.uuid4().hex[:6]}@library.org"
@@ -74,8 +75,9 @@ async def test_an_attendee_registers_plans_their_day_mingles_and_asks(server: Ha
 
     await page.get_by_role("link", name="See the schedule").click()
     await page.get_by_role("button", name=re.compile("^Add to my agenda: Fifty Years after CONTU")).first.click()
-    await expect(page.get_by_role("button", name=re.compile("^Remove from my agenda: Fifty Years after CONTU")).first
-                 ).to_be_visible()
+    await expect(
+        page.get_by_role("button", name=re.compile("^Remove from my agenda: Fifty Years after CONTU")).first
+    ).to_be_visible()
     await look(page, "attendee-4-schedule")
 
     await page.get_by_role("link", name="Change time zone").click()
@@ -108,8 +110,9 @@ async def test_an_attendee_registers_plans_their_day_mingles_and_asks(server: Ha
     await look(page, "attendee-10-notifications")
 
 
-async def test_an_organiser_creates_an_event_builds_it_publishes_and_invites(server: HallwayServer,
-                                                                             browser: Browser) -> None:
+async def test_an_organiser_creates_an_event_builds_it_publishes_and_invites(
+    server: HallwayServer, browser: Browser
+) -> None:
     page, email = await newcomer(browser, server, "Olu Bankole")
     await confirm_address(page, server, email)
     slug = f"ill-day-{uuid.uuid4().hex[:6]}"
@@ -162,8 +165,9 @@ async def test_an_organiser_creates_an_event_builds_it_publishes_and_invites(ser
     await look(page, "organiser-7-insights")
 
 
-async def test_a_presenter_added_after_publication_answers_moderates_and_projects(server: HallwayServer,
-                                                                                  browser: Browser) -> None:
+async def test_a_presenter_added_after_publication_answers_moderates_and_projects(
+    server: HallwayServer, browser: Browser
+) -> None:
     on_server_database(server)
     slug = f"copyright-clinic-{uuid.uuid4().hex[:6]}"
     organiser_id = await make_account(f"org-{slug}@library.org", "Olu Organiser")
@@ -174,6 +178,7 @@ async def test_a_presenter_added_after_publication_answers_moderates_and_project
     asker = await get_account(await make_account(f"ben-{slug}@library.org", "Ben Asker"))
     await ask_question(await qa_context(slug, "fair-use-at-the-desk", asker), "May we scan a whole chapter?")
     from events.invitations import invite
+
     invitation = await invite(event_id, f"pia-{slug}@library.org", "presenter", organiser_id, presenter_entry)
 
     page, email = await newcomer(browser, server, "Pia Presenter", start=invitation.path)
@@ -203,8 +208,9 @@ async def test_a_presenter_added_after_publication_answers_moderates_and_project
     await look(page, "presenter-4-projector")
 
 
-async def test_remote_staff_find_a_moment_in_the_archive_and_ask_a_follow_up(server: HallwayServer,
-                                                                             browser: Browser) -> None:
+async def test_remote_staff_find_a_moment_in_the_archive_and_ask_a_follow_up(
+    server: HallwayServer, browser: Browser
+) -> None:
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await page.goto(server.url + "/archive/")
     await look(page, "staff-1-archive")

@@ -32,14 +32,15 @@ async def test_two_people_at_a_table_see_each_other_and_talk(server: HallwayServ
     await expect(message).to_contain_text("Does anyone use IFLA vouchers?")
     await expect(message.get_by_role("link", name="https://example.org/vouchers")).to_be_visible()
     await expect(maja.locator("#chat-announcer")).to_have_text(
-        "Tomás Ramírez: Does anyone use IFLA vouchers? See https://example.org/vouchers")
+        "Tomás Ramírez: Does anyone use IFLA vouchers? See https://example.org/vouchers"
+    )
     await screenshot(maja, "room-desktop")
     await screenshot(tomas, "room-phone")
     assert await tomas.evaluate("document.documentElement.scrollWidth") <= 390
 
     lounge = await (await browser.new_context()).new_page()
     await lounge.goto(server.url + "/events/resource-sharing-forum/lounge/")
-    await expect(lounge.locator('[data-room] .occupancy').nth(2)).to_have_text("2 of 8 seats taken")
+    await expect(lounge.locator("[data-room] .occupancy").nth(2)).to_have_text("2 of 8 seats taken")
     await screenshot(lounge, "lounge")
 
     await tomas.get_by_role("button", name="Leave the room").click()
@@ -66,8 +67,9 @@ async def test_the_room_works_from_the_keyboard(server: HallwayServer, browser: 
     assert "Show earlier messages" not in focused  # hidden controls take no focus
 
 
-async def test_someone_waiting_for_a_seat_is_offered_no_chat_box_until_seated(server: HallwayServer,
-                                                                             browser: Browser) -> None:
+async def test_someone_waiting_for_a_seat_is_offered_no_chat_box_until_seated(
+    server: HallwayServer, browser: Browser
+) -> None:
     await add_room(server, "one-seat-table", capacity=1)
     table = "/events/resource-sharing-forum/lounge/one-seat-table/"
     ines, jon = await person(browser, server, "Inès Moreau"), await person(browser, server, "Jon Berg")

@@ -10,7 +10,10 @@ from playwright.async_api import Browser, Page, expect
 from tests.browser.conftest import confirm_address, register_in, screenshot
 from tests.hallway_process import HallwayServer
 
-async def test_an_organiser_publishes_and_an_attendee_stars_the_session(server: HallwayServer, browser: Browser) -> None:
+
+async def test_an_organiser_publishes_and_an_attendee_stars_the_session(
+    server: HallwayServer, browser: Browser
+) -> None:
     slug = f"ill-{uuid.uuid4().hex[:6]}"
     organiser = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await confirm_address(organiser, server, await register_in(organiser, server, "Olu Organiser"))
@@ -55,7 +58,9 @@ async def test_an_organiser_publishes_and_an_attendee_stars_the_session(server: 
 
 async def test_the_demo_schedule_grid_and_changes_render(server: HallwayServer, page: Page) -> None:
     await page.goto(server.url + "/events/resource-sharing-forum/schedule/")
-    await expect(page.get_by_role("heading", name="Fifty Years after CONTU: Copyright Guidelines in a Licensed World")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Fifty Years after CONTU: Copyright Guidelines in a Licensed World")
+    ).to_be_visible()
     await screenshot(page, "demo-schedule-grid")
 
     await page.get_by_role("link", name="Changes").click()

@@ -26,8 +26,14 @@ async def make_presenter(server: HallwayServer, email: str) -> None:
     event_id = (await event_access(DEMO_SLUG, None)).event_id
     session = (await published_programme(event_id)).session(SESSION)
     person = session.presenters[0]
-    await editing.save_presenter(event_id, person.name, person.affiliation, person.bio,
-                                 user_id=await account_id_by_email(email), presenter_id=person.id)
+    await editing.save_presenter(
+        event_id,
+        person.name,
+        person.affiliation,
+        person.bio,
+        user_id=await account_id_by_email(email),
+        presenter_id=person.id,
+    )
     await publish_release(event_id, "Presenter account linked")
 
 
@@ -48,7 +54,9 @@ async def test_asking_voting_and_a_live_answer_from_the_inbox(server: HallwaySer
     await attendee.get_by_role("button", name="Ask").click()
     question = attendee.locator("#qa-questions li").filter(has_text="Which rules gave the biggest turnaround gain?")
     await expect(question).to_be_visible()
-    await expect(question.get_by_role("button", name="Up-vote: Which rules gave the biggest")).to_have_count(0)  # one's own
+    await expect(question.get_by_role("button", name="Up-vote: Which rules gave the biggest")).to_have_count(
+        0
+    )  # one's own
 
     await presenter.goto(f"{server.url}/events/{DEMO_SLUG}/sessions/{SESSION}/live/")
     theirs = presenter.locator("#qa-questions li").filter(has_text="Which rules gave the biggest turnaround gain?")

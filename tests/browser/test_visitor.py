@@ -31,7 +31,9 @@ async def test_a_visitor_registers_sees_the_demo_event_logs_out_and_back_in(serv
 
     await page.get_by_role("link", name="Resource Sharing Forum", exact=True).click()
     await page.get_by_role("link", name="See the schedule").click()
-    await expect(page.get_by_role("heading", name="Fifty Years after CONTU: Copyright Guidelines in a Licensed World")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Fifty Years after CONTU: Copyright Guidelines in a Licensed World")
+    ).to_be_visible()
     await screenshot(page, "demo-event")
 
     await page.get_by_role("button", name="Log out").click()
@@ -59,8 +61,17 @@ async def test_a_registration_mistake_is_announced_and_the_typing_kept(server: H
 
 async def test_an_open_page_shows_an_announcement_live(server: HallwayServer, page: Page) -> None:
     email = f"desk-{uuid.uuid4().hex[:6]}@library.org"
-    created = run_hallway(server.env, "createuser", "--admin", "--email", email, "--name", "Conference desk",
-                          "--password-stdin", stdin=PASSWORD + "\n")
+    created = run_hallway(
+        server.env,
+        "createuser",
+        "--admin",
+        "--email",
+        email,
+        "--name",
+        "Conference desk",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     await page.goto(server.url + "/")
     await wait_until(page, "window.hallway && window.hallway.socket.connected")

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def hostile(server: HallwayServer) -> dict:
-    result = subprocess.run([sys.executable, "-m", "tests.browser.xss_seed"], env=server.env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.browser.xss_seed"], env=server.env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -33,8 +34,12 @@ async def test_no_payload_runs_on_any_page(browser: Browser, server: HallwayServ
     page = await context.new_page()
     ran: list[str] = []
     page.on("dialog", lambda dialog: (ran.append(f"dialog {dialog.message} on {page.url}"), dialog.dismiss()))
-    page.on("console", lambda message: ran.append(f"{message.text} on {page.url}")
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            ran.append(f"{message.text} on {page.url}") if "Content Security Policy" in message.text else None
+        ),
+    )
     page.on("pageerror", lambda error: ran.append(f"script error {error} on {page.url}"))
     await page.goto(server.url + "/login")
     await page.get_by_label("Email address").fill(hostile["email"])
@@ -45,7 +50,9 @@ async def test_no_payload_runs_on_any_page(browser: Browser, server: HallwayServ
         response = await page.goto(server.url + path)
         assert response is not None and response.status == 200, f"{path}: {response and response.status}"
         await page.wait_for_timeout(300)  # let htmx fragments, live pages and players load
-        markers = await page.evaluate("document.querySelectorAll('#xss-marker, img[src=x], iframe[src^=javascript]').length")
+        markers = await page.evaluate(
+            "document.querySelectorAll('#xss-marker, img[src=x], iframe[src^=javascript]').length"
+        )
         assert markers == 0, f"{path}: hostile markup became elements"
         text = await page.evaluate("document.body.innerText")
         assert "{{7*7}}" in text or "7*7" not in text, f"{path}: a template expression was evaluated"

@@ -19,8 +19,11 @@ async def log_in(client: AsyncTestClient[Litestar], email: str, name: str = "Som
     """Register (or log in) through the pages, as a person would."""
     await client.get("/login")
     token = client.cookies["hallway_csrf"]
-    path, data = ("/register", {"email": email, "display_name": name, "password": PASSWORD}) if create else (
-        "/login", {"email": email, "password": PASSWORD})
+    path, data = (
+        ("/register", {"email": email, "display_name": name, "password": PASSWORD})
+        if create
+        else ("/login", {"email": email, "password": PASSWORD})
+    )
     response = await client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
     assert response.status_code == 302, response.text
     if create:  # they open the link we mailed, as people settled in have
@@ -30,8 +33,9 @@ async def log_in(client: AsyncTestClient[Litestar], email: str, name: str = "Som
 async def post(client: AsyncTestClient[Litestar], path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     if "hallway_csrf" not in client.cookies:
         await client.get("/login")
-    return await client.post(path, data={**(data or {}), "_csrf_token": client.cookies["hallway_csrf"]},
-                             follow_redirects=False, **kwargs)
+    return await client.post(
+        path, data={**(data or {}), "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False, **kwargs
+    )
 
 
 @pytest.fixture

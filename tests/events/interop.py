@@ -25,7 +25,10 @@ def json_validator() -> jsonschema.Draft6Validator:
 
 
 def json_errors(document: Any) -> list[str]:
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in json_validator().iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in json_validator().iter_errors(document)
+    ]
 
 
 def xml_errors(document: bytes) -> list[str]:

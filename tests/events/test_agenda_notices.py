@@ -25,7 +25,9 @@ DAY = date(2027, 3, 27)
 
 @pytest.fixture
 def mail_on() -> Iterator[None]:
-    notifications.email_notifications("https://hallway.example.org", "a-secret-key-that-is-long-enough-0123", enabled=True)
+    notifications.email_notifications(
+        "https://hallway.example.org", "a-secret-key-that-is-long-enough-0123", enabled=True
+    )
     yield
     notifications.email_notifications("", "", enabled=False)
 
@@ -42,8 +44,16 @@ async def test_people_hear_that_their_starred_session_moved_or_was_cancelled(smt
         await star(ada, event_id, guid)
     await star(ben, event_id, steady)
 
-    await editing.save_session(event_id, SessionInput(title="Fair use at the desk", starts_at=local(DAY + timedelta(days=1), 14),
-                                                      ends_at=local(DAY + timedelta(days=1), 14, 45), room="Room B"), moving)
+    await editing.save_session(
+        event_id,
+        SessionInput(
+            title="Fair use at the desk",
+            starts_at=local(DAY + timedelta(days=1), 14),
+            ends_at=local(DAY + timedelta(days=1), 14, 45),
+            room="Room B",
+        ),
+        moving,
+    )
     await editing.delete_session(event_id, dropped)  # published, so it stays as cancelled
     await publish_release(event_id)
     finished = await jobs.run_pending()
@@ -53,11 +63,15 @@ async def test_people_hear_that_their_starred_session_moved_or_was_cancelled(smt
     told = sorted((n.text, n.link) for n in await notifications.list_notifications(ada))
     assert told == [
         ("“Courier contracts” in your agenda is cancelled.", "/events/ill-days/sessions/courier-contracts/"),
-        ("“Fair use at the desk” in your agenda moved to Sun 28 Mar 14:00, Room B (was Sat 27 Mar 10:00, Main Hall).",
-         "/events/ill-days/sessions/fair-use-at-the-desk/"),
+        (
+            "“Fair use at the desk” in your agenda moved to Sun 28 Mar 14:00, Room B (was Sat 27 Mar 10:00, Main Hall).",
+            "/events/ill-days/sessions/fair-use-at-the-desk/",
+        ),
     ]
     assert await notifications.list_notifications(ben) == []  # nothing of his changed
-    subjects = sorted(" ".join(str(make_header(decode_header(message["Subject"]))).split()) for message in inbox.messages)
+    subjects = sorted(
+        " ".join(str(make_header(decode_header(message["Subject"]))).split()) for message in inbox.messages
+    )
     assert subjects == sorted(text for text, _ in told)
     assert {message["To"] for message in inbox.messages} == {"ada@library.org"}
 
@@ -72,8 +86,13 @@ async def test_someone_no_longer_a_member_of_a_private_event_is_told_nothing(wir
     await publish_release(event_id)
     await remove_member(event_id, removed, MemberRole.attendee)
 
-    await editing.save_session(event_id, SessionInput(title="Secret board session", starts_at=local(DAY, 13),
-                                                      ends_at=local(DAY, 13, 45), room="Main Hall"), guid)
+    await editing.save_session(
+        event_id,
+        SessionInput(
+            title="Secret board session", starts_at=local(DAY, 13), ends_at=local(DAY, 13, 45), room="Main Hall"
+        ),
+        guid,
+    )
     await publish_release(event_id)
     await jobs.run_pending()
 
@@ -87,9 +106,17 @@ async def test_the_first_release_and_a_release_that_moves_nothing_tell_nobody(wi
     ada = await make_account()
     await publish_release(event_id)
     await star(ada, event_id, guid)
-    await editing.save_session(event_id, SessionInput(title="Fair use at the desk", starts_at=local(DAY, 10),
-                                                      ends_at=local(DAY, 10, 45), room="Main Hall",
-                                                      abstract="Now with an abstract."), guid)
+    await editing.save_session(
+        event_id,
+        SessionInput(
+            title="Fair use at the desk",
+            starts_at=local(DAY, 10),
+            ends_at=local(DAY, 10, 45),
+            room="Main Hall",
+            abstract="Now with an abstract.",
+        ),
+        guid,
+    )
     await publish_release(event_id)
 
     finished = await jobs.run_pending()

@@ -11,17 +11,29 @@ from events.access import event_access, list_members
 from tests.events.conftest import log_in, post
 
 Client = AsyncTestClient[Litestar]
-EVENT = {"slug": "ill-days", "title": "ILL Days", "timezone": "Europe/Berlin", "start_date": "2027-03-27",
-         "end_date": "2027-03-28", "visibility": "public"}
-TALK = {"title": "Fair use at the desk", "starts_at": "2027-03-27T10:00:00+01:00", "ends_at": "2027-03-27T10:45:00+01:00",
-        "room": "Main Hall", "tags": ["copyright"]}
+EVENT = {
+    "slug": "ill-days",
+    "title": "ILL Days",
+    "timezone": "Europe/Berlin",
+    "start_date": "2027-03-27",
+    "end_date": "2027-03-28",
+    "visibility": "public",
+}
+TALK = {
+    "title": "Fair use at the desk",
+    "starts_at": "2027-03-27T10:00:00+01:00",
+    "ends_at": "2027-03-27T10:45:00+01:00",
+    "room": "Main Hall",
+    "tags": ["copyright"],
+}
 
 
 async def call(client: Client, method: str, path: str, body: Any = None) -> Any:
     if "hallway_csrf" not in client.cookies:
         await client.get("/login")
-    return await client.request(method, f"/api/v1/events{path}", json=body,
-                                headers={"x-csrftoken": client.cookies["hallway_csrf"]})
+    return await client.request(
+        method, f"/api/v1/events{path}", json=body, headers={"x-csrftoken": client.cookies["hallway_csrf"]}
+    )
 
 
 async def organiser(client: Client) -> None:
@@ -40,7 +52,8 @@ async def test_an_organiser_scripts_a_programme_and_publishes_it(client: Client)
 
     assert release.status_code == 201 and release.json()["version"] == 1
     assert [(s["guid"], s["title"], s["presenters"][0]["name"]) for s in programme["sessions"]] == [
-        (guid, "Fair use at the desk", "Ada Okafor")]
+        (guid, "Fair use at the desk", "Ada Okafor")
+    ]
     assert programme["sessions"][0]["starts_at"] == "2027-03-27T09:00:00Z"
 
 
@@ -60,8 +73,12 @@ async def test_ids_that_cannot_exist_are_a_400_not_a_crash(client: Client) -> No
     await call(client, "POST", "/ill-days/sessions", TALK)
 
     session = await call(client, "POST", "/ill-days/sessions", {**TALK, "presenter_ids": [2**63]})
-    invitation = await call(client, "POST", "/ill-days/invitations",
-                            {"email": "p@library.org", "role": "presenter", "presenter_id": -(2**70)})
+    invitation = await call(
+        client,
+        "POST",
+        "/ill-days/invitations",
+        {"email": "p@library.org", "role": "presenter", "presenter_id": -(2**70)},
+    )
 
     assert session.status_code == 400 and "presenters" in session.json()["errors"]
     assert invitation.status_code == 400 and "presenter" in invitation.json()["errors"]

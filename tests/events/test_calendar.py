@@ -21,8 +21,9 @@ SATURDAY, SUNDAY = date(2027, 3, 27), date(2027, 3, 28)  # Europe/Berlin changes
 async def feed(event_id: int, *, join_links: bool = False) -> Calendar:
     programme = await published_programme(event_id)
     return Calendar.from_ical(
-        programme_calendar(programme, programme.sessions, base_url=BASE, host=HOST, name="ILL Days",
-                           include_join_links=join_links)
+        programme_calendar(
+            programme, programme.sessions, base_url=BASE, host=HOST, name="ILL Days", include_join_links=join_links
+        )
     )
 
 
@@ -33,14 +34,26 @@ def by_summary(calendar: Calendar) -> dict[str, object]:
 @pytest.fixture
 async def event_id() -> int:
     event_id = await make_event(rooms=("Main Hall",))
-    await editing.save_room(event_id, RoomInput(name="Online Stage", kind="virtual", location="",
-                                                stream_url="https://stream.example.org/online",
-                                                join_url="https://meet.example.org/members-only"))
+    await editing.save_room(
+        event_id,
+        RoomInput(
+            name="Online Stage",
+            kind="virtual",
+            location="",
+            stream_url="https://stream.example.org/online",
+            join_url="https://meet.example.org/members-only",
+        ),
+    )
     await make_session(event_id, "Saturday opening", local(SATURDAY, 9))
     await make_session(event_id, "Sunday keynote", local(SUNDAY, 9))
     await make_session(event_id, "Night owls' lending clinic", local(SATURDAY, 23, 30), minutes=60)
-    await make_session(event_id, "Online workshop", local(SATURDAY, 14), room="Online Stage",
-                       abstract="Bring your licences.\u00e9" + "é" * 80)
+    await make_session(
+        event_id,
+        "Online workshop",
+        local(SATURDAY, 14),
+        room="Online Stage",
+        abstract="Bring your licences.\u00e9" + "é" * 80,
+    )
     await publish_release(event_id)
     return event_id
 
@@ -84,8 +97,18 @@ async def test_a_moved_session_raises_sequence_and_last_modified_and_a_cancelled
     programme = await published_programme(event_id)
     keynote = next(s for s in programme.sessions if s.title == "Sunday keynote")
     opening = next(s for s in programme.sessions if s.title == "Saturday opening")
-    await editing.save_session(event_id, SessionInput("Sunday keynote", local(SUNDAY, 11), local(SUNDAY, 11, 45), room="Main Hall"), keynote.guid)
-    await editing.save_session(event_id, SessionInput("Saturday opening", local(SATURDAY, 9), local(SATURDAY, 9, 45), room="Main Hall", status="cancelled"), opening.guid)
+    await editing.save_session(
+        event_id,
+        SessionInput("Sunday keynote", local(SUNDAY, 11), local(SUNDAY, 11, 45), room="Main Hall"),
+        keynote.guid,
+    )
+    await editing.save_session(
+        event_id,
+        SessionInput(
+            "Saturday opening", local(SATURDAY, 9), local(SATURDAY, 9, 45), room="Main Hall", status="cancelled"
+        ),
+        opening.guid,
+    )
     await publish_release(event_id, "Moves", now=datetime.now(timezone.utc) + timedelta(minutes=5))
     after = by_summary(await feed(event_id))
 
@@ -132,8 +155,13 @@ async def test_lines_are_folded_at_75_octets_without_breaking_characters(event_i
 async def test_commas_semicolons_and_newlines_survive_the_round_trip() -> None:
     event_id = await make_event()
     title = "Copyright; fair use, and you"
-    await make_session(event_id, title, local(SATURDAY, 9), tags=["e-books", "fair use"],
-                       abstract="Line one,\nline two; \\ and a backslash")
+    await make_session(
+        event_id,
+        title,
+        local(SATURDAY, 9),
+        tags=["e-books", "fair use"],
+        abstract="Line one,\nline two; \\ and a backslash",
+    )
     await publish_release(event_id)
 
     event = by_summary(await feed(event_id))[title]

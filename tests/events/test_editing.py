@@ -68,10 +68,20 @@ async def test_two_events_cannot_share_an_address() -> None:
         ({"title": "Line\r\nbreak"}, "title"),
         ({"title": "NUL\x00"}, "title"),
         ({"abstract": "Bell \x07 and escape \x1b"}, "abstract"),
-        ({"starts_at": datetime(9999, 12, 31, 9, tzinfo=timezone.utc),
-          "ends_at": datetime(9999, 12, 31, 10, tzinfo=timezone.utc)}, "starts_at"),
-        ({"starts_at": datetime(1, 1, 1, 9, tzinfo=timezone.utc),
-          "ends_at": datetime(1, 1, 1, 10, tzinfo=timezone.utc)}, "starts_at"),
+        (
+            {
+                "starts_at": datetime(9999, 12, 31, 9, tzinfo=timezone.utc),
+                "ends_at": datetime(9999, 12, 31, 10, tzinfo=timezone.utc),
+            },
+            "starts_at",
+        ),
+        (
+            {
+                "starts_at": datetime(1, 1, 1, 9, tzinfo=timezone.utc),
+                "ends_at": datetime(1, 1, 1, 10, tzinfo=timezone.utc),
+            },
+            "starts_at",
+        ),
     ],
 )
 async def test_bad_session_details_are_refused_by_field(changes: dict, field: str) -> None:

@@ -64,8 +64,12 @@ async def test_guids_are_stable_across_releases() -> None:
     second = frab_json(await published_programme(event_id), BASE)
 
     def guids(document: dict) -> dict[str, str]:
-        return {e["title"]: e["guid"] for day in document["schedule"]["conference"]["days"]
-                for events in day["rooms"].values() for e in events}
+        return {
+            e["title"]: e["guid"]
+            for day in document["schedule"]["conference"]["days"]
+            for events in day["rooms"].values()
+            for e in events
+        }
 
     assert guids(second)["Opening"] == guids(first)["Opening"]
 
@@ -74,14 +78,18 @@ async def test_a_renamed_room_keeps_its_guid() -> None:
     event_id = await make_event()
     await make_session(event_id, "Opening", local(date(2027, 3, 27), 9))
     await publish_release(event_id)
-    before = {room["name"]: room["guid"] for room in
-              frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]}
+    before = {
+        room["name"]: room["guid"]
+        for room in frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]
+    }
     hall = await Room.select(Room.id).where((Room.event == event_id) & (Room.name == "Main Hall")).first()
     await editing.save_room(event_id, RoomInput(name="Great Hall", position=0), hall["id"])
     await publish_release(event_id)
 
-    after = {room["name"]: room["guid"] for room in
-             frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]}
+    after = {
+        room["name"]: room["guid"]
+        for room in frab_json(await published_programme(event_id), BASE)["schedule"]["conference"]["rooms"]
+    }
 
     assert after["Great Hall"] == before["Main Hall"] and after["Room B"] == before["Room B"]
     assert len(set(after.values())) == 2
@@ -92,8 +100,15 @@ async def test_private_join_links_never_reach_the_export() -> None:
     from events.editing import RoomInput
 
     event_id = await make_event(rooms=())
-    await editing.save_room(event_id, RoomInput(name="Online", kind="virtual", stream_url="https://stream.example.org/a",
-                                                join_url="https://meet.example.org/secret-room"))
+    await editing.save_room(
+        event_id,
+        RoomInput(
+            name="Online",
+            kind="virtual",
+            stream_url="https://stream.example.org/a",
+            join_url="https://meet.example.org/secret-room",
+        ),
+    )
     await make_session(event_id, "Opening", local(date(2027, 3, 27), 9), room="Online")
     await publish_release(event_id)
     programme = (await published_programme(event_id)).without_private_links()

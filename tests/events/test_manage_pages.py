@@ -16,23 +16,58 @@ from tests.events.conftest import log_in, post
 from tests.events.interop import INTEROP
 
 Client = AsyncTestClient[Litestar]
-EVENT = {"slug": "ill-days", "title": "ILL Days", "timezone": "Europe/Berlin", "start_date": "2027-03-27",
-         "end_date": "2027-03-28", "description": "", "venue": "Library", "mode": "hybrid", "visibility": "public"}
-SESSION = {"title": "Fair use at the desk", "subtitle": "", "day": "2027-03-27", "start": "10:00", "minutes": "45",
-           "room": "Main Hall", "track": "", "kind": "talk", "status": "confirmed", "language": "en",
-           "tags": "copyright, desk", "abstract": "What staff can say yes to.", "description": ""}
+EVENT = {
+    "slug": "ill-days",
+    "title": "ILL Days",
+    "timezone": "Europe/Berlin",
+    "start_date": "2027-03-27",
+    "end_date": "2027-03-28",
+    "description": "",
+    "venue": "Library",
+    "mode": "hybrid",
+    "visibility": "public",
+}
+SESSION = {
+    "title": "Fair use at the desk",
+    "subtitle": "",
+    "day": "2027-03-27",
+    "start": "10:00",
+    "minutes": "45",
+    "room": "Main Hall",
+    "track": "",
+    "kind": "talk",
+    "status": "confirmed",
+    "language": "en",
+    "tags": "copyright, desk",
+    "abstract": "What staff can say yes to.",
+    "description": "",
+}
 
 
 async def organiser(client: Client) -> None:
     await log_in(client, "org@library.org", "Olu Organiser")
     assert (await post(client, "/events/new", EVENT)).status_code == 302
-    assert (await post(client, "/events/ill-days/manage/rooms", {"name": "Main Hall", "kind": "physical",
-                                                                "capacity": "120", "location": "", "stream_url": "", "join_url": ""})).status_code == 302
+    assert (
+        await post(
+            client,
+            "/events/ill-days/manage/rooms",
+            {
+                "name": "Main Hall",
+                "kind": "physical",
+                "capacity": "120",
+                "location": "",
+                "stream_url": "",
+                "join_url": "",
+            },
+        )
+    ).status_code == 302
 
 
 async def test_an_organiser_builds_and_publishes_a_programme_that_attendees_then_see(client: Client) -> None:
     await organiser(client)
-    await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "Northgate", "bio": ""})
+    await post(
+        client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "Northgate", "bio": ""}
+    )
     form = (await client.get("/events/ill-days/manage/sessions/new")).text
     presenter_id = form.split('name="presenters" value="')[1].split('"')[0]
 
@@ -51,7 +86,9 @@ async def test_an_organiser_builds_and_publishes_a_programme_that_attendees_then
 async def test_a_session_form_error_is_shown_by_its_field_and_keeps_the_typing(client: Client) -> None:
     await organiser(client)
 
-    response = await post(client, "/events/ill-days/manage/sessions/new", {**SESSION, "start": "ten", "title": "Kept title"})
+    response = await post(
+        client, "/events/ill-days/manage/sessions/new", {**SESSION, "start": "ten", "title": "Kept title"}
+    )
 
     assert response.status_code == 400
     assert 'id="start-error">Enter a time like 14:30.' in response.text and 'value="Kept title"' in response.text
@@ -61,7 +98,9 @@ async def test_saving_a_double_booking_warns_the_organiser(client: Client) -> No
     await organiser(client)
     await post(client, "/events/ill-days/manage/sessions/new", SESSION)
 
-    second = await post(client, "/events/ill-days/manage/sessions/new", {**SESSION, "title": "Overlapping", "start": "10:30"})
+    second = await post(
+        client, "/events/ill-days/manage/sessions/new", {**SESSION, "title": "Overlapping", "start": "10:30"}
+    )
     page = (await client.get(second.headers["location"])).text
 
     assert "Conflict: Main Hall is double-booked: &#39;Fair use at the desk&#39; and &#39;Overlapping&#39;." in page
@@ -81,7 +120,9 @@ async def test_deleting_a_published_session_publishes_it_as_cancelled(client: Cl
     await post(client, "/events/ill-days/manage/publish", {"comment": "Dropped"})
 
     changes = (await client.get("/events/ill-days/changes/")).text
-    assert f'href="/events/ill-days/manage/sessions/{guid}/delete">Delete this session…</a>' in form  # a link, not a POST
+    assert (
+        f'href="/events/ill-days/manage/sessions/{guid}/delete">Delete this session…</a>' in form
+    )  # a link, not a POST
     assert asked.status_code == 200 and "Delete “Fair use at the desk”?" in asked.text
     assert "attendees see it as <strong>cancelled</strong>" in asked.text
     assert unconfirmed.status_code == 400 and "Fair use at the desk" in still_there
@@ -151,8 +192,12 @@ async def test_an_organiser_imports_a_file_from_the_page(client: Client) -> None
     await organiser(client)
     upload = {"file": ("pretalx-democon.json", (INTEROP / "pretalx-democon.json").read_bytes(), "application/json")}
 
-    response = await client.post("/events/ill-days/manage/import", files=upload,
-                                 data={"_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    response = await client.post(
+        "/events/ill-days/manage/import",
+        files=upload,
+        data={"_csrf_token": client.cookies["hallway_csrf"]},
+        follow_redirects=False,
+    )
     dashboard = (await client.get("/events/ill-days/manage/")).text
 
     assert response.status_code == 302
@@ -161,19 +206,30 @@ async def test_an_organiser_imports_a_file_from_the_page(client: Client) -> None
 
 async def _import(client: Client, name: str, data: bytes, *, dry_run: bool = False):  # noqa: ANN202 - a response
     form = {"_csrf_token": client.cookies["hallway_csrf"], **({"dry_run": "on"} if dry_run else {})}
-    return await client.post("/events/ill-days/manage/import", files={"file": (name, data, "application/json")},
-                             data=form, follow_redirects=False)
+    return await client.post(
+        "/events/ill-days/manage/import",
+        files={"file": (name, data, "application/json")},
+        data=form,
+        follow_redirects=False,
+    )
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("notes.txt", b"just some notes", "Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files"),
-    ("schedule.json", b'{"schedule": {"conference": {"title": "X"}}}',
-     "it needs a list at \u201cschedule \u2192 conference \u2192 days\u201d"),
-    ("schedule.json", b'{"schedule": [1, 2', "It is not valid JSON (Expecting"),
-    ("schedule.json", b"", "Choose a schedule file to import"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"just some notes", "Hallway reads pretalx or frab JSON, frab XML and iCalendar (.ics) files"),
+        (
+            "schedule.json",
+            b'{"schedule": {"conference": {"title": "X"}}}',
+            "it needs a list at \u201cschedule \u2192 conference \u2192 days\u201d",
+        ),
+        ("schedule.json", b'{"schedule": [1, 2', "It is not valid JSON (Expecting"),
+        ("schedule.json", b"", "Choose a schedule file to import"),
+    ],
+)
 async def test_a_bad_upload_is_named_at_the_top_in_an_organisers_words(
-        client: Client, name: str, data: bytes, message: str) -> None:
+    client: Client, name: str, data: bytes, message: str
+) -> None:
     await organiser(client)
 
     response = await _import(client, name, data)
@@ -207,14 +263,17 @@ async def test_a_dry_run_lists_each_change_and_saves_nothing(client: Client) -> 
     assert "Secured mobile concept, again" not in sessions
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("slug", "Has Spaces", "Use 3 to 100 lower-case letters"),
-    ("timezone", "Nowhere/Town", "Use a time zone name"),
-    ("end_date", "not a date", "Enter a date like 2027-03-27."),
-    ("day_change", "25:00", "Enter a time like 04:00."),
-    ("day_change", "\u0660\u0664:\u0660\u0660", "Enter a time like 04:00."),  # Arabic-Indic digits
-    ("day_change", "13:00", "The day changes between midnight and noon"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("slug", "Has Spaces", "Use 3 to 100 lower-case letters"),
+        ("timezone", "Nowhere/Town", "Use a time zone name"),
+        ("end_date", "not a date", "Enter a date like 2027-03-27."),
+        ("day_change", "25:00", "Enter a time like 04:00."),
+        ("day_change", "\u0660\u0664:\u0660\u0660", "Enter a time like 04:00."),  # Arabic-Indic digits
+        ("day_change", "13:00", "The day changes between midnight and noon"),
+    ],
+)
 async def test_bad_event_details_come_back_with_the_error(client: Client, field: str, value: str, message: str) -> None:
     await log_in(client, "org@library.org", "Olu")
 
@@ -244,20 +303,38 @@ async def test_an_organiser_sets_where_the_days_end_and_the_schedule_follows(cli
 async def test_a_night_session_is_entered_and_kept_under_its_programme_day(client: Client) -> None:
     await log_in(client, "org@library.org", "Olu")
     await post(client, "/events/new", {**EVENT, "day_change": "06:00"})
-    await post(client, f"/events/{EVENT['slug']}/manage/rooms", {"name": "Main Hall", "kind": "physical",
-                                                                "capacity": "", "location": "", "stream_url": "",
-                                                                "join_url": "", "description": ""})
+    await post(
+        client,
+        f"/events/{EVENT['slug']}/manage/rooms",
+        {
+            "name": "Main Hall",
+            "kind": "physical",
+            "capacity": "",
+            "location": "",
+            "stream_url": "",
+            "join_url": "",
+            "description": "",
+        },
+    )
 
-    saved = await post(client, f"/events/{EVENT['slug']}/manage/sessions/new",
-                       {**SESSION, "title": "Sunrise concert", "day": "2027-03-28", "start": "04:30"})
+    saved = await post(
+        client,
+        f"/events/{EVENT['slug']}/manage/sessions/new",
+        {**SESSION, "title": "Sunrise concert", "day": "2027-03-28", "start": "04:30"},
+    )
     edit_page = await client.get(saved.headers["location"])
 
     access = await event_access(EVENT["slug"], None)
     [concert] = (await working_programme(access.event_id)).sessions
-    assert concert.local_start(ZoneInfo(EVENT["timezone"])).isoformat() == "2027-03-29T04:30:00+02:00"  # the night after the 28th
+    assert (
+        concert.local_start(ZoneInfo(EVENT["timezone"])).isoformat() == "2027-03-29T04:30:00+02:00"
+    )  # the night after the 28th
     assert re.search(r'<option value="2027-03-28" selected>', edit_page.text)  # shown under its programme day
-    again = await post(client, saved.headers["location"], {**SESSION, "title": "Sunrise concert", "day": "2027-03-28",
-                                                           "start": "04:30"})
+    again = await post(
+        client,
+        saved.headers["location"],
+        {**SESSION, "title": "Sunrise concert", "day": "2027-03-28", "start": "04:30"},
+    )
     assert again.status_code in (302, 303)
     [unchanged] = (await working_programme(access.event_id)).sessions
     assert unchanged.starts_at == concert.starts_at  # saving the form as shown moves nothing
@@ -269,8 +346,11 @@ async def test_inviting_a_presenter_links_their_account_to_the_presenter_entry(c
     await organiser(client)
     await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "", "bio": ""})
     presenter_id = (await list_presenters((await event_access("ill-days", None)).event_id))[0].id
-    await post(client, "/events/ill-days/manage/people", {"email": "ada@library.org", "role": "presenter",
-                                                          "presenter": str(presenter_id)})
+    await post(
+        client,
+        "/events/ill-days/manage/people",
+        {"email": "ada@library.org", "role": "presenter", "presenter": str(presenter_id)},
+    )
     link = (await client.get("/events/ill-days/manage/")).text.split("invitation link: ")[1].split("<")[0]
     await post(client, "/logout")
     await log_in(client, "ada@library.org", "Ada")
@@ -285,8 +365,9 @@ async def test_a_presenter_entry_needs_the_presenter_role(client: Client) -> Non
     await organiser(client)
     await post(client, "/events/ill-days/manage/presenters", {"name": "Ada Okafor", "affiliation": "", "bio": ""})
 
-    response = await post(client, "/events/ill-days/manage/people", {"email": "ada@library.org", "role": "organiser",
-                                                                     "presenter": "1"})
+    response = await post(
+        client, "/events/ill-days/manage/people", {"email": "ada@library.org", "role": "organiser", "presenter": "1"}
+    )
 
     assert response.status_code == 400 and "Choose a presenter of this event, and the presenter role." in response.text
 
@@ -296,15 +377,34 @@ async def test_an_event_address_is_checked_only_when_the_event_would_be_created(
     from server.ratelimit import EVENTS_PER_HOUR
 
     await organiser(client)
-    probe = await post(client, "/events/new", {"slug": "ill-days", "title": "Probe", "timezone": "UTC",
-                                               "start_date": "2027-01-02", "end_date": "2027-01-01"})
+    probe = await post(
+        client,
+        "/events/new",
+        {"slug": "ill-days", "title": "Probe", "timezone": "UTC", "start_date": "2027-01-02", "end_date": "2027-01-01"},
+    )
     assert probe.status_code == 400 and "not available" not in probe.text
-    taken = await post(client, "/events/new", {"slug": "ill-days", "title": "Probe", "timezone": "UTC",
-                                               "start_date": "2027-01-01", "end_date": "2027-01-01"})
+    taken = await post(
+        client,
+        "/events/new",
+        {"slug": "ill-days", "title": "Probe", "timezone": "UTC", "start_date": "2027-01-01", "end_date": "2027-01-01"},
+    )
     assert taken.status_code == 400 and "This address is not available" in taken.text
-    answers = [(await post(client, "/events/new", {"slug": f"probe-{n}", "title": "Probe", "timezone": "UTC",
-                                                   "start_date": "2027-01-01", "end_date": "2027-01-01"})).status_code
-               for n in range(EVENTS_PER_HOUR)]
+    answers = [
+        (
+            await post(
+                client,
+                "/events/new",
+                {
+                    "slug": f"probe-{n}",
+                    "title": "Probe",
+                    "timezone": "UTC",
+                    "start_date": "2027-01-01",
+                    "end_date": "2027-01-01",
+                },
+            )
+        ).status_code
+        for n in range(EVENTS_PER_HOUR)
+    ]
     assert answers[-1] == 429 and answers.count(302) == EVENTS_PER_HOUR - 3  # ill-days and both tries above count
 
 
@@ -319,10 +419,17 @@ async def test_an_invitation_survives_creating_an_account(client: Client) -> Non
     login = await client.get(opened.headers["location"])
     register_link = re.search(r'href="(/register\?next=[^"]+)"', login.text).group(1).replace("&amp;", "&")
     form = await client.get(register_link)
-    created = await client.post("/register", follow_redirects=False, data={
-        "email": "newcomer@library.org", "display_name": "Newcomer", "password": "correct horse battery",
-        "next": re.search(r'name="next" value="([^"]*)"', form.text).group(1),
-        "_csrf_token": client.cookies["hallway_csrf"]})
+    created = await client.post(
+        "/register",
+        follow_redirects=False,
+        data={
+            "email": "newcomer@library.org",
+            "display_name": "Newcomer",
+            "password": "correct horse battery",
+            "next": re.search(r'name="next" value="([^"]*)"', form.text).group(1),
+            "_csrf_token": client.cookies["hallway_csrf"],
+        },
+    )
     offer = await client.get(created.headers["location"])
     accepted = await post(client, link)
 
@@ -333,7 +440,8 @@ async def test_an_invitation_survives_creating_an_account(client: Client) -> Non
 
 
 async def test_the_check_in_desk_finds_people_by_name_offers_no_check_in_online_and_pages_long_lists(
-        client: Client) -> None:
+    client: Client,
+) -> None:
     from events.access import event_access as access_of
     from events.registration import register
     from tests.events.factories import make_account

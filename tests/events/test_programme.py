@@ -115,7 +115,9 @@ async def test_now_and_next_shows_what_runs_and_what_follows_in_each_room() -> N
 
 async def test_overlapping_sessions_clash_and_cancelled_ones_do_not() -> None:
     programme = await demo_programme()
-    at_eleven = [s for s in programme.sessions if s.local_start(programme.event.zone).strftime("%d %H:%M") == "09 11:00"]
+    at_eleven = [
+        s for s in programme.sessions if s.local_start(programme.event.zone).strftime("%d %H:%M") == "09 11:00"
+    ]
     cancelled = next(s for s in programme.sessions if s.cancelled)
 
     assert clashes(at_eleven) == {s.guid for s in at_eleven}

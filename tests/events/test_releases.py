@@ -41,20 +41,33 @@ async def test_the_changelog_names_added_moved_renamed_cancelled_and_reinstated_
     workshop = await make_session(event_id, "Workshop", local(DAY, 11))
     await publish_release(event_id, "First")
 
-    await editing.save_session(event_id, SessionInput("Opening and welcome", local(DAY, 9), local(DAY, 9, 45), room="Main Hall"), opening)
-    await editing.save_session(event_id, SessionInput("Lending panel", local(DAY, 14), local(DAY, 14, 45), room="Room B"), panel)
-    await editing.save_session(event_id, SessionInput("Workshop", local(DAY, 11), local(DAY, 11, 45), room="Main Hall", status="cancelled"), workshop)
+    await editing.save_session(
+        event_id, SessionInput("Opening and welcome", local(DAY, 9), local(DAY, 9, 45), room="Main Hall"), opening
+    )
+    await editing.save_session(
+        event_id, SessionInput("Lending panel", local(DAY, 14), local(DAY, 14, 45), room="Room B"), panel
+    )
+    await editing.save_session(
+        event_id,
+        SessionInput("Workshop", local(DAY, 11), local(DAY, 11, 45), room="Main Hall", status="cancelled"),
+        workshop,
+    )
     await make_session(event_id, "Closing", local(DAY, 16))
     second = await publish_release(event_id, "Changes")
 
     changes = {(entry["change"], entry["title"]) for entry in second.changelog}
     assert changes == {
-        ("renamed", "Opening and welcome"), ("moved", "Lending panel"), ("cancelled", "Workshop"), ("added", "Closing"),
+        ("renamed", "Opening and welcome"),
+        ("moved", "Lending panel"),
+        ("cancelled", "Workshop"),
+        ("added", "Closing"),
     }
     moved = next(entry for entry in second.changelog if entry["change"] == "moved")
     assert (moved["from"]["room"], moved["to"]["room"]) == ("Main Hall", "Room B")
 
-    await editing.save_session(event_id, SessionInput("Workshop", local(DAY, 11), local(DAY, 11, 45), room="Main Hall"), workshop)
+    await editing.save_session(
+        event_id, SessionInput("Workshop", local(DAY, 11), local(DAY, 11, 45), room="Main Hall"), workshop
+    )
     third = await publish_release(event_id)
     assert [(entry["change"], entry["title"]) for entry in third.changelog] == [("reinstated", "Workshop")]
 
@@ -79,9 +92,14 @@ async def test_sequence_and_last_modified_move_only_when_scheduling_changes() ->
     await publish_release(event_id)
     first = await published_programme(event_id)
 
-    await editing.save_session(event_id, SessionInput("Moves", local(DAY, 15), local(DAY, 15, 45), room="Main Hall"), moved)
-    await editing.save_session(event_id, SessionInput("Stays", local(DAY, 10), local(DAY, 10, 45), room="Main Hall",
-                                                      abstract="Now with an abstract"), kept)
+    await editing.save_session(
+        event_id, SessionInput("Moves", local(DAY, 15), local(DAY, 15, 45), room="Main Hall"), moved
+    )
+    await editing.save_session(
+        event_id,
+        SessionInput("Stays", local(DAY, 10), local(DAY, 10, 45), room="Main Hall", abstract="Now with an abstract"),
+        kept,
+    )
     await publish_release(event_id)
     second = await published_programme(event_id)
 
@@ -104,7 +122,9 @@ async def test_older_releases_stay_readable_as_they_were() -> None:
     event_id = await make_event()
     guid = await make_session(event_id, "Opening", local(DAY, 9))
     await publish_release(event_id)
-    await editing.save_session(event_id, SessionInput("Opening", local(DAY, 10), local(DAY, 10, 45), room="Main Hall"), guid)
+    await editing.save_session(
+        event_id, SessionInput("Opening", local(DAY, 10), local(DAY, 10, 45), room="Main Hall"), guid
+    )
     await publish_release(event_id)
 
     first, latest = await published_programme(event_id, 1), await published_programme(event_id)
@@ -129,16 +149,35 @@ async def test_a_release_says_exactly_what_changed_beyond_times_and_titles() -> 
     event_id = await make_event()
     guid = await make_session(event_id, "Opening", local(DAY, 9), abstract="Welcome.")
     await publish_release(event_id)
-    await editing.save_session(event_id, SessionInput(title="Opening", starts_at=local(DAY, 9),
-                                                      ends_at=local(DAY, 9) + timedelta(minutes=45),
-                                                      room="Main Hall", abstract="Welcome, everyone."), guid)
-    await update_event(event_id, EventInput(slug="ill-days", title="Ill Days", timezone="Europe/Berlin",
-                                            start_date=DAY, end_date=DAY + timedelta(days=1), venue="Town Library"))
+    await editing.save_session(
+        event_id,
+        SessionInput(
+            title="Opening",
+            starts_at=local(DAY, 9),
+            ends_at=local(DAY, 9) + timedelta(minutes=45),
+            room="Main Hall",
+            abstract="Welcome, everyone.",
+        ),
+        guid,
+    )
+    await update_event(
+        event_id,
+        EventInput(
+            slug="ill-days",
+            title="Ill Days",
+            timezone="Europe/Berlin",
+            start_date=DAY,
+            end_date=DAY + timedelta(days=1),
+            venue="Town Library",
+        ),
+    )
     await editing.save_room(event_id, RoomInput(name="Annex"))
 
     release = await publish_release(event_id)
 
     assert [(e["change"], e.get("fields")) for e in release.changelog if e["change"] in ("updated", "event")] == [
-        ("updated", ["abstract"]), ("event", ["venue"])]
+        ("updated", ["abstract"]),
+        ("event", ["venue"]),
+    ]
     rooms = next(e for e in release.changelog if e["change"] == "rooms")
     assert (rooms["added"], rooms["removed"], rooms["changed"]) == (["Annex"], [], [])

@@ -97,9 +97,18 @@ async def test_a_dry_run_reports_without_saving() -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda e: e.update(duration="an hour"), "session 'Focused 5thgeneration hardware': duration 'an hour' is not HH:MM"),
-        (lambda e: e.update(date="next tuesday"), "session 'Focused 5thgeneration hardware': date 'next tuesday' is not an ISO date and time"),
-        (lambda e: e.update(title=""), "a session without a title (guid '8079583e-8321-506c-95af-fd2903a5f075'): title is missing"),
+        (
+            lambda e: e.update(duration="an hour"),
+            "session 'Focused 5thgeneration hardware': duration 'an hour' is not HH:MM",
+        ),
+        (
+            lambda e: e.update(date="next tuesday"),
+            "session 'Focused 5thgeneration hardware': date 'next tuesday' is not an ISO date and time",
+        ),
+        (
+            lambda e: e.update(title=""),
+            "a session without a title (guid '8079583e-8321-506c-95af-fd2903a5f075'): title is missing",
+        ),
     ],
 )
 async def test_an_unreadable_session_is_named_and_nothing_is_imported(mutate, message: str) -> None:
@@ -124,10 +133,17 @@ async def test_a_failure_late_in_the_file_leaves_nothing_half_written() -> None:
     assert await event_access("half", None) is None
 
 
-@pytest.mark.parametrize("payload", [
-    b"", b"not a schedule", b"{\"schedule\": 1}", b"<schedule>", b"BEGIN:VCALENDAR\r\nBROKEN",
-    b"<schedule><version>1</version><conference><title>No days</title></conference></schedule>",  # once a 500
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"",
+        b"not a schedule",
+        b'{"schedule": 1}',
+        b"<schedule>",
+        b"BEGIN:VCALENDAR\r\nBROKEN",
+        b"<schedule><version>1</version><conference><title>No days</title></conference></schedule>",  # once a 500
+    ],
+)
 def test_files_that_are_not_schedules_get_one_clear_error(payload: bytes) -> None:
     with pytest.raises(ImportFailed) as raised:
         parse_schedule(payload)
@@ -148,15 +164,27 @@ async def test_a_session_after_midnight_stays_on_the_day_it_started() -> None:
     assert str(session.conference_day(programme.event.zone)) == "2019-08-21"
 
 
-@pytest.mark.parametrize(("payload", "expected"), [
-    (b'{"schedule": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Talk\r\n"
-     b"DTSTART:20270301T100000Z\r\nDTEND;VALUE=DATE:20270302\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "DTEND is a date"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Far\r\n"
-     b"DTSTART:99991231T230000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "DURATION ends past"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:c@x\r\nSUMMARY:Far\r\n"
-     b"DTSTART:99991231T100000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "between the years"),
-])
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b'{"schedule": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Talk\r\n"
+            b"DTSTART:20270301T100000Z\r\nDTEND;VALUE=DATE:20270302\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "DTEND is a date",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Far\r\n"
+            b"DTSTART:99991231T230000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "DURATION ends past",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:c@x\r\nSUMMARY:Far\r\n"
+            b"DTSTART:99991231T100000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "between the years",
+        ),
+    ],
+)
 def test_files_that_once_made_a_500_are_refused_with_a_reason(payload: bytes, expected: str) -> None:
     with pytest.raises(ImportFailed) as raised:
         parse_schedule(payload)
@@ -174,10 +202,12 @@ async def test_control_characters_in_an_imported_file_are_dropped_and_titles_are
 
 
 def test_an_icalendar_location_is_kept_whole_and_a_bare_tzid_names_its_zone() -> None:
-    calendar = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.org\r\n"
-                b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Opening\r\nLOCATION:Room 1\\, Building B\r\n"
-                b"DTSTART;TZID=Europe/Berlin:20270327T100000\r\nDTEND;TZID=Europe/Berlin:20270327T110000\r\n"
-                b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    calendar = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.org\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Opening\r\nLOCATION:Room 1\\, Building B\r\n"
+        b"DTSTART;TZID=Europe/Berlin:20270327T100000\r\nDTEND;TZID=Europe/Berlin:20270327T110000\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
 
     [session] = parse_schedule(calendar, "ical").sessions
 
@@ -187,8 +217,14 @@ def test_an_icalendar_location_is_kept_whole_and_a_bare_tzid_names_its_zone() ->
 
 def offsets_only() -> bytes:
     """A frab JSON file that gives its times with UTC offsets but names no zone (as many exports do)."""
-    session = {"guid": str(uuid.UUID(int=7)), "title": "Opening", "date": "2027-05-20T11:00:00+02:00",
-               "duration": "00:45", "room": "Aula", "persons": []}
+    session = {
+        "guid": str(uuid.UUID(int=7)),
+        "title": "Opening",
+        "date": "2027-05-20T11:00:00+02:00",
+        "duration": "00:45",
+        "room": "Aula",
+        "persons": [],
+    }
     day = {"index": 1, "date": "2027-05-20", "rooms": {"Aula": [session]}}
     return json.dumps({"schedule": {"conference": {"title": "Offsets only", "days": [day]}}}).encode()
 
@@ -207,16 +243,19 @@ async def test_a_file_without_a_zone_name_never_makes_a_utc_event_silently() -> 
     assert programme is None  # imported, not yet published
     [opening] = (await working_programme(access.event_id)).sessions
     assert opening.starts_at == datetime(2027, 5, 20, 9, 0, tzinfo=timezone.utc)  # 11:00 in Berlin, kept exactly
-    assert again.lines()[0] == ("the file names no time zone: its times are kept as exact instants and shown in "
-                                "the event's zone, Europe/Berlin")
+    assert again.lines()[0] == (
+        "the file names no time zone: its times are kept as exact instants and shown in the event's zone, Europe/Berlin"
+    )
     with pytest.raises(ImportFailed, match="not an IANA time zone name"):
         await import_schedule("elsewhere", schedule, time_zone="Mars/Olympus")
 
 
 def test_an_icalendar_file_names_its_zone_through_its_events_tzid() -> None:
-    calendar = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@example.org\r\n"
-                b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Talk\r\nDTSTART;TZID=America/Chicago:20270520T090000\r\n"
-                b"DURATION:PT45M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    calendar = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@example.org\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Talk\r\nDTSTART;TZID=America/Chicago:20270520T090000\r\n"
+        b"DURATION:PT45M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
 
     schedule = parse_schedule(calendar, "ical")
 

@@ -52,14 +52,17 @@ async def test_the_calendar_export_honours_the_filters_on_screen(client: Client)
 async def test_a_single_session_has_its_own_calendar(client: Client) -> None:
     response = await client.get(f"/events/{DEMO_SLUG}/schedule.ics?session=opening-sharing-is-the-job")
 
-    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == ["Opening: Sharing Is the Job"]
+    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == [
+        "Opening: Sharing Is the Job"
+    ]
 
 
 async def test_feeds_answer_304_when_the_client_has_them_already(client: Client) -> None:
     first = await client.get(f"/events/{DEMO_SLUG}/schedule.ics")
     again = await client.get(f"/events/{DEMO_SLUG}/schedule.ics", headers={"If-None-Match": first.headers["etag"]})
-    since = await client.get(f"/events/{DEMO_SLUG}/schedule.xml",
-                             headers={"If-Modified-Since": first.headers["last-modified"]})
+    since = await client.get(
+        f"/events/{DEMO_SLUG}/schedule.xml", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
 
     assert first.status_code == 200 and first.headers["content-type"].startswith("text/calendar")
     assert again.status_code == 304 and again.content == b""
@@ -94,7 +97,11 @@ async def test_starring_puts_a_session_in_my_agenda_and_its_feed(client: Client)
     agenda = (await client.get("/me/agenda/")).text
     assert "Opening: Sharing Is the Job" in agenda
     await post(client, "/me/agenda/feed")
-    feed_url = (await client.get("/me/agenda/")).text.split('id="feed-url" class="copy-field" type="text" readonly value="')[1].split('"')[0]
+    feed_url = (
+        (await client.get("/me/agenda/"))
+        .text.split('id="feed-url" class="copy-field" type="text" readonly value="')[1]
+        .split('"')[0]
+    )
     path = feed_url.removeprefix("http://127.0.0.1:8000")
     client.cookies.clear()
     calendar = Calendar.from_ical((await client.get(path)).content)
@@ -118,15 +125,18 @@ async def test_a_revoked_or_forged_agenda_feed_is_gone(client: Client) -> None:
 async def test_htmx_starring_answers_with_the_new_button(client: Client) -> None:
     await log_in(client, "ada@library.org", "Ada")
 
-    response = await post(client, f"/events/{DEMO_SLUG}/sessions/opening-sharing-is-the-job/star",
-                          headers={"HX-Request": "true"})
+    response = await post(
+        client, f"/events/{DEMO_SLUG}/sessions/opening-sharing-is-the-job/star", headers={"HX-Request": "true"}
+    )
     assert 'aria-label="Remove from my agenda: Opening: Sharing Is the Job"' in response.text
 
 
 async def test_clashing_starred_sessions_are_marked(client: Client) -> None:
     await log_in(client, "ada@library.org", "Ada")
-    for slug in ("fair-use-in-practice-reading-licence-terms-before-you-lend",
-                 "automating-request-routing-rules-that-cut-turnaround-by-a-third"):
+    for slug in (
+        "fair-use-in-practice-reading-licence-terms-before-you-lend",
+        "automating-request-routing-rules-that-cut-turnaround-by-a-third",
+    ):
         await post(client, f"/events/{DEMO_SLUG}/sessions/{slug}/star")
 
     page = (await client.get("/me/agenda/")).text
@@ -139,8 +149,20 @@ async def test_anonymous_visitors_cannot_star(client: Client) -> None:
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/", "schedule/", "now/", "changes/", "schedule.ics", "schedule.xml", "schedule.json",
-                                  "schedule/v/1.ics", "sessions/secret-session/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "schedule/",
+        "now/",
+        "changes/",
+        "schedule.ics",
+        "schedule.xml",
+        "schedule.json",
+        "schedule/v/1.ics",
+        "sessions/secret-session/",
+    ],
+)
 async def test_a_private_event_is_a_404_for_strangers_and_visible_to_members(client: Client, path: str) -> None:
     event_id = await make_event("board-retreat", visibility="private")
     await make_session(event_id, "Secret session", local(date(2027, 3, 27), 9))
@@ -160,7 +182,9 @@ async def test_members_see_private_join_links_and_the_public_does_not(client: Cl
     from events.editing import RoomInput
 
     event_id = (await event_access(DEMO_SLUG, None)).event_id
-    await editing.save_room(event_id, RoomInput(name="Members lounge", kind="virtual", join_url="https://meet.example.org/ill-secret"))
+    await editing.save_room(
+        event_id, RoomInput(name="Members lounge", kind="virtual", join_url="https://meet.example.org/ill-secret")
+    )
     await make_session(event_id, "Members' meetup", local(date(2027, 3, 10), 17), room="Members lounge")
     await publish_release(event_id)
     session_page = f"/events/{DEMO_SLUG}/sessions/members-meetup/"
@@ -177,14 +201,21 @@ async def test_an_agenda_feed_changes_when_a_star_is_removed_even_for_date_only_
     for slug in ("opening-sharing-is-the-job", "closing-and-next-steps"):
         await post(client, f"/events/{DEMO_SLUG}/sessions/{slug}/star")
     await post(client, "/me/agenda/feed")
-    path = (await client.get("/me/agenda/")).text.split('readonly value="')[1].split('"')[0].removeprefix("http://127.0.0.1:8000")
+    path = (
+        (await client.get("/me/agenda/"))
+        .text.split('readonly value="')[1]
+        .split('"')[0]
+        .removeprefix("http://127.0.0.1:8000")
+    )
     first = await client.get(path)
 
     await post(client, f"/events/{DEMO_SLUG}/sessions/closing-and-next-steps/unstar")
     again = await client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
 
     assert again.status_code == 200
-    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(again.content).walk("VEVENT")] == ["Opening: Sharing Is the Job"]
+    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(again.content).walk("VEVENT")] == [
+        "Opening: Sharing Is the Job"
+    ]
 
 
 async def test_the_home_page_lists_your_events_first_and_every_public_one_once(client: Client) -> None:

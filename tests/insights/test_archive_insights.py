@@ -25,8 +25,9 @@ Client = AsyncTestClient[Litestar]
 async def test_items_per_topic_and_year_plays_per_month_and_harvests(db: Engine, tmp_path: Path) -> None:
     await vocabulary()
     old = await archived_talk(tmp_path, slug="forum-2025", title="Old talk", day=date(2025, 3, 27))
-    new = await archived_talk(tmp_path, slug="forum-2026", title="New talk", day=date(2026, 3, 27),
-                              topics=("interlibrary-loan",))
+    new = await archived_talk(
+        tmp_path, slug="forum-2026", title="New talk", day=date(2026, 3, 27), topics=("interlibrary-loan",)
+    )
     await archived_talk(tmp_path, slug="closed", visibility="private", title="Private talk")
     activity.count("archive.play", old.item.handle, 12, at=datetime(2026, 1, 5, tzinfo=timezone.utc))
     activity.count("archive.play", new.item.handle, 3, at=datetime(2026, 2, 5, tzinfo=timezone.utc))
@@ -36,10 +37,18 @@ async def test_items_per_topic_and_year_plays_per_month_and_harvests(db: Engine,
 
     report = await archive_report(await listable_scope(None))  # the public archive: the private talk is not in it
     assert report.chart("items-per-topic").rows() == [
-        ["", "2025", "2026"], ["CONTU guidelines", "1", "0"], ["Copyright", "1", "0"], ["Interlibrary loan", "0", "1"]]
+        ["", "2025", "2026"],
+        ["CONTU guidelines", "1", "0"],
+        ["Copyright", "1", "0"],
+        ["Interlibrary loan", "0", "1"],
+    ]
     assert report.chart("plays").rows() == [["", "Plays"], ["2026-01", "12"], ["2026-02", "fewer than 5"]]
-    assert report.chart("topics").rows() == [["", "Views and plays"], ["Interlibrary loan", "23"],
-                                             ["CONTU guidelines", "12"], ["Copyright", "12"]]
+    assert report.chart("topics").rows() == [
+        ["", "Views and plays"],
+        ["Interlibrary loan", "23"],
+        ["CONTU guidelines", "12"],
+        ["Copyright", "12"],
+    ]
     assert report.chart("oai").rows() == [["", "Requests"], ["2026-02-06", "7"]]
     assert {f.label: f.value for f in report.key_figures}["Archived sessions"] == "2"
 
@@ -48,7 +57,9 @@ async def test_items_per_topic_and_year_plays_per_month_and_harvests(db: Engine,
     assert {f.label: f.value for f in everything.key_figures}["Archived sessions"] == "3"
 
 
-async def test_what_strangers_search_for_cannot_break_the_charts_or_a_spreadsheet(app: Litestar, client: Client) -> None:
+async def test_what_strangers_search_for_cannot_break_the_charts_or_a_spreadsheet(
+    app: Litestar, client: Client
+) -> None:
     typed = ["\x07bell\x1b copyright", '=HYPERLINK("https://evil.example","click")', "+1 interlibrary", "@SUM(A1)"]
     for _ in range(5):  # five searches each: enough to be shown
         for words in typed:

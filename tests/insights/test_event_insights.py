@@ -29,8 +29,10 @@ ZONE_OFFSET = timedelta(hours=1)  # Europe/Berlin in March, before summer time
 
 
 async def people(count: int, prefix: str) -> list[int]:
-    return [await create_account(f"{prefix}{n}@library.org", "long enough pass", f"{prefix.title()} {n}")
-            for n in range(count)]
+    return [
+        await create_account(f"{prefix}{n}@library.org", "long enough pass", f"{prefix.title()} {n}")
+        for n in range(count)
+    ]
 
 
 @pytest.fixture
@@ -86,17 +88,29 @@ async def test_the_figures_match_the_activity_exactly(forum: dict) -> None:
     assert figures["Checked in at the venue"] == "7" and figures["Questions asked"] == "6"
     assert figures["Questions answered"] == "5" and figures["Median time to an answer"] == "0 minutes"
     assert report.chart("registrations").rows() == [
-        ["", "In person", "Online"], ["2027-03-01", "7", "fewer than 5"], ["2027-03-20", "0", "6"]]
+        ["", "In person", "Online"],
+        ["2027-03-01", "7", "fewer than 5"],
+        ["2027-03-20", "0", "6"],
+    ]
     assert report.chart("attendance").rows() == [
         ["", "Checked in (in person)", "Online at once (peak)"],
-        ["Sat 27 Mar 09:00", "5", "31"], ["Sat 27 Mar 10:00", "fewer than 5", "0"]]
-    assert report.chart("room-peaks").rows() == [["", "Viewers at once"], ["Main Hall", "30"],
-                                                  ["Room B", "fewer than 5"]]
+        ["Sat 27 Mar 09:00", "5", "31"],
+        ["Sat 27 Mar 10:00", "fewer than 5", "0"],
+    ]
+    assert report.chart("room-peaks").rows() == [
+        ["", "Viewers at once"],
+        ["Main Hall", "30"],
+        ["Room B", "fewer than 5"],
+    ]
     assert report.chart("live-viewers").rows()[1] == ["Keynote", "30"]
     hours = dict(report.chart("busiest-hours").rows()[1:])
     assert hours["09:00"] == "40" and hours["14:00"] == "fewer than 5" and hours["03:00"] == "0"
-    assert report.chart("questions").rows() == [["", "Asked", "Answered"], ["before", "6", "5"],
-                                                 ["during", "0", "0"], ["after", "0", "0"]]
+    assert report.chart("questions").rows() == [
+        ["", "Asked", "Answered"],
+        ["before", "6", "5"],
+        ["during", "0", "0"],
+        ["after", "0", "0"],
+    ]
     assert report.chart("polls").rows() == [["", "People who answered"], ["Do you lend e-books?", "6"]]
 
 
@@ -144,7 +158,9 @@ async def test_an_events_empty_searches_are_only_those_made_within_its_sessions(
     for _ in range(5):  # five people each: enough to be shown
         assert (await client.get("/archive/search", params={"q": "site wide nothing"})).status_code == 200
         assert (await client.get("/archive/search", params={"q": "vouchers", "event": "Ill Days"})).status_code == 200
-        assert (await client.get("/archive/search", params={"q": "billing", "event": "Another Event"})).status_code == 200
+        assert (
+            await client.get("/archive/search", params={"q": "billing", "event": "Another Event"})
+        ).status_code == 200
     await activity.flush()
 
     report = await event_report(await event_access("ill-days", None))

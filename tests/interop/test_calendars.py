@@ -31,8 +31,10 @@ SESSIONS = {
     "Just after the spring change (03:30)": datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
     "A summer afternoon": datetime(2027, 7, 1, 13, 0, tzinfo=UTC),
 }
-NEXT_YEAR = {"The next summer (2028)": datetime(2028, 7, 6, 8, 0, tzinfo=UTC),
-             "The next winter (2028)": datetime(2028, 12, 1, 9, 0, tzinfo=UTC)}
+NEXT_YEAR = {
+    "The next summer (2028)": datetime(2028, 7, 6, 8, 0, tzinfo=UTC),
+    "The next winter (2028)": datetime(2028, 12, 1, 9, 0, tzinfo=UTC),
+}
 
 
 def read_with_vobject(feed: bytes) -> dict[str, datetime]:
@@ -52,16 +54,18 @@ def read_with_ical_js(feed: bytes, tmp_path: Path) -> dict[str, datetime]:
     path = tmp_path / "feed.ics"
     path.write_bytes(feed)
     script = Path(__file__).with_name("ical_instants.cjs")
-    seen = json.loads(subprocess.run([node, str(script), str(path)], capture_output=True, text=True, check=True,
-                                     timeout=60).stdout)
+    seen = json.loads(
+        subprocess.run([node, str(script), str(path)], capture_output=True, text=True, check=True, timeout=60).stdout
+    )
     return {summary: datetime.fromtimestamp(start, UTC) for summary, (start, _end) in seen.items()}
 
 
 async def berlin_programme(slug: str, sessions: dict[str, datetime]) -> object:
     """An event in Europe/Berlin around these sessions (events last at most 60 days: one per season)."""
     days = sorted(moment.date() for moment in sessions.values())
-    event_id = await make_event(slug, start=days[0] - timedelta(days=1), days=(days[-1] - days[0]).days + 3,
-                                zone="Europe/Berlin")
+    event_id = await make_event(
+        slug, start=days[0] - timedelta(days=1), days=(days[-1] - days[0]).days + 3, zone="Europe/Berlin"
+    )
     for title, moment in sessions.items():
         await make_session(event_id, title, moment, minutes=30)
     await publish_release(event_id)

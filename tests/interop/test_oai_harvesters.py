@@ -46,14 +46,16 @@ def harvester(demo_site: tuple[dict[str, str], HallwayServer]) -> CheckedSickle:
 
 
 def test_sickle_harvests_the_published_items_and_tombstones_in_schema_valid_responses(
-        demo_site: tuple, harvester: CheckedSickle) -> None:
+    demo_site: tuple, harvester: CheckedSickle
+) -> None:
     env, server = demo_site
     identify = harvester.Identify()
     records = list(harvester.ListRecords(metadataPrefix="oai_dc", ignore_deleted=False))
 
     assert identify.baseURL == f"{server.url}/oai" and identify.protocolVersion == "2.0"
-    harvested = sorted((r.header.identifier.rsplit(":", 1)[1], "withdrawn" if r.header.deleted else "published")
-                       for r in records)
+    harvested = sorted(
+        (r.header.identifier.rsplit(":", 1)[1], "withdrawn" if r.header.deleted else "published") for r in records
+    )
     assert harvested == archive_rows(env)
     live = next(r for r in records if not r.header.deleted)
     assert live.metadata["identifier"][0].startswith(f"{server.url}/a/")
@@ -69,13 +71,15 @@ def test_sets_follow_the_hierarchy_and_an_empty_set_matches_nothing(harvester: C
     assert specs and len(specs) == len(set(specs))
     for spec in specs:
         try:
-            in_set = {h.identifier for h in harvester.ListIdentifiers(metadataPrefix="oai_dc", set=spec,
-                                                                       ignore_deleted=False)}
+            in_set = {
+                h.identifier for h in harvester.ListIdentifiers(metadataPrefix="oai_dc", set=spec, ignore_deleted=False)
+            }
         except NoRecordsMatch:
             in_set = set()
         # A header names a record's own (leaf) sets; a parent set holds exactly its children's records.
-        expected = {h.identifier for h in headers
-                    if any(own == spec or own.startswith(spec + ":") for own in h.setSpecs)}
+        expected = {
+            h.identifier for h in headers if any(own == spec or own.startswith(spec + ":") for own in h.setSpecs)
+        }
         assert in_set == expected, spec
     assert any(":" in spec for spec in specs)  # the demo has a hierarchy to check
     with pytest.raises(BadArgument, match="There is no set"):  # a set never offered is a bad argument, not empty

@@ -41,9 +41,11 @@ def night_market_source() -> dict[str, tuple[date, datetime, timedelta]]:
     for day in root.iter("day"):
         for event in day.iter("event"):
             hours, minutes = map(int, event.findtext("duration").split(":"))
-            found[event.findtext("title")] = (date.fromisoformat(day.get("date")),
-                                              datetime.fromisoformat(event.findtext("date")).astimezone(UTC),
-                                              timedelta(hours=hours, minutes=minutes))
+            found[event.findtext("title")] = (
+                date.fromisoformat(day.get("date")),
+                datetime.fromisoformat(event.findtext("date")).astimezone(UTC),
+                timedelta(hours=hours, minutes=minutes),
+            )
     return found
 
 
@@ -71,12 +73,15 @@ async def test_an_independent_frab_reader_finds_each_session_on_its_day_at_its_l
     assert xml_errors(exported) == []
     conference = FrabXmlImporter().parse(io.BytesIO(exported))
     source = night_market_source()
-    read_back = {event.title: (event.start.date(), event.start.time(), timedelta(minutes=event.duration))
-                 for event in conference.events}
+    read_back = {
+        event.title: (event.start.date(), event.start.time(), timedelta(minutes=event.duration))
+        for event in conference.events
+    }
     # A frab reader puts a session on the date of the day it is listed under, at its <start>: the 04:30
     # concert is Friday night's, not a Saturday-morning gap before the market opens.
-    assert read_back == {title: (day, moment.astimezone(BERLIN).time(), length)
-                         for title, (day, moment, length) in source.items()}
+    assert read_back == {
+        title: (day, moment.astimezone(BERLIN).time(), length) for title, (day, moment, length) in source.items()
+    }
     assert {str(event.guid) for event in conference.events} == {item.guid for item in programme.sessions}
 
 
@@ -114,12 +119,17 @@ async def test_calendar_readers_see_the_file_instants_across_both_clock_changes(
     autumn = await imported("nachtmarkt", "night-market.xml")
     spring = await imported("spring-forum", "spring-offsets-only.json", time_zone="Europe/Berlin")
     source = json.loads((SCHEDULES / "spring-offsets-only.json").read_bytes())
-    spring_source = {item["title"]: datetime.fromisoformat(item["date"]).astimezone(UTC)
-                     for day in source["schedule"]["conference"]["days"] for items in day["rooms"].values()
-                     for item in items}
+    spring_source = {
+        item["title"]: datetime.fromisoformat(item["date"]).astimezone(UTC)
+        for day in source["schedule"]["conference"]["days"]
+        for items in day["rooms"].values()
+        for item in items
+    }
 
-    for programme, expected in ((autumn, {t: m for t, (_, m, _) in night_market_source().items()}),
-                                (spring, spring_source)):
+    for programme, expected in (
+        (autumn, {t: m for t, (_, m, _) in night_market_source().items()}),
+        (spring, spring_source),
+    ):
         feed = programme_calendar(programme, programme.sessions, base_url=BASE, host=HOST, name="Test")
         assert read(reader, feed, tmp_path) == expected
     assert spring.event.timezone == "Europe/Berlin"

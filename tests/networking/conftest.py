@@ -44,8 +44,19 @@ class Person:
         return items
 
 
-LISTENED = ("presence", "message", "message_deleted", "typing", "moderation", "removed", "admitted", "occupancy",
-            "speed_group", "speed_round", "speed_round_over")
+LISTENED = (
+    "presence",
+    "message",
+    "message_deleted",
+    "typing",
+    "moderation",
+    "removed",
+    "admitted",
+    "occupancy",
+    "speed_group",
+    "speed_round",
+    "speed_round_over",
+)
 
 
 async def open_socket(url: str, cookie: str | None, name: str = "Guest", email: str = "") -> Person:
@@ -53,8 +64,13 @@ async def open_socket(url: str, cookie: str | None, name: str = "Guest", email: 
     person = Person(name, email, client, {event: asyncio.Queue() for event in LISTENED})
     for event in LISTENED:
         client.on(event, person.events[event].put_nowait, namespace=NAMESPACE)
-    await client.connect(url, namespaces=[NAMESPACE], headers={"Cookie": cookie} if cookie else {},
-                         transports=["websocket"], wait_timeout=10)
+    await client.connect(
+        url,
+        namespaces=[NAMESPACE],
+        headers={"Cookie": cookie} if cookie else {},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     return person
 
 
@@ -90,7 +106,8 @@ async def add_room(server: HallwayServer, slug: str, *, capacity: int | None = N
     use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
     access = await event_access(event, None)
     room = await room_by_slug(access.event_id, slug) or await create_room(
-        access.event_id, RoomInput(name=slug.replace("-", " ").title(), slug=slug, capacity=capacity))
+        access.event_id, RoomInput(name=slug.replace("-", " ").title(), slug=slug, capacity=capacity)
+    )
     return room.id
 
 

@@ -49,7 +49,10 @@ async def test_a_room_page_shows_its_history_escaped_with_links(client: Client, 
     page = (await client.get(LOUNGE + "copyright-table/")).text
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    assert '<a href="https://example.org/contu" rel="nofollow noopener" target="_blank">https://example.org/contu</a>.' in page
+    assert (
+        '<a href="https://example.org/contu" rel="nofollow noopener" target="_blank">https://example.org/contu</a>.'
+        in page
+    )
 
 
 async def test_older_messages_come_in_pages_of_fifty(client: Client, event_id: int) -> None:
@@ -78,8 +81,15 @@ async def test_a_banned_person_cannot_read_back_through_history(client: Client, 
 
 
 async def test_organisers_open_rooms_and_others_cannot(client: Client, event_id: int) -> None:
-    form = {"name": "Purchase on demand", "slug": "pod-table", "kind": "table", "description": "", "tags": "POD",
-            "capacity": "6", "video_url": "https://meet.example.org/pod"}
+    form = {
+        "name": "Purchase on demand",
+        "slug": "pod-table",
+        "kind": "table",
+        "description": "",
+        "tags": "POD",
+        "capacity": "6",
+        "video_url": "https://meet.example.org/pod",
+    }
     await log_in(client, "ada@library.org", "Ada")
     assert (await post(client, LOUNGE + "rooms", form)).status_code == 403
 
@@ -94,14 +104,30 @@ async def test_organisers_open_rooms_and_others_cannot(client: Client, event_id:
 async def test_a_profile_can_be_listed_with_expertise_and_an_avatar(client: Client, event_id: int) -> None:
     await log_in(client, "ada@library.org", "Ada Okafor")
     user_id = await account_id_by_email("ada@library.org")
-    await post(client, "/me/profile", {"display_name": "Ada Okafor", "affiliation": "Northgate", "bio": "",
-                                       "pronouns": "she/her", "job_role": "ILL lead", "expertise": "copyright, CONTU",
-                                       "contact_about": "Licences", "contact_details": "ext 12", "listed": "on"})
+    await post(
+        client,
+        "/me/profile",
+        {
+            "display_name": "Ada Okafor",
+            "affiliation": "Northgate",
+            "bio": "",
+            "pronouns": "she/her",
+            "job_role": "ILL lead",
+            "expertise": "copyright, CONTU",
+            "contact_about": "Licences",
+            "contact_details": "ext 12",
+            "listed": "on",
+        },
+    )
     drawn = await client.get(f"/avatars/{user_id}.svg")
     picture = io.BytesIO()
     Image.new("RGB", (800, 400), "#1d5f8a").save(picture, format="JPEG")
-    upload = await client.post("/me/avatar", files={"avatar": ("me.jpg", picture.getvalue(), "image/jpeg")},
-                               data={"_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    upload = await client.post(
+        "/me/avatar",
+        files={"avatar": ("me.jpg", picture.getvalue(), "image/jpeg")},
+        data={"_csrf_token": client.cookies["hallway_csrf"]},
+        follow_redirects=False,
+    )
     stored = await client.get(f"/avatars/{user_id}.png")
 
     assert "she/her" in (await client.get("/people/?expertise=CONTU")).text
@@ -110,12 +136,17 @@ async def test_a_profile_can_be_listed_with_expertise_and_an_avatar(client: Clie
     assert Image.open(io.BytesIO(stored.content)).size == (256, 256)
 
 
-async def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_kept(client: Client, event_id: int, settings) -> None:
+async def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_kept(
+    client: Client, event_id: int, settings
+) -> None:
     await log_in(client, "ada@library.org", "Ada")
     user_id = await account_id_by_email("ada@library.org")
 
-    response = await client.post("/me/avatar", files={"avatar": ("evil.png", b"<svg onload=alert(1)>", "image/png")},
-                                 data={"_csrf_token": client.cookies["hallway_csrf"]})
+    response = await client.post(
+        "/me/avatar",
+        files={"avatar": ("evil.png", b"<svg onload=alert(1)>", "image/png")},
+        data={"_csrf_token": client.cookies["hallway_csrf"]},
+    )
 
     assert response.status_code == 400 and "Use a JPEG, PNG, GIF or WebP picture." in response.text
     assert not (settings.media_root / "avatars" / f"{user_id}.png").exists()
@@ -129,8 +160,12 @@ def _png(width: int, height: int) -> bytes:
 
 
 async def _upload(client: Any, picture: bytes) -> Any:
-    return await client.post("/me/avatar", files={"avatar": ("me.png", picture, "image/png")},
-                             data={"_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    return await client.post(
+        "/me/avatar",
+        files={"avatar": ("me.png", picture, "image/png")},
+        data={"_csrf_token": client.cookies["hallway_csrf"]},
+        follow_redirects=False,
+    )
 
 
 async def test_a_huge_picture_is_refused_before_it_is_decoded(client: Any) -> None:
@@ -146,4 +181,3 @@ async def test_picture_uploads_are_limited_per_person(client: Any) -> None:
     small = _png(64, 64)
     answers = [(await _upload(client, small)).status_code for _ in range(AVATARS_PER_HOUR + 1)]
     assert answers == [302] * AVATARS_PER_HOUR + [429]
-

@@ -28,5 +28,9 @@ async def test_a_request_to_connect_shows_up_live_on_the_recipients_page(server:
 
     notification = await asyncio.wait_for(received.get(), 10)
     await page.disconnect()
-    assert notification == {"kind": "connection-request", "text": "Ada would like to connect with you.",
-                            "link": "/me/connections/", "unread": 1}
+    assert notification == {
+        "kind": "connection-request",
+        "text": "Ada would like to connect with you.",
+        "link": "/me/connections/",
+        "unread": 1,
+    }

@@ -107,13 +107,20 @@ async def test_someone_cannot_answer_another_persons_request(client: Client, dem
 
 
 async def test_a_request_shows_who_asks_with_a_link_to_their_page_which_strangers_cannot_open(
-        client: Client, app: Litestar, demo: None) -> None:
+    client: Client, app: Litestar, demo: None
+) -> None:
     await log_in(client, "ada@library.org", "Ada")
     await list_me("ada@library.org", name="Ada", listed=True)
     async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as ben:
         await log_in(ben, "ben@library.org", "Ben")
-        await list_me("ben@library.org", name="Ben Okoro", affiliation="Northgate University",
-                      job_role="ILL coordinator", bio="I run lending for three campuses.", expertise=["vouchers"])
+        await list_me(
+            "ben@library.org",
+            name="Ben Okoro",
+            affiliation="Northgate University",
+            job_role="ILL coordinator",
+            bio="I run lending for three campuses.",
+            expertise=["vouchers"],
+        )
         ada_id = await account_id_by_email("ada@library.org")
         assert (await post(ben, f"/people/{ada_id}/connect", {"message": "Vouchers?"})).status_code == 302
     ben_id = await account_id_by_email("ben@library.org")

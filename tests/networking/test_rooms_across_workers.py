@@ -20,13 +20,18 @@ from tests.services import require_redis
 
 @pytest.fixture
 def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HallwayServer, HallwayServer]]:
-    env = hallway_env(tmp_path_factory.mktemp("two-workers"), HALLWAY_REDIS_URL=require_redis(),
-                      HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}")
+    env = hallway_env(
+        tmp_path_factory.mktemp("two-workers"),
+        HALLWAY_REDIS_URL=require_redis(),
+        HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}",
+    )
     with two_workers(env) as workers:
         yield workers
 
 
-async def test_people_on_two_workers_see_each_other_and_talk(workers: tuple[HallwayServer, HallwayServer], people: Any) -> None:
+async def test_people_on_two_workers_see_each_other_and_talk(
+    workers: tuple[HallwayServer, HallwayServer], people: Any
+) -> None:
     first, second = workers
     room = await add_room(first, "crossing")
     ada, ben = await people(first, "Ada"), await people(second, "Ben")
@@ -40,7 +45,9 @@ async def test_people_on_two_workers_see_each_other_and_talk(workers: tuple[Hall
     assert (await ada.next("message"))["id"] == sent["id"]
 
 
-async def test_a_waitlisted_person_on_another_worker_is_seated(workers: tuple[HallwayServer, HallwayServer], people: Any) -> None:
+async def test_a_waitlisted_person_on_another_worker_is_seated(
+    workers: tuple[HallwayServer, HallwayServer], people: Any
+) -> None:
     first, second = workers
     room = await add_room(first, "one-seat", capacity=1)
     ada, ben = await people(first, "Ada"), await people(second, "Ben")
@@ -53,7 +60,9 @@ async def test_a_waitlisted_person_on_another_worker_is_seated(workers: tuple[Ha
     assert (await ben.call("send", {"room": room, "body": "seated across workers"}))["ok"]
 
 
-async def test_the_people_of_a_killed_worker_leave_presence_soon(workers: tuple[HallwayServer, HallwayServer], people: Any) -> None:
+async def test_the_people_of_a_killed_worker_leave_presence_soon(
+    workers: tuple[HallwayServer, HallwayServer], people: Any
+) -> None:
     first, second = workers
     room = await add_room(first, "fragile")
     ada, ben = await people(first, "Ada"), await people(second, "Ben")

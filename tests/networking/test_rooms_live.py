@@ -15,7 +15,9 @@ from server.database import engine_from_url, use_engine
 from tests.hallway_process import HallwayServer
 
 
-async def test_joining_shows_who_is_there_and_the_others_see_me_arrive_and_leave(server: HallwayServer, people: Any) -> None:
+async def test_joining_shows_who_is_there_and_the_others_see_me_arrive_and_leave(
+    server: HallwayServer, people: Any
+) -> None:
     room = await add_room(server, f"presence-{uuid.uuid4().hex[:6]}")
     ada, ben = await people(server, "Ada"), await people(server, "Ben")
 
@@ -86,8 +88,17 @@ async def test_a_room_answers_only_under_its_own_event(server: HallwayServer, pe
 
     use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
     other = f"unlisted-{uuid.uuid4().hex[:6]}"
-    await editing.create_event(EventInput(slug=other, title="Unlisted", timezone="UTC", start_date=date(2027, 1, 1),
-                                          end_date=date(2027, 1, 1), visibility="unlisted"), None)
+    await editing.create_event(
+        EventInput(
+            slug=other,
+            title="Unlisted",
+            timezone="UTC",
+            start_date=date(2027, 1, 1),
+            end_date=date(2027, 1, 1),
+            visibility="unlisted",
+        ),
+        None,
+    )
     hidden_room = await add_room(server, "hidden-table", event=other)
     ada = await people(server, "Ada")
 
@@ -95,8 +106,11 @@ async def test_a_room_answers_only_under_its_own_event(server: HallwayServer, pe
     named_nothing = await ada.call("join", {"room": hidden_room})
 
     assert tried == {"ok": False, "error": "There is no such room."}
-    assert named_nothing == {"ok": False, "error": "'event' must be an event address.",
-                             "fields": {"event": "'event' must be an event address."}}
+    assert named_nothing == {
+        "ok": False,
+        "error": "'event' must be an event address.",
+        "fields": {"event": "'event' must be an event address."},
+    }
     assert (await ada.call("join", {"event": other, "room": hidden_room}))["ok"]  # with the link, it opens
 
 
@@ -130,18 +144,32 @@ async def test_rooms_of_a_private_event_are_closed_to_guests_and_strangers(serve
     from server.database import engine_from_url, use_engine
 
     use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
-    await editing.create_event(EventInput(slug=slug, title="Board", timezone="UTC", start_date=date(2027, 1, 1),
-                                          end_date=date(2027, 1, 1), visibility="private"), None)
+    await editing.create_event(
+        EventInput(
+            slug=slug,
+            title="Board",
+            timezone="UTC",
+            start_date=date(2027, 1, 1),
+            end_date=date(2027, 1, 1),
+            visibility="private",
+        ),
+        None,
+    )
     room = await add_room(server, "board-table", event=slug)
     guest, stranger, member = await people(server), await people(server, "Stranger"), await people(server, "Member")
     grant(server, member, "attendee", event=slug)
 
     assert await guest.call("join", {"event": slug, "room": room}) == {"ok": False, "error": "There is no such room."}
-    assert await stranger.call("join", {"event": slug, "room": room}) == {"ok": False, "error": "There is no such room."}
+    assert await stranger.call("join", {"event": slug, "room": room}) == {
+        "ok": False,
+        "error": "There is no such room.",
+    }
     assert (await member.call("join", {"event": slug, "room": room}))["ok"]
 
 
-async def test_a_full_room_puts_people_on_a_waitlist_and_lets_them_in_when_a_seat_frees(server: HallwayServer, people: Any) -> None:
+async def test_a_full_room_puts_people_on_a_waitlist_and_lets_them_in_when_a_seat_frees(
+    server: HallwayServer, people: Any
+) -> None:
     room = await add_room(server, f"tiny-{uuid.uuid4().hex[:6]}", capacity=1)
     ada, ben, cleo = await people(server, "Ada"), await people(server, "Ben"), await people(server, "Cleo")
     await ada.call("join", {"event": DEMO_SLUG, "room": room})
@@ -167,17 +195,22 @@ async def test_organisers_delete_mute_remove_and_ban(server: HallwayServer, peop
     troll_id = (await troll.call("join", {"event": DEMO_SLUG, "room": room}))["me"]
     sent = await troll.call("send", {"room": room, "body": "spam spam"})
 
-    assert (await other.call("moderate", {"room": room, "action": "delete", "message": sent["id"]}))["error"] == \
-        "Only the event's organisers moderate its rooms."
+    assert (await other.call("moderate", {"room": room, "action": "delete", "message": sent["id"]}))[
+        "error"
+    ] == "Only the event's organisers moderate its rooms."
     assert (await mod.call("moderate", {"room": room, "action": "delete", "message": sent["id"]}))["ok"]
     assert (await other.next("message_deleted"))["id"] == sent["id"]
 
     await mod.call("moderate", {"room": room, "action": "mute", "user": troll_id})
-    assert (await troll.call("send", {"room": room, "body": "more"}))["error"] == "The moderators have muted you in this room."
+    assert (await troll.call("send", {"room": room, "body": "more"}))[
+        "error"
+    ] == "The moderators have muted you in this room."
 
     await mod.call("moderate", {"room": room, "action": "ban", "user": troll_id})
     assert (await troll.next("removed"))["room"] == room
-    assert (await troll.call("join", {"event": DEMO_SLUG, "room": room}))["error"] == "You have been removed from this room by its moderators."
+    assert (await troll.call("join", {"event": DEMO_SLUG, "room": room}))[
+        "error"
+    ] == "You have been removed from this room by its moderators."
     history = (await other.call("join", {"event": DEMO_SLUG, "room": room}))["messages"]
     assert [(m["body"], m["deleted"]) for m in history if m["id"] == sent["id"]] == [("", True)]
 
@@ -193,18 +226,22 @@ async def test_sending_too_fast_is_refused(server: HallwayServer, people: Any) -
     assert not results[10]["ok"] and "too fast" in results[10]["error"]
 
 
-@pytest.mark.parametrize(("event", "payload", "error"), [
-    ("join", None, "'event' must be an event address."),
-    ("join", {"event": DEMO_SLUG, "room": "1"}, "'room' must be a positive whole number."),
-    ("join", {"event": DEMO_SLUG, "room": True}, "'room' must be a positive whole number."),
-    ("join", {"event": DEMO_SLUG, "room": 10**30}, "'room' must be a positive whole number."),
-    ("join", {"event": DEMO_SLUG, "room": 999999}, "There is no such room."),
-    ("send", {"room": 1, "body": "hi"}, "Join the room first."),
-    ("moderate", ["not", "a", "dict"], "'room' must be a positive whole number."),
-    ("watch_lounge", {"event": 5}, "'event' must be an event address."),
-])
-async def test_bad_payloads_get_an_error_acknowledgement(server: HallwayServer, people: Any, event: str,
-                                                         payload: Any, error: str) -> None:
+@pytest.mark.parametrize(
+    ("event", "payload", "error"),
+    [
+        ("join", None, "'event' must be an event address."),
+        ("join", {"event": DEMO_SLUG, "room": "1"}, "'room' must be a positive whole number."),
+        ("join", {"event": DEMO_SLUG, "room": True}, "'room' must be a positive whole number."),
+        ("join", {"event": DEMO_SLUG, "room": 10**30}, "'room' must be a positive whole number."),
+        ("join", {"event": DEMO_SLUG, "room": 999999}, "There is no such room."),
+        ("send", {"room": 1, "body": "hi"}, "Join the room first."),
+        ("moderate", ["not", "a", "dict"], "'room' must be a positive whole number."),
+        ("watch_lounge", {"event": 5}, "'event' must be an event address."),
+    ],
+)
+async def test_bad_payloads_get_an_error_acknowledgement(
+    server: HallwayServer, people: Any, event: str, payload: Any, error: str
+) -> None:
     ada = await people(server, "Ada")
 
     answer = await ada.call(event, payload)
@@ -229,7 +266,9 @@ async def test_a_message_sent_again_with_its_nonce_is_stored_and_shown_once(serv
     assert not bad["ok"] and "nonce" in bad["fields"]
     history = (await people(server, "Cleo")).call
     assert [m["body"] for m in (await history("join", {"event": DEMO_SLUG, "room": room}))["messages"]] == [
-        "only once", "same nonce, other person"]
+        "only once",
+        "same nonce, other person",
+    ]
 
 
 @pytest.mark.parametrize("body", [5, "", "   ", "x" * 2001, None])
@@ -269,12 +308,22 @@ async def test_a_closed_room_turns_people_away_but_not_its_organisers(server: Ha
     use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
     event_id = (await event_access(DEMO_SLUG, None)).event_id
     yesterday = datetime.now(timezone.utc) - timedelta(days=1)
-    room = await create_room(event_id, RoomInput(name="Yesterday's table", slug=f"closed-{uuid.uuid4().hex[:6]}",
-                                                 opens_at=yesterday - timedelta(hours=2), closes_at=yesterday))
+    room = await create_room(
+        event_id,
+        RoomInput(
+            name="Yesterday's table",
+            slug=f"closed-{uuid.uuid4().hex[:6]}",
+            opens_at=yesterday - timedelta(hours=2),
+            closes_at=yesterday,
+        ),
+    )
     ada, host = await people(server, "Ada"), await people(server, "Host")
     grant(server, host)
 
-    assert await ada.call("join", {"event": DEMO_SLUG, "room": room.id}) == {"ok": False, "error": "This room is closed now."}
+    assert await ada.call("join", {"event": DEMO_SLUG, "room": room.id}) == {
+        "ok": False,
+        "error": "This room is closed now.",
+    }
     assert (await host.call("join", {"event": DEMO_SLUG, "room": room.id}))["ok"]
 
 

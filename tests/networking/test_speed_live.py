@@ -23,7 +23,9 @@ async def speed_room(server: HallwayServer) -> int:
     return room.id
 
 
-async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_on_time(server: HallwayServer, people: Any) -> None:
+async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_on_time(
+    server: HallwayServer, people: Any
+) -> None:
     room = await speed_room(server)
     host = await people(server, "Host")
     grant(server, host)
@@ -43,13 +45,17 @@ async def test_a_round_groups_everyone_waiting_into_private_breakouts_and_ends_o
         assert len(partner) == 1 and assignments[partner[0]]["room"] == assignment["room"] and partner[0] != name
     ada_breakout = assignments["Ada"]["room"]
     assert (await guests[0].call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["ok"]
-    assert (await outsider.call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["error"] == "This breakout room is private to its group."
+    assert (await outsider.call("join", {"event": DEMO_SLUG, "room": ada_breakout}))[
+        "error"
+    ] == "This breakout room is private to its group."
 
     over = await guests[0].next("speed_round_over", timeout=20)
     assert over["round"] == 1
     # Archived, or (while this worker still remembers the room for a few seconds) closed: either way, shut.
-    assert (await guests[0].call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["error"] in {"There is no such room.",
-                                                                               "This room is closed now."}
+    assert (await guests[0].call("join", {"event": DEMO_SLUG, "room": ada_breakout}))["error"] in {
+        "There is no such room.",
+        "This room is closed now.",
+    }
 
 
 async def test_the_next_round_pairs_people_who_have_not_met(server: HallwayServer, people: Any) -> None:
@@ -75,9 +81,11 @@ async def test_only_organisers_start_rounds_and_bad_settings_are_refused(server:
     grant(server, host)
     await ada.call("join", {"event": DEMO_SLUG, "room": room})
 
-    assert (await ada.call("speed_round", {"room": room, "minutes": 3}))["error"] == \
-        "Only the event's organisers start speed-networking rounds."
+    assert (await ada.call("speed_round", {"room": room, "minutes": 3}))[
+        "error"
+    ] == "Only the event's organisers start speed-networking rounds."
     assert "minutes" in (await host.call("speed_round", {"room": room, "minutes": 600}))["fields"]
     assert "size" in (await host.call("speed_round", {"room": room, "minutes": 3, "size": 9}))["fields"]
-    assert (await host.call("speed_round", {"room": room, "minutes": 3}))["error"] == \
-        "At least two people must be waiting for a round."
+    assert (await host.call("speed_round", {"room": room, "minutes": 3}))[
+        "error"
+    ] == "At least two people must be waiting for a round."

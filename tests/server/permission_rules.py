@@ -153,9 +153,16 @@ class Rule:
     last: bool = False  # changes who holds which role or revokes a link: run after the rest
 
 
-def rule(policy: Policy, call: Callable[[Cell], Call], *, lists: bool = False, per_event: bool = True,
-         last: bool = False, setup: Callable[[Cell], Call] | None = None,
-         evidence: Callable[[Cell], str] | None = None) -> Rule:
+def rule(
+    policy: Policy,
+    call: Callable[[Cell], Call],
+    *,
+    lists: bool = False,
+    per_event: bool = True,
+    last: bool = False,
+    setup: Callable[[Cell], Call] | None = None,
+    evidence: Callable[[Cell], str] | None = None,
+) -> Rule:
     return Rule((Case("", policy, call, lists, setup, evidence),), per_event=per_event, last=last)
 
 
@@ -188,8 +195,13 @@ def api(c: Cell) -> str:
 
 
 def session_json(c: Cell, title: str) -> dict[str, Any]:
-    return {"title": title, "starts_at": f"{DAY.isoformat()}T09:00:00+01:00", "ends_at": f"{DAY.isoformat()}T09:30:00+01:00",
-            "room": "", "presenter_ids": c.event.presenter_ids[:1]}
+    return {
+        "title": title,
+        "starts_at": f"{DAY.isoformat()}T09:00:00+01:00",
+        "ends_at": f"{DAY.isoformat()}T09:30:00+01:00",
+        "room": "",
+        "presenter_ids": c.event.presenter_ids[:1],
+    }
 
 
 def session_form(c: Cell, title: str) -> dict[str, Any]:
@@ -198,8 +210,14 @@ def session_form(c: Cell, title: str) -> dict[str, Any]:
 
 def event_settings(c: Cell) -> dict[str, Any]:
     """The event's own settings, unchanged: saving them must not change who may see it."""
-    return {"slug": c.event.slug, "title": f"Matrix {c.visibility} {c.event.marker}", "timezone": "Europe/Berlin",
-            "start_date": DAY.isoformat(), "end_date": DAY.isoformat(), "visibility": c.visibility}
+    return {
+        "slug": c.event.slug,
+        "title": f"Matrix {c.visibility} {c.event.marker}",
+        "timezone": "Europe/Berlin",
+        "start_date": DAY.isoformat(),
+        "end_date": DAY.isoformat(),
+        "visibility": c.visibility,
+    }
 
 
 def png() -> bytes:
@@ -225,8 +243,9 @@ RULES: dict[str, Rule] = {
     "GET /events/{slug:str}": rule(viewers, lambda c: get(ev(c))),
     "GET /events/{slug:str}/changes": rule(viewers, lambda c: get(f"{ev(c)}/changes/")),
     "GET /events/{slug:str}/now": rule(viewers, lambda c: get(f"{ev(c)}/now/")),
-    "POST /events/{slug:str}/register": rule(may_register, lambda c: post(f"{ev(c)}/register", attendance="online"),
-                                             last=True),
+    "POST /events/{slug:str}/register": rule(
+        may_register, lambda c: post(f"{ev(c)}/register", attendance="online"), last=True
+    ),
     "GET /events/{slug:str}/schedule": rule(viewers, lambda c: get(f"{ev(c)}/schedule/")),
     "GET /events/{slug:str}/schedule.xml": rule(viewers, lambda c: get(f"{ev(c)}/schedule.xml")),
     "GET /events/{slug:str}/schedule.ics": rule(viewers, lambda c: get(f"{ev(c)}/schedule.ics")),
@@ -235,238 +254,397 @@ RULES: dict[str, Rule] = {
     "GET /events/{slug:str}/sessions/{key:str}": rule(viewers, lambda c: get(f"{talk(c)}/")),
     "POST /events/{slug:str}/sessions/{key:str}/star": rule(logged_in_viewers, lambda c: post(f"{talk(c)}/star")),
     "POST /events/{slug:str}/sessions/{key:str}/unstar": rule(logged_in_viewers, lambda c: post(f"{talk(c)}/unstar")),
-    "GET /calendars/agenda/{filename:str}": site(everyone, lambda c: get(f"/calendars/agenda/{c.world.agenda_token}.ics")),
+    "GET /calendars/agenda/{filename:str}": site(
+        everyone, lambda c: get(f"/calendars/agenda/{c.world.agenda_token}.ics")
+    ),
     "GET /me/agenda": site(logged_in, lambda c: get("/me/agenda/")),
     "POST /me/agenda/feed": site(logged_in, lambda c: post("/me/agenda/feed"), last=True),
     "POST /me/agenda/feed/revoke": site(logged_in, lambda c: post("/me/agenda/feed/revoke"), last=True),
     "GET /invitations/{token:str}": site(logged_in, lambda c: get(f"/invitations/{c.site_victim('invitation')}")),
-    "POST /invitations/{token:str}": site(logged_in, lambda c: post(f"/invitations/{c.site_victim('invitation')}"),
-                                          last=True),  # after GET: taking the invitation uses it up
+    "POST /invitations/{token:str}": site(
+        logged_in, lambda c: post(f"/invitations/{c.site_victim('invitation')}"), last=True
+    ),  # after GET: taking the invitation uses it up
     "GET /events/new": site(logged_in, lambda c: get("/events/new")),
-    "POST /events/new": site(logged_in, lambda c: post("/events/new", slug=f"new-{c.number}", title="New",
-                                                       timezone="UTC", start_date="2030-01-01",
-                                                       end_date="2030-01-01")),
+    "POST /events/new": site(
+        logged_in,
+        lambda c: post(
+            "/events/new",
+            slug=f"new-{c.number}",
+            title="New",
+            timezone="UTC",
+            start_date="2030-01-01",
+            end_date="2030-01-01",
+        ),
+    ),
     "GET /events/{slug:str}/manage": rule(organisers, lambda c: get(f"{ev(c)}/manage/")),
-    "POST /events/{slug:str}/manage/presenters": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/presenters", name=f"Presenter {c.number}")),
-    "POST /events/{slug:str}/manage/rooms": rule(organisers, lambda c: post(f"{ev(c)}/manage/rooms",
-                                                                            name=f"Room {c.number}")),
-    "POST /events/{slug:str}/manage/tracks": rule(organisers, lambda c: post(f"{ev(c)}/manage/tracks",
-                                                                             name=f"Track {c.number}")),
+    "POST /events/{slug:str}/manage/presenters": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/presenters", name=f"Presenter {c.number}")
+    ),
+    "POST /events/{slug:str}/manage/rooms": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/rooms", name=f"Room {c.number}")
+    ),
+    "POST /events/{slug:str}/manage/tracks": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/tracks", name=f"Track {c.number}")
+    ),
     "GET /events/{slug:str}/manage/check-in": rule(organisers, lambda c: get(f"{ev(c)}/manage/check-in")),
-    "POST /events/{slug:str}/manage/check-in": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/check-in", user=str(c.victim("registrant")))),
+    "POST /events/{slug:str}/manage/check-in": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/check-in", user=str(c.victim("registrant")))
+    ),
     "GET /events/{slug:str}/manage/sessions/new": rule(organisers, lambda c: get(f"{ev(c)}/manage/sessions/new")),
-    "POST /events/{slug:str}/manage/sessions/new": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/sessions/new", **session_form(c, f"New {c.number}"))),
-    "GET /events/{slug:str}/manage/sessions/{guid:str}": rule(organisers, lambda c: get(
-        f"{ev(c)}/manage/sessions/{c.victim('session')}/")),
-    "POST /events/{slug:str}/manage/sessions/{guid:str}": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/sessions/{c.victim('session')}/", **session_form(c, f"Edited {c.number}"))),
-    "GET /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(organisers, lambda c: get(
-        f"{ev(c)}/manage/sessions/{c.victim('session')}/delete")),
-    "POST /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/sessions/{c.victim('session')}/delete", confirm="yes"), last=True),
-    "POST /events/{slug:str}/manage/import": rule(organisers, lambda c: Call(
-        "POST", f"{ev(c)}/manage/import", form={"dry_run": "on"},
-        files={"file": ("schedule.json", FRAB, "application/json")})),
-    "POST /events/{slug:str}/manage/people": rule(organisers, lambda c: post(
-        f"{ev(c)}/manage/people", email=f"invitee-{c.number}@matrix.example", role="attendee", presenter="")),
-    "POST /events/{slug:str}/manage/publish": rule(organisers, lambda c: post(f"{ev(c)}/manage/publish",
-                                                                              comment="Again"), setup=a_change),
+    "POST /events/{slug:str}/manage/sessions/new": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/sessions/new", **session_form(c, f"New {c.number}"))
+    ),
+    "GET /events/{slug:str}/manage/sessions/{guid:str}": rule(
+        organisers, lambda c: get(f"{ev(c)}/manage/sessions/{c.victim('session')}/")
+    ),
+    "POST /events/{slug:str}/manage/sessions/{guid:str}": rule(
+        organisers,
+        lambda c: post(f"{ev(c)}/manage/sessions/{c.victim('session')}/", **session_form(c, f"Edited {c.number}")),
+    ),
+    "GET /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(
+        organisers, lambda c: get(f"{ev(c)}/manage/sessions/{c.victim('session')}/delete")
+    ),
+    "POST /events/{slug:str}/manage/sessions/{guid:str}/delete": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/sessions/{c.victim('session')}/delete", confirm="yes"), last=True
+    ),
+    "POST /events/{slug:str}/manage/import": rule(
+        organisers,
+        lambda c: Call(
+            "POST",
+            f"{ev(c)}/manage/import",
+            form={"dry_run": "on"},
+            files={"file": ("schedule.json", FRAB, "application/json")},
+        ),
+    ),
+    "POST /events/{slug:str}/manage/people": rule(
+        organisers,
+        lambda c: post(
+            f"{ev(c)}/manage/people", email=f"invitee-{c.number}@matrix.example", role="attendee", presenter=""
+        ),
+    ),
+    "POST /events/{slug:str}/manage/publish": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/publish", comment="Again"), setup=a_change
+    ),
     "GET /events/{slug:str}/manage/settings": rule(organisers, lambda c: get(f"{ev(c)}/manage/settings")),
-    "POST /events/{slug:str}/manage/settings": rule(organisers, lambda c: post(f"{ev(c)}/manage/settings",
-                                                                               **event_settings(c))),
+    "POST /events/{slug:str}/manage/settings": rule(
+        organisers, lambda c: post(f"{ev(c)}/manage/settings", **event_settings(c))
+    ),
     # The programme's JSON API ------------------------------------------------------------
     "GET /api/v1/events": rule(yours_or_public, lambda c: get("/api/v1/events"), lists=True),
-    "POST /api/v1/events": site(logged_in, lambda c: Call("POST", "/api/v1/events", json={
-        "slug": f"api-{c.number}", "title": "By API", "timezone": "UTC", "start_date": "2030-01-01",
-        "end_date": "2030-01-01"})),
+    "POST /api/v1/events": site(
+        logged_in,
+        lambda c: Call(
+            "POST",
+            "/api/v1/events",
+            json={
+                "slug": f"api-{c.number}",
+                "title": "By API",
+                "timezone": "UTC",
+                "start_date": "2030-01-01",
+                "end_date": "2030-01-01",
+            },
+        ),
+    ),
     "GET /api/v1/events/{slug:str}": rule(viewers, lambda c: get(api(c))),
     "PUT /api/v1/events/{slug:str}": rule(organisers, lambda c: Call("PUT", api(c), json=event_settings(c))),
     "GET /api/v1/events/{slug:str}/programme": rule(viewers, lambda c: get(f"{api(c)}/programme")),
     "GET /api/v1/events/{slug:str}/releases": rule(viewers, lambda c: get(f"{api(c)}/releases")),
-    "POST /api/v1/events/{slug:str}/releases": rule(organisers, lambda c: Call("POST", f"{api(c)}/releases",
-                                                                               json={"comment": "API"}),
-                                                    setup=a_change),
+    "POST /api/v1/events/{slug:str}/releases": rule(
+        organisers, lambda c: Call("POST", f"{api(c)}/releases", json={"comment": "API"}), setup=a_change
+    ),
     "GET /api/v1/events/{slug:str}/working-programme": rule(organisers, lambda c: get(f"{api(c)}/working-programme")),
     "GET /api/v1/events/{slug:str}/conflicts": rule(organisers, lambda c: get(f"{api(c)}/conflicts")),
-    "POST /api/v1/events/{slug:str}/rooms": rule(organisers, lambda c: Call("POST", f"{api(c)}/rooms",
-                                                                            json={"name": f"API room {c.number}"})),
-    "POST /api/v1/events/{slug:str}/tracks": rule(organisers, lambda c: Call("POST", f"{api(c)}/tracks",
-                                                                             json={"name": f"API track {c.number}"})),
-    "POST /api/v1/events/{slug:str}/presenters": rule(organisers, lambda c: Call(
-        "POST", f"{api(c)}/presenters", json={"name": f"API presenter {c.number}"})),
-    "POST /api/v1/events/{slug:str}/sessions": rule(organisers, lambda c: Call(
-        "POST", f"{api(c)}/sessions", json=session_json(c, f"API session {c.number}"))),
-    "PUT /api/v1/events/{slug:str}/sessions/{guid:str}": rule(organisers, lambda c: Call(
-        "PUT", f"{api(c)}/sessions/{c.victim('archived')}", json=session_json(c, f"API edit {c.number}"))),
-    "DELETE /api/v1/events/{slug:str}/sessions/{guid:str}": rule(organisers, lambda c: Call(
-        "DELETE", f"{api(c)}/sessions/{c.victim('api_session')}"), last=True),
-    "POST /api/v1/events/{slug:str}/invitations": rule(organisers, lambda c: Call(
-        "POST", f"{api(c)}/invitations", json={"email": f"api-invitee-{c.number}@matrix.example",
-                                               "role": "attendee"})),
+    "POST /api/v1/events/{slug:str}/rooms": rule(
+        organisers, lambda c: Call("POST", f"{api(c)}/rooms", json={"name": f"API room {c.number}"})
+    ),
+    "POST /api/v1/events/{slug:str}/tracks": rule(
+        organisers, lambda c: Call("POST", f"{api(c)}/tracks", json={"name": f"API track {c.number}"})
+    ),
+    "POST /api/v1/events/{slug:str}/presenters": rule(
+        organisers, lambda c: Call("POST", f"{api(c)}/presenters", json={"name": f"API presenter {c.number}"})
+    ),
+    "POST /api/v1/events/{slug:str}/sessions": rule(
+        organisers, lambda c: Call("POST", f"{api(c)}/sessions", json=session_json(c, f"API session {c.number}"))
+    ),
+    "PUT /api/v1/events/{slug:str}/sessions/{guid:str}": rule(
+        organisers,
+        lambda c: Call(
+            "PUT", f"{api(c)}/sessions/{c.victim('archived')}", json=session_json(c, f"API edit {c.number}")
+        ),
+    ),
+    "DELETE /api/v1/events/{slug:str}/sessions/{guid:str}": rule(
+        organisers, lambda c: Call("DELETE", f"{api(c)}/sessions/{c.victim('api_session')}"), last=True
+    ),
+    "POST /api/v1/events/{slug:str}/invitations": rule(
+        organisers,
+        lambda c: Call(
+            "POST",
+            f"{api(c)}/invitations",
+            json={"email": f"api-invitee-{c.number}@matrix.example", "role": "attendee"},
+        ),
+    ),
     # Networking ---------------------------------------------------------------------------
     "GET /events/{slug:str}/lounge": rule(viewers, lambda c: get(f"{ev(c)}/lounge/")),
-    "GET /events/{slug:str}/lounge/{room_slug:str}": Rule((
-        Case("lounge", viewers, lambda c: get(f"{ev(c)}/lounge/lounge/")),  # guests see who is there, not the chat
-        Case("breakout", breakout_group, lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/")),
-        Case("banned", not_banned, lambda c: get(f"{ev(c)}/lounge/{c.event.banned_slug}/")),
-    )),
-    "GET /events/{slug:str}/lounge/{room_slug:str}/messages": Rule((
-        Case("lounge", logged_in_viewers, lambda c: get(f"{ev(c)}/lounge/lounge/messages", before=str(2**40))),
-        Case("breakout", breakout_group, lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/messages",
-                                                       before=str(2**40))),
-        Case("banned", lambda r, v: logged_in(r, v) and not_banned(r, v), lambda c: get(
-            f"{ev(c)}/lounge/{c.event.banned_slug}/messages", before=str(2**40))),
-    )),
-    "POST /events/{slug:str}/lounge/rooms": rule(organisers, lambda c: post(
-        f"{ev(c)}/lounge/rooms", name=f"Table {c.number}", slug=f"table-{c.number}", kind="table")),
+    "GET /events/{slug:str}/lounge/{room_slug:str}": Rule(
+        (
+            Case("lounge", viewers, lambda c: get(f"{ev(c)}/lounge/lounge/")),  # guests see who is there, not the chat
+            Case("breakout", breakout_group, lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/")),
+            Case("banned", not_banned, lambda c: get(f"{ev(c)}/lounge/{c.event.banned_slug}/")),
+        )
+    ),
+    "GET /events/{slug:str}/lounge/{room_slug:str}/messages": Rule(
+        (
+            Case("lounge", logged_in_viewers, lambda c: get(f"{ev(c)}/lounge/lounge/messages", before=str(2**40))),
+            Case(
+                "breakout",
+                breakout_group,
+                lambda c: get(f"{ev(c)}/lounge/{c.event.breakout_slug}/messages", before=str(2**40)),
+            ),
+            Case(
+                "banned",
+                lambda r, v: logged_in(r, v) and not_banned(r, v),
+                lambda c: get(f"{ev(c)}/lounge/{c.event.banned_slug}/messages", before=str(2**40)),
+            ),
+        )
+    ),
+    "POST /events/{slug:str}/lounge/rooms": rule(
+        organisers,
+        lambda c: post(f"{ev(c)}/lounge/rooms", name=f"Table {c.number}", slug=f"table-{c.number}", kind="table"),
+    ),
     "GET /events/{slug:str}/people": rule(logged_in_viewers, lambda c: get(f"{ev(c)}/people/")),
     "GET /people": site(logged_in, lambda c: get("/people/")),
-    "POST /people/{user_id:int}/connect": site(logged_in, lambda c: post(f"/people/{c.world.bystander_id}/connect",
-                                                                          message="Hello")),
-    "GET /people/{user_id:int}": Rule((  # listed people to everyone logged in; others to whom they asked
-        Case("listed", logged_in, lambda c: get(f"/people/{c.world.bystander_id}/")),
-        Case("unlisted", lambda role, visibility: role == "presenter",  # only they see their own page
-             lambda c: get(f"/people/{c.world.accounts['presenter']}/")),
-    ), per_event=False),
+    "POST /people/{user_id:int}/connect": site(
+        logged_in, lambda c: post(f"/people/{c.world.bystander_id}/connect", message="Hello")
+    ),
+    "GET /people/{user_id:int}": Rule(
+        (  # listed people to everyone logged in; others to whom they asked
+            Case("listed", logged_in, lambda c: get(f"/people/{c.world.bystander_id}/")),
+            Case(
+                "unlisted",
+                lambda role, visibility: role == "presenter",  # only they see their own page
+                lambda c: get(f"/people/{c.world.accounts['presenter']}/"),
+            ),
+        ),
+        per_event=False,
+    ),
     "GET /me/connections": site(logged_in, lambda c: get("/me/connections/")),
-    "POST /me/connections/{request_id:int}/{answer:str}": site(owner, lambda c: post(
-        f"/me/connections/{c.site_victim('connection_request')}/accept")),
+    "POST /me/connections/{request_id:int}/{answer:str}": site(
+        owner, lambda c: post(f"/me/connections/{c.site_victim('connection_request')}/accept")
+    ),
     # Around a session: Q&A, polls, live page ----------------------------------------------
     "GET /events/{slug:str}/sessions/{key:str}/questions": rule(viewers, lambda c: get(f"{talk(c)}/questions/")),
-    "POST /events/{slug:str}/sessions/{key:str}/questions/ask": rule(logged_in_viewers, lambda c: post(
-        f"{talk(c)}/questions/ask", body=f"Question {c.number}?")),
-    "POST /events/{slug:str}/sessions/{key:str}/questions/{question_id:int}/{action:str}": Rule((
-        Case("vote", not_the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/vote")),
-        Case("answer", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/answer",
-                                                  body=f"Answer {c.number}")),
-        Case("pin", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/pin")),
-        # Only the asker (the attendee) rewords or withdraws a question; moderators dismiss instead.
-        Case("edit", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/edit",
-                                               body=f"And {c.event.marker}, later on?")),  # nobody answers this one
-        Case("withdraw", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/withdraw")),
-    )),
-    "POST /events/{slug:str}/sessions/{key:str}/questions/polls": rule(moderators, lambda c: post(
-        f"{talk(c)}/questions/polls", question=f"Poll {c.number}?", options="Yes\nNo")),
-    "POST /events/{slug:str}/sessions/{key:str}/questions/polls/{poll_id:int}/{action:str}": Rule((
-        Case("answer", logged_in_viewers, lambda c: post(f"{talk(c)}/questions/polls/{c.event.poll_id}/answer",
-                                                         choice="0")),
-        Case("open", moderators, lambda c: post(f"{talk(c)}/questions/polls/{c.event.poll_id}/open")),
-    )),
+    "POST /events/{slug:str}/sessions/{key:str}/questions/ask": rule(
+        logged_in_viewers, lambda c: post(f"{talk(c)}/questions/ask", body=f"Question {c.number}?")
+    ),
+    "POST /events/{slug:str}/sessions/{key:str}/questions/{question_id:int}/{action:str}": Rule(
+        (
+            Case("vote", not_the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/vote")),
+            Case(
+                "answer",
+                moderators,
+                lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/answer", body=f"Answer {c.number}"),
+            ),
+            Case("pin", moderators, lambda c: post(f"{talk(c)}/questions/{c.event.question_id}/pin")),
+            # Only the asker (the attendee) rewords or withdraws a question; moderators dismiss instead.
+            Case(
+                "edit",
+                the_asker,
+                lambda c: post(
+                    f"{talk(c)}/questions/{c.event.spare_question_id}/edit", body=f"And {c.event.marker}, later on?"
+                ),
+            ),  # nobody answers this one
+            Case("withdraw", the_asker, lambda c: post(f"{talk(c)}/questions/{c.event.spare_question_id}/withdraw")),
+        )
+    ),
+    "POST /events/{slug:str}/sessions/{key:str}/questions/polls": rule(
+        moderators, lambda c: post(f"{talk(c)}/questions/polls", question=f"Poll {c.number}?", options="Yes\nNo")
+    ),
+    "POST /events/{slug:str}/sessions/{key:str}/questions/polls/{poll_id:int}/{action:str}": Rule(
+        (
+            Case(
+                "answer",
+                logged_in_viewers,
+                lambda c: post(f"{talk(c)}/questions/polls/{c.event.poll_id}/answer", choice="0"),
+            ),
+            Case("open", moderators, lambda c: post(f"{talk(c)}/questions/polls/{c.event.poll_id}/open")),
+        )
+    ),
     "GET /me/questions": site(logged_in, lambda c: get("/me/questions/")),
     "GET /events/{slug:str}/qa-settings": rule(organisers, lambda c: get(f"{ev(c)}/qa-settings")),
-    "POST /events/{slug:str}/qa-settings": rule(organisers, lambda c: post(
-        f"{ev(c)}/qa-settings", moderation="post", who_may_ask="logged_in")),
+    "POST /events/{slug:str}/qa-settings": rule(
+        organisers, lambda c: post(f"{ev(c)}/qa-settings", moderation="post", who_may_ask="logged_in")
+    ),
     "GET /events/{slug:str}/sessions/{key:str}/live": rule(viewers, lambda c: get(f"{talk(c)}/live/")),
     "GET /events/{slug:str}/sessions/{key:str}/present": rule(viewers, lambda c: get(f"{talk(c)}/present/")),
     # The archive --------------------------------------------------------------------------
     "GET /archive": rule(listed, lambda c: get("/archive/"), lists=True),
-    "GET /archive/search": rule(listed, lambda c: get("/archive/search", q=c.event.marker), lists=True,
-                                evidence=lambda c: f"/a/{c.event.handle}"),  # the query itself is on the page
-    "GET /api/v1/archive/search": rule(listed, lambda c: get("/api/v1/archive/search", q=c.event.marker), lists=True,
-                                       evidence=lambda c: c.event.handle),
+    "GET /archive/search": rule(
+        listed,
+        lambda c: get("/archive/search", q=c.event.marker),
+        lists=True,
+        evidence=lambda c: f"/a/{c.event.handle}",
+    ),  # the query itself is on the page
+    "GET /api/v1/archive/search": rule(
+        listed, lambda c: get("/api/v1/archive/search", q=c.event.marker), lists=True, evidence=lambda c: c.event.handle
+    ),
     "GET /archive/feed.atom": rule(public_only, lambda c: get("/archive/feed.atom"), lists=True),
     "GET /archive/podcast.rss": rule(public_only, lambda c: get("/archive/podcast.rss"), lists=True),
-    "GET /archive/events/{event_slug:str}/feed.atom": rule(public_only, lambda c: get(
-        f"/archive/events/{c.event.slug}/feed.atom"), lists=True),
-    "GET /archive/events/{event_slug:str}/podcast.rss": rule(public_only, lambda c: get(
-        f"/archive/events/{c.event.slug}/podcast.rss"), lists=True),
-    "GET /archive/{event_slug:str}/{session_slug:str}": rule(viewers, lambda c: get(
-        f"/archive/{c.event.slug}/{c.event.session_slug}")),
+    "GET /archive/events/{event_slug:str}/feed.atom": rule(
+        public_only, lambda c: get(f"/archive/events/{c.event.slug}/feed.atom"), lists=True
+    ),
+    "GET /archive/events/{event_slug:str}/podcast.rss": rule(
+        public_only, lambda c: get(f"/archive/events/{c.event.slug}/podcast.rss"), lists=True
+    ),
+    "GET /archive/{event_slug:str}/{session_slug:str}": rule(
+        viewers, lambda c: get(f"/archive/{c.event.slug}/{c.event.session_slug}")
+    ),
     "GET /archive/saved": site(logged_in, lambda c: get("/archive/saved/")),
     "POST /archive/saved": site(logged_in, lambda c: post("/archive/saved/", q="quokka")),
-    "POST /archive/saved/{search_id:int}/delete": site(owner, lambda c: post(
-        f"/archive/saved/{c.site_victim('saved_search')}/delete")),
+    "POST /archive/saved/{search_id:int}/delete": site(
+        owner, lambda c: post(f"/archive/saved/{c.site_victim('saved_search')}/delete")
+    ),
     "GET /topics": site(everyone, lambda c: get("/topics/")),
     "GET /topics/{slug:str}": rule(listed, lambda c: get(f"/topics/{TOPIC}/"), lists=True),
     "GET /topics/{slug:str}/feed.atom": rule(public_only, lambda c: get(f"/topics/{TOPIC}/feed.atom"), lists=True),
     "GET /topics/{slug:str}/podcast.rss": rule(public_only, lambda c: get(f"/topics/{TOPIC}/podcast.rss"), lists=True),
-    "GET /topics/{slug:str}/upcoming.ics": rule(public_only, lambda c: get(f"/topics/{TOPIC}/upcoming.ics"),
-                                                lists=True),
+    "GET /topics/{slug:str}/upcoming.ics": rule(
+        public_only, lambda c: get(f"/topics/{TOPIC}/upcoming.ics"), lists=True
+    ),
     "GET /archive/topics": site(admins, lambda c: get("/archive/topics/")),
-    "POST /archive/topics": site(admins, lambda c: post("/archive/topics/", slug=f"topic-{c.number}",
-                                                        name=f"Topic {c.number}")),
+    "POST /archive/topics": site(
+        admins, lambda c: post("/archive/topics/", slug=f"topic-{c.number}", name=f"Topic {c.number}")
+    ),
     "GET /a/{handle:str}": rule(viewers, lambda c: get(f"/a/{c.event.handle}")),
     "GET /a/{handle:str}/embed": rule(viewers, lambda c: get(f"/a/{c.event.handle}/embed")),
-    "GET /a/{handle:str}/captions/{caption_id:int}": rule(viewers, lambda c: get(
-        f"/a/{c.event.handle}/captions/{c.event.caption_id}")),
+    "GET /a/{handle:str}/captions/{caption_id:int}": rule(
+        viewers, lambda c: get(f"/a/{c.event.handle}/captions/{c.event.caption_id}")
+    ),
     "GET /a/{handle:str}/cite/{style:str}": rule(viewers, lambda c: get(f"/a/{c.event.handle}/cite/bibtex")),
     "POST /a/{handle:str}/played": rule(viewers, lambda c: Call("POST", f"/a/{c.event.handle}/played")),
     "GET /media/{file_name:path}": rule(viewers, lambda c: get(f"/media/{c.event.media_file}")),
     "GET /oembed": rule(by_link, lambda c: get("/oembed", url=f"{c.world.base_url}/a/{c.event.handle}")),
     "GET /oai": rule(public_only, lambda c: get("/oai", verb="ListRecords", metadataPrefix="oai_dc"), lists=True),
-    "POST /oai": rule(public_only, lambda c: Call("POST", "/oai", form={"verb": "ListRecords",
-                                                                       "metadataPrefix": "oai_dc"}, csrf=False),
-                      lists=True),
+    "POST /oai": rule(
+        public_only,
+        lambda c: Call("POST", "/oai", form={"verb": "ListRecords", "metadataPrefix": "oai_dc"}, csrf=False),
+        lists=True,
+    ),
     "GET /events/{slug:str}/manage/archive": rule(organisers, lambda c: get(f"{ev(c)}/manage/archive/")),
     "GET /events/{slug:str}/manage/archive/{guid:str}": rule(organisers, lambda c: get(f"{manage_archive(c)}/")),
-    "POST /events/{slug:str}/manage/archive/{guid:str}/topics": rule(organisers, lambda c: post(
-        f"{manage_archive(c)}/topics", topic=TOPIC)),
-    "POST /events/{slug:str}/manage/archive/{guid:str}/upload": rule(organisers, lambda c: Call(
-        "POST", f"{manage_archive(c)}/upload", params={"kind": "material", "name": f"notes-{c.number}.pdf"},
-        content=PDF)),
-    "POST /events/{slug:str}/manage/archive/{guid:str}/links": rule(organisers, lambda c: post(
-        f"{manage_archive(c)}/links", what="material", title=f"Link {c.number}", url="https://example.org/x")),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/topics": rule(
+        organisers, lambda c: post(f"{manage_archive(c)}/topics", topic=TOPIC)
+    ),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/upload": rule(
+        organisers,
+        lambda c: Call(
+            "POST",
+            f"{manage_archive(c)}/upload",
+            params={"kind": "material", "name": f"notes-{c.number}.pdf"},
+            content=PDF,
+        ),
+    ),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/links": rule(
+        organisers,
+        lambda c: post(
+            f"{manage_archive(c)}/links", what="material", title=f"Link {c.number}", url="https://example.org/x"
+        ),
+    ),
     "POST /events/{slug:str}/manage/archive/{guid:str}/recordings/{recording_id:int}/captions": rule(
-        organisers, lambda c: Call("POST", f"{manage_archive(c)}/recordings/{c.event.recording_id}/captions",
-                                   form={"language": "de"}, files={"file": ("c.vtt", VTT, "text/vtt")})),
+        organisers,
+        lambda c: Call(
+            "POST",
+            f"{manage_archive(c)}/recordings/{c.event.recording_id}/captions",
+            form={"language": "de"},
+            files={"file": ("c.vtt", VTT, "text/vtt")},
+        ),
+    ),
     "POST /events/{slug:str}/manage/archive/{guid:str}/recordings/{recording_id:int}/delete": rule(
-        organisers, lambda c: post(f"{manage_archive(c)}/recordings/{c.victim('recording')}/delete")),
+        organisers, lambda c: post(f"{manage_archive(c)}/recordings/{c.victim('recording')}/delete")
+    ),
     "POST /events/{slug:str}/manage/archive/{guid:str}/materials/{material_id:int}/delete": rule(
-        organisers, lambda c: post(f"{manage_archive(c)}/materials/{c.victim('material')}/delete")),
-    "POST /events/{slug:str}/manage/archive/{guid:str}/publish": rule(organisers, lambda c: post(
-        f"{manage_archive(c)}/publish")),
-    "POST /events/{slug:str}/manage/archive/{guid:str}/withdraw": rule(organisers, lambda c: post(
-        f"{manage_archive(c, str(c.victim('archived')))}/withdraw", reason="Matrix")),
+        organisers, lambda c: post(f"{manage_archive(c)}/materials/{c.victim('material')}/delete")
+    ),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/publish": rule(
+        organisers, lambda c: post(f"{manage_archive(c)}/publish")
+    ),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/withdraw": rule(
+        organisers, lambda c: post(f"{manage_archive(c, str(c.victim('archived')))}/withdraw", reason="Matrix")
+    ),
     # Insights ------------------------------------------------------------------------------
     "GET /events/{slug:str}/insights": rule(organisers, lambda c: get(f"{ev(c)}/insights/")),
-    "GET /events/{slug:str}/insights/{chart:str}": rule(organisers, lambda c: get(f"{ev(c)}/insights/registrations.csv")),
+    "GET /events/{slug:str}/insights/{chart:str}": rule(
+        organisers, lambda c: get(f"{ev(c)}/insights/registrations.csv")
+    ),
     "GET /archive/insights": site(admins, lambda c: get("/archive/insights/")),
     "GET /archive/insights/{chart:str}": site(admins, lambda c: get("/archive/insights/topics.csv")),
     # Accounts, notifications, administration, health, static files, the schema ------------
     "GET /login": site(everyone, lambda c: get("/login")),
-    "POST /login": site(everyone, lambda c: Call("POST", "/login", form={
-        "email": "bystander@matrix.example", "password": "matrix password 1234"}, fresh_client=True)),
+    "POST /login": site(
+        everyone,
+        lambda c: Call(
+            "POST",
+            "/login",
+            form={"email": "bystander@matrix.example", "password": "matrix password 1234"},
+            fresh_client=True,
+        ),
+    ),
     "POST /logout": site(logged_in, lambda c: Call("POST", "/logout", form={}, fresh_client=True)),
     "GET /register": site(everyone, lambda c: get("/register")),
     "GET /password/forgot": site(everyone, lambda c: get("/password/forgot")),
     "POST /password/forgot": site(everyone, lambda c: post("/password/forgot", email="bystander@matrix.example")),
     # A reset link is the permission: anyone holding a valid one may use it, a forged one opens nothing.
     "GET /password/reset/{token:str}": site(nobody, lambda c: get("/password/reset/forged-token")),
-    "POST /password/reset/{token:str}": site(nobody, lambda c: post("/password/reset/forged-token",
-                                                                     password="a new passphrase")),
-    "POST /register": site(everyone, lambda c: Call("POST", "/register", form={
-        "email": f"new-{c.number}@matrix.example", "display_name": "New person",
-        "password": "matrix password 1234"}, fresh_client=True)),
+    "POST /password/reset/{token:str}": site(
+        nobody, lambda c: post("/password/reset/forged-token", password="a new passphrase")
+    ),
+    "POST /register": site(
+        everyone,
+        lambda c: Call(
+            "POST",
+            "/register",
+            form={
+                "email": f"new-{c.number}@matrix.example",
+                "display_name": "New person",
+                "password": "matrix password 1234",
+            },
+            fresh_client=True,
+        ),
+    ),
     "GET /time-zone": site(everyone, lambda c: get("/time-zone", next="/")),
     "POST /time-zone": site(everyone, lambda c: post("/time-zone", zone="Africa/Nairobi", next="/")),
     # A confirmation link is the permission: a forged one confirms nothing.
     "GET /email/confirm/{token:str}": site(nobody, lambda c: get("/email/confirm/forged-token")),
     "POST /email/confirm": site(logged_in, lambda c: post("/email/confirm")),
-    "POST /me/email": site(logged_in, lambda c: post("/me/email", email=f"moved-{c.number}@matrix.example",
-                                                     current_password=PASSWORD)),
+    "POST /me/email": site(
+        logged_in, lambda c: post("/me/email", email=f"moved-{c.number}@matrix.example", current_password=PASSWORD)
+    ),
     "GET /me/profile": site(logged_in, lambda c: get("/me/profile")),
     "POST /me/profile": site(logged_in, lambda c: post("/me/profile", display_name=c.role.replace("_", " ").title())),
-    "POST /me/avatar": site(logged_in, lambda c: Call("POST", "/me/avatar", form={},
-                                                      files={"avatar": ("me.png", png(), "image/png")})),
+    "POST /me/avatar": site(
+        logged_in, lambda c: Call("POST", "/me/avatar", form={}, files={"avatar": ("me.png", png(), "image/png")})
+    ),
     "GET /avatars/{filename:str}": site(everyone, lambda c: get(f"/avatars/{c.world.bystander_id}.svg")),
     "GET /me/notifications": site(logged_in, lambda c: get("/me/notifications/")),
     "POST /me/notifications/read": site(logged_in, lambda c: post("/me/notifications/read")),
-    "GET /unsubscribe/{user_id:int}/{signature:str}": site(everyone, lambda c: get(
-        f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}")),
-    "POST /unsubscribe/{user_id:int}/{signature:str}": site(everyone, lambda c: Call(
-        "POST", f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}", form={},
-        csrf=False)),  # the signature is the permission: mail clients post it without a token
+    "GET /unsubscribe/{user_id:int}/{signature:str}": site(
+        everyone, lambda c: get(f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}")
+    ),
+    "POST /unsubscribe/{user_id:int}/{signature:str}": site(
+        everyone,
+        lambda c: Call(
+            "POST", f"/unsubscribe/{c.world.accounts['attendee']}/{c.world.unsubscribe_signature}", form={}, csrf=False
+        ),
+    ),  # the signature is the permission: mail clients post it without a token
     "GET /admin": site(admins, lambda c: get("/admin/")),
     "POST /admin/announcements": site(admins, lambda c: post("/admin/announcements", text=f"Hello {c.number}")),
     "GET /healthz": site(everyone, lambda c: get("/healthz")),
     "GET /robots.txt": site(everyone, lambda c: get("/robots.txt")),
     "GET /readyz": site(everyone, lambda c: get("/readyz")),
     "GET /static/{file_path:path}": site(everyone, lambda c: get("/static/archive.js")),
-    **{f"GET /schema{suffix}": site(everyone, lambda c, suffix=suffix: get(f"/schema{suffix}"))
-       for suffix in ("", "/openapi.json")},  # the API documentation (RapiDoc) and its schema
+    **{
+        f"GET /schema{suffix}": site(everyone, lambda c, suffix=suffix: get(f"/schema{suffix}"))
+        for suffix in ("", "/openapi.json")
+    },  # the API documentation (RapiDoc) and its schema
     "GET /schema/{path:str}": site(everyone, lambda c: get("/schema/openapi.json")),
 }
 
@@ -501,14 +679,21 @@ SOCKET_CASES: tuple[SocketCase, ...] = (
     SocketCase("/rooms", "watch_lounge", viewers, lambda c: {"event": c.event.slug}),
     SocketCase("/rooms", "join", logged_in_viewers, lambda c: {"event": c.event.slug, "room": c.event.lounge_id}),
     SocketCase("/rooms", "join", breakout_group, lambda c: {"event": c.event.slug, "room": c.event.breakout_id}),
-    SocketCase("/rooms", "join", lambda r, v: logged_in(r, v) and not_banned(r, v),
-               lambda c: {"event": c.event.slug, "room": c.event.banned_id}),
+    SocketCase(
+        "/rooms",
+        "join",
+        lambda r, v: logged_in(r, v) and not_banned(r, v),
+        lambda c: {"event": c.event.slug, "room": c.event.banned_id},
+    ),
     SocketCase("/rooms", "join", nobody, lambda c: {"event": c.world.other_event_slug, "room": c.event.lounge_id}),
     SocketCase("/rooms", "typing", logged_in_viewers, lambda c: {"room": c.event.lounge_id}),
     SocketCase("/rooms", "send", logged_in_viewers, lambda c: {"room": c.event.lounge_id, "body": f"Hi {c.number}"}),
-    SocketCase("/rooms", "moderate", organisers, lambda c: {"room": c.event.lounge_id, "action": "unmute",
-                                                            "user": c.world.bystander_id}),
+    SocketCase(
+        "/rooms",
+        "moderate",
+        organisers,
+        lambda c: {"room": c.event.lounge_id, "action": "unmute", "user": c.world.bystander_id},
+    ),
     SocketCase("/rooms", "speed_round", organisers, lambda c: {"room": c.event.speed_room_id, "minutes": 1}),
     SocketCase("/rooms", "leave", everyone, lambda c: {"room": c.event.lounge_id}),  # says nothing, harms nothing
 )
-

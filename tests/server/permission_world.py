@@ -39,8 +39,7 @@ from server.notifications import unsubscribe_signature
 from sessions.polls import create_poll, set_poll_status
 from sessions.questions import ask_question, qa_context
 
-ROLES = ("anonymous", "stranger", "attendee", "other_presenter", "presenter", "other_organiser", "organiser",
-         "admin")
+ROLES = ("anonymous", "stranger", "attendee", "other_presenter", "presenter", "other_organiser", "organiser", "admin")
 VISIBILITIES = ("public", "unlisted", "private")
 PASSWORD = "matrix password 1234"
 TOPIC = "matrix-topic"
@@ -100,26 +99,37 @@ async def build_world(media_root: Path, secret_key: str, base_url: str) -> World
     emails: dict[str, str] = {}
     for role in ROLES[1:]:
         emails[role] = f"{role.replace('_', '-')}@matrix.example"
-        accounts[role] = await create_account(emails[role], PASSWORD, role.replace("_", " ").title(),
-                                              admin=role == "admin", confirmed=True)
+        accounts[role] = await create_account(
+            emails[role], PASSWORD, role.replace("_", " ").title(), admin=role == "admin", confirmed=True
+        )
     bystander = await create_account("bystander@matrix.example", PASSWORD, "Bystander")
     for user_id, name in ((bystander, "Bystander"), (accounts["attendee"], "Attendee")):  # in the directory
         await update_profile(user_id, ProfileInput(display_name=name, listed=True))
     await save_topic(TOPIC, "Matrix topic")
     other = "matrix-other"
-    other_id = await editing.create_event(EventInput(slug=other, title="Another event", timezone="Europe/Berlin",
-                                                     start_date=DAY, end_date=DAY), accounts["other_organiser"])
+    other_id = await editing.create_event(
+        EventInput(slug=other, title="Another event", timezone="Europe/Berlin", start_date=DAY, end_date=DAY),
+        accounts["other_organiser"],
+    )
     events = {visibility: await _event(visibility, accounts, media_root) for visibility in VISIBILITIES}
     await reindex_all()
-    world = World(accounts=accounts, emails=emails, events=events, other_event_slug=other, bystander_id=bystander,
-                  agenda_token=await create_agenda_feed(accounts["attendee"], secret_key),
-                  unsubscribe_signature=unsubscribe_signature(accounts["attendee"], secret_key), base_url=base_url)
+    world = World(
+        accounts=accounts,
+        emails=emails,
+        events=events,
+        other_event_slug=other,
+        bystander_id=bystander,
+        agenda_token=await create_agenda_feed(accounts["attendee"], secret_key),
+        unsubscribe_signature=unsubscribe_signature(accounts["attendee"], secret_key),
+        base_url=base_url,
+    )
     for number, role in enumerate(ROLES):
         world.victims[("saved_search", role)] = await save_search(accounts["attendee"], f"victim {number}", ())
         sender = await create_account(f"sender-{number}@matrix.example", PASSWORD, f"Sender {number}")
         world.victims[("connection_request", role)] = await ask_to_connect(sender, accounts["attendee"], "Hello")
-        world.victims[("invitation", role)] = (await invite(other_id, f"invited-{number}@matrix.example", "attendee",
-                                                           accounts["other_organiser"])).token
+        world.victims[("invitation", role)] = (
+            await invite(other_id, f"invited-{number}@matrix.example", "attendee", accounts["other_organiser"])
+        ).token
     return world
 
 
@@ -127,9 +137,17 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
     """One event with a published, archived session presented by "presenter", and all its victims."""
 
     slug, marker = f"matrix-{visibility}", f"quokka{visibility}"
-    event_id = await editing.create_event(EventInput(
-        slug=slug, title=f"Matrix {visibility} {marker}", timezone="Europe/Berlin", start_date=DAY, end_date=DAY,
-        visibility=visibility), accounts["organiser"])
+    event_id = await editing.create_event(
+        EventInput(
+            slug=slug,
+            title=f"Matrix {visibility} {marker}",
+            timezone="Europe/Berlin",
+            start_date=DAY,
+            end_date=DAY,
+            visibility=visibility,
+        ),
+        accounts["organiser"],
+    )
     await editing.save_room(event_id, RoomInput(name="Main Hall"))
     await add_member(event_id, accounts["attendee"], MemberRole.attendee)
     presenter_ids = []
@@ -139,9 +157,17 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
 
     async def session(title: str, presenter: int, hour: int) -> str:
         starts = datetime.combine(DAY, time(hour % 24, 0), ZONE)
-        return await editing.save_session(event_id, SessionInput(
-            title=title, starts_at=starts, ends_at=starts + timedelta(minutes=30), room="Main Hall",
-            abstract=f"About {marker}.", presenter_ids=[presenter]))
+        return await editing.save_session(
+            event_id,
+            SessionInput(
+                title=title,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+                room="Main Hall",
+                abstract=f"About {marker}.",
+                presenter_ids=[presenter],
+            ),
+        )
 
     guid = await session(f"Talk {marker}", presenter_ids[0], 9)
     await session(f"Other talk {marker}", presenter_ids[1], 10)
@@ -151,7 +177,8 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
         victims[("archived", role)] = await session(f"Archived victim {number}", presenter_ids[0], 11 + number)
         victims[("api_session", role)] = await session(f"API victim {number}", presenter_ids[0], 11 + number)
         victims[("registrant", role)] = registrant = await create_account(
-            f"registrant-{visibility}-{number}@matrix.example", PASSWORD, f"Registrant {number}")
+            f"registrant-{visibility}-{number}@matrix.example", PASSWORD, f"Registrant {number}"
+        )
         await add_member(event_id, registrant, MemberRole.attendee)
         await EventMember.update({EventMember.attendance: Attendance.in_person}).where(EventMember.user == registrant)
     await publish_release(event_id, "First")
@@ -185,11 +212,28 @@ async def _event(visibility: str, accounts: dict[str, int], media_root: Path) ->
     await sanction(banned_table.id, accounts["other_presenter"], SanctionKind.ban, accounts["organiser"])
     recording = await Recording.select(Recording.file_name).where(Recording.id == recording_id).first()
     caption = await CaptionTrack.select(CaptionTrack.id).where(CaptionTrack.recording == recording_id).first()
-    return EventWorld(visibility=visibility, slug=slug, marker=marker, event_id=event_id,
-                      session_slug=programme.session(guid).slug, guid=guid, question_id=question_id,
-                      spare_question_id=spare_question_id, poll_id=poll_id,
-                      lounge_slug="lounge", lounge_id=lounge.id, speed_room_id=speed_room.id,
-                      breakout_slug=group.breakout.slug, breakout_id=group.breakout.id, banned_slug=banned_table.slug,
-                      banned_id=banned_table.id, handle=item.handle, recording_id=recording_id, caption_id=caption["id"],
-                      media_file=recording["file_name"], material_id=material_id, presenter_ids=presenter_ids,
-                      victims=victims)
+    return EventWorld(
+        visibility=visibility,
+        slug=slug,
+        marker=marker,
+        event_id=event_id,
+        session_slug=programme.session(guid).slug,
+        guid=guid,
+        question_id=question_id,
+        spare_question_id=spare_question_id,
+        poll_id=poll_id,
+        lounge_slug="lounge",
+        lounge_id=lounge.id,
+        speed_room_id=speed_room.id,
+        breakout_slug=group.breakout.slug,
+        breakout_id=group.breakout.id,
+        banned_slug=banned_table.slug,
+        banned_id=banned_table.id,
+        handle=item.handle,
+        recording_id=recording_id,
+        caption_id=caption["id"],
+        media_file=recording["file_name"],
+        material_id=material_id,
+        presenter_ids=presenter_ids,
+        victims=victims,
+    )

@@ -26,9 +26,16 @@ Client = AsyncTestClient[Litestar]
 
 async def register(client: Client, number: int) -> httpx.Response:
     await client.get("/register")
-    return await client.post("/register", data={
-        "email": f"person{number}-{uuid.uuid4().hex[:6]}@library.org", "display_name": f"Person {number}",
-        "password": "correct horse battery", "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    return await client.post(
+        "/register",
+        data={
+            "email": f"person{number}-{uuid.uuid4().hex[:6]}@library.org",
+            "display_name": f"Person {number}",
+            "password": "correct horse battery",
+            "_csrf_token": client.cookies["hallway_csrf"],
+        },
+        follow_redirects=False,
+    )
 
 
 async def test_registrations_from_one_address_are_limited(settings: Settings, sqlite_engine: object) -> None:
@@ -56,11 +63,15 @@ async def _organiser_upload(client: Client) -> tuple[str, dict[str, str]]:
     event_id = await make_event(organiser_id=await account_id_by_email("org@library.org"), start=date(2026, 3, 27))
     guid = await make_session(event_id, "Talk", local(date(2026, 3, 27), 10))
     await publish_release(event_id)
-    return (f"/events/ill-days/manage/archive/{guid}/upload",
-            {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"})
+    return (
+        f"/events/ill-days/manage/archive/{guid}/upload",
+        {"x-csrftoken": client.cookies["hallway_csrf"], "accept": "application/json"},
+    )
 
 
-async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothing(app: Litestar, client: Client) -> None:
+async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothing(
+    app: Litestar, client: Client
+) -> None:
     upload, headers = await _organiser_upload(client)
     small = wav_bytes(0.01)
     for _ in range(UPLOADS_PER_HOUR):
@@ -72,8 +83,12 @@ async def test_uploads_per_account_are_limited_and_a_refused_upload_keeps_nothin
 
 
 def test_the_limits_hold_across_workers_through_redis(tmp_path_factory: object) -> None:
-    env = hallway_env(tmp_path_factory.mktemp("limits"), HALLWAY_REDIS_URL=require_redis(),  # type: ignore[attr-defined]
-                      HALLWAY_REDIS_PREFIX=f"limits-{uuid.uuid4().hex[:8]}", HALLWAY_REGISTRATIONS_PER_HOUR="6")
+    env = hallway_env(
+        tmp_path_factory.mktemp("limits"),
+        HALLWAY_REDIS_URL=require_redis(),  # type: ignore[attr-defined]
+        HALLWAY_REDIS_PREFIX=f"limits-{uuid.uuid4().hex[:8]}",
+        HALLWAY_REGISTRATIONS_PER_HOUR="6",
+    )
     prepare_site(env)
     server = HallwayServer(env, workers=2).start()
     try:
@@ -81,9 +96,17 @@ def test_the_limits_hold_across_workers_through_redis(tmp_path_factory: object) 
         for number in range(8):
             with httpx.Client(base_url=server.url) as client:  # a new connection each time: any worker may answer
                 client.get("/register")
-                statuses.append(client.post("/register", data={
-                    "email": f"p{number}@library.org", "display_name": "P", "password": "correct horse battery",
-                    "_csrf_token": client.cookies["hallway_csrf"]}).status_code)
+                statuses.append(
+                    client.post(
+                        "/register",
+                        data={
+                            "email": f"p{number}@library.org",
+                            "display_name": "P",
+                            "password": "correct horse battery",
+                            "_csrf_token": client.cookies["hallway_csrf"],
+                        },
+                    ).status_code
+                )
         assert statuses[:6] == [302] * 6 and statuses[6:] == [429, 429]
     finally:
         server.stop()
@@ -103,8 +126,11 @@ async def test_searching_never_uses_up_registrations(settings: Settings, sqlite_
 async def _log_in(client: Client, email: str, password: str) -> httpx.Response:
     client.cookies.clear()
     await client.get("/login")
-    return await client.post("/login", data={"email": email, "password": password,
-                                             "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
+    return await client.post(
+        "/login",
+        data={"email": email, "password": password, "_csrf_token": client.cookies["hallway_csrf"]},
+        follow_redirects=False,
+    )
 
 
 async def test_a_venue_behind_one_address_logs_in_while_three_people_mistype(client: Client) -> None:
@@ -112,9 +138,15 @@ async def test_a_venue_behind_one_address_logs_in_while_three_people_mistype(cli
     people = [f"attendee{n}@library.org" for n in range(50)]
     for number, email in enumerate(people):
         await client.get("/register")
-        created = await client.post("/register", data={"email": email, "display_name": f"Attendee {number}",
-                                                       "password": "correct horse battery",
-                                                       "_csrf_token": client.cookies["hallway_csrf"]})
+        created = await client.post(
+            "/register",
+            data={
+                "email": email,
+                "display_name": f"Attendee {number}",
+                "password": "correct horse battery",
+                "_csrf_token": client.cookies["hallway_csrf"],
+            },
+        )
         assert created.status_code in (200, 302)
     mistyping = people[:3]
     for email in mistyping:
@@ -135,14 +167,27 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out(tmp_path_factory: object
     def log_in(address: str, password: str) -> int:
         with httpx.Client(base_url=server.url, headers={"x-forwarded-for": address}) as browser:
             browser.get("/login")
-            return browser.post("/login", data={"email": "owner@library.org", "password": password,
-                                                "_csrf_token": browser.cookies["hallway_csrf"]}).status_code
+            return browser.post(
+                "/login",
+                data={
+                    "email": "owner@library.org",
+                    "password": password,
+                    "_csrf_token": browser.cookies["hallway_csrf"],
+                },
+            ).status_code
 
     try:
         with httpx.Client(base_url=server.url) as owner:
             owner.get("/register")
-            owner.post("/register", data={"email": "owner@library.org", "display_name": "Owner",
-                                          "password": "correct horse battery", "_csrf_token": owner.cookies["hallway_csrf"]})
+            owner.post(
+                "/register",
+                data={
+                    "email": "owner@library.org",
+                    "display_name": "Owner",
+                    "password": "correct horse battery",
+                    "_csrf_token": owner.cookies["hallway_csrf"],
+                },
+            )
         assert log_in("198.51.100.7", "correct horse battery") == 302  # the owner at their library, as every day
         strangers = [log_in(f"203.0.113.{n // 5 + 1}", "guess") for n in range(25)]
         # Five guesses from each of five addresses: after twenty on the account, an address that already
@@ -163,8 +208,15 @@ def test_simultaneous_guesses_meet_the_limit_like_a_series_does(tmp_path_factory
     try:
         with httpx.Client(base_url=server.url) as owner:
             owner.get("/register")
-            owner.post("/register", data={"email": "target@library.org", "display_name": "Target",
-                                          "password": "correct horse battery", "_csrf_token": owner.cookies["hallway_csrf"]})
+            owner.post(
+                "/register",
+                data={
+                    "email": "target@library.org",
+                    "display_name": "Target",
+                    "password": "correct horse battery",
+                    "_csrf_token": owner.cookies["hallway_csrf"],
+                },
+            )
 
         async def burst() -> list[int]:
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as browser:
@@ -172,8 +224,10 @@ def test_simultaneous_guesses_meet_the_limit_like_a_series_does(tmp_path_factory
                 token = browser.cookies["hallway_csrf"]
 
                 async def guess(number: int) -> int:
-                    answer = await browser.post("/login", data={"email": "target@library.org",
-                                                                "password": f"guess {number}", "_csrf_token": token})
+                    answer = await browser.post(
+                        "/login",
+                        data={"email": "target@library.org", "password": f"guess {number}", "_csrf_token": token},
+                    )
                     return answer.status_code
 
                 return list(await asyncio.gather(*(guess(n) for n in range(30))))
@@ -190,8 +244,9 @@ async def test_each_account_has_a_daily_allowance_of_uploaded_bytes(app: Litesta
     app.state.abuse = AbuseLimits.in_store(app.stores.get("rate_limits"), 1000, upload_bytes_per_day=100_000)
     upload, headers = await _organiser_upload(client)
     recording = wav_bytes(2)  # about 32 KB: three fit in 100 KB, the fourth does not
-    answers = [await client.post(upload, params={"kind": "audio"}, content=recording, headers=headers)
-               for _ in range(4)]
+    answers = [
+        await client.post(upload, params={"kind": "audio"}, content=recording, headers=headers) for _ in range(4)
+    ]
     assert [a.status_code for a in answers] == [201, 201, 201, 429]
     assert "daily allowance" in answers[3].json()["detail"]
     stored = [p for p in app.state.settings.media_root.rglob("*") if p.is_file()]

@@ -86,7 +86,9 @@ async def test_login_never_redirects_to_another_site(client: Client) -> None:
     await register(client)
     client.cookies.clear()
 
-    response = await post_form(client, "/login", {"email": "ada@library.org", "password": PASSWORD, "next": "//evil.example/"})
+    response = await post_form(
+        client, "/login", {"email": "ada@library.org", "password": PASSWORD, "next": "//evil.example/"}
+    )
 
     assert response.headers["location"] == "/"
 

@@ -53,7 +53,9 @@ async def test_an_email_can_hold_only_one_account() -> None:
         ("ada@library.org", "long enough pass", "n" * 101, "display_name"),
     ],
 )
-async def test_bad_registration_input_is_refused_field_by_field(email: str, password: str, name: str, field: str) -> None:
+async def test_bad_registration_input_is_refused_field_by_field(
+    email: str, password: str, name: str, field: str
+) -> None:
     with pytest.raises(Invalid) as raised:
         await accounts.create_account(email, password, name)
 
@@ -64,8 +66,16 @@ async def test_bad_registration_input_is_refused_field_by_field(email: str, pass
 async def test_a_profile_edit_is_kept_and_bad_edits_change_nothing() -> None:
     user_id = await accounts.create_account("ada@library.org", "long enough pass", "Ada")
 
-    await accounts.update_profile(user_id, ProfileInput("Ada L.", "Northgate University", "Runs the ILL office.",
-                                                        pronouns="she/her", expertise=["copyright", " CONTU "]))
+    await accounts.update_profile(
+        user_id,
+        ProfileInput(
+            "Ada L.",
+            "Northgate University",
+            "Runs the ILL office.",
+            pronouns="she/her",
+            expertise=["copyright", " CONTU "],
+        ),
+    )
     with pytest.raises(Invalid):
         await accounts.update_profile(user_id, ProfileInput("", "Elsewhere", "b" * 2001))
 

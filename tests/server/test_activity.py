@@ -20,7 +20,8 @@ async def test_counting_writes_nothing_until_the_flush(db: Engine) -> None:
     assert await ActivityCount.count() == 0  # a thousand views, no write on any request's path
     assert await flush() == 1
     assert [(t.key, t.bucket, t.value) for t in await tallies("archive.view")] == [
-        ("abc", datetime(2026, 11, 23, 10, tzinfo=timezone.utc), 1000)]
+        ("abc", datetime(2026, 11, 23, 10, tzinfo=timezone.utc), 1000)
+    ]
 
 
 async def test_two_workers_counts_add_up_and_peaks_keep_the_highest(db: Engine) -> None:
@@ -80,8 +81,13 @@ async def test_control_characters_and_nul_never_reach_the_counts(db: Engine) -> 
 
 async def test_a_live_gauge_counts_up_and_down_and_never_below_zero() -> None:
     gauge = LiveGauge()
-    assert [await gauge.up("s"), await gauge.up("s"), await gauge.down("s"), await gauge.down("s"),
-            await gauge.down("s")] == [1, 2, 1, 0, 0]
+    assert [
+        await gauge.up("s"),
+        await gauge.up("s"),
+        await gauge.down("s"),
+        await gauge.down("s"),
+        await gauge.down("s"),
+    ] == [1, 2, 1, 0, 0]
 
 
 async def test_live_gauges_in_two_workers_share_one_count_through_redis() -> None:

@@ -22,8 +22,17 @@ PASSWORD = "correct horse battery staple"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallwayServer]:
     env = hallway_env(tmp_path_factory.mktemp("fuzz"))
     prepare_site(env)
-    created = run_hallway(env, "createuser", "--admin", "--email", "fuzz@library.org", "--name", "Fuzz Admin",
-                          "--password-stdin", stdin=PASSWORD + "\n")
+    created = run_hallway(
+        env,
+        "createuser",
+        "--admin",
+        "--email",
+        "fuzz@library.org",
+        "--name",
+        "Fuzz Admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     server = HallwayServer(env).start()
     yield server
@@ -39,8 +48,10 @@ def browser_session(site: HallwayServer, *, admin: bool) -> requests.Session:
     browser = requests.Session()
     browser.get(f"{site.url}/login")
     if admin:
-        answer = browser.post(f"{site.url}/login", data={"email": "fuzz@library.org", "password": PASSWORD,
-                                                          "_csrf_token": browser.cookies["hallway_csrf"]})
+        answer = browser.post(
+            f"{site.url}/login",
+            data={"email": "fuzz@library.org", "password": PASSWORD, "_csrf_token": browser.cookies["hallway_csrf"]},
+        )
         assert answer.ok
     browser.headers["x-csrftoken"] = browser.cookies["hallway_csrf"]  # unsafe methods get past CSRF to the handler
     return browser
@@ -68,9 +79,15 @@ def fuzz(schema: schemathesis.BaseSchema, base_url: str, browser: requests.Sessi
     # Logging out ends the session the rest would run in: it goes last, so everything else runs logged in.
     operations.sort(key=lambda operation: operation.path == "/logout")
     for operation in operations:
+
         @given(operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def run(case: schemathesis.Case) -> None:
             nonlocal sent
             sent += 1
@@ -83,15 +100,17 @@ def fuzz(schema: schemathesis.BaseSchema, base_url: str, browser: requests.Sessi
     return len(operations), sent, failures
 
 
-def test_a_visitor_cannot_make_any_operation_fail(api_schema: schemathesis.BaseSchema, site: HallwayServer,
-                                                   visitor: requests.Session) -> None:
+def test_a_visitor_cannot_make_any_operation_fail(
+    api_schema: schemathesis.BaseSchema, site: HallwayServer, visitor: requests.Session
+) -> None:
     operations, sent, failures = fuzz(api_schema, site.url, visitor)
     print(f"\nschemathesis as a visitor: {operations} operations, {sent} requests")
     assert failures == []
 
 
-def test_a_site_admin_cannot_make_any_operation_fail(api_schema: schemathesis.BaseSchema, site: HallwayServer,
-                                                      admin: requests.Session) -> None:
+def test_a_site_admin_cannot_make_any_operation_fail(
+    api_schema: schemathesis.BaseSchema, site: HallwayServer, admin: requests.Session
+) -> None:
     operations, sent, failures = fuzz(api_schema, site.url, admin)
     print(f"\nschemathesis as a site admin: {operations} operations, {sent} requests")
     assert failures == []
@@ -99,14 +118,22 @@ def test_a_site_admin_cannot_make_any_operation_fail(api_schema: schemathesis.Ba
 
 # Stateful: chains of calls that use what the previous call made -------------------------------
 
-EVENT_OPERATIONS = (("GET", "/api/v1/events/{slug}"), ("PUT", "/api/v1/events/{slug}"),
-                    ("POST", "/api/v1/events/{slug}/rooms"), ("POST", "/api/v1/events/{slug}/tracks"),
-                    ("POST", "/api/v1/events/{slug}/presenters"), ("POST", "/api/v1/events/{slug}/sessions"),
-                    ("POST", "/api/v1/events/{slug}/invitations"), ("GET", "/api/v1/events/{slug}/programme"),
-                    ("GET", "/api/v1/events/{slug}/releases"), ("POST", "/api/v1/events/{slug}/releases"),
-                    ("GET", "/api/v1/events/{slug}/working-programme"), ("GET", "/api/v1/events/{slug}/conflicts"),
-                    ("PUT", "/api/v1/events/{slug}/sessions/{guid}"),
-                    ("DELETE", "/api/v1/events/{slug}/sessions/{guid}"))
+EVENT_OPERATIONS = (
+    ("GET", "/api/v1/events/{slug}"),
+    ("PUT", "/api/v1/events/{slug}"),
+    ("POST", "/api/v1/events/{slug}/rooms"),
+    ("POST", "/api/v1/events/{slug}/tracks"),
+    ("POST", "/api/v1/events/{slug}/presenters"),
+    ("POST", "/api/v1/events/{slug}/sessions"),
+    ("POST", "/api/v1/events/{slug}/invitations"),
+    ("GET", "/api/v1/events/{slug}/programme"),
+    ("GET", "/api/v1/events/{slug}/releases"),
+    ("POST", "/api/v1/events/{slug}/releases"),
+    ("GET", "/api/v1/events/{slug}/working-programme"),
+    ("GET", "/api/v1/events/{slug}/conflicts"),
+    ("PUT", "/api/v1/events/{slug}/sessions/{guid}"),
+    ("DELETE", "/api/v1/events/{slug}/sessions/{guid}"),
+)
 SCENARIOS = 100
 STEPS = 6
 
@@ -142,7 +169,9 @@ def test_chains_of_calls_on_what_was_just_created_never_fail(site: HallwayServer
     Written as one Hypothesis test rather than schemathesis' state machine: what is drawn never
     depends on the server's answers (the state machine's did, which Hypothesis calls flaky), only
     the values sent do: the event's address and the last created session's id."""
-    schema = schemathesis.openapi.from_dict(narrowed(requests.get(f"{site.url}/schema/openapi.json", timeout=10).json()))
+    schema = schemathesis.openapi.from_dict(
+        narrowed(requests.get(f"{site.url}/schema/openapi.json", timeout=10).json())
+    )
     create = schema["/api/v1/events"]["POST"]
     follow_ups = [schema[path][method] for method, path in EVENT_OPERATIONS]
     statuses: list[int] = []
@@ -155,8 +184,14 @@ def test_chains_of_calls_on_what_was_just_created_never_fail(site: HallwayServer
         return response
 
     @given(data=strategies.data())
-    @settings(max_examples=SCENARIOS, deadline=None, database=None, phases=[Phase.generate], derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=SCENARIOS,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def scenario(data: strategies.DataObject) -> None:
         made = data.draw(create.as_strategy(generation_mode=GenerationMode.POSITIVE))
         created = send(made)
@@ -172,6 +207,8 @@ def test_chains_of_calls_on_what_was_just_created_never_fail(site: HallwayServer
 
     scenario()
     created = statuses.count(201)
-    print(f"\nschemathesis stateful: {SCENARIOS} scenarios, {len(statuses)} calls, {created} of them created "
-          f"something that the calls after them used")
+    print(
+        f"\nschemathesis stateful: {SCENARIOS} scenarios, {len(statuses)} calls, {created} of them created "
+        f"something that the calls after them used"
+    )
     assert created >= SCENARIOS // 2, "most scenarios never got past creating their event"

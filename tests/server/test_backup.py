@@ -20,9 +20,11 @@ def snapshot(server: HallwayServer) -> dict[str, object]:
     found = httpx.get(f"{server.url}/api/v1/archive/search", params={"q": "tracked postage"}).json()
     item = httpx.get(found["results"][0]["url"].replace(found["results"][0]["url"].split("/a/")[0], server.url)).text
     media = re.search(r'<source src="(/media/[^"]+)" type="audio/wav">', item).group(1)
-    return {"event": httpx.get(f"{server.url}/api/v1/events/resource-sharing-forum").json()["title"],
-            "hit": found["results"][0]["id"],
-            "media": hashlib.sha256(httpx.get(server.url + media).content).hexdigest()}  # a short diff if unequal
+    return {
+        "event": httpx.get(f"{server.url}/api/v1/events/resource-sharing-forum").json()["title"],
+        "hit": found["results"][0]["id"],
+        "media": hashlib.sha256(httpx.get(server.url + media).content).hexdigest(),
+    }  # a short diff if unequal
 
 
 def served(env: dict[str, str]) -> dict[str, object]:

@@ -121,7 +121,9 @@ def test_a_broken_schedule_file_is_named_and_nothing_is_imported(tmp_path: Path)
     env = hallway_env(tmp_path)
     prepare_site(env)
     broken = tmp_path / "broken.json"
-    broken.write_text((INTEROP / "pretalx-democon.json").read_text().replace('"duration": "00:30"', '"duration": "half an hour"', 1))
+    broken.write_text(
+        (INTEROP / "pretalx-democon.json").read_text().replace('"duration": "00:30"', '"duration": "half an hour"', 1)
+    )
 
     result = run_hallway(env, "import-schedule", "democon", str(broken))
     missing = run_hallway(env, "import-schedule", "democon", str(tmp_path / "nope.json"))
@@ -135,7 +137,9 @@ def test_a_broken_schedule_file_is_named_and_nothing_is_imported(tmp_path: Path)
 def test_grant_makes_an_account_an_organiser(tmp_path: Path) -> None:
     env = hallway_env(tmp_path)
     prepare_site(env)
-    run_hallway(env, "createuser", "--email", "ada@library.org", "--name", "Ada", "--password-stdin", stdin="long enough pass\n")
+    run_hallway(
+        env, "createuser", "--email", "ada@library.org", "--name", "Ada", "--password-stdin", stdin="long enough pass\n"
+    )
 
     granted = run_hallway(env, "grant", "resource-sharing-forum", "ada@library.org")
     unknown = run_hallway(env, "grant", "resource-sharing-forum", "nobody@library.org")

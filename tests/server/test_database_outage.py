@@ -25,8 +25,9 @@ def postgres_of_our_own() -> Iterator[PrivatePostgres]:
     cluster.remove()
 
 
-async def test_a_restart_is_a_503_while_down_and_hallway_recovers(postgres_of_our_own: PrivatePostgres,
-                                                                   tmp_path: Path) -> None:
+async def test_a_restart_is_a_503_while_down_and_hallway_recovers(
+    postgres_of_our_own: PrivatePostgres, tmp_path: Path
+) -> None:
     cluster = postgres_of_our_own
     env = hallway_env(tmp_path / "site", HALLWAY_DATABASE_URL=cluster.url)
     prepare_site(env)
@@ -40,8 +41,15 @@ async def test_a_restart_is_a_503_while_down_and_hallway_recovers(postgres_of_ou
             cluster.stop()
             down = await client.get(EVENT_PAGE)
             api = await client.get("/api/v1/events/resource-sharing-forum")
-            write = await client.post("/register", data={"email": "during@library.org", "display_name": "D",
-                                                          "password": "correct horse battery", "_csrf_token": token})
+            write = await client.post(
+                "/register",
+                data={
+                    "email": "during@library.org",
+                    "display_name": "D",
+                    "password": "correct horse battery",
+                    "_csrf_token": token,
+                },
+            )
             ready = await client.get("/readyz")
             cluster.start()
 
@@ -53,14 +61,24 @@ async def test_a_restart_is_a_503_while_down_and_hallway_recovers(postgres_of_ou
                 assert time.monotonic() < deadline, "Hallway did not recover when the database came back"
                 await asyncio.sleep(0.5)
             assert (await client.get("/readyz")).status_code == 200
-            after = await client.post("/register", data={"email": "after@library.org", "display_name": "A",
-                                                          "password": "correct horse battery",
-                                                          "_csrf_token": client.cookies["hallway_csrf"]})
+            after = await client.post(
+                "/register",
+                data={
+                    "email": "after@library.org",
+                    "display_name": "A",
+                    "password": "correct horse battery",
+                    "_csrf_token": client.cookies["hallway_csrf"],
+                },
+            )
             assert after.status_code == 302
         check = await asyncpg.connect(cluster.url)
         try:
-            emails = {row["email"] for row in await check.fetch(
-                "SELECT email FROM piccolo_user WHERE email IN ('during@library.org', 'after@library.org')")}
+            emails = {
+                row["email"]
+                for row in await check.fetch(
+                    "SELECT email FROM piccolo_user WHERE email IN ('during@library.org', 'after@library.org')"
+                )
+            }
         finally:
             await check.close()
         assert emails == {"after@library.org"}  # the registration refused during the outage left nothing

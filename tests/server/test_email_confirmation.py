@@ -26,8 +26,7 @@ BASE = "http://127.0.0.1:8000"
 async def _form(client: Client, path: str, data: dict[str, str]):  # noqa: ANN202 - an httpx response
     if "hallway_csrf" not in client.cookies:
         await client.get("/login")
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["hallway_csrf"]},
-                             follow_redirects=False)
+    return await client.post(path, data={**data, "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
 
 
 async def _register(client: Client, email: str = "ada@library.org") -> None:
@@ -64,7 +63,8 @@ async def test_registering_mails_a_link_that_confirms_the_address(client: Client
 
 
 async def test_an_unconfirmed_account_takes_part_but_is_mailed_nothing_and_creates_no_event(
-        client: Client, smtp: Smtp) -> None:
+    client: Client, smtp: Smtp
+) -> None:
     await _register(client)
     ada = await authenticate("ada@library.org", PASSWORD)
     notifications.email_notifications(BASE, "a-secret-key-that-is-long-enough-0123456789", enabled=True)
@@ -73,16 +73,25 @@ async def test_an_unconfirmed_account_takes_part_but_is_mailed_nothing_and_creat
     finally:
         notifications.email_notifications("", "", enabled=False)
     form = (await client.get("/events/new")).text
-    creating = await _form(client, "/events/new", {"name": "Ada's meetup", "slug": "adas-meetup",
-                                                   "timezone": "UTC", "start_date": "2027-05-01",
-                                                   "end_date": "2027-05-01", "mode": "online",
-                                                   "visibility": "public"})
+    creating = await _form(
+        client,
+        "/events/new",
+        {
+            "name": "Ada's meetup",
+            "slug": "adas-meetup",
+            "timezone": "UTC",
+            "start_date": "2027-05-01",
+            "end_date": "2027-05-01",
+            "mode": "online",
+            "visibility": "public",
+        },
+    )
 
     mails = await _mails(smtp)
     assert [mail["Subject"] for mail in mails] == ["Confirm your email address for Hallway"]
     assert await notifications.unread_count(ada) == 1  # the news waits in the app
     assert creating.status_code == 403 and "Confirm your email address before creating an event" in creating.text
-    assert "Confirm your email address first" in form and "<button type=\"submit\" disabled>Create event" in form
+    assert "Confirm your email address first" in form and '<button type="submit" disabled>Create event' in form
 
 
 async def test_the_link_can_be_sent_again_and_an_old_link_expires_after_two_days(client: Client, smtp: Smtp) -> None:
@@ -103,7 +112,8 @@ async def test_the_link_can_be_sent_again_and_an_old_link_expires_after_two_days
 
 
 async def test_changing_address_needs_the_password_and_happens_only_when_the_new_address_confirms(
-        client: Client, smtp: Smtp) -> None:
+    client: Client, smtp: Smtp
+) -> None:
     await _register(client)
     await client.get(_link((await _mails(smtp))[0]))  # Ada's first address is confirmed: it is told of the move
     wrong = await _form(client, "/me/email", {"email": "ada@newlibrary.org", "current_password": "not it"})

@@ -12,15 +12,26 @@ from tests.events.conftest import demo, log_in  # noqa: F401 (demo: a fixture)
 Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.usefixtures("demo")
 SAME_HEADERS = ("content-type", "content-length", "cache-control", "etag", "last-modified", "content-disposition")
-DEMO_PATHS = [f"/events/{DEMO_SLUG}/", f"/events/{DEMO_SLUG}/schedule", f"/events/{DEMO_SLUG}/schedule.ics",
-              f"/events/{DEMO_SLUG}/schedule.json", f"/events/{DEMO_SLUG}/schedule.xml", "/archive/feed.xml",
-              "/oai?verb=Identify", "/topics/copyright-and-fair-use/upcoming.ics", "/static/vendor/htmx.min.js", "/schema/openapi.json", "/schema"]
+DEMO_PATHS = [
+    f"/events/{DEMO_SLUG}/",
+    f"/events/{DEMO_SLUG}/schedule",
+    f"/events/{DEMO_SLUG}/schedule.ics",
+    f"/events/{DEMO_SLUG}/schedule.json",
+    f"/events/{DEMO_SLUG}/schedule.xml",
+    "/archive/feed.xml",
+    "/oai?verb=Identify",
+    "/topics/copyright-and-fair-use/upcoming.ics",
+    "/static/vendor/htmx.min.js",
+    "/schema/openapi.json",
+    "/schema",
+]
 
 
 def plain_get_paths(app: Litestar) -> list[str]:
     """Every GET route in the route table that needs no path parameter."""
-    return sorted(route.path for route in app.routes
-                  if "GET" in getattr(route, "methods", ()) and "{" not in route.path)
+    return sorted(
+        route.path for route in app.routes if "GET" in getattr(route, "methods", ()) and "{" not in route.path
+    )
 
 
 async def _compare(client: Client, path: str) -> None:

@@ -17,7 +17,9 @@ async def test_health_and_readiness_answer_json(client: AsyncTestClient) -> None
     assert (await client.get("/readyz")).json() == {"status": "ready", "checks": {"database": True}}
 
 
-async def test_an_unreachable_redis_makes_the_site_unready(settings: Settings, sqlite_engine: Engine, tmp_path: Path) -> None:
+async def test_an_unreachable_redis_makes_the_site_unready(
+    settings: Settings, sqlite_engine: Engine, tmp_path: Path
+) -> None:
     from server.app import build_litestar_app
 
     env = {

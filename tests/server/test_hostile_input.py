@@ -26,21 +26,112 @@ from tests.hallway_process import HallwayServer, hallway_env, prepare_site, run_
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "hostile-admin@library.org", "hostile admin password"
 HOSTILE = (
-    "\x00", "nul\x00inside", "\x07\x1b\x7f\x85", "line\r\nbreak", "²", "١٢٣", "𝟙𝟚", "9" * 4400, "-1", "0",
-    str(2**64), "9999-12-31", "0000-01-01", "99999-01-01T25:61", "1e309", "NaN", "%", "../../../etc/passwd",
-    "\U0001f642" * 200, "[" * 300, "<x>&amp;'\"",
+    "\x00",
+    "nul\x00inside",
+    "\x07\x1b\x7f\x85",
+    "line\r\nbreak",
+    "²",
+    "١٢٣",
+    "𝟙𝟚",
+    "9" * 4400,
+    "-1",
+    "0",
+    str(2**64),
+    "9999-12-31",
+    "0000-01-01",
+    "99999-01-01T25:61",
+    "1e309",
+    "NaN",
+    "%",
+    "../../../etc/passwd",
+    "\U0001f642" * 200,
+    "[" * 300,
+    "<x>&amp;'\"",
 )
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
 # Query parameters that pages read by hand (not all appear in the schema), for every GET.
-READ_BY_HAND = ("q", "before", "day", "track", "room", "kind", "tag", "session", "t", "tz", "verb", "metadataPrefix",
-                "set", "from", "until", "identifier", "resumptionToken", "url", "maxwidth", "maxheight", "format",
-                "next", "page", "year", "topic", "event", "presenter", "language", "v", "expertise", "institution")
+READ_BY_HAND = (
+    "q",
+    "before",
+    "day",
+    "track",
+    "room",
+    "kind",
+    "tag",
+    "session",
+    "t",
+    "tz",
+    "verb",
+    "metadataPrefix",
+    "set",
+    "from",
+    "until",
+    "identifier",
+    "resumptionToken",
+    "url",
+    "maxwidth",
+    "maxheight",
+    "format",
+    "next",
+    "page",
+    "year",
+    "topic",
+    "event",
+    "presenter",
+    "language",
+    "v",
+    "expertise",
+    "institution",
+)
 # Form fields of the pages' forms, all at once for every POST.
-FORM_FIELDS = ("title", "name", "slug", "body", "q", "email", "display_name", "password", "comment", "text", "day",
-               "start", "minutes", "room", "track", "kind", "status", "tags", "capacity", "timezone", "start_date",
-               "end_date", "visibility", "presenter", "user", "role", "abstract", "description", "language",
-               "choice", "question", "options", "moderation", "who_may_ask", "reason", "url", "label", "attendance",
-               "message", "colour", "location", "stream_url", "join_url", "video_url", "anonymous", "dry_run")
+FORM_FIELDS = (
+    "title",
+    "name",
+    "slug",
+    "body",
+    "q",
+    "email",
+    "display_name",
+    "password",
+    "comment",
+    "text",
+    "day",
+    "start",
+    "minutes",
+    "room",
+    "track",
+    "kind",
+    "status",
+    "tags",
+    "capacity",
+    "timezone",
+    "start_date",
+    "end_date",
+    "visibility",
+    "presenter",
+    "user",
+    "role",
+    "abstract",
+    "description",
+    "language",
+    "choice",
+    "question",
+    "options",
+    "moderation",
+    "who_may_ask",
+    "reason",
+    "url",
+    "label",
+    "attendance",
+    "message",
+    "colour",
+    "location",
+    "stream_url",
+    "join_url",
+    "video_url",
+    "anonymous",
+    "dry_run",
+)
 PARAMETER = re.compile(r"\{(\w+):(\w+)\}")
 SKIPPED = {"HEAD", "OPTIONS"}
 
@@ -57,8 +148,14 @@ class Site:
 
 def _routes(env: dict[str, str]) -> list[tuple[str, str]]:
     app = build_litestar_app(load_settings(env))
-    return sorted({(method, route.path) for route in app.routes for method in getattr(route, "methods", ())
-                   if method not in SKIPPED})
+    return sorted(
+        {
+            (method, route.path)
+            for route in app.routes
+            for method in getattr(route, "methods", ())
+            if method not in SKIPPED
+        }
+    )
 
 
 def _defaults(server: HallwayServer) -> dict[str, str]:
@@ -68,10 +165,22 @@ def _defaults(server: HallwayServer) -> dict[str, str]:
         hits = client.get("/api/v1/archive/search", params={"q": "interlibrary"}).json()
     session = next(s for s in programme["sessions"] if s.get("slug"))
     handle = next((r["handle"] for r in hits.get("results", []) if r.get("handle")), "x")
-    return {"slug": DEMO_SLUG, "event_slug": DEMO_SLUG, "key": session["slug"], "session_slug": session["slug"],
-            "guid": session["guid"], "room_slug": "main-lounge", "handle": handle, "file_path": "hallway.css",
-            "path": "openapi.json", "chart": "registrations.csv", "action": "vote", "answer": "accept",
-            "style": "bibtex", "filename": "1.svg"}
+    return {
+        "slug": DEMO_SLUG,
+        "event_slug": DEMO_SLUG,
+        "key": session["slug"],
+        "session_slug": session["slug"],
+        "guid": session["guid"],
+        "room_slug": "main-lounge",
+        "handle": handle,
+        "file_path": "hallway.css",
+        "path": "openapi.json",
+        "chart": "registrations.csv",
+        "action": "vote",
+        "answer": "accept",
+        "style": "bibtex",
+        "filename": "1.svg",
+    }
 
 
 def _paths(template: str, defaults: dict[str, str]) -> Iterator[str]:
@@ -83,6 +192,7 @@ def _paths(template: str, defaults: dict[str, str]) -> Iterator[str]:
             name, kind = match.groups()
             raw = value if name == hostile_name else defaults.get(name, "1" if kind == "int" else "x")
             return quote(raw, safe="") if kind != "path" else quote(raw, safe="/")
+
         return PARAMETER.sub(one, template)
 
     yield fill(None, "")
@@ -144,18 +254,22 @@ async def _attack_route(site: Site, client: httpx.AsyncClient, token: str, metho
         form = {name: value for name in FORM_FIELDS} | {"_csrf_token": token}
         await _send(site, client, method, base, data=form, headers=headers)
         if template.startswith("/api/"):
-            await _send(site, client, method, base, json=_json_body(site.schema, method, template, value),
-                        headers=headers)
-    await _send(site, client, method, base, content=DEEP_JSON.encode(),
-                headers={**headers, "content-type": "application/json"})
+            await _send(
+                site, client, method, base, json=_json_body(site.schema, method, template, value), headers=headers
+            )
+    await _send(
+        site, client, method, base, content=DEEP_JSON.encode(), headers={**headers, "content-type": "application/json"}
+    )
 
 
 async def _client(site: Site, *, admin: bool) -> tuple[httpx.AsyncClient, str]:
     client = httpx.AsyncClient(base_url=site.server.url, timeout=60)
     await client.get("/login")
     if admin:
-        answer = await client.post("/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
-                                                   "_csrf_token": client.cookies["hallway_csrf"]})
+        answer = await client.post(
+            "/login",
+            data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "_csrf_token": client.cookies["hallway_csrf"]},
+        )
         assert answer.status_code == 302, answer.text[:300]
         await client.get("/")
     return client, client.cookies["hallway_csrf"]
@@ -177,8 +291,17 @@ async def _attack_everything(site: Site) -> None:
 async def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     async with _database(request.param, tmp_path_factory.mktemp(f"hostile-{request.param}")) as env:
         prepare_site(env)
-        made = run_hallway(env, "createuser", "--admin", "--email", ADMIN_EMAIL, "--name", "Hostile Admin",
-                           "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        made = run_hallway(
+            env,
+            "createuser",
+            "--admin",
+            "--email",
+            ADMIN_EMAIL,
+            "--name",
+            "Hostile Admin",
+            "--password-stdin",
+            stdin=ADMIN_PASSWORD + "\n",
+        )
         assert made.returncode == 0, made.stderr
         server = HallwayServer(env).start()
         try:
@@ -214,10 +337,25 @@ async def test_no_hostile_input_on_any_route_makes_a_500(site: Site) -> None:
     assert len(site.routes) > 100 and site.requests > 10_000
 
 
-
 SERVER_FAULT = "Something went wrong on the server; please try again."
-SOCKET_FIELDS = ("event", "session", "room", "body", "question", "poll", "choices", "up", "anonymous", "message",
-                 "user", "action", "minutes", "size", "nonce", "before")
+SOCKET_FIELDS = (
+    "event",
+    "session",
+    "room",
+    "body",
+    "question",
+    "poll",
+    "choices",
+    "up",
+    "anonymous",
+    "message",
+    "user",
+    "action",
+    "minutes",
+    "size",
+    "nonce",
+    "before",
+)
 DEEP_LIST: Any = []
 for _ in range(200):
     DEEP_LIST = [DEEP_LIST]
@@ -226,8 +364,12 @@ for _ in range(200):
 def _socket_events(env: dict[str, str]) -> list[tuple[str, str]]:
     """Every event a client may send, per namespace, from the socket.io server's own handler table."""
     sio = build_litestar_app(load_settings(env)).state.sio
-    return sorted((namespace, event) for namespace, handlers in sio.handlers.items() for event in handlers
-                  if event not in {"connect", "disconnect", "connect_error"})
+    return sorted(
+        (namespace, event)
+        for namespace, handlers in sio.handlers.items()
+        for event in handlers
+        if event not in {"connect", "disconnect", "connect_error"}
+    )
 
 
 def _socket_payloads(defaults: dict[str, str]) -> Iterator[Any]:
@@ -247,8 +389,9 @@ async def _attack_sockets(site: Site, cookies: httpx.Cookies | None, events: lis
     header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
     namespaces = sorted({namespace for namespace, _ in events})
     client = socketio.AsyncClient(reconnection=False)
-    await client.connect(site.server.url, namespaces=namespaces, headers=header, transports=["websocket"],
-                         wait_timeout=10)
+    await client.connect(
+        site.server.url, namespaces=namespaces, headers=header, transports=["websocket"], wait_timeout=10
+    )
     try:
         for namespace, event in events:
             for payload in _socket_payloads(site.defaults):

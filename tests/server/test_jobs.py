@@ -91,8 +91,9 @@ async def test_a_job_whose_worker_vanished_is_run_again_then_given_up(ran: list[
 async def test_a_job_whose_worker_on_this_host_died_is_taken_up_at_once(ran: list[str]) -> None:
     dead = f"{socket.gethostname()}:{2**22 + 12345}"  # beyond any pid Linux hands out: no such process
     job_id = await jobs.enqueue("test.note", "orphaned")
-    await Job.update({Job.status: "running", Job.attempts: 1, Job.claimed_by: dead,
-                      Job.updated_at: datetime.now(timezone.utc)}).where(Job.id == job_id)
+    await Job.update(
+        {Job.status: "running", Job.attempts: 1, Job.claimed_by: dead, Job.updated_at: datetime.now(timezone.utc)}
+    ).where(Job.id == job_id)
 
     assert await jobs.requeue_stale() == 1  # no fifteen-minute wait: that process is not running here
     assert [job.status for job in await jobs.run_pending()] == ["done"]

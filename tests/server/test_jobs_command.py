@@ -20,8 +20,11 @@ def test_the_command_runs_the_queue_and_takes_up_a_job_a_killed_run_left_running
     queued = job_rows(env)
     assert queued and {status for _, status in queued} == {"queued"}
     with sqlite3.connect(Path(env["HALLWAY_VAR_DIR"]) / "hallway.sqlite3") as connection:  # a run killed mid-job
-        connection.execute("UPDATE background_job SET status = 'running', claimed_by = ? WHERE id = "
-                           "(SELECT min(id) FROM background_job)", (f"{socket.gethostname()}:{2**22 + 7}:dead",))
+        connection.execute(
+            "UPDATE background_job SET status = 'running', claimed_by = ? WHERE id = "
+            "(SELECT min(id) FROM background_job)",
+            (f"{socket.gethostname()}:{2**22 + 7}:dead",),
+        )
 
     result = run_hallway(env, "jobs")
 

@@ -61,11 +61,14 @@ async def test_a_socket_without_a_session_is_a_guest(server: HallwayServer, conn
     socket = await connect(server.url)
 
     assert await socket.call("whoami", timeout=5) == {
-        "user_id": None, "display_name": "Guest", "guest": True, "admin": False,
+        "user_id": None,
+        "display_name": "Guest",
+        "guest": True,
+        "admin": False,
     }
 
 
-@pytest.mark.parametrize("cookie", ["hallway_session=" + "ab" * 32, "hallway_session=null", "hallway_session=\"x;;"])
+@pytest.mark.parametrize("cookie", ["hallway_session=" + "ab" * 32, "hallway_session=null", 'hallway_session="x;;'])
 async def test_a_forged_or_broken_session_cookie_is_a_guest(server: HallwayServer, connect: Any, cookie: str) -> None:
     socket = await connect(server.url, cookie)
 
@@ -99,8 +102,17 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Hall
         HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}",
     )
     prepare_site(env)
-    created = run_hallway(env, "createuser", "--admin", "--email", "admin@library.org", "--name", "Conference desk",
-                          "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    created = run_hallway(
+        env,
+        "createuser",
+        "--admin",
+        "--email",
+        "admin@library.org",
+        "--name",
+        "Conference desk",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     first, second = HallwayServer(env).start(), HallwayServer(env).start()
     yield first, second
@@ -141,11 +153,14 @@ async def test_a_session_made_on_one_worker_is_known_to_the_other(
 
 async def test_readiness_includes_redis_when_it_is_configured(two_workers: tuple[HallwayServer, HallwayServer]) -> None:
     assert httpx.get(two_workers[0].url + "/readyz").json() == {
-        "status": "ready", "checks": {"database": True, "redis": True},
+        "status": "ready",
+        "checks": {"database": True, "redis": True},
     }
 
 
-async def test_serve_with_several_workers_answers_on_one_port(two_workers: tuple[HallwayServer, HallwayServer], connect: Any) -> None:
+async def test_serve_with_several_workers_answers_on_one_port(
+    two_workers: tuple[HallwayServer, HallwayServer], connect: Any
+) -> None:
     env = dict(two_workers[0].env)
     pooled = HallwayServer(env, workers=2).start()
     try:

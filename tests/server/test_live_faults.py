@@ -70,17 +70,24 @@ class Stage:
 
 async def call(talker: Talker, stage: Stage, event: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Send until acknowledged: after a dropped connection, rejoin the room and send the same thing again."""
+
     async def after_a_failure() -> None:
         talker.retries += 1
         await rejoin(talker, stage)
 
-    return await until_acknowledged(talker.client, event, payload, "/rooms" if event == "send" else "/qa",
-                                    after_a_failure=after_a_failure)
+    return await until_acknowledged(
+        talker.client, event, payload, "/rooms" if event == "send" else "/qa", after_a_failure=after_a_failure
+    )
 
 
-async def until_acknowledged(client: socketio.AsyncClient, event: str, payload: dict[str, Any], namespace: str,
-                             seconds: float = 30,
-                             after_a_failure: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+async def until_acknowledged(
+    client: socketio.AsyncClient,
+    event: str,
+    payload: dict[str, Any],
+    namespace: str,
+    seconds: float = 30,
+    after_a_failure: Callable[[], Awaitable[None]] | None = None,
+) -> dict[str, Any]:
     """Send the same payload until the server acknowledges it (waiting out rate limits)."""
     deadline, reply = time.monotonic() + seconds, None
     while time.monotonic() < deadline:
@@ -112,8 +119,9 @@ async def chat_and_vote(talker: Talker, stage: Stage, until: float, killed: asyn
     number = 0
     while time.monotonic() < until:
         nonce = f"{talker.name}-{number:04d}"
-        sent = await call(talker, stage, "send", {"room": stage.room_id, "body": f"{talker.name} says {number}",
-                                                  "nonce": nonce})
+        sent = await call(
+            talker, stage, "send", {"room": stage.room_id, "body": f"{talker.name} says {number}", "nonce": nonce}
+        )
         talker.acked_messages[nonce] = sent["id"]
         question = stage.question_ids[number % len(stage.question_ids)]
         await call(talker, stage, "vote", {"event": DEMO_SLUG, "session": stage.session_key, "question": question})
@@ -125,10 +133,15 @@ async def chat_and_vote(talker: Talker, stage: Stage, until: float, killed: asyn
 
 
 @pytest.fixture
-async def two_workers_on_postgres(postgres_database_url: str,
-                                  tmp_path: Path) -> AsyncIterator[tuple[HallwayServer, HallwayServer]]:
-    env = hallway_env(tmp_path, HALLWAY_DATABASE_URL=postgres_database_url, HALLWAY_REDIS_URL=require_redis(),
-                      HALLWAY_REDIS_PREFIX=f"hallway-faults-{uuid.uuid4().hex[:8]}")
+async def two_workers_on_postgres(
+    postgres_database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[HallwayServer, HallwayServer]]:
+    env = hallway_env(
+        tmp_path,
+        HALLWAY_DATABASE_URL=postgres_database_url,
+        HALLWAY_REDIS_URL=require_redis(),
+        HALLWAY_REDIS_PREFIX=f"hallway-faults-{uuid.uuid4().hex[:8]}",
+    )
     with two_workers(env) as workers:
         yield workers
 
@@ -162,15 +175,25 @@ async def talker(url: str, server: HallwayServer, number: int, stage: Stage) -> 
 
     client.on("connect", connected, namespace="/rooms")
     # A fresh dict for every (re)connection: engine.io's client deletes the Cookie header it was given.
-    await client.connect(url, namespaces=NAMESPACES, headers=lambda: {"Cookie": cookie_header(cookies)},
-                         transports=["websocket"], wait_timeout=10)
-    await call(person, stage, "send", {"room": stage.room_id, "body": f"{person.name} is here",
-                                       "nonce": f"{person.name}-hello"})
+    await client.connect(
+        url,
+        namespaces=NAMESPACES,
+        headers=lambda: {"Cookie": cookie_header(cookies)},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    await call(
+        person,
+        stage,
+        "send",
+        {"room": stage.room_id, "body": f"{person.name} is here", "nonce": f"{person.name}-hello"},
+    )
     return person
 
 
 async def test_a_killed_worker_loses_no_acknowledged_message_or_vote(
-        two_workers_on_postgres: tuple[HallwayServer, HallwayServer], postgres_database_url: str) -> None:
+    two_workers_on_postgres: tuple[HallwayServer, HallwayServer], postgres_database_url: str
+) -> None:
     first, second = two_workers_on_postgres
     stage = await set_the_stage(postgres_database_url)
     proxy = await FailoverProxy([first.port, second.port]).start()
@@ -195,30 +218,44 @@ async def test_a_killed_worker_loses_no_acknowledged_message_or_vote(
     assert moved, "nobody was on the killed worker"
     assert all(p.acks_after_kill >= 2 for p in people), [(p.name, p.acks_after_kill) for p in people]
     await assert_exactly_once(postgres_database_url, people, stage)
-    print(f"\nworker killed: {len(moved)} of {len(people)} people reconnected to the other worker; "
-          f"{sum(len(p.acked_messages) for p in people)} messages and {sum(len(p.acked_votes) for p in people)} "
-          f"votes acknowledged, {sum(p.retries for p in people)} sent again; all in the database exactly once")
+    print(
+        f"\nworker killed: {len(moved)} of {len(people)} people reconnected to the other worker; "
+        f"{sum(len(p.acked_messages) for p in people)} messages and {sum(len(p.acked_votes) for p in people)} "
+        f"votes acknowledged, {sum(p.retries for p in people)} sent again; all in the database exactly once"
+    )
 
 
 async def assert_exactly_once(database_url: str, people: list[Talker], stage: Stage) -> None:
     connection = await asyncpg.connect(database_url)
     try:
-        stored = {row["client_key"].rsplit(":", 1)[1]: (row["id"], row["copies"]) for row in await connection.fetch(
-            "SELECT client_key, min(id) AS id, count(*) AS copies FROM chat_message WHERE room = $1 "
-            "AND client_key IS NOT NULL GROUP BY client_key", stage.room_id)}
+        stored = {
+            row["client_key"].rsplit(":", 1)[1]: (row["id"], row["copies"])
+            for row in await connection.fetch(
+                "SELECT client_key, min(id) AS id, count(*) AS copies FROM chat_message WHERE room = $1 "
+                "AND client_key IS NOT NULL GROUP BY client_key",
+                stage.room_id,
+            )
+        }
         doubled = await connection.fetch(
-            "SELECT body, count(*) FROM chat_message WHERE room = $1 GROUP BY body HAVING count(*) > 1", stage.room_id)
+            "SELECT body, count(*) FROM chat_message WHERE room = $1 GROUP BY body HAVING count(*) > 1", stage.room_id
+        )
         votes = await connection.fetch(
             "SELECT question, voter, count(*) AS copies FROM question_vote WHERE question = ANY($1::int[]) "
-            "GROUP BY question, voter", stage.question_ids)
+            "GROUP BY question, voter",
+            stage.question_ids,
+        )
         counts = await connection.fetch(
             "SELECT q.id, q.votes, (SELECT count(*) FROM question_vote v WHERE v.question = q.id) AS rows "
-            "FROM question q WHERE q.id = ANY($1::int[])", stage.question_ids)
+            "FROM question q WHERE q.id = ANY($1::int[])",
+            stage.question_ids,
+        )
     finally:
         await connection.close()
     for person in people:
         for nonce, message_id in person.acked_messages.items():
-            assert stored.get(nonce) == (message_id, 1), f"{nonce}: acknowledged as {message_id}, stored {stored.get(nonce)}"
+            assert stored.get(nonce) == (message_id, 1), (
+                f"{nonce}: acknowledged as {message_id}, stored {stored.get(nonce)}"
+            )
     assert doubled == []
     assert all(row["copies"] == 1 for row in votes)
     by_voter: dict[int, set[int]] = {}
@@ -244,8 +281,22 @@ class PrivateRedis:
     def start(self) -> "PrivateRedis":
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--appendonly", "yes", "--save", "", "--logfile", str(self.directory / "redis.log")])
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--logfile",
+                str(self.directory / "redis.log"),
+            ]
+        )
         deadline = time.monotonic() + 10
         while not port_open("127.0.0.1", self.port):
             assert time.monotonic() < deadline, "redis-server did not start"
@@ -281,21 +332,28 @@ async def listener(url: str, cookies: Any) -> Listener:
     heard: dict[str, asyncio.Queue[Any]] = {"message": asyncio.Queue(), "thread_changed": asyncio.Queue()}
     client.on("message", heard["message"].put_nowait, namespace="/rooms")
     client.on("thread_changed", heard["thread_changed"].put_nowait, namespace="/qa")
-    await client.connect(url, namespaces=NAMESPACES, headers=lambda: {"Cookie": cookie_header(cookies)},
-                         transports=["websocket"], wait_timeout=10)
+    await client.connect(
+        url,
+        namespaces=NAMESPACES,
+        headers=lambda: {"Cookie": cookie_header(cookies)},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     return Listener(client, heard)
 
 
-async def until_heard_across_workers(ada: Listener, ben: Listener, room: int, private_redis_back: float,
-                                     seconds: float = 30) -> float:
+async def until_heard_across_workers(
+    ada: Listener, ben: Listener, room: int, private_redis_back: float, seconds: float = 30
+) -> float:
     """Ada (worker one) sends until Ben (worker two) hears her live; how long that took.
 
     Redis does not keep what was published while a worker was resubscribing, so the first
     messages after the restart may reach Ben only from the history; later ones arrive live.
     """
     for number in range(int(seconds)):
-        sent = await until_acknowledged(ada.client, "send", {"room": room, "body": f"after {number}",
-                                                             "nonce": f"after-{number:04d}"}, "/rooms")
+        sent = await until_acknowledged(
+            ada.client, "send", {"room": room, "body": f"after {number}", "nonce": f"after-{number:04d}"}, "/rooms"
+        )
         deadline = time.monotonic() + 1
         while (left := deadline - time.monotonic()) > 0:
             try:
@@ -306,8 +364,9 @@ async def until_heard_across_workers(ada: Listener, ben: Listener, room: int, pr
     raise AssertionError("chat never crossed workers again after Redis restarted")
 
 
-async def test_live_features_recover_by_themselves_after_redis_restarts(private_redis: PrivateRedis,
-                                                                        tmp_path: Path) -> None:
+async def test_live_features_recover_by_themselves_after_redis_restarts(
+    private_redis: PrivateRedis, tmp_path: Path
+) -> None:
     env = hallway_env(tmp_path / "site", HALLWAY_REDIS_URL=private_redis.url, HALLWAY_REDIS_PREFIX="restart")
     with two_workers(env) as (first, second):
         use_engine(engine_from_url(env["HALLWAY_DATABASE_URL"]))
@@ -321,34 +380,42 @@ async def test_live_features_recover_by_themselves_after_redis_restarts(private_
         for person in (ada, ben):
             await until_acknowledged(person.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms")
         await until_acknowledged(ada.client, "watch", thread, "/qa")
-        hello = await until_acknowledged(ada.client, "send", {"room": room, "body": "before", "nonce": "before-01"},
-                                         "/rooms")
+        hello = await until_acknowledged(
+            ada.client, "send", {"room": room, "body": "before", "nonce": "before-01"}, "/rooms"
+        )
         assert (await ben.next("message"))["id"] == hello["id"]
 
         private_redis.stop()
         async with httpx.AsyncClient(base_url=first.url, cookies=ada_cookies) as http:
             during = await http.get("/me/profile")
-        lost = await ada.client.call("send", {"room": room, "body": "during", "nonce": "during-01"},
-                                     namespace="/rooms", timeout=10)
+        lost = await ada.client.call(
+            "send", {"room": room, "body": "during", "nonce": "during-01"}, namespace="/rooms", timeout=10
+        )
         private_redis.start()
 
         assert during.status_code == 503 and during.headers["retry-after"]
         assert not lost["ok"]  # the message may be stored, but nobody was told: Ada sends it again
-        again = await until_acknowledged(ada.client, "send", {"room": room, "body": "during", "nonce": "during-01"},
-                                         "/rooms")
+        again = await until_acknowledged(
+            ada.client, "send", {"room": room, "body": "during", "nonce": "during-01"}, "/rooms"
+        )
         recovered_in = await until_heard_across_workers(ada, ben, room, private_redis_back=time.monotonic())
-        history = (await until_acknowledged(ben.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms"))["messages"]
+        history = (await until_acknowledged(ben.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms"))[
+            "messages"
+        ]
         assert [m["id"] for m in history if m["body"] == "during"] == [again["id"]]  # stored once, kept
         await until_acknowledged(ben.client, "ask", {**thread, "body": "Still there after the restart?"}, "/qa")
         assert (await ada.next("thread_changed"))["session"]
         async with httpx.AsyncClient(base_url=first.url, cookies=ada_cookies) as http:
             after = await http.get("/me/profile")
         assert after.status_code == 200 and "Ada" in after.text  # still logged in
-        cleo = await listener(second.url, await register(second.url, f"cleo-{uuid.uuid4().hex[:6]}@library.org",
-                                                         "Cleo"))
+        cleo = await listener(
+            second.url, await register(second.url, f"cleo-{uuid.uuid4().hex[:6]}@library.org", "Cleo")
+        )
         seen = await until_acknowledged(cleo.client, "join", {"event": DEMO_SLUG, "room": room}, "/rooms")
         assert {"Ada", "Ben", "Cleo"} <= {person["name"] for person in seen["people"]}
         for person in (ada, ben, cleo):
             await person.client.disconnect()
-        print(f"\nRedis restarted: chat across workers worked again {recovered_in:.1f} s after it was back; "
-              f"Q&A updates, presence and logins recovered without a reload")
+        print(
+            f"\nRedis restarted: chat across workers worked again {recovered_in:.1f} s after it was back; "
+            f"Q&A updates, presence and logins recovered without a reload"
+        )

@@ -6,7 +6,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from server.mail import (
-    ATTEMPTS_MAX, BATCH, SmtpServer, deliver_due, given_up, queue_mail, retry_pause, waiting_count,
+    ATTEMPTS_MAX,
+    BATCH,
+    SmtpServer,
+    deliver_due,
+    given_up,
+    queue_mail,
+    retry_pause,
+    waiting_count,
 )
 from server.tables import OutboxMail
 from tests.mail_server import Inbox, MailServer
@@ -27,7 +34,9 @@ async def test_queued_mail_is_delivered_once(smtp: tuple[SmtpServer, Inbox, Mail
     assert await waiting_count() == 0
 
 
-async def test_a_mail_server_that_is_down_delays_mail_and_never_loses_it(smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+async def test_a_mail_server_that_is_down_delays_mail_and_never_loses_it(
+    smtp: tuple[SmtpServer, Inbox, MailServer],
+) -> None:
     server, inbox, mail_server = smtp
     mail_server.down()
     await queue_mail("ada@library.org", "Hello", "Body")
@@ -52,7 +61,12 @@ def test_smtp_urls_say_how_to_connect() -> None:
     secure = SmtpServer.from_url("smtps://mail.example.org")
 
     assert (plain.host, plain.port, plain.username, plain.password, plain.use_tls) == (
-        "mail.example.org", 587, "mailer", "s@cret", False)
+        "mail.example.org",
+        587,
+        "mailer",
+        "s@cret",
+        False,
+    )
     assert (secure.port, secure.use_tls) == (465, True)
 
 
@@ -67,7 +81,8 @@ async def test_line_breaks_in_a_subject_never_become_headers(smtp: tuple[SmtpSer
 
 
 async def test_a_refused_address_is_given_up_at_once_and_shown_to_administrators(
-        smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    smtp: tuple[SmtpServer, Inbox, MailServer],
+) -> None:
     server, inbox, _ = smtp
     await queue_mail("typo@refused.example", "Your digest", "Body")
     await queue_mail("ada@library.org", "Your digest", "Body")
@@ -86,8 +101,9 @@ async def test_mail_that_cannot_be_built_never_holds_up_the_rest(smtp: tuple[Smt
     server, inbox, _ = smtp
     now = datetime.now(timezone.utc)
     for number in range(BATCH + 10):
-        await OutboxMail(to_address="ada@library.org", subject=f"Broken\r\n{number}", body_text="x", created_at=now,
-                         send_after=now).save()
+        await OutboxMail(
+            to_address="ada@library.org", subject=f"Broken\r\n{number}", body_text="x", created_at=now, send_after=now
+        ).save()
     await queue_mail("ben@library.org", "Still arrives", "Body")
 
     rounds = [await deliver_due(server) for _ in range(3)]
@@ -98,7 +114,8 @@ async def test_mail_that_cannot_be_built_never_holds_up_the_rest(smtp: tuple[Smt
 
 
 async def test_a_mail_that_keeps_failing_is_given_up_after_a_bounded_number_of_tries(
-        smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    smtp: tuple[SmtpServer, Inbox, MailServer],
+) -> None:
     server, _, mail_server = smtp
     mail_server.down()
     await queue_mail("ada@library.org", "Hello", "Body")

@@ -18,8 +18,12 @@ PACKAGES = ("server", "events", "sessions", "networking", "archive")
 
 
 def migration_files() -> list[Path]:
-    return sorted(path for package in PACKAGES for path in (ROOT / package / "piccolo_migrations").glob("*.py")
-                  if path.name != "__init__.py")
+    return sorted(
+        path
+        for package in PACKAGES
+        for path in (ROOT / package / "piccolo_migrations").glob("*.py")
+        if path.name != "__init__.py"
+    )
 
 
 @pytest.mark.parametrize("path", migration_files(), ids=lambda path: path.name)
@@ -33,10 +37,13 @@ def test_no_migration_imports_the_packages_own_code(path: Path) -> None:
 
 @pytest.mark.parametrize("package", PACKAGES)
 async def test_the_migrations_create_exactly_the_tables_the_code_declares(
-        package: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    package: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PICCOLO_CONF", "server.piccolo_conf")
     app_config = Finder().get_app_config(package)
     statements = await AutoMigrationManager().get_alter_statements(app_config=app_config)
     pending = [statement for group in statements for statement in group.statements]
-    assert pending == [], (f"{package}/tables.py differs from its migrations; add one with "
-                           f"`PICCOLO_CONF=server.piccolo_conf piccolo migrations new {package} --auto`")
+    assert pending == [], (
+        f"{package}/tables.py differs from its migrations; add one with "
+        f"`PICCOLO_CONF=server.piccolo_conf piccolo migrations new {package} --auto`"
+    )

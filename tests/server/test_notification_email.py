@@ -32,7 +32,9 @@ async def test_a_notification_is_emailed_at_once_with_its_link_and_an_unsubscrib
     server, inbox, _ = smtp
     ada = await make_account("ada@library.org", "Ada")
 
-    await notifications.notify(ada, "question-answered", "Ben answered your question.", "/events/x/sessions/y/questions/")
+    await notifications.notify(
+        ada, "question-answered", "Ben answered your question.", "/events/x/sessions/y/questions/"
+    )
     await deliver_due(server)
 
     [message] = inbox.messages

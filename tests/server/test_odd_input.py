@@ -22,6 +22,7 @@ async def test_an_unsubscribe_link_with_any_characters_is_simply_invalid(client:
 
 async def test_oembed_says_which_formats_it_offers(client: Client) -> None:
     """oEmbed 1.0: a format the provider does not offer is a 501 (json and xml are offered)."""
-    response = await client.get("/oembed", params={"url": "http://127.0.0.1:8000/a/x", "format": "yaml"},
-                                headers={"accept": "application/json"})
+    response = await client.get(
+        "/oembed", params={"url": "http://127.0.0.1:8000/a/x", "format": "yaml"}, headers={"accept": "application/json"}
+    )
     assert response.status_code == 501 and "json or xml" in response.json()["detail"]

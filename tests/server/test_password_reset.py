@@ -21,8 +21,7 @@ OLD, NEW = "correct horse battery", "a brand new passphrase"
 async def _form(client: Client, path: str, data: dict[str, str]) -> object:
     if "hallway_csrf" not in client.cookies:
         await client.get("/login")
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["hallway_csrf"]},
-                             follow_redirects=False)
+    return await client.post(path, data={**data, "_csrf_token": client.cookies["hallway_csrf"]}, follow_redirects=False)
 
 
 async def _register(client: Client) -> None:
@@ -41,7 +40,8 @@ async def _link_from_mail(smtp: tuple[SmtpServer, Inbox, MailServer]) -> str:
 
 
 async def test_a_forgotten_password_is_replaced_through_the_mailed_link(
-        client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]
+) -> None:
     await _register(client)
     login = (await client.get("/login")).text
     assert 'href="/password/forgot"' in login
@@ -62,7 +62,8 @@ async def test_a_forgotten_password_is_replaced_through_the_mailed_link(
 
 
 async def test_asking_tells_nothing_about_whether_an_address_has_an_account(
-        client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]
+) -> None:
     await _register(client)
     known = await _form(client, "/password/forgot", {"email": "ada@library.org"})
     unknown = await _form(client, "/password/forgot", {"email": "nobody@library.org"})
@@ -73,7 +74,8 @@ async def test_asking_tells_nothing_about_whether_an_address_has_an_account(
 
 
 async def test_a_link_expires_after_an_hour_and_a_new_password_uses_up_every_open_link(
-        client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]
+) -> None:
     await _register(client)
     await send_reset_link("ada@library.org", "http://127.0.0.1:8000")
     first = await _link_from_mail(smtp)
@@ -94,7 +96,8 @@ async def test_a_link_expires_after_an_hour_and_a_new_password_uses_up_every_ope
 
 
 async def test_a_new_password_that_is_too_short_is_refused_and_the_link_still_works(
-        client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]) -> None:
+    client: Client, smtp: tuple[SmtpServer, Inbox, MailServer]
+) -> None:
     await _register(client)
     await _form(client, "/password/forgot", {"email": "ada@library.org"})
     link = await _link_from_mail(smtp)

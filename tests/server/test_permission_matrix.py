@@ -34,8 +34,12 @@ FLASH_ERROR = re.compile(r'class="flash flash-error">([^<]*)<')
 def route_keys(settings: Any) -> set[str]:
     """``METHOD /path`` for every route the app serves, straight from its route table."""
     app = build_litestar_app(settings)
-    return {f"{method} {route.path}" for route in app.routes for method in getattr(route, "methods", ())
-            if method not in SKIPPED_METHODS}
+    return {
+        f"{method} {route.path}"
+        for route in app.routes
+        for method in getattr(route, "methods", ())
+        if method not in SKIPPED_METHODS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +78,10 @@ class People:
         client = httpx.AsyncClient(base_url=self.base_url, timeout=30)
         await client.get("/login")
         if role != "anonymous":
-            answer = await client.post("/login", data={"email": self.world.emails[role], "password": PASSWORD,
-                                                       "_csrf_token": client.cookies[CSRF]})
+            answer = await client.post(
+                "/login",
+                data={"email": self.world.emails[role], "password": PASSWORD, "_csrf_token": client.cookies[CSRF]},
+            )
             assert answer.status_code == 302, f"{role} could not log in: {answer.text[:200]}"
         return client
 
@@ -87,9 +93,16 @@ class People:
 async def send(client: httpx.AsyncClient, call: Call) -> httpx.Response:
     token = client.cookies.get(CSRF, "") if call.csrf else ""
     form = {**call.form, "_csrf_token": token} if call.form is not None and call.csrf else call.form
-    return await client.request(call.method, call.path, params=call.params, data=form, files=call.files,
-                                json=call.json, content=call.content,
-                                headers={"x-csrftoken": token} if call.csrf else {})
+    return await client.request(
+        call.method,
+        call.path,
+        params=call.params,
+        data=form,
+        files=call.files,
+        json=call.json,
+        content=call.content,
+        headers={"x-csrftoken": token} if call.csrf else {},
+    )
 
 
 @dataclass(frozen=True)
@@ -127,16 +140,19 @@ class Tally:
 
     def report(self, what: str) -> None:
         """Print the figures (and every differing cell), then fail if any cell differs."""
-        print(f"\npermission matrix ({what}), {len(ROLES)} people, {len(VISIBILITIES)} visibilities: "
-              f"{self.cells} cells checked, {len(self.mismatches)} differ")
+        print(
+            f"\npermission matrix ({what}), {len(ROLES)} people, {len(VISIBILITIES)} visibilities: "
+            f"{self.cells} cells checked, {len(self.mismatches)} differ"
+        )
         print("\n".join(self.mismatches))
         assert self.mismatches == []
 
 
 async def run_cell(people: People, route: str, case: Case, cell: Cell, tally: Tally) -> None:
     if case.setup is not None:
-        setup = await answer_of(people.clients["organiser"],
-                                await send(people.clients["organiser"], case.setup(cell)), None)
+        setup = await answer_of(
+            people.clients["organiser"], await send(people.clients["organiser"], case.setup(cell)), None
+        )
         assert setup.outcome == "allowed", f"setup of {route} failed: {setup}"
     call = case.call(cell)
     client = await people.client_for(cell.role) if call.fresh_client else people.clients[cell.role]
@@ -164,8 +180,12 @@ def _hides_existence(cell: Cell) -> bool:
 
 def cells_of(rule: Rule, world: World, numbers: Iterator[int]) -> list[tuple[Case, Cell]]:
     visibilities = VISIBILITIES if rule.per_event else ("public",)
-    return [(case, Cell(world, role, visibility, next(numbers)))
-            for case in rule.cases for visibility in visibilities for role in ROLES]
+    return [
+        (case, Cell(world, role, visibility, next(numbers)))
+        for case in rule.cases
+        for visibility in visibilities
+        for role in ROLES
+    ]
 
 
 async def walk_http(base_url: str, world: World) -> Tally:
@@ -189,8 +209,13 @@ def test_every_route_answers_each_person_as_the_table_says(site: tuple[HallwaySe
 
 async def socket_for(base_url: str, cookies: httpx.Cookies | None, namespace: str) -> socketio.AsyncClient:
     client = socketio.AsyncClient(reconnection=False)
-    await client.connect(base_url, namespaces=[namespace], headers={"Cookie": cookie_header(cookies)} if cookies else {},
-                         transports=["websocket"], wait_timeout=10)
+    await client.connect(
+        base_url,
+        namespaces=[namespace],
+        headers={"Cookie": cookie_header(cookies)} if cookies else {},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     return client
 
 
@@ -211,11 +236,14 @@ async def walk_sockets(base_url: str, world: World) -> Tally:
     tally, numbers = Tally(), itertools.count(10_000)
     try:
         for visibility in VISIBILITIES:
-            waiting = await seat_two_people(people, world.events[visibility].slug, world.events[visibility].speed_room_id)
+            waiting = await seat_two_people(
+                people, world.events[visibility].slug, world.events[visibility].speed_room_id
+            )
             for role in ROLES:
                 cells = [Cell(world, role, visibility, next(numbers)) for _ in SOCKET_CASES]
-                await send_every_event(base_url, people.clients[role].cookies if role != "anonymous" else None,
-                                       cells, tally)
+                await send_every_event(
+                    base_url, people.clients[role].cookies if role != "anonymous" else None, cells, tally
+                )
             for client in waiting:
                 await client.disconnect()
     finally:
@@ -230,13 +258,16 @@ async def send_every_event(base_url: str, cookies: httpx.Cookies | None, cells: 
         for case, cell in zip(SOCKET_CASES, cells):
             if case.namespace not in sockets:
                 sockets[case.namespace] = await socket_for(base_url, cookies, case.namespace)
-            reply = await sockets[case.namespace].call(case.event, case.payload(cell), namespace=case.namespace,
-                                                       timeout=10)
+            reply = await sockets[case.namespace].call(
+                case.event, case.payload(cell), namespace=case.namespace, timeout=10
+            )
             expected = case.policy(cell.role, cell.visibility)
             tally.cells += 1
             if case.answered(cell, reply) != expected:
-                tally.mismatches.append(f"{case.namespace} {case.event} as {cell.role} on the {cell.visibility} "
-                                        f"event: expected {'ok' if expected else 'an error'}, got {reply}")
+                tally.mismatches.append(
+                    f"{case.namespace} {case.event} as {cell.role} on the {cell.visibility} "
+                    f"event: expected {'ok' if expected else 'an error'}, got {reply}"
+                )
     finally:
         for client in sockets.values():
             await client.disconnect()

@@ -14,7 +14,10 @@ from sessions.live import QaNamespace
 from sessions.protocol import QA_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[2]
-START, END = "<!-- live-protocol: made from networking/protocol.py and sessions/protocol.py -->", "<!-- /live-protocol -->"
+START, END = (
+    "<!-- live-protocol: made from networking/protocol.py and sessions/protocol.py -->",
+    "<!-- /live-protocol -->",
+)
 
 
 def protocol_section() -> str:
@@ -28,12 +31,16 @@ def test_the_readme_tells_the_protocol_exactly_as_it_is_declared() -> None:
     assert shown == protocol_section(), "paste the section printed here into README.md:\n" + protocol_section()
 
 
-@pytest.mark.parametrize(("namespace", "handlers", "source"), [
-    (ROOMS_PROTOCOL, RoomsNamespace, "networking/live.py"),
-    (QA_PROTOCOL, QaNamespace, "sessions/live.py"),
-])
+@pytest.mark.parametrize(
+    ("namespace", "handlers", "source"),
+    [
+        (ROOMS_PROTOCOL, RoomsNamespace, "networking/live.py"),
+        (QA_PROTOCOL, QaNamespace, "sessions/live.py"),
+    ],
+)
 def test_every_declared_event_is_handled_and_every_emitted_event_is_declared(
-        namespace: LiveNamespace, handlers: type, source: str) -> None:
+    namespace: LiveNamespace, handlers: type, source: str
+) -> None:
     emitted = set(re.findall(r"\bemit\(\s*\"(\w+)\"", (ROOT / source).read_text()))
 
     assert all(callable(getattr(handlers, name, None)) for name in namespace.received_names)

@@ -56,8 +56,16 @@ async def test_a_stranger_never_receives_a_logged_in_persons_session(server: Hal
 
 
 async def test_cookieless_requests_leave_no_session_behind(client: Client, settings: Settings) -> None:
-    addresses = ["/archive/feed.atom", "/archive/podcast.rss", "/oai?verb=Identify", "/static/hallway.css",
-                 "/topics/", "/healthz", "/api/v1/events", "/no-such-page"]
+    addresses = [
+        "/archive/feed.atom",
+        "/archive/podcast.rss",
+        "/oai?verb=Identify",
+        "/static/hallway.css",
+        "/topics/",
+        "/healthz",
+        "/api/v1/events",
+        "/no-such-page",
+    ]
     for number in range(1000):
         client.cookies.clear()
         response = await client.get(addresses[number % len(addresses)])
@@ -100,26 +108,33 @@ async def test_logging_out_ends_the_session_and_clears_the_cookie(client: Client
 
 
 async def test_a_form_token_from_someone_else_is_refused(app: Litestar) -> None:
-    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as victim, \
-            AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as attacker:
+    async with (
+        AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as victim,
+        AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as attacker,
+    ):
         await _log_in(victim, "victim@example.org")
         await _log_in(attacker, "attacker@example.org")
-        own = await victim.post("/me/profile", data={"display_name": "Victim", "_csrf_token": victim.cookies[CSRF_COOKIE]},
-                                follow_redirects=False)
+        own = await victim.post(
+            "/me/profile",
+            data={"display_name": "Victim", "_csrf_token": victim.cookies[CSRF_COOKIE]},
+            follow_redirects=False,
+        )
         assert own.status_code == 302
 
         attackers_token = attacker.cookies[CSRF_COOKIE]
         victim.cookies.set(CSRF_COOKIE, attackers_token)  # planted (a sibling subdomain can set cookies)
-        forged = await victim.post("/me/profile", data={"display_name": "Pwned", "_csrf_token": attackers_token},
-                                   follow_redirects=False)
+        forged = await victim.post(
+            "/me/profile", data={"display_name": "Pwned", "_csrf_token": attackers_token}, follow_redirects=False
+        )
         assert forged.status_code == 403 and "expired" in forged.text
 
         attacker.cookies.clear()
         await attacker.get("/login")
         visitors_token = attacker.cookies[CSRF_COOKIE]
         victim.cookies.set(CSRF_COOKIE, visitors_token)  # a visitor's token does not work in a session either
-        forged = await victim.post("/me/profile", data={"display_name": "Pwned", "_csrf_token": visitors_token},
-                                   follow_redirects=False)
+        forged = await victim.post(
+            "/me/profile", data={"display_name": "Pwned", "_csrf_token": visitors_token}, follow_redirects=False
+        )
         assert forged.status_code == 403
         victim.cookies.delete(CSRF_COOKIE)
         assert "Pwned" not in (await victim.get("/me/profile")).text
@@ -130,16 +145,24 @@ async def test_logging_in_replaces_the_visitors_token(client: Client) -> None:
     before = client.cookies[CSRF_COOKIE]
     await _log_in(client, "fresh@example.org")
     assert client.cookies[CSRF_COOKIE] != before
-    stale = await client.post("/me/profile", data={"display_name": "Stale", "_csrf_token": before},
-                              follow_redirects=False)
+    stale = await client.post(
+        "/me/profile", data={"display_name": "Stale", "_csrf_token": before}, follow_redirects=False
+    )
     assert stale.status_code == 403
 
 
 async def _log_in(client: Client, email: str) -> None:
     await client.get("/register")
-    response = await client.post("/register", data={"email": email, "display_name": email.split("@")[0],
-                                                    "password": PASSWORD, "_csrf_token": client.cookies[CSRF_COOKIE]},
-                                 follow_redirects=False)
+    response = await client.post(
+        "/register",
+        data={
+            "email": email,
+            "display_name": email.split("@")[0],
+            "password": PASSWORD,
+            "_csrf_token": client.cookies[CSRF_COOKIE],
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 302, response.text
 
 
@@ -157,8 +180,9 @@ async def test_a_form_token_that_is_not_ascii_is_simply_refused(client: Client) 
     await client.get("/login")
     refused = await client.post("/login", data={"email": "a@b.org", "password": "x" * 12, "_csrf_token": "é"})
     assert refused.status_code == 403
-    header = await client.post("/login", data={"email": "a@b.org", "password": "x" * 12},
-                               headers={"x-csrftoken": "é".encode()})
+    header = await client.post(
+        "/login", data={"email": "a@b.org", "password": "x" * 12}, headers={"x-csrftoken": "é".encode()}
+    )
     assert header.status_code == 403
 
 
@@ -169,6 +193,7 @@ async def test_a_missing_file_or_picture_never_replaces_a_logged_in_persons_toke
     for path in ("/avatars/0.svg", "/static/missing.css", "/static/hallway.css"):
         response = await client.get(path)
         assert "set-cookie" not in response.headers, path
-    saved = await client.post("/me/profile", data={"display_name": "Still me", "_csrf_token": token},
-                              follow_redirects=False)
+    saved = await client.post(
+        "/me/profile", data={"display_name": "Still me", "_csrf_token": token}, follow_redirects=False
+    )
     assert saved.status_code == 302

@@ -35,8 +35,15 @@ async def test_the_picker_offers_every_zone_by_city(client: Client) -> None:
 async def test_a_visitor_chooses_a_city_and_every_event_page_follows(client: Client) -> None:
     before = (await client.get(OPENING)).text
     chosen = await choose(client, "berlin", OPENING)
-    session, schedule, now, event = [(await client.get(path)).text for path in (
-        OPENING, f"/events/{DEMO_SLUG}/schedule/?view=list", f"/events/{DEMO_SLUG}/now/", f"/events/{DEMO_SLUG}/")]
+    session, schedule, now, event = [
+        (await client.get(path)).text
+        for path in (
+            OPENING,
+            f"/events/{DEMO_SLUG}/schedule/?view=list",
+            f"/events/{DEMO_SLUG}/now/",
+            f"/events/{DEMO_SLUG}/",
+        )
+    ]
 
     assert IN_BERLIN not in before and "Chicago (America/Chicago)" in before
     assert chosen.status_code == 302 and chosen.headers["location"] == OPENING

@@ -22,8 +22,11 @@ async def people() -> dict:
     event_id = await make_event(organiser_id=organiser)
     await make_session(event_id, "Fair use at the desk", local(date(2027, 3, 27), 10))
     await publish_release(event_id)
-    return {"organiser": organiser, "ben": await make_account("ben@library.org", "Ben"),
-            "cleo": await make_account("cleo@library.org", "Cleo")}
+    return {
+        "organiser": organiser,
+        "ben": await make_account("ben@library.org", "Ben"),
+        "cleo": await make_account("cleo@library.org", "Cleo"),
+    }
 
 
 async def as_(user_id: int | None):

@@ -44,8 +44,12 @@ async def watcher(server: HallwayServer) -> AsyncIterator[Any]:
         person = Watcher(client, cookies)
         client.on("thread_changed", person.changes.put_nowait, namespace="/qa")
         client.on("votes", lambda update: person.counts.update(update["counts"]), namespace="/qa")
-        await client.connect(server.url, namespaces=["/qa"], transports=["websocket"],
-                             headers={"Cookie": cookie_header(cookies)} if cookies else {})
+        await client.connect(
+            server.url,
+            namespaces=["/qa"],
+            transports=["websocket"],
+            headers={"Cookie": cookie_header(cookies)} if cookies else {},
+        )
         opened.append(person)
         return person
 
@@ -104,8 +108,10 @@ async def test_pre_moderation_over_the_socket_and_approval_from_the_page(server:
     moderator_cookies = await register(server.url, mod_email, "Mod")
     assert run_hallway(server.env, "grant", DEMO_SLUG, mod_email).returncode == 0
     async with httpx.AsyncClient(base_url=server.url, cookies=moderator_cookies) as client:
-        await client.post(f"/events/{DEMO_SLUG}/qa-settings", data={"moderation": "pre", "who_may_ask": "logged_in",
-                                                                   "_csrf_token": moderator_cookies[CSRF_COOKIE]})
+        await client.post(
+            f"/events/{DEMO_SLUG}/qa-settings",
+            data={"moderation": "pre", "who_may_ask": "logged_in", "_csrf_token": moderator_cookies[CSRF_COOKIE]},
+        )
     asker, other = await watcher("Asker"), await watcher("Other")
     await other.call("watch", {})
     asked = await asker.call("ask", {"body": "Held for moderation?"})
@@ -116,21 +122,28 @@ async def test_pre_moderation_over_the_socket_and_approval_from_the_page(server:
     while not other.changes.empty():
         other.changes.get_nowait()
     async with httpx.AsyncClient(base_url=server.url, cookies=moderator_cookies) as client:
-        response = await client.post(f"/events/{DEMO_SLUG}/sessions/{SESSION}/questions/{asked['id']}/approve",
-                                     data={"_csrf_token": moderator_cookies[CSRF_COOKIE]})
+        response = await client.post(
+            f"/events/{DEMO_SLUG}/sessions/{SESSION}/questions/{asked['id']}/approve",
+            data={"_csrf_token": moderator_cookies[CSRF_COOKIE]},
+        )
         assert response.status_code == 302
-        await client.post(f"/events/{DEMO_SLUG}/qa-settings", data={"moderation": "post", "who_may_ask": "logged_in",
-                                                                   "_csrf_token": moderator_cookies[CSRF_COOKIE]})
+        await client.post(
+            f"/events/{DEMO_SLUG}/qa-settings",
+            data={"moderation": "post", "who_may_ask": "logged_in", "_csrf_token": moderator_cookies[CSRF_COOKIE]},
+        )
     await asyncio.wait_for(other.changes.get(), 10)
     assert asked["id"] in [q["id"] for q in (await other.call("thread", {}))["questions"]]
 
 
-@pytest.mark.parametrize(("event", "payload", "error"), [
-    ("watch", {"event": 5}, "Watch a session first, or name the event and the session."),
-    ("watch", {"session": "no-such-session"}, "There is no such session."),
-    ("vote", {"question": "7"}, "Name a question by its number."),
-    ("ask", {"body": "x" * 1001}, "A question can be at most 1000 characters."),
-])
+@pytest.mark.parametrize(
+    ("event", "payload", "error"),
+    [
+        ("watch", {"event": 5}, "Watch a session first, or name the event and the session."),
+        ("watch", {"session": "no-such-session"}, "There is no such session."),
+        ("vote", {"question": "7"}, "Name a question by its number."),
+        ("ask", {"body": "x" * 1001}, "A question can be at most 1000 characters."),
+    ],
+)
 async def test_bad_payloads_get_error_acknowledgements(watcher: Any, event: str, payload: dict, error: str) -> None:
     ada = await watcher("Ada")
 
@@ -155,8 +168,16 @@ async def test_poll_answers_over_the_socket_reach_everyone_watching(server: Hall
     base = f"/events/{DEMO_SLUG}/sessions/{SESSION}/questions/polls"
     async with httpx.AsyncClient(base_url=server.url, cookies=moderator) as client:
         token = moderator[CSRF_COOKIE]
-        await client.post(base, data={"question": "Do you lend e-books?", "options": "Yes\nNo", "multiple": "",
-                                      "results_live": "on", "_csrf_token": token})
+        await client.post(
+            base,
+            data={
+                "question": "Do you lend e-books?",
+                "options": "Yes\nNo",
+                "multiple": "",
+                "results_live": "on",
+                "_csrf_token": token,
+            },
+        )
     mod = await watcher("Watcher")
     poll_id = max(p["id"] for p in (await thread_as(server, moderator))["polls"])
     async with httpx.AsyncClient(base_url=server.url, cookies=moderator) as client:
@@ -178,7 +199,9 @@ async def test_poll_answers_over_the_socket_reach_everyone_watching(server: Hall
 async def thread_as(server: HallwayServer, cookies: httpx.Cookies) -> dict[str, Any]:
     """The thread (with draft polls) as a moderator's page sees it."""
     client = socketio.AsyncClient(reconnection=False)
-    await client.connect(server.url, namespaces=["/qa"], transports=["websocket"], headers={"Cookie": cookie_header(cookies)})
+    await client.connect(
+        server.url, namespaces=["/qa"], transports=["websocket"], headers={"Cookie": cookie_header(cookies)}
+    )
     try:
         return await client.call("thread", WHERE, namespace="/qa", timeout=10)
     finally:
@@ -188,16 +211,24 @@ async def thread_as(server: HallwayServer, cookies: httpx.Cookies) -> dict[str, 
 async def test_votes_on_one_worker_reach_watchers_on_another(tmp_path_factory: pytest.TempPathFactory) -> None:
     from tests.services import require_redis
 
-    env = hallway_env(tmp_path_factory.mktemp("qa-workers"), HALLWAY_REDIS_URL=require_redis(),
-                      HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}")
+    env = hallway_env(
+        tmp_path_factory.mktemp("qa-workers"),
+        HALLWAY_REDIS_URL=require_redis(),
+        HALLWAY_REDIS_PREFIX=f"hallway-test-{uuid.uuid4().hex[:8]}",
+    )
     prepare_site(env)
     first, second = HallwayServer(env).start(), HallwayServer(env).start()
     clients: list[socketio.AsyncClient] = []
     try:
+
         async def connect(url: str, cookies: httpx.Cookies | None) -> socketio.AsyncClient:
             client = socketio.AsyncClient(reconnection=False)
-            await client.connect(url, namespaces=["/qa"], transports=["websocket"],
-                                 headers={"Cookie": cookie_header(cookies)} if cookies else {})
+            await client.connect(
+                url,
+                namespaces=["/qa"],
+                transports=["websocket"],
+                headers={"Cookie": cookie_header(cookies)} if cookies else {},
+            )
             clients.append(client)
             return client
 
@@ -226,13 +257,17 @@ async def test_after_watch_the_documented_payloads_need_not_repeat_where(watcher
     for person in (ada, ben):
         assert (await person.client.call("watch", WHERE, namespace="/qa", timeout=10))["ok"]
 
-    asked = await ada.client.call("ask", {"body": "Does CONTU still matter?", "anonymous": False},
-                                  namespace="/qa", timeout=10)
+    asked = await ada.client.call(
+        "ask", {"body": "Does CONTU still matter?", "anonymous": False}, namespace="/qa", timeout=10
+    )
     voted = await ben.client.call("vote", {"question": asked["id"], "up": True}, namespace="/qa", timeout=10)
     thread = await ben.client.call("thread", {}, namespace="/qa", timeout=10)
 
-    assert before == {"ok": False, "error": "Watch a session first, or name the event and the session.",
-                      "fields": {"session": "Watch a session first, or name the event and the session."}}
+    assert before == {
+        "ok": False,
+        "error": "Watch a session first, or name the event and the session.",
+        "fields": {"session": "Watch a session first, or name the event and the session."},
+    }
     assert asked["ok"] and voted == {"ok": True, "votes": 1}
     assert [q["votes"] for q in thread["questions"] if q["id"] == asked["id"]] == [1]
 
@@ -251,8 +286,21 @@ async def test_the_official_javascript_client_speaks_the_documented_protocol(ser
     cookies = await register(server.url, f"{uuid.uuid4().hex[:8]}@library.org", "Nadia Node")
     script = Path(__file__).with_name("qa_client.cjs")
 
-    seen = json.loads(subprocess.run([node, str(script), server.url, cookie_header(cookies), DEMO_SLUG, SESSION],
-                                     capture_output=True, text=True, timeout=60, check=True).stdout)
+    seen = json.loads(
+        subprocess.run(
+            [node, str(script), server.url, cookie_header(cookies), DEMO_SLUG, SESSION],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
 
-    assert seen == {"watched": True, "asked": True, "id": seen["id"], "mine": True, "votes": 0,
-                    "body": "Asked from Node: does the rule of five apply to e-books?"}
+    assert seen == {
+        "watched": True,
+        "asked": True,
+        "id": seen["id"],
+        "mine": True,
+        "votes": 0,
+        "body": "Asked from Node: does the rule of five apply to e-books?",
+    }

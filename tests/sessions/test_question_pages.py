@@ -27,7 +27,9 @@ async def talk(app: Litestar, client: Client) -> int:
     await log_in(client, "ada@library.org", "Ada Presenter")
     await post(client, "/logout")
     event_id = await make_event()
-    person = await editing.save_presenter(event_id, "Ada Presenter", user_id=await account_id_by_email("ada@library.org"))
+    person = await editing.save_presenter(
+        event_id, "Ada Presenter", user_id=await account_id_by_email("ada@library.org")
+    )
     await make_session(event_id, "Fair use at the desk", local(date(2027, 3, 27), 10), presenter_ids=[person])
     await publish_release(event_id)
     return event_id
@@ -51,15 +53,21 @@ async def test_an_attendee_asks_others_vote_and_the_presenter_answers_from_the_i
     await log_in(client, "ada@library.org", create=False)
     inbox = (await client.get("/me/questions/")).text
     assert "Does CONTU cover e-journals?" in inbox and "not answered yet" in inbox
-    answered = await post(client, THREAD + f"{question}/answer", {"body": "Yes, *unless* the licence forbids it.",
-                                                                  "next": "/me/questions/"})
+    answered = await post(
+        client,
+        THREAD + f"{question}/answer",
+        {"body": "Yes, *unless* the licence forbids it.", "next": "/me/questions/"},
+    )
     assert answered.headers["location"] == "/me/questions/"  # back to the inbox, as the inbox's form asks
     await post(client, "/logout")
     await run_pending()  # what a server process's background worker does
 
     for person in ("ben@library.org", "cleo@library.org"):
         await log_in(client, person, create=False)
-        assert "Ada Presenter answered a question on “Fair use at the desk”." in (await client.get("/me/notifications/")).text
+        assert (
+            "Ada Presenter answered a question on “Fair use at the desk”."
+            in (await client.get("/me/notifications/")).text
+        )
         await post(client, "/logout")
     page = (await client.get(THREAD)).text
     assert "Yes, <em>unless</em> the licence forbids it." in page and "Answered</span>" in page

@@ -32,8 +32,12 @@ async def talk() -> dict:
     person = await editing.save_presenter(event_id, "Ada Presenter", user_id=presenter)
     await make_session(event_id, "Fair use at the desk", local(DAY, 10), presenter_ids=[person])
     await publish_release(event_id)
-    people = {"organiser": organiser, "presenter": presenter,
-              "ben": await make_account("ben@library.org", "Ben"), "cleo": await make_account("cleo@library.org", "Cleo")}
+    people = {
+        "organiser": organiser,
+        "presenter": presenter,
+        "ben": await make_account("ben@library.org", "Ben"),
+        "cleo": await make_account("cleo@library.org", "Cleo"),
+    }
     return {"event_id": event_id, **people}
 
 
@@ -104,17 +108,25 @@ async def test_the_phase_follows_the_session_times() -> None:
         ends_at = starts_at + timedelta(hours=1)
 
     assert [questions.phase_at(Session, Session.starts_at + timedelta(minutes=m)).value for m in (-1, 0, 59, 60)] == [
-        "before", "during", "during", "after"]
+        "before",
+        "during",
+        "during",
+        "after",
+    ]
 
 
-async def test_answers_come_from_presenters_and_organisers_and_notify_the_asker_and_voters(talk: dict, wired: None) -> None:
+async def test_answers_come_from_presenters_and_organisers_and_notify_the_asker_and_voters(
+    talk: dict, wired: None
+) -> None:
     ben, cleo = await as_(talk["ben"]), await as_(talk["cleo"])
     question = await questions.ask_question(ben, "Does CONTU apply to e-journals?")
     await questions.vote(cleo, question)
 
     with pytest.raises(NotAllowed):
         await questions.answer_question(cleo, question, "I think so")
-    await questions.answer_question(await as_(talk["presenter"]), question, "**Yes**, unless the licence says otherwise.")
+    await questions.answer_question(
+        await as_(talk["presenter"]), question, "**Yes**, unless the licence says otherwise."
+    )
 
     [view] = await questions.thread(ben)
     assert view.status == "answered" and view.answers[0].by_presenter
@@ -152,7 +164,7 @@ async def test_a_private_events_thread_does_not_exist_for_strangers(talk: dict) 
 
 
 def test_answers_keep_a_safe_subset_of_markdown() -> None:
-    html = render_answer('<script>alert(1)</script> [link](javascript:alert(1)) [ok](https://example.org) ![i](x.png)')
+    html = render_answer("<script>alert(1)</script> [link](javascript:alert(1)) [ok](https://example.org) ![i](x.png)")
 
     assert "<script" not in html and 'href="javascript' not in html
     assert '<a href="https://example.org" rel="nofollow noopener">ok</a>' in html and "<img" not in html
