@@ -18,6 +18,7 @@ run: install assets
 test: install-test assets browser
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # The inner loop: pure logic, domain functions and pages, on SQLite (no browser, no spawned servers).

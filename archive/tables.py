@@ -25,6 +25,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 
@@ -44,6 +45,7 @@ class ItemStatus(str, Enum):
 
 
 class Topic(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     slug = Varchar(length=80, unique=True)
     name = Varchar(length=120)
     description = Text(default="")
@@ -52,11 +54,13 @@ class Topic(Table):
 
 
 class SessionTopic(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     session_guid = UUID(index=True)
     topic = ForeignKey(references=Topic, null=False, on_delete=OnDelete.cascade)
 
 
 class Recording(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     session_guid = UUID(index=True)
     kind = Varchar(length=8, choices=RecordingKind)
     file_name = Varchar(length=200, default="", help_text="Stored under HALLWAY_MEDIA_ROOT; empty for a link.")
@@ -73,6 +77,8 @@ class MediaDerivative(Table):
     """A compressed copy of an uploaded recording (MP3 of audio, H.264 MP4 of video) for podcast apps and
     slow connections; made by ffmpeg in a background job, the original always kept beside it."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     recording = ForeignKey(references=Recording, null=False, on_delete=OnDelete.cascade, index=True)
     profile = Varchar(length=16)  # mp3, mp4
     file_name = Varchar(length=200)
@@ -82,6 +88,7 @@ class MediaDerivative(Table):
 
 
 class CaptionTrack(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     recording = ForeignKey(references=Recording, null=False, on_delete=OnDelete.cascade)
     language = Varchar(length=16, default="en")
     provenance = Varchar(length=12, choices=Provenance, default=Provenance.machine)
@@ -90,6 +97,7 @@ class CaptionTrack(Table):
 
 
 class Cue(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     caption = ForeignKey(references=CaptionTrack, null=False, on_delete=OnDelete.cascade, index=True)
     session_guid = UUID(index=True)
     start = Float()
@@ -98,6 +106,7 @@ class Cue(Table):
 
 
 class Material(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     session_guid = UUID(index=True)
     title = Varchar(length=200)
     file_name = Varchar(length=200, default="")
@@ -109,6 +118,7 @@ class Material(Table):
 
 
 class ArchiveItem(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     handle = Varchar(length=16, unique=True, help_text="The permanent identifier in /a/<handle>; never reused.")
     session_guid = UUID(unique=True)
     event_id = Integer(null=True, default=None, help_text="The programme's event, if it still exists here.")
@@ -134,6 +144,8 @@ class ArchiveItem(Table):
 class ArchivePath(Table):
     """Every (event slug, session slug) an item has been known by, so old links redirect forever."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     item = ForeignKey(references=ArchiveItem, null=False, on_delete=OnDelete.cascade)
     event_slug = Varchar(length=100, index=True)
     session_slug = Varchar(length=120)
@@ -142,12 +154,15 @@ class ArchivePath(Table):
 class ItemFacet(Table):
     """One (facet, value) of a published item: what search counts and filters by."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     item = ForeignKey(references=ArchiveItem, null=False, on_delete=OnDelete.cascade, index=True)
     facet = Varchar(length=16)
     value = Varchar(length=300)
 
 
 class SavedSearch(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     query = Varchar(length=300)
     filters = JSON(default={})

@@ -17,6 +17,7 @@ from piccolo.columns import (
 )
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns.defaults.time import TimeCustom
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 
@@ -65,6 +66,7 @@ class MemberRole(str, Enum):
 
 
 class Event(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     slug = Varchar(length=100, unique=True)
     title = Varchar(length=200)
     description = Text(default="")
@@ -81,12 +83,14 @@ class Event(Table):
 
 
 class Track(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     name = Varchar(length=100)
     colour = Varchar(length=7, default="#3b6ea5")
 
 
 class Room(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     # Its own identifier in frab exports and feeds: renaming a room (or the event) keeps it.
     guid = UUID()
@@ -102,6 +106,8 @@ class Room(Table):
 
 class Session(Table, tablename="programme_session"):
     """One item of an event's programme (not an HTTP session)."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     guid = UUID(unique=True)
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
@@ -124,6 +130,8 @@ class Session(Table, tablename="programme_session"):
 class Presenter(Table):
     """Someone who presents: an account holder or an external person."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     user = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     name = Varchar(length=200)
@@ -132,6 +140,7 @@ class Presenter(Table):
 
 
 class SessionPresenter(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     session = ForeignKey(references=Session, null=False, on_delete=OnDelete.cascade)
     presenter = ForeignKey(references=Presenter, null=False, on_delete=OnDelete.cascade)
     position = Integer(default=0)
@@ -139,6 +148,8 @@ class SessionPresenter(Table):
 
 class EventMember(Table):
     """A person's role in one event; every permission check asks this table."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
@@ -150,6 +161,8 @@ class EventMember(Table):
 
 class Invitation(Table):
     """A link that makes whoever opens it (logged in) an organiser or presenter of an event."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     email = Varchar(length=100)
@@ -164,6 +177,8 @@ class Invitation(Table):
 class ScheduleRelease(Table):
     """A published, numbered, immutable copy of an event's programme and its changelog."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     version = Integer()
     comment = Text(default="")
@@ -176,6 +191,8 @@ class ScheduleRelease(Table):
 class Star(Table):
     """A session in someone's personal agenda, by guid so it survives every release."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     session_guid = UUID()
@@ -184,6 +201,8 @@ class Star(Table):
 
 class AgendaFeed(Table):
     """A personal calendar feed. Its URL carries a signature over this row's nonce; revoking deletes the row."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     user = ForeignKey(references=BaseUser, null=False, unique=True, on_delete=OnDelete.cascade)
     nonce = Varchar(length=64)

@@ -4,6 +4,7 @@ from enum import Enum
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Array, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from events.tables import Event
@@ -26,6 +27,8 @@ class SanctionKind(str, Enum):
 class NetworkingRoom(Table):
     """A live space of an event (the foreign key keeps rooms from outliving their event)."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
     slug = Varchar(length=80)
     name = Varchar(length=100)
@@ -43,6 +46,7 @@ class NetworkingRoom(Table):
 
 
 class ChatMessage(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade, index=True)
     author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     body = Text()
@@ -56,6 +60,7 @@ class ChatMessage(Table):
 
 
 class RoomSanction(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     kind = Varchar(length=8, choices=SanctionKind)
@@ -66,6 +71,8 @@ class RoomSanction(Table):
 class ConnectionRequest(Table):
     """'Ask to connect': once accepted, both see each other's chosen contact details."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     sender = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     recipient = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     message = Text(default="")
@@ -75,6 +82,7 @@ class ConnectionRequest(Table):
 
 
 class SpeedRound(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     room = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)
     number = Integer()
     minutes = Integer()
@@ -84,6 +92,8 @@ class SpeedRound(Table):
 
 class SpeedGroupMember(Table):
     """Who sat together in which breakout of a round: the history that keeps pairs from repeating."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     round = ForeignKey(references=SpeedRound, null=False, on_delete=OnDelete.cascade)
     breakout = ForeignKey(references=NetworkingRoom, null=False, on_delete=OnDelete.cascade)

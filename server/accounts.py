@@ -131,7 +131,7 @@ async def create_account(
     db = BaseUser._meta.db
     try:
         async with db.transaction():
-            user = BaseUser(username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin)
+            user = BaseUser(username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin)  # type: ignore[no-untyped-call]
             await user.save()
             await Profile(
                 user=user.id,
@@ -150,7 +150,7 @@ async def create_demo_account(email: str, display_name: str) -> int:
     """A demo person with a real profile and no way to log in (inactive), made without hashing a password."""
     email = normalise_email(email)
     async with BaseUser._meta.db.transaction():
-        user = BaseUser(username=email, email=email, password=_DUMMY_HASH, active=False, admin=False, superuser=False)
+        user = BaseUser(username=email, email=email, password=_DUMMY_HASH, active=False, admin=False, superuser=False)  # type: ignore[no-untyped-call]
         await user.save()
         await Profile(user=user.id, display_name=display_name.strip(), updated_at=_now()).save()
     return user.id
@@ -168,7 +168,7 @@ async def authenticate(email: str, password: str) -> int | None:
     if not await asyncio.to_thread(_password_matches, password, stored) or not row or not row["active"]:
         return None
     await BaseUser.update({BaseUser.last_login: datetime.now()}).where(BaseUser.id == row["id"])
-    return row["id"]
+    return int(row["id"])
 
 
 async def password_is_right(user_id: int, password: str) -> bool:
@@ -392,11 +392,11 @@ async def is_listed(user_id: int) -> bool:
 
 async def account_id_by_email(email: str) -> int | None:
     row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
-    return row["id"] if row else None
+    return int(row["id"]) if row else None
 
 
 async def count_accounts() -> int:
-    return await BaseUser.count()
+    return int(await BaseUser.count())
 
 
 def _now() -> datetime:

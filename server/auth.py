@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import secrets
 from http.cookies import SimpleCookie
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.datastructures.cookie import Cookie
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware.session.base import ONE_DAY_IN_SECONDS
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
@@ -40,11 +40,15 @@ def start_session(connection: ASGIConnection[Any, Any, Any, Any], user_id: int) 
     connection.set_session({SESSION_USER_KEY: user_id})
 
 
+def _scope_text(scope: Any, key: str) -> str | None:
+    """A session id this module keeps in the ASGI scope (Litestar's scope type does not know its keys)."""
+    value = scope.get(key)
+    return value if isinstance(value, str) and value else None
+
+
 def effective_session_id(scope: Any) -> str | None:
     """The id the session will have once this response is sent: a fresh one after login, else the cookie's."""
-    if scope.get(_NEW_ID_KEY):
-        return scope[_NEW_ID_KEY]
-    return scope.get(_LOADED_ID_KEY)
+    return _scope_text(scope, _NEW_ID_KEY) or _scope_text(scope, _LOADED_ID_KEY)
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -69,14 +73,12 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return self.deserialize_data(data)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        new_id = connection.scope.get(_NEW_ID_KEY)
-        if new_id:
-            return new_id  # type: ignore[no-any-return]
-        loaded = connection.scope.get(_LOADED_ID_KEY)
-        if loaded:
-            return loaded  # type: ignore[no-any-return]
-        connection.scope[_NEW_ID_KEY] = self.generate_session_id()  # type: ignore[literal-required]
-        return connection.scope[_NEW_ID_KEY]  # type: ignore[literal-required]
+        known = effective_session_id(connection.scope)
+        if known:
+            return known
+        new_id = self.generate_session_id()
+        connection.scope[_NEW_ID_KEY] = new_id  # type: ignore[literal-required]
+        return new_id
 
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
@@ -85,7 +87,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         store = self.config.get_store_from_app(scope["app"])
         headers = MutableScopeHeaders.from_message(message)
         sent_cookie = connection.cookies.get(self.config.key)
-        loaded_id = scope.get(_LOADED_ID_KEY)
+        loaded_id = _scope_text(scope, _LOADED_ID_KEY)
         if scope_session is Empty or not scope_session:
             if loaded_id:
                 await self.delete(loaded_id, store=store)
@@ -141,7 +143,8 @@ async def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Acc
     if _STATE_KEY not in state:
         user_id = connection.session.get(SESSION_USER_KEY) if "session" in connection.scope else None
         state[_STATE_KEY] = await get_account(user_id) if isinstance(user_id, int) else None
-    return state[_STATE_KEY]
+    account: Account | None = state[_STATE_KEY]
+    return account
 
 
 def cached_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:
@@ -160,29 +163,6 @@ async def requires_site_admin(connection: ASGIConnection[Any, Any, Any, Any], _:
         raise NotAuthorizedException("Log in to continue.")
     if not account.is_admin:
         raise PermissionDeniedException("Only site administrators may do this.")
-
-
-class EventPermissions(Protocol):
-    can_view: bool
-    can_organise: bool
-
-
-P = TypeVar("P", bound=EventPermissions)
-
-
-def require_visible(access: P | None) -> P:
-    """A page or call about an event: a 404 when the event is missing or private to others."""
-    if access is None or not access.can_view:
-        raise NotFoundException("There is no event at this address.")
-    return access
-
-
-def require_organiser(access: P | None, doing: str = "do this") -> P:
-    """An organiser's action: 404 for those who may not even see the event, 403 for everyone else."""
-    require_visible(access)
-    if not access.can_organise:
-        raise PermissionDeniedException(f"Only the organisers of this event can {doing}.")
-    return access
 
 
 def session_id_from_cookie_header(cookie_header: str) -> str | None:

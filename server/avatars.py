@@ -55,7 +55,7 @@ def save_avatar(media_root: Path, user_id: int, data: bytes) -> str:
 def _square(image: Image.Image) -> Image.Image:
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
-    return image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE), Image.LANCZOS)
+    return image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
 
 
 def drawn_avatar(user_id: int, name: str) -> str:

@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from server.settings import Settings
 
@@ -27,7 +28,7 @@ class BackupProblem(Exception):
     """Why a backup cannot be made or restored, in one sentence."""
 
 
-def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
+def make_backup(settings: Settings, directory: Path) -> dict[str, Any]:
     if directory.exists() and any(directory.iterdir()):
         raise BackupProblem(f"{directory} is not empty")
     directory.mkdir(parents=True, exist_ok=True)
@@ -50,7 +51,7 @@ def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
     if key_file.exists():
         shutil.copyfile(key_file, directory / "secret_key")
         os.chmod(directory / "secret_key", 0o600)
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "made_at": datetime.now(timezone.utc).isoformat(),
         "database": _kind(settings),
@@ -60,7 +61,7 @@ def make_backup(settings: Settings, directory: Path) -> dict[str, object]:
     return manifest
 
 
-def restore_backup(settings: Settings, directory: Path) -> dict[str, object]:
+def restore_backup(settings: Settings, directory: Path) -> dict[str, Any]:
     """Restore into this instance; its database must be empty (run on a new instance, with Hallway stopped)."""
     manifest = _checked_manifest(directory)
     if manifest["database"] != _kind(settings):
@@ -146,12 +147,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _checked_manifest(directory: Path) -> dict[str, object]:
+def _checked_manifest(directory: Path) -> dict[str, Any]:
     links = [path for path in [directory, *directory.rglob("*")] if path.is_symlink()]
     if links:  # a link could bring any file of this host into the media folder, or replace the secret key
         raise BackupProblem(f"the backup holds a symbolic link, which is never allowed: {links[0]}")
     try:
-        manifest = json.loads((directory / MANIFEST).read_text())
+        manifest: dict[str, Any] = json.loads((directory / MANIFEST).read_text())
     except (OSError, ValueError):
         raise BackupProblem(f"{directory} has no readable {MANIFEST}: is it a Hallway backup?") from None
     if manifest.get("format") != FORMAT:

@@ -12,7 +12,7 @@ import getpass
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Awaitable, Callable, NoReturn
+from typing import Awaitable, Callable, NoReturn, TypeVar
 
 from events.access import add_member, event_access
 from events.demo import DEMO_SLUG, load_demo
@@ -31,6 +31,8 @@ from server.jobs import FAILED, JobView, requeue_stale, run_pending
 from server.problems import Invalid
 from server.database import configure_database, database_reachable, migrate, pending_migrations
 from server.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
 
 
 class CommandError(Exception):
@@ -187,6 +189,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> None:
         await _check_schema()
         created = await load_demo()
         access = await event_access(DEMO_SLUG, None)
+        assert access is not None, "load_demo() makes the demo event"
         await load_networking_demo(access.event_id)
         await load_qa_demo(DEMO_SLUG)
         await load_archive_demo(settings.media_root)
@@ -338,10 +341,10 @@ def _archive_import(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Imported {_run_with_database(settings, restore)} archive item(s) from {args.directory}.")
 
 
-def _run_with_database(settings: Settings, work: Callable[[], Awaitable[object]]) -> object:
+def _run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     engine = configure_database(settings)
 
-    async def run() -> object:
+    async def run() -> T:
         if not await database_reachable(engine):
             raise CommandError(f"cannot reach the database at HALLWAY_DATABASE_URL={settings.database_url!r}")
         return await work()

@@ -95,7 +95,7 @@ class SessionBoundCsrf(ASGIMiddleware):
         cookie_token = connection.cookies.get(CSRF_COOKIE)
         cookie_valid = token_is_valid(self.secret, cookie_token, binding)
         exempt = bool(scope["route_handler"].opt.get(EXEMPT_OPT))
-        if scope["method"] not in SAFE_METHODS and not exempt:
+        if scope.get("method") not in SAFE_METHODS and not exempt:
             sent = connection.headers.get(CSRF_HEADER) or await self._form_token(scope, receive)
             if not (
                 cookie_valid and sent is not None and hmac.compare_digest(sent.encode(), (cookie_token or "").encode())
@@ -131,4 +131,4 @@ class SessionBoundCsrf(ASGIMiddleware):
         else:
             return
         cookie = Cookie(key=CSRF_COOKIE, value=value, path="/", httponly=True, samesite="lax", secure=self.secure)
-        MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))  # type: ignore[arg-type]
+        MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))

@@ -23,6 +23,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
 from piccolo.engine.base import Engine
+from piccolo.table import Table
 from piccolo.engine.postgres import PostgresEngine
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
@@ -73,7 +74,7 @@ class SQLiteWriterEngine(SQLiteEngine):
             reader = aiosqlite.connect(**self.connection_kwargs)
             reader._thread.daemon = True  # an idle reader must not keep the process alive at exit
             await reader
-            reader.row_factory = dict_factory
+            reader.row_factory = dict_factory  # type: ignore[assignment]  # sqlite3 takes any callable
             await reader.execute("PRAGMA foreign_keys = 1")
             self._readers[loop] = reader
         return reader
@@ -110,7 +111,7 @@ class _InTurn:
             self.turns.release()
 
 
-def engine_from_url(url: str) -> Engine:
+def engine_from_url(url: str) -> Engine[Any]:
     """Build the engine a ``HALLWAY_DATABASE_URL`` names (already checked by settings)."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
@@ -139,17 +140,18 @@ def engine_from_url(url: str) -> Engine:
         return PostgresEngine(config=config, log_queries=False)
 
 
-def use_engine(engine: Engine) -> None:
+def use_engine(engine: Engine[Any]) -> None:
     """Make ``engine`` the one every Hallway table and migration talks to."""
     os.environ["PICCOLO_CONF"] = PICCOLO_CONF
     from server import piccolo_conf
 
     piccolo_conf.DB = engine
-    for table in [*Finder().get_table_classes(), Migration]:
+    tables: list[type[Table]] = [*Finder().get_table_classes(), Migration]
+    for table in tables:
         table._meta.db = engine
 
 
-def configure_database(settings: Settings) -> Engine:
+def configure_database(settings: Settings) -> Engine[Any]:
     engine = engine_from_url(settings.database_url)
     use_engine(engine)
     return engine
@@ -176,7 +178,7 @@ async def pending_migrations() -> list[str]:
     return [f"{status.app_name}:{status.migration_id}" for status in statuses if not status.has_ran]
 
 
-async def database_reachable(engine: Engine) -> bool:
+async def database_reachable(engine: Engine[Any]) -> bool:
     try:
         await engine.run_ddl("SELECT 1")
         return True

@@ -56,7 +56,8 @@ def provide_throttle(state: State) -> LoginThrottle:
 
 
 def provide_live_server(state: State) -> socketio.AsyncServer:
-    return state.sio  # type: ignore[no-any-return]
+    live: socketio.AsyncServer = state.sio
+    return live
 
 
 SERVER_DEPENDENCIES = {

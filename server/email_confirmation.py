@@ -121,7 +121,7 @@ async def confirm_address(token: str, now: datetime | None = None) -> int:
     )
     if row is None or len(row["email"]) > EMAIL_MAX:
         raise NotFound(_USED_UP)
-    user_id, email = row["user"], row["email"]
+    user_id, email = int(row["user"]), str(row["email"])
     claimed = (
         await EmailConfirmation.update({EmailConfirmation.used_at: now})
         .where((EmailConfirmation.token_hash == token_hash(token)) & EmailConfirmation.used_at.is_null())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar
-from litestar.types import Message, Receive, Send
+from litestar.types import Receive, Send
 
 
 class AnswersHead(Litestar):
@@ -19,13 +19,14 @@ class AnswersHead(Litestar):
         if scope["type"] != "http" or scope["method"] != "HEAD":
             await super().__call__(scope, receive, send)
             return
-        await super().__call__({**scope, "method": "GET"}, *_headers_only(receive, send))
+        as_get: Any = {**scope, "method": "GET"}
+        await super().__call__(as_get, *_headers_only(receive, send))
 
 
 def _headers_only(receive: Receive, send: Send) -> tuple[Receive, Send]:
     answered = False
 
-    async def send_without_body(message: Message) -> None:
+    async def send_without_body(message: Any) -> None:
         nonlocal answered
         if message["type"] != "http.response.body":
             await send(message)
@@ -33,7 +34,7 @@ def _headers_only(receive: Receive, send: Send) -> tuple[Receive, Send]:
             answered = True
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def receive_until_answered() -> Message:
+    async def receive_until_answered() -> Any:
         if answered:  # a streaming response listening for the client's leaving stops here
             return {"type": "http.disconnect"}
         return await receive()

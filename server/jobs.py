@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable
 
+from piccolo.columns import Column
+
 from server.tables import Job
 
 log = logging.getLogger(__name__)
@@ -93,11 +95,11 @@ async def latest_jobs(kind: str, keys: list[str]) -> dict[str, JobView]:
     return {row["key"]: _view(row) for row in rows}  # later rows overwrite earlier ones
 
 
-def _view(row: dict) -> JobView:
+def _view(row: dict[str, Any]) -> JobView:
     return JobView(row["id"], row["kind"], row["key"], row["status"], row["progress"], row["message"])
 
 
-async def _claim(worker: str) -> dict | None:
+async def _claim(worker: str) -> dict[str, Any] | None:
     """The oldest queued job, now ours; None when there is none (or another worker took it first)."""
     for candidate in await Job.select(Job.id).where(Job.status == QUEUED).order_by(Job.id).limit(5):
         await Job.update(
@@ -154,7 +156,7 @@ async def run_next(worker: str | None = None) -> JobView | None:
 
 
 async def _finish(ours: Any, status: str, message: str) -> None:
-    values = {Job.status: status, Job.message: message[:2000], Job.updated_at: _now()}
+    values: dict[Column | str, Any] = {Job.status: status, Job.message: message[:2000], Job.updated_at: _now()}
     if status == DONE:
         values[Job.progress] = 100
     if status == QUEUED:

@@ -63,7 +63,7 @@ def acknowledged(handler: Handler) -> Handler:
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
-class LiveServer(socketio.AsyncServer):
+class LiveServer(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio ships no types
     """python-socketio's server, except that clients cannot send the names it keeps for itself.
 
     socket.io dispatches a client's ``emit("connect")`` to the connect handler like any event,
@@ -111,7 +111,6 @@ def user_channel(user_id: int) -> str:
 
 
 def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store) -> None:
-    @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
         account = await account_of_session(session_id, session_store)
@@ -119,7 +118,6 @@ def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store)
         if account:
             await sio.enter_room(sid, user_channel(account.id))
 
-    @sio.event
     async def whoami(sid: str, data: Any = None) -> dict[str, Any]:
         """Tell a client who the server believes it is (a guest once its login session has ended)."""
         session_id = (await sio.get_session(sid)).get("session_id")
@@ -127,6 +125,9 @@ def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store)
         if account is None:
             return dict(GUEST)
         return {"user_id": account.id, "display_name": account.display_name, "guest": False, "admin": account.is_admin}
+
+    sio.on("connect", connect)
+    sio.on("whoami", whoami)
 
 
 GUEST = {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}

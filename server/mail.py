@@ -160,7 +160,7 @@ async def _send(server: SmtpServer, to_address: str, subject: str, body_text: st
 
 
 async def waiting_count() -> int:
-    return await OutboxMail.count().where(OutboxMail.sent_at.is_null() & OutboxMail.gave_up_at.is_null())
+    return int(await OutboxMail.count().where(OutboxMail.sent_at.is_null() & OutboxMail.gave_up_at.is_null()))
 
 
 @dataclass(frozen=True)

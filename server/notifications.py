@@ -153,7 +153,7 @@ async def unsubscribe(user_id: int, signature: str) -> bool:
 
 
 async def unread_count(user_id: int) -> int:
-    return await Notification.count().where((Notification.recipient == user_id) & Notification.read_at.is_null())
+    return int(await Notification.count().where((Notification.recipient == user_id) & Notification.read_at.is_null()))
 
 
 async def list_notifications(user_id: int, limit: int = 50) -> list[NotificationItem]:

@@ -54,7 +54,9 @@ class RateLimit:
         if isinstance(self.store, RedisStore):
             redis_key = self.store._make_key(key)
             async with self.store._redis.pipeline(transaction=True) as pipe:
-                count, _ = await pipe.incrby(redis_key, amount).expire(redis_key, self.window, nx=True).execute()
+                pipe.incrby(redis_key, amount)
+                pipe.expire(redis_key, self.window, nx=True)
+                count, _ = await pipe.execute()
             return int(count)
         async with _local_lock():
             before = int(await self.store.get(key) or 0)

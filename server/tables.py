@@ -2,6 +2,7 @@
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 DISPLAY_NAME_MAX = 100
@@ -11,6 +12,8 @@ BIO_MAX = 2000
 
 class Profile(Table):
     """What other people see of an account. One per account, created with it."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     user = ForeignKey(references=BaseUser, unique=True, null=False, on_delete=OnDelete.cascade)
     display_name = Varchar(length=DISPLAY_NAME_MAX)
@@ -35,6 +38,8 @@ class Profile(Table):
 class Notification(Table):
     """Something a person should know about, shown in the app (and mailed, per their preference)."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     recipient = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=40)
     text = Text()
@@ -45,6 +50,8 @@ class Notification(Table):
 
 class OutboxMail(Table):
     """An email waiting to be sent. Written in the same step as what caused it, sent later, retried with back-off."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     to_address = Varchar(length=254)
     subject = Varchar(length=300)
@@ -60,6 +67,8 @@ class OutboxMail(Table):
 class ActivityCount(Table):
     """How many times something happened in one time bucket: aggregates only, never who."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     name = Varchar(length=40)  # e.g. "archive.view", "event.view", "archive.search_nothing"
     key = Varchar(length=200)  # what it happened to: an item handle, an event id, a search term
     bucket = Timestamptz()  # the start of the hour (or day) it happened in, UTC
@@ -69,6 +78,8 @@ class ActivityCount(Table):
 class ActivityPeak(Table):
     """The most of something at once within a bucket (people in a room, viewers of a live page)."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     name = Varchar(length=40)
     key = Varchar(length=200)
     bucket = Timestamptz()
@@ -77,6 +88,8 @@ class ActivityPeak(Table):
 
 class PasswordReset(Table):
     """A link to choose a new password: only a hash of its token is kept, it works once and for an hour."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
@@ -91,6 +104,8 @@ class EmailConfirmation(Table):
     Only a hash of the token is kept; the link works once and for two days.
     """
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     user = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     email = Varchar(length=100, help_text="The address this link confirms.")
     token_hash = Varchar(length=64, unique=True)
@@ -101,6 +116,8 @@ class EmailConfirmation(Table):
 
 class Job(Table, tablename="background_job"):
     """Slow work done after the request that asked for it (making media derivatives, say), kept across restarts."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     kind = Varchar(length=60, index=True)
     key = Varchar(length=200)  # what the job is about, in its kind's terms (a recording's id)

@@ -63,7 +63,7 @@ def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["shown_in"] = shown_in
 
 
-def template_config() -> TemplateConfig:
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=_add_filters)
 
 

@@ -4,6 +4,7 @@ from enum import Enum
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import UUID, Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Serial
 from piccolo.table import Table
 
 from events.tables import Event
@@ -36,12 +37,14 @@ class WhoMayAsk(str, Enum):
 
 
 class QaSettings(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     event = ForeignKey(references=Event, null=False, unique=True, on_delete=OnDelete.cascade)
     moderation = Varchar(length=8, choices=Moderation, default=Moderation.post)
     who_may_ask = Varchar(length=16, choices=WhoMayAsk, default=WhoMayAsk.logged_in)
 
 
 class Question(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade, index=True)
     session_guid = UUID(index=True)
     author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
@@ -58,12 +61,15 @@ class Question(Table):
 class QuestionVote(Table):
     """One up-vote per person and question; a unique index (see migrations) makes a double vote impossible."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     question = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade)
     voter = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
     created_at = Timestamptz()
 
 
 class Answer(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     question = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade, index=True)
     author = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     body = Text(help_text="As written (a safe subset of Markdown).")
@@ -80,6 +86,7 @@ class PollStatus(str, Enum):
 
 
 class Poll(Table):
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
     event = ForeignKey(references=Event, null=False, on_delete=OnDelete.cascade)
     session_guid = UUID(index=True)
     question = Text()
@@ -92,6 +99,8 @@ class Poll(Table):
 
 class PollVote(Table):
     """A person's choice in a poll; a unique index (see migrations) allows each option once per person."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     poll = ForeignKey(references=Poll, null=False, on_delete=OnDelete.cascade)
     voter = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade)
