@@ -46,7 +46,13 @@ def _moderator(ctx: QaContext) -> None:
 
 
 async def create_poll(
-    ctx: QaContext, question: str, options: list[str], multiple: bool = False, results_live: bool = True
+    ctx: QaContext,
+    question: str,
+    options: list[str],
+    multiple: bool = False,
+    results_live: bool = True,
+    *,
+    at: datetime | None = None,
 ) -> int:
     _moderator(ctx)
     options = [option.strip() for option in options if option.strip()]
@@ -68,7 +74,7 @@ async def create_poll(
         options=options,
         multiple=multiple,
         results_live=results_live,
-        created_at=datetime.now(timezone.utc),
+        created_at=at or datetime.now(timezone.utc),
     )
     await poll.save()
     await announce(QaThreadChanged(ctx.session.guid))

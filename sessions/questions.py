@@ -239,13 +239,14 @@ def _checked_question(body: object) -> str:
     return body
 
 
-async def ask_question(ctx: QaContext, body: object, anonymous: bool = False) -> int:
+async def ask_question(ctx: QaContext, body: object, anonymous: bool = False, *, at: datetime | None = None) -> int:
+    """Ask in the session's thread; ``at`` is when (now, unless a loader replays a thread of the past)."""
     if ctx.account is None:
         raise NotAllowed("Log in to ask a question.")
     if not ctx.may_ask:
         raise NotAllowed("Only members of this event may ask questions.")
     body = _checked_question(body)
-    now = datetime.now(timezone.utc)
+    now = at or datetime.now(timezone.utc)
     status = (
         QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
     )
@@ -283,7 +284,7 @@ def _may_see(ctx: QaContext, row: dict) -> bool:
     return ctx.is_moderator or (ctx.account is not None and row["author"] == ctx.account.id)
 
 
-async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
+async def vote(ctx: QaContext, question_id: object, up: bool = True, *, at: datetime | None = None) -> int:
     """Up-vote (or withdraw it); idempotent, and the stored count is always the number of votes."""
     if ctx.account is None:
         raise NotAllowed("Log in to vote.")
@@ -298,7 +299,7 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True) -> int:
         if up:
             added = (
                 await QuestionVote.insert(
-                    QuestionVote(question=row["id"], voter=ctx.account.id, created_at=datetime.now(timezone.utc))
+                    QuestionVote(question=row["id"], voter=ctx.account.id, created_at=at or datetime.now(timezone.utc))
                 )
                 .on_conflict(action="DO NOTHING")
                 .returning(QuestionVote.id)
@@ -345,6 +346,11 @@ async def withdraw_question(ctx: QaContext, question_id: object) -> None:
     await announce(QaThreadChanged(ctx.session.guid))
 
 
+async def has_questions(event_id: int) -> bool:
+    """Whether anyone has asked anything at the event yet (a demo is loaded only into a quiet one)."""
+    return bool(await Question.exists().where(Question.event == event_id))
+
+
 async def vote_counts(question_ids: list[int]) -> dict[int, int]:
     if not question_ids:
         return {}
@@ -370,7 +376,9 @@ async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
     await announce(QaThreadChanged(ctx.session.guid))
 
 
-async def answer_question(ctx: QaContext, question_id: object, body: object, base_url: str = "") -> int:
+async def answer_question(
+    ctx: QaContext, question_id: object, body: object, base_url: str = "", *, at: datetime | None = None
+) -> int:
     """Answer as a presenter or organiser; the asker and everyone who up-voted hear about it."""
     if not ctx.is_moderator:
         raise NotAllowed("Only the session's presenters and the event's organisers answer.")
@@ -381,7 +389,7 @@ async def answer_question(ctx: QaContext, question_id: object, body: object, bas
     if problem := text_problem(body):
         raise Invalid({"body": problem})
     row = await _question(ctx, question_id)
-    now = datetime.now(timezone.utc)
+    now = at or datetime.now(timezone.utc)
     answer = Answer(
         question=row["id"],
         author=ctx.account.id,

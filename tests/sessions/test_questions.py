@@ -174,7 +174,7 @@ async def test_the_demo_has_answered_questions_in_all_three_phases() -> None:
     from events.demo import DEMO_SLUG, KEYNOTE_TITLE, load_demo
     from sessions.demo import load_qa_demo
 
-    await load_demo(today=date(2027, 3, 9))
+    await load_demo(today=date.today() - timedelta(days=30))  # over: every phase has happened
     assert await load_qa_demo(DEMO_SLUG)
     assert not await load_qa_demo(DEMO_SLUG)
 
@@ -184,3 +184,16 @@ async def test_the_demo_has_answered_questions_in_all_three_phases() -> None:
     assert {q.phase for q in views} == {"before", "during", "after"}
     assert views[0].votes == 9 and views[0].answers[0].by_presenter
     assert any(q.status == "visible" and not q.answers for q in views)
+
+
+async def test_the_demo_of_a_conference_still_to_come_asks_only_what_can_have_been_asked() -> None:
+    from events.demo import DEMO_SLUG, load_demo
+    from sessions.demo import load_qa_demo
+
+    await load_demo(today=date.today() + timedelta(days=30))
+    assert await load_qa_demo(DEMO_SLUG)
+
+    guest = await qa_context(DEMO_SLUG, "fifty-years-after-contu-copyright-guidelines-in-a-licensed-world", None)
+    views = await questions.thread(guest)
+    assert views and {q.phase for q in views} == {"before"}  # nothing asked during or after a talk not yet given
+    assert all(q.created_at <= datetime.now(timezone.utc) for q in views)
