@@ -351,7 +351,7 @@ class ItemController(Controller):
         }
         return await page(request, "archive/item.html", context)
 
-    @post("/{handle:str}/played", status_code=204)
+    @post("/{handle:str}/played", status_code=204, name="item-played")
     async def played(
         self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]
     ) -> None:

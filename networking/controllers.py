@@ -91,7 +91,7 @@ class LoungeController(Controller):
         }
         return await page(request, "networking/lounge.html", context, status_code=status_code)
 
-    @get("/")
+    @get("/", name="lounge")
     async def lounge(
         self,
         request: Request[Any, Any, Any],
@@ -141,7 +141,7 @@ class LoungeController(Controller):
         }
         return await page(request, "networking/room.html", context)
 
-    @get("/{room_slug:str}/messages")
+    @get("/{room_slug:str}/messages", name="room-messages")
     async def older_messages(
         self,
         request: Request[Any, Any, Any],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.enums import MediaType
@@ -241,6 +241,9 @@ def qr_svg(url: str) -> Markup:
     return Markup(image.to_string(encoding="unicode"))
 
 
+LIVE, PRESENT = "live", "present"  # the live page, and the projector's full screen
+
+
 class LiveController(Controller):
     path = "/events/{slug:str}/sessions/{key:str}"
     dependencies = QA_THREAD
@@ -250,7 +253,8 @@ class LiveController(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]
     ) -> Template:
         """Follow a session as it happens: stream or room, and the Q&A updating for everyone watching."""
-        return await page(request, "sessions/live.html", {"ctx": ctx, "room": await _room_of(ctx)})
+        context = {"ctx": ctx, "room": await _room_of(ctx), **await live_thread(ctx, LIVE)}
+        return await page(request, "sessions/live.html", context)
 
     @get("/present/")
     async def present(
@@ -263,13 +267,37 @@ class LiveController(Controller):
     ) -> Template:
         """Full screen for the room's projector: the top questions and a QR code to join in."""
         live_url = f"{settings.base_url}/events/{slug}/sessions/{ctx.session.slug}/live/"
-        context = {
-            "ctx": ctx,
-            "live_url": live_url,
-            "qr": qr_svg(live_url),
-            "questions": [q for q in await questions.thread(ctx) if q.status in ("visible", "answered")][:6],
-        }
+        context = {"ctx": ctx, "live_url": live_url, "qr": qr_svg(live_url), **await live_thread(ctx, PRESENT)}
         return await page(request, "sessions/present.html", context)
+
+    @get("/live/thread", name="live-thread")
+    async def live_questions(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        ctx: NamedDependency[QaContext],
+        mode: FromQuery[str] = LIVE,
+        order: FromQuery[str] = "votes",
+    ) -> Template:
+        """The live questions and polls as this person sees them, for the page to swap in when the thread changes.
+
+        The one renderer of the live thread: the page's first view includes it, and static/sessions/qa.js
+        asks for it again (htmx) whenever the /qa socket says the thread or its votes changed.
+        """
+        if mode not in (LIVE, PRESENT) or order not in ("votes", "time"):
+            raise ClientException("The mode is live or present, and the order votes or time.")
+        context = await live_thread(ctx, mode, order)
+        return Template(template_name="sessions/live_thread.html", media_type=MediaType.HTML, context=context)
+
+
+async def live_thread(ctx: QaContext, mode: str, order: str = "votes") -> dict[str, Any]:
+    """What the live thread shows: the projector only the six questions at the top and no forms."""
+    views = await questions.thread(ctx, "time" if order == "time" else "votes")
+    if mode == PRESENT:
+        views = [view for view in views if view.status in ("visible", "answered")][:6]
+    shown_polls = [poll for poll in await polls.polls_for(ctx) if poll.status != "draft"]
+    return {"questions": views, "polls": shown_polls, "mode": mode, "may_vote": ctx.may_ask or ctx.is_moderator}
 
 
 async def _room_of(ctx: QaContext) -> Any:

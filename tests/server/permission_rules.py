@@ -476,6 +476,9 @@ RULES: dict[str, Rule] = {
     ),
     "GET /events/{slug:str}/sessions/{key:str}/live": rule(viewers, lambda c: get(f"{talk(c)}/live/")),
     "GET /events/{slug:str}/sessions/{key:str}/present": rule(viewers, lambda c: get(f"{talk(c)}/present/")),
+    "GET /events/{slug:str}/sessions/{key:str}/live/thread": rule(
+        viewers, lambda c: get(f"{talk(c)}/live/thread?mode=present&order=time")
+    ),
     # The archive --------------------------------------------------------------------------
     "GET /archive": rule(listed, lambda c: get("/archive/"), lists=True),
     "GET /archive/search": rule(
@@ -640,7 +643,7 @@ RULES: dict[str, Rule] = {
     "GET /healthz": site(everyone, lambda c: get("/healthz")),
     "GET /robots.txt": site(everyone, lambda c: get("/robots.txt")),
     "GET /readyz": site(everyone, lambda c: get("/readyz")),
-    "GET /static/{file_path:path}": site(everyone, lambda c: get("/static/archive.js")),
+    "GET /static/{file_path:path}": site(everyone, lambda c: get("/static/archive/player.js")),
     **{
         f"GET /schema{suffix}": site(everyone, lambda c, suffix=suffix: get(f"/schema{suffix}"))
         for suffix in ("", "/openapi.json")

@@ -218,3 +218,39 @@ async def test_an_edit_under_pre_moderation_waits_for_approval_again(client: Cli
     await post(client, "/logout")
 
     assert "Now something offensive" not in (await client.get(THREAD)).text  # not shown until approved again
+
+
+LIVE_THREAD = "/events/ill-days/sessions/fair-use-at-the-desk/live/thread"
+
+
+async def test_the_live_thread_is_one_server_fragment_for_the_page_and_the_projector(client: Client, talk: int) -> None:
+    asked = []
+    for person, numbers in (("ben", range(4)), ("dan", range(4, 7))):  # five a minute each
+        await log_in(client, f"{person}@library.org", person.title())
+        asked += [await ask(client, f"Question number {n}?") for n in numbers]
+        await post(client, "/logout")
+
+    await log_in(client, "ada@library.org", create=False)  # the presenter runs a poll
+    await post(client, THREAD + "polls", {"question": "Lend e-books?", "options": "Yes\nNo", "results_live": "on"})
+    poll = (await client.get(THREAD)).text.split("/polls/", 1)[1].split("/", 1)[0]
+    await post(client, THREAD + f"polls/{poll}/open")
+    await post(client, "/logout")
+
+    await log_in(client, "cleo@library.org", "Cleo")
+    live = (await client.get(LIVE_THREAD + "?mode=live&order=time")).text
+    assert [f'id="question-{n}"' in live for n in asked] == [True] * 7
+    assert live.index("Question number 0?") < live.index("Question number 6?")  # by time
+    assert f'data-vote="{asked[0]}"' in live and 'aria-label="Up-vote: Question number 0?"' in live
+    assert 'hx-swap-oob="true"' in live and "Lend e-books?" in live and 'data-poll="' in live  # polls, out of band
+    assert "asked before the session" in live
+
+    projector = (await client.get(LIVE_THREAD + "?mode=present")).text
+    assert projector.count('class="question status-visible') == 6  # the top six, for the screen
+    assert "data-vote" not in projector and "data-poll" not in projector and "asked before" not in projector
+    assert "Lend e-books?" in projector
+    await post(client, "/logout")
+
+    guest = (await client.get(LIVE_THREAD)).text
+    assert "Question number 3?" in guest and "data-vote" not in guest and "data-poll" not in guest
+    for bad in ("?mode=projector", "?order=popular"):
+        assert (await client.get(LIVE_THREAD + bad)).status_code == 400

@@ -1,10 +1,10 @@
 // Uploads of recordings and slides: the file is sent as the request body, with a progress bar,
 // so a large recording streams to the server instead of being held in memory as a form.
+import { csrfHeaders } from "../base/csrf.js";
+
 (function () {
-  "use strict";
   const form = document.getElementById("upload-form");
   if (!form) { return; }
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const progress = document.getElementById("upload-progress");
   const status = document.getElementById("upload-status");
 
@@ -17,7 +17,7 @@
     });
     const request = new XMLHttpRequest();
     request.open("POST", form.dataset.uploadUrl + "?" + query.toString());
-    request.setRequestHeader("x-csrftoken", csrf);
+    Object.entries(csrfHeaders()).forEach(function ([name, value]) { request.setRequestHeader(name, value); });
     request.setRequestHeader("content-type", "application/octet-stream");
     request.setRequestHeader("accept", "application/json");
     request.upload.addEventListener("progress", function (e) {

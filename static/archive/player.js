@@ -1,7 +1,8 @@
 // The archive player: a transcript line seeks the player, the current line follows playback,
-// and ?t=<seconds> or #t=<seconds> in the address starts playback at that moment.
+// and ?t=<seconds> or #t=<seconds> in the address starts playback at that moment (templates/archive/player.html).
+import { csrfHeaders } from "../base/csrf.js";
+
 (function () {
-  "use strict";
   const player = document.getElementById("player");
   const lines = Array.from(document.querySelectorAll("#transcript .cue"));
   if (!player) { return; }
@@ -85,10 +86,7 @@
   }
   player.addEventListener("play", function () {
     // Counted once per page, as a number for the organisers; nothing says who played it.
-    const csrf = document.querySelector('meta[name="csrf-token"]');
-    fetch("/a/" + player.dataset.handle + "/played", {
-      method: "POST", headers: csrf ? { "x-csrftoken": csrf.content } : {}, credentials: "same-origin",
-    }).catch(function () { /* a lost count is not worth bothering anyone about */ });
+    fetch(player.dataset.playedUrl, { method: "POST", headers: csrfHeaders(), credentials: "same-origin" }).catch(function () { /* a lost count is not worth bothering anyone about */ });
   }, { once: true });
   player.addEventListener("timeupdate", follow);
   player.addEventListener("seeked", follow);

@@ -1,6 +1,5 @@
 // The time-zone page: offer the zone this device is set to, by its label in the list.
 (function () {
-  "use strict";
   const button = document.getElementById("detect-zone");
   const input = document.getElementById("zone");
   let detected = "";

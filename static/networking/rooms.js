@@ -1,7 +1,9 @@
-// Networking rooms in the browser: the lounge floor plan and a room's people and chat.
-// Everything user-written is inserted as text; only web addresses become links.
+// Networking rooms in the browser (templates/networking/lounge.html, room.html): the lounge floor plan and a
+// room's people and chat. Everything user-written is inserted as text; only web addresses become links.
+import { element } from "../base/dom.js";
+import { openSocket } from "../base/live.js";
+
 (function () {
-  "use strict";
   if (typeof window.io !== "function") { return; }
 
   const LINK = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
@@ -19,13 +21,6 @@
     });
     fragment.appendChild(document.createTextNode(text.slice(last)));
     return fragment;
-  }
-
-  function element(tag, attributes, text) {
-    const node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text !== undefined) { node.textContent = text; }
-    return node;
   }
 
   function personItem(person, moderate) {
@@ -81,7 +76,7 @@
   }
 
   function lounge(plan) {
-    const socket = window.io("/rooms", { transports: ["websocket"] });
+    const socket = openSocket("/rooms");
     function render(roomId, people) {
       const card = plan.querySelector('[data-room="' + roomId + '"]');
       if (!card) { return; }
@@ -124,7 +119,7 @@
     let seated = false;
     let typingTimer = null;
     let lastTypingSent = 0;
-    const socket = window.io("/rooms", { transports: ["websocket"] });
+    const socket = openSocket("/rooms");
 
     const chatClosed = document.getElementById("chat-closed");
 
@@ -242,11 +237,11 @@
       const names = group.partners.map(function (p) { return p.name; }).join(" and ");
       status.textContent = "Round " + group.round + ": you are with " + names + ". Taking you to your room…";
       setTimeout(function () {
-        window.location.href = "/events/" + page.dataset.event + "/lounge/" + group.slug + "/";
+        window.location.href = new URL(group.slug + "/", new URL(page.dataset.loungeUrl, window.location.href)).href;
       }, 1500);
     });
     socket.on("speed_round_over", function (event) {
-      window.location.href = "/events/" + page.dataset.event + "/lounge/" + event.back_to + "/";
+      window.location.href = new URL(event.back_to + "/", new URL(page.dataset.loungeUrl, window.location.href)).href;
     });
     const countdown = document.getElementById("countdown");
     if (countdown) {
@@ -265,15 +260,16 @@
     const leave = document.getElementById("leave-room");  // guests are never seated, so they have none
     if (leave) {
       leave.addEventListener("click", function () {
-        socket.emit("leave", { room: roomId }, function () { window.location.href = "/events/" + page.dataset.event + "/lounge/"; });
+        socket.emit("leave", { room: roomId }, function () { window.location.href = page.dataset.loungeUrl; });
       });
     }
 
     older.addEventListener("click", function () {
       const first = messages.querySelector("[data-message]");
       if (!first) { return; }
-      fetch("/events/" + page.dataset.event + "/lounge/" + page.dataset.roomSlug + "/messages?before=" + first.dataset.message,
-        { headers: { Accept: "application/json" } })
+      const url = new URL(page.dataset.messagesUrl, window.location.href);
+      url.searchParams.set("before", first.dataset.message);
+      fetch(url, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (earlier) {
           earlier.slice().reverse().forEach(function (message) { messages.insertBefore(messageItem(message, moderator), messages.firstChild); });
