@@ -18,7 +18,7 @@ import socketio
 from litestar.stores.base import Store
 
 from events.access import EventAccess, event_access, event_access_by_id
-from networking import rooms, speed
+from networking import moderation, rooms, speed
 from networking.admission import admission
 from networking.presence import HEARTBEAT, PresenceStore
 from networking.protocol import ROOMS_PROTOCOL
@@ -26,10 +26,10 @@ from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
 from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
-from server.auth import account_of_session, session_id_from_cookie_header
+from server.auth import account_of_session
 from server.ratelimit import RateLimit
 from server.validation import is_row_id
-from server.live import acknowledged
+from server.live import BackgroundTasks, Coalesced, acknowledged, identify
 from server.problems import Invalid, NotAllowed, NotFound, TooFast
 
 NAMESPACE = "/rooms"
@@ -94,9 +94,10 @@ class RoomsNamespace:
         self.message_limit = RateLimit(limits, MESSAGES_PER_WINDOW, MESSAGE_WINDOW_SECONDS, "chat")
         self.local_sids: set[str] = set()
         self.recent = ShortMemory(ACCESS_MEMORY_SECONDS)
-        self.occupancy_due: set[int] = set()
+        self.occupancy_rooms: dict[int, RoomInfo] = {}  # rooms whose occupancy is due to be told
         self.typing_sent: dict[tuple[int, int], float] = {}  # (person, room) -> when last relayed, this worker
-        self.background_tasks: set[asyncio.Task[None]] = set()  # background work, kept until done
+        self.background = BackgroundTasks()
+        self.occupancy_soon = Coalesced(OCCUPANCY_EVERY_SECONDS, self._send_occupancy, self.background)
         for name in ROOMS_PROTOCOL.received_names:  # exactly what the protocol declares, README included
             sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
@@ -105,13 +106,7 @@ class RoomsNamespace:
     # Connection ----------------------------------------------------------------------------
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
-        account = await account_of_session(session_id, self.session_store)
-        await self.sio.save_session(
-            sid,
-            {"user_id": account.id if account else None, "session_id": session_id if account else None},
-            namespace=NAMESPACE,
-        )
+        await identify(self.sio, sid, environ, self.session_store, NAMESPACE)
         self.local_sids.add(sid)
         await self.presence.mark_alive([sid])
 
@@ -240,16 +235,11 @@ class RoomsNamespace:
 
     async def _announce_occupancy(self, room: RoomInfo) -> None:
         """Tell the lounge who sits where, at most once a second per room however many arrive."""
-        if room.id in self.occupancy_due:
-            return
-        self.occupancy_due.add(room.id)
-        task = asyncio.create_task(self._send_occupancy(room))
-        self.background_tasks.add(task)
-        task.add_done_callback(self.background_tasks.discard)
+        self.occupancy_rooms[room.id] = room
+        self.occupancy_soon.soon(room.id)
 
-    async def _send_occupancy(self, room: RoomInfo) -> None:
-        await asyncio.sleep(OCCUPANCY_EVERY_SECONDS)
-        self.occupancy_due.discard(room.id)
+    async def _send_occupancy(self, room_id: int) -> None:
+        room = self.occupancy_rooms.pop(room_id)
         present = await self.presence.people(room.id)
         peak(ROOM_OCCUPANCY, str(room.id), len(present))
         people = await public_profiles(sorted(present))
@@ -290,8 +280,7 @@ class RoomsNamespace:
     async def send(self, sid: str, data: Any) -> dict[str, Any]:
         room, _access, account = await self._seated(sid, data)
         body = rooms.check_message(data.get("body"))
-        if await rooms.has_sanction(room.id, account.id, SanctionKind.mute):
-            raise NotAllowed("The moderators have muted you in this room.")
+        await moderation.require_voice(room, account)
         key = f"chat:{account.id}"
         wait = await self.message_limit.retry_after(key)
         if wait is not None:
@@ -322,43 +311,30 @@ class RoomsNamespace:
     # Moderation ----------------------------------------------------------------------------
 
     async def moderate(self, sid: str, data: Any) -> dict[str, Any]:
+        """The rules are networking.moderation's; this tells the room and removes whoever must leave."""
         account = await self._account(sid)
-        if account is None:
-            raise NotAllowed("Log in to moderate.")
-        room, access = await self._room_and_access(_int(data, "room"), account)
-        if not access.can_organise:
-            raise NotAllowed("Only the event's organisers moderate its rooms.")
-        action = data.get("action")
-        if action == "delete":
-            message_id = _int(data, "message")
-            if not await rooms.delete_message(room.id, message_id, account.id):
-                raise NotFound("There is no such message in this room.")
+        room, access = await self._room_and_access(_int(data, "room"), account) if account else (None, None)
+        payload = data if isinstance(data, dict) else {}
+        done = await moderation.moderate(
+            room, access, account, payload.get("action"), payload.get("message"), payload.get("user")
+        )
+        assert room is not None
+        if done.message_id is not None:
             await self.sio.emit(
-                "message_deleted", {"room": room.id, "id": message_id}, to=room_channel(room.id), namespace=NAMESPACE
+                "message_deleted",
+                {"room": room.id, "id": done.message_id},
+                to=room_channel(room.id),
+                namespace=NAMESPACE,
             )
             return {}
-        target = _int(data, "user")
-        if target == account.id:
-            raise NotAllowed("Moderators cannot sanction themselves.")
-        handlers = {
-            "mute": lambda: rooms.sanction(room.id, target, SanctionKind.mute, account.id),
-            "unmute": lambda: rooms.lift_sanction(room.id, target, SanctionKind.mute),
-            "ban": lambda: rooms.sanction(room.id, target, SanctionKind.ban, account.id),
-            "unban": lambda: rooms.lift_sanction(room.id, target, SanctionKind.ban),
-            "remove": None,
-        }
-        if action not in handlers:
-            raise Invalid({"action": "'action' must be delete, mute, unmute, remove, ban or unban."})
-        if handlers[action] is not None:
-            await handlers[action]()
         await self.sio.emit(
             "moderation",
-            {"room": room.id, "action": action, "user": target},
+            {"room": room.id, "action": done.action, "user": done.user_id},
             to=room_channel(room.id),
             namespace=NAMESPACE,
         )
-        if action in {"remove", "ban"}:
-            await self._remove(room, target)
+        if done.removes and done.user_id is not None:
+            await self._remove(room, done.user_id)
         return {}
 
     async def _remove(self, room: RoomInfo, user_id: int) -> None:
@@ -371,11 +347,9 @@ class RoomsNamespace:
     async def speed_round(self, sid: str, data: Any) -> dict[str, Any]:
         """Group everyone waiting in a speed-networking room and send each group to its breakout."""
         account = await self._account(sid)
-        if account is None:
-            raise NotAllowed("Log in to run speed networking.")
-        room, access = await self._room_and_access(_int(data, "room"), account)
-        if not access.can_organise:
-            raise NotAllowed("Only the event's organisers start speed-networking rounds.")
+        room, access = await self._room_and_access(_int(data, "room"), account) if account else (None, None)
+        account = moderation.require_round_organiser(access, account)
+        assert room is not None
         minutes, size = speed.check_round(data.get("minutes"), data.get("size", 2))
         waiting = sorted(await self.presence.people(room.id) - {account.id})
         started = await speed.start_round(room, waiting, minutes, size)
@@ -408,9 +382,7 @@ class RoomsNamespace:
             to=room_channel(room.id),
             namespace=NAMESPACE,
         )
-        ending = asyncio.create_task(self._finish_round(room, started))
-        self.background_tasks.add(ending)
-        ending.add_done_callback(self.background_tasks.discard)
+        self.background.start(self._finish_round(room, started))
         return {"round": started.number, "groups": [group.members for group in started.groups]}
 
     async def _finish_round(self, room: RoomInfo, started: speed.StartedRound) -> None:

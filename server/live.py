@@ -9,13 +9,15 @@ handlers in their ``live.py``; this module knows only who is connected.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine, Hashable
 
 import socketio
 from litestar.stores.base import Store
 
+from server.accounts import Account
 from server.auth import account_of_session, session_id_from_cookie_header
 from server.notifications import publish_notifications_with
 from server.problems import Invalid, Problem, TooFast
@@ -80,6 +82,55 @@ class LiveServer(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio
             await self._send_packet(
                 eio_sid, self.packet_class(socketio.packet.ACK, namespace=namespace or "/", id=id, data=[refusal])
             )
+
+
+class BackgroundTasks:
+    """Work a namespace starts after answering (a delayed push, a round's end), kept until it is done.
+
+    asyncio holds only weak references to tasks: one nobody keeps can vanish before it runs.
+    """
+
+    def __init__(self) -> None:
+        self.running: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.running.add(task)
+        task.add_done_callback(self.running.discard)
+
+
+class Coalesced:
+    """Run ``action(key)`` once, ``seconds`` after the first request for ``key``; the requests in between join it.
+
+    How a burst (fifty votes in a second, a crowd walking into a room) becomes one push per key.
+    """
+
+    def __init__(self, seconds: float, action: Callable[[Any], Awaitable[None]], tasks: BackgroundTasks) -> None:
+        self.seconds, self.action, self.tasks = seconds, action, tasks
+        self.due: set[Hashable] = set()
+
+    def soon(self, key: Hashable) -> None:
+        if key in self.due:
+            return
+        self.due.add(key)
+        self.tasks.start(self._later(key))
+
+    async def _later(self, key: Hashable) -> None:
+        await asyncio.sleep(self.seconds)
+        self.due.discard(key)
+        await self.action(key)
+
+
+async def identify(
+    sio: socketio.AsyncServer, sid: str, environ: dict[str, Any], session_store: Store, namespace: str
+) -> Account | None:
+    """Who a new connection is, from the login cookie it came with; its session keeps the id (asked anew later,
+    so logging out ends a socket's rights too)."""
+    session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
+    account = await account_of_session(session_id, session_store)
+    remembered = {"user_id": account.id if account else None, "session_id": session_id if account else None}
+    await sio.save_session(sid, remembered, namespace=namespace)
+    return account
 
 
 def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:

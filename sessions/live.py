@@ -9,7 +9,6 @@ many votes arrive: a vote storm costs the watchers a handful of messages.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -17,8 +16,8 @@ import socketio
 from litestar.stores.base import Store
 
 from server.activity import LiveGauge, peak
-from server.auth import account_of_session, session_id_from_cookie_header
-from server.live import Handler, acknowledged
+from server.auth import account_of_session
+from server.live import BackgroundTasks, Coalesced, Handler, acknowledged, identify
 from server.problems import Invalid, NotFound
 from sessions import polls, questions
 from sessions.protocol import QA_PROTOCOL
@@ -44,8 +43,9 @@ class QaNamespace:
         self.session_store = session_store
         self.limits = QaLimits(limits)
         self.pending_counts: dict[tuple[str, int], int] = {}
-        self.flushing: set[str] = set()
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.background = BackgroundTasks()
+        self.counts_soon = Coalesced(VOTE_COUNTS_EVERY, self._flush_counts, self.background)
+        self.polls_soon = Coalesced(VOTE_COUNTS_EVERY, self.thread_changed, self.background)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
         for name in QA_PROTOCOL.received_names:  # exactly what the protocol declares, README included
@@ -59,8 +59,7 @@ class QaNamespace:
         return acknowledged(with_a_dict)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
-        await self.sio.save_session(sid, {"session_id": session_id}, namespace=NAMESPACE)
+        await identify(self.sio, sid, environ, self.session_store, NAMESPACE)
 
     async def _context(self, sid: str, data: dict[str, Any]) -> QaContext:
         """The thread an event names: the payload's ``event`` and ``session``, else the one this connection watches."""
@@ -134,21 +133,6 @@ class QaNamespace:
         await polls.answer_poll(ctx, data.get("poll"), data.get("choices"))
         return {}
 
-    def _soon_changed(self, guid: str) -> None:
-        """Announce a change once for many poll answers arriving together."""
-        key = f"poll:{guid}"
-        if key not in self.flushing:
-            self.flushing.add(key)
-
-            async def later() -> None:
-                await asyncio.sleep(VOTE_COUNTS_EVERY)
-                self.flushing.discard(key)
-                await self.thread_changed(guid)
-
-            task = asyncio.create_task(later())
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
-
     # Listeners (connected in server/app.py): whichever door a change came through, page or socket, every
     # watcher hears of it once.
     async def on_thread_changed(self, change: questions.QaThreadChanged) -> None:
@@ -158,7 +142,7 @@ class QaNamespace:
         self._count_changed(change.session_guid, change.question_id, change.votes)
 
     async def on_poll_answered(self, change: questions.PollAnswered) -> None:
-        self._soon_changed(change.session_guid)
+        self.polls_soon.soon(change.session_guid)  # once for many answers arriving together
 
     async def thread_changed(self, guid: str) -> None:
         """Tell every page watching this thread to fetch its view again."""
@@ -166,15 +150,9 @@ class QaNamespace:
 
     def _count_changed(self, guid: str, question_id: int, count: int) -> None:
         self.pending_counts[(guid, question_id)] = count
-        if guid not in self.flushing:
-            self.flushing.add(guid)
-            task = asyncio.create_task(self._flush_counts(guid))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+        self.counts_soon.soon(guid)
 
     async def _flush_counts(self, guid: str) -> None:
-        await asyncio.sleep(VOTE_COUNTS_EVERY)
-        self.flushing.discard(guid)
         counts = {qid: count for (g, qid), count in self.pending_counts.items() if g == guid}
         for qid in counts:
             del self.pending_counts[(guid, qid)]
