@@ -31,6 +31,7 @@ from archive import recordings
 from archive.derivatives import derivative_jobs, derivatives_of
 from archive.captions import CAPTIONS_MAX_BYTES
 from archive.items import item_for_session
+from archive.forms import TOPIC_FIELDS, chosen_topics, topic_input
 from archive.media import RULES, MiB, store_upload
 from archive.publishing import archive_session, withdraw_from_archive
 from archive.topics import list_topics, save_topic, session_topics, tag_session
@@ -122,7 +123,7 @@ class ArchiveManageController(Controller):
         session = await _session(access, guid)
         form = await request.form()
         try:
-            await tag_session(session.guid, [str(v) for v in form.getall("topic")] if "topic" in form else [])
+            await tag_session(session.guid, chosen_topics(form.getall("topic") if "topic" in form else []))
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
         flash(request, "Topics saved.", category="success")
@@ -319,15 +320,9 @@ class TopicManageController(Controller):
 
     @post("/")
     async def save(self, request: Request[Any, Any, Any]) -> Any:
-        values = await read_form(request, "slug", "name", "description", "parent", "synonyms")
+        values = await read_form(request, *TOPIC_FIELDS)
         try:
-            await save_topic(
-                values["slug"],
-                values["name"],
-                description=values["description"],
-                parent_slug=values["parent"],
-                synonyms=values["synonyms"].split(","),
-            )
+            await save_topic(**topic_input(values))
         except Invalid as error:
             return await page(
                 request,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from events.editing import EventInput, SessionInput
+from events.editing import EventInput, RoomInput, SessionInput
 from events.programme import DAY_CHANGE, DAY_CHANGE_TEXT
 from events.tables import EventMode, Visibility
+from server.forms import chosen_numbers, optional_whole_number
 from server.validation import whole_number
 from server.problems import Invalid
 
@@ -102,3 +103,24 @@ def session_input(
         tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
         presenter_ids=presenter_ids,
     )
+
+
+ROOM_FIELDS = ("name", "kind", "capacity", "location", "stream_url", "join_url")
+
+
+def room_input(values: dict[str, str], position: int) -> RoomInput:
+    """A room of the programme (``position`` puts a new one after the others)."""
+    return RoomInput(
+        name=values["name"],
+        kind=values["kind"] or "physical",
+        capacity=optional_whole_number(values, "capacity", "Enter a whole number of seats, or leave it empty."),
+        location=values["location"],
+        stream_url=values["stream_url"].strip(),
+        join_url=values["join_url"].strip(),
+        position=position,
+    )
+
+
+def presenter_ids(sent: list[object]) -> list[int]:
+    """The presenters ticked on the session form, by their numbers."""
+    return chosen_numbers(sent, "presenters", "Presenters are chosen by their number.")

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ClientException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -21,8 +21,15 @@ from events import editing, invitations, registration
 from events.access import EventAccess, list_members
 from events.dependencies import ORGANISED
 from events.catalogue import event_summary
-from events.editing import RoomInput
-from events.forms import EVENT_FIELDS, SESSION_FIELDS, event_input, session_input
+from events.forms import (
+    EVENT_FIELDS,
+    ROOM_FIELDS,
+    SESSION_FIELDS,
+    event_input,
+    presenter_ids,
+    room_input,
+    session_input,
+)
 from events.releases import (
     NothingToPublish,
     list_releases,
@@ -54,10 +61,7 @@ CHOICES = {
 
 async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
     form = await request.form()
-    chosen = form.getall("presenters") if "presenters" in form else []
-    if not all(isinstance(value, str) and whole_number(value) is not None for value in chosen):
-        raise ClientException("Presenters are chosen by their number.")
-    return [int(value) for value in chosen]
+    return presenter_ids(form.getall("presenters") if "presenters" in form else [])
 
 
 # The form offers the usual invitation first: inviting an organiser by accident gives away the event.
@@ -169,23 +173,10 @@ class ManageController(Controller):
     async def add_room(
         self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
     ) -> Response[Any] | Template:
-        values = await read_form(request, "name", "kind", "capacity", "location", "stream_url", "join_url")
-        capacity = values["capacity"].strip()
+        values = await read_form(request, *ROOM_FIELDS)
         try:
-            if capacity and whole_number(capacity) is None:
-                raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
-            await editing.save_room(
-                access.event_id,
-                RoomInput(
-                    name=values["name"],
-                    kind=values["kind"] or "physical",
-                    capacity=int(capacity) if capacity else None,
-                    location=values["location"],
-                    stream_url=values["stream_url"].strip(),
-                    join_url=values["join_url"].strip(),
-                    position=len((await working_programme(access.event_id)).rooms),
-                ),
-            )
+            position = len((await working_programme(access.event_id)).rooms)
+            await editing.save_room(access.event_id, room_input(values, position))
         except Invalid as error:
             return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Room {values['name'].strip()} added.", category="success")

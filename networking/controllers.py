@@ -15,8 +15,9 @@ from events.access import EventAccess, list_members
 from networking import rooms
 from networking.admission import LOG_IN, admission
 from networking.connections import answer_request, ask_to_connect, connections_of, may_see_profile
+from networking.forms import ROOM_FIELDS, room_input
 from networking.presence import PresenceStore
-from networking.rooms import RoomInfo, RoomInput
+from networking.rooms import RoomInfo
 from networking.tables import RoomKind
 from events.dependencies import organised_for
 from litestar.datastructures import State
@@ -25,11 +26,9 @@ from server.accounts import listed_people, profile_page, public_profiles
 from server.auth import requires_login
 from server.pagination import page_of
 from server.templating import page, read_form
-from server.validation import ID_LIMIT, whole_number
+from server.validation import ID_LIMIT
 from server.problems import Invalid
 from server.accounts import Account
-
-ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
 
 
 async def _room(access: EventAccess, room_slug: str) -> RoomInfo:
@@ -45,21 +44,6 @@ async def occupancy(presence: PresenceStore, room_list: list[RoomInfo]) -> dict[
         profiles = await public_profiles(sorted(await presence.people(room.id)))
         seated[room.id] = list(profiles.values())
     return seated
-
-
-def room_input(values: dict[str, str]) -> RoomInput:
-    capacity = values["capacity"].strip()
-    if capacity and whole_number(capacity) is None:
-        raise Invalid({"capacity": "Enter a whole number of seats, or leave it empty."})
-    return RoomInput(
-        name=values["name"],
-        slug=values["slug"].strip().lower(),
-        kind=values["kind"] or "table",
-        description=values["description"],
-        tags=values["tags"].split(","),
-        capacity=int(capacity) if capacity else None,
-        video_url=values["video_url"].strip(),
-    )
 
 
 def provide_presence(state: State) -> PresenceStore:

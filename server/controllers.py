@@ -27,19 +27,9 @@ from server.ratelimit import AbuseLimits
 from server.settings import Settings
 import socketio
 
+from server.forms import EMAIL_FIELD, PROFILE_FIELDS, profile_input
 
-PROFILE_FIELDS = (
-    "display_name",
-    "affiliation",
-    "bio",
-    "pronouns",
-    "job_role",
-    "expertise",
-    "contact_about",
-    "contact_details",
-    "listed",
-)
-EMAIL_FIELD = "email_pref"
+
 AVATAR_MAX_AGE = 3600
 
 
@@ -275,13 +265,8 @@ class AccountController(Controller):
             return await self._profile_page(
                 request, account, values, {EMAIL_FIELD: "Choose how often to get email."}, 400
             )
-        data = accounts.ProfileInput(
-            **{name: values[name] for name in PROFILE_FIELDS if name not in {"expertise", "listed", EMAIL_FIELD}},
-            expertise=[tag for tag in values["expertise"].split(",") if tag.strip()],
-            listed=values["listed"] == "on",
-        )
         try:
-            await accounts.update_profile(account.id, data)
+            await accounts.update_profile(account.id, profile_input(values))
         except Invalid as error:
             return await self._profile_page(request, account, values, error.errors, status_code=400)
         await notifications.set_email_preference(account.id, values[EMAIL_FIELD])

@@ -22,13 +22,14 @@ from server.problems import NotFound
 from server.settings import Settings
 from events.releases import published_programme
 from server.auth import requires_login
+from server.forms import checked
 from server.templating import page, read_form, safe_next_path
 from server.time_zones import chosen_zone_name
-from server.validation import whole_number
 from server.problems import Invalid, TooFast
 from server.accounts import Account
 from events.access import EventAccess
 from sessions import polls, questions
+from sessions.forms import POLL_FIELDS, poll_choices, poll_input
 from sessions.questions import QaContext, QaLimits, qa_context
 from sessions.tables import Moderation
 
@@ -101,7 +102,7 @@ class QuestionsController(Controller):
         values = await read_form(request, "body", "anonymous", "next")
         try:
             await limits.check("ask", ctx)
-            question_id = await questions.ask_question(ctx, values["body"], values["anonymous"] == "on")
+            question_id = await questions.ask_question(ctx, values["body"], checked(values, "anonymous"))
         except (Invalid, TooFast) as error:  # shown beside the question, with what was typed kept
             errors = error.errors if isinstance(error, Invalid) else {"body": error.message}
             context = {
@@ -128,15 +129,9 @@ class QuestionsController(Controller):
     async def new_poll(
         self, request: Request[Any, Any, Any], slug: FromPath[str], key: FromPath[str], ctx: NamedDependency[QaContext]
     ) -> Redirect:
-        values = await read_form(request, "question", "options", "multiple", "results_live")
+        values = await read_form(request, *POLL_FIELDS)
         try:
-            await polls.create_poll(
-                ctx,
-                values["question"],
-                values["options"].splitlines(),
-                values["multiple"] == "on",
-                values["results_live"] == "on",
-            )
+            await polls.create_poll(ctx, *poll_input(values))
         except Invalid as error:
             flash(request, error.sentence, category="error")
         else:
@@ -158,12 +153,7 @@ class QuestionsController(Controller):
                 await polls.set_poll_status(ctx, poll_id, action)
             elif action == "answer":
                 form = await request.form()
-                choices = (
-                    [int(v) for v in form.getall("choice") if isinstance(v, str) and whole_number(v) is not None]
-                    if "choice" in form
-                    else []
-                )
-                await polls.answer_poll(ctx, poll_id, choices)
+                await polls.answer_poll(ctx, poll_id, poll_choices(form.getall("choice") if "choice" in form else []))
             else:
                 raise NotFoundException("There is no such action.")
         except Invalid as error:

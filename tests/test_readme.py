@@ -37,8 +37,13 @@ def test_make_run_migrates_loads_the_demo_and_serves() -> None:
     ]
 
 
-def test_make_test_runs_the_lint_gate_then_pytest() -> None:
-    assert make_recipe("test") == ["$(BIN)/ruff check .", "$(BIN)/pytest"]
+def test_make_test_runs_the_format_lint_and_type_gates_then_pytest() -> None:
+    assert make_recipe("test") == [
+        "$(BIN)/ruff format --check .",
+        "$(BIN)/ruff check .",
+        "$(BIN)/mypy",
+        "$(BIN)/pytest",
+    ]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
