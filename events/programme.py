@@ -3,15 +3,22 @@
 A programme is read from a snapshot (the JSON kept in a schedule release, or
 built from the live tables for organisers), so the public always sees a
 published release and every format is drawn from the same data.
+
+The published shape is one set of msgspec structs: the API answers with them (and documents them),
+a release's stored JSON is decoded into them by :func:`programme_from_snapshot`, and no other code
+spells a session's fields again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec.structs import replace
 
 # Sessions that start before this local hour belong to the previous conference
 # day, as in frab's day_start/day_end: a 01:00 party is part of Tuesday night.
@@ -34,8 +41,7 @@ def time_of_day(value: time | str) -> time:
     return value if isinstance(value, time) else time.fromisoformat(value)
 
 
-@dataclass(frozen=True)
-class ProgrammeEvent:
+class ProgrammeEvent(msgspec.Struct, frozen=True):
     slug: str
     title: str
     description: str
@@ -60,8 +66,7 @@ class ProgrammeEvent:
         return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
 
-@dataclass(frozen=True)
-class ProgrammeRoom:
+class ProgrammeRoom(msgspec.Struct, frozen=True):
     guid: str
     name: str
     kind: str
@@ -73,14 +78,12 @@ class ProgrammeRoom:
     position: int
 
 
-@dataclass(frozen=True)
-class ProgrammeTrack:
+class ProgrammeTrack(msgspec.Struct, frozen=True):
     name: str
     colour: str
 
 
-@dataclass(frozen=True)
-class ProgrammePerson:
+class ProgrammePerson(msgspec.Struct, frozen=True):
     id: int
     guid: str
     name: str
@@ -89,8 +92,7 @@ class ProgrammePerson:
     user_id: int | None
 
 
-@dataclass(frozen=True)
-class ProgrammeSession:
+class ProgrammeSession(msgspec.Struct, frozen=True):
     id: int
     guid: str
     slug: str
@@ -129,8 +131,7 @@ class ProgrammeSession:
         return conference_day_of(self.starts_at, zone, day_change)
 
 
-@dataclass(frozen=True)
-class Programme:
+class Programme(msgspec.Struct, frozen=True):
     event: ProgrammeEvent
     rooms: tuple[ProgrammeRoom, ...]
     tracks: tuple[ProgrammeTrack, ...]
@@ -223,49 +224,8 @@ def clashes(sessions: Iterable[ProgrammeSession]) -> set[str]:
 def programme_from_snapshot(
     snapshot: dict[str, Any], version: int | None = None, published_at: datetime | None = None
 ) -> Programme:
-    event = snapshot["event"]
-    return Programme(
-        event=ProgrammeEvent(
-            slug=event["slug"],
-            title=event["title"],
-            description=event["description"],
-            timezone=event["timezone"],
-            start_date=date.fromisoformat(event["start_date"]),
-            end_date=date.fromisoformat(event["end_date"]),
-            venue=event["venue"],
-            mode=event["mode"],
-            visibility=event["visibility"],
-            day_change=event.get("day_change") or DAY_CHANGE_TEXT,
-        ),
-        rooms=tuple(ProgrammeRoom(**room) for room in snapshot["rooms"]),
-        tracks=tuple(ProgrammeTrack(**track) for track in snapshot["tracks"]),
-        sessions=tuple(_session_from_snapshot(item) for item in snapshot["sessions"]),
-        version=version,
-        published_at=published_at,
-    )
-
-
-def _session_from_snapshot(item: dict[str, Any]) -> ProgrammeSession:
-    return ProgrammeSession(
-        id=item["id"],
-        guid=item["guid"],
-        slug=item["slug"],
-        title=item["title"],
-        subtitle=item["subtitle"],
-        abstract=item["abstract"],
-        description=item["description"],
-        kind=item["kind"],
-        track=item["track"],
-        room=item["room"],
-        starts_at=datetime.fromisoformat(item["starts_at"]),
-        ends_at=datetime.fromisoformat(item["ends_at"]),
-        language=item["language"],
-        status=item["status"],
-        tags=tuple(item["tags"]),
-        presenters=tuple(ProgrammePerson(**person) for person in item["presenters"]),
-        sequence=item.get("sequence", 0),
-        last_modified=datetime.fromisoformat(item["last_modified"]) if item.get("last_modified") else None,
-    )
+    """The programme a snapshot describes; its dates, times and lists are read by the structs' own types."""
+    return msgspec.convert({**snapshot, "version": version, "published_at": published_at}, Programme)
 
 
 GRID_MINUTES = 5
