@@ -52,6 +52,7 @@ async def load_insights_demo(event_slug: str, past_slug: str) -> bool:
     rng = random.Random(8)
     zone = ZoneInfo(access.timezone)
     programme = await published_programme(access.event_id)
+    assert programme is not None, "the demo conference is published before its activity is made up"
     first_day = programme.event.start_date
     opening = datetime.combine(first_day, time(8, 0), zone)
     now = datetime.now(timezone.utc)  # the demo conference runs now: nothing is counted in hours still to come

@@ -15,15 +15,16 @@ from zoneinfo import ZoneInfo
 
 from archive.items import ItemView, list_items
 from archive.metrics import ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT, event_search_key
-from archive.topics import topics_by_session
+from archive.topics import TopicView, topics_by_session
 from events.access import EventAccess
-from events.registration import registrations
+from events.programme import ProgrammeSession
+from events.registration import Registration, registrations
 from events.releases import published_programme
 from networking.rooms import list_rooms
 from networking.speed import speed_summary
-from server.activity import tallies
+from server.activity import Tally, tallies
 from sessions.polls import poll_participation
-from sessions.questions import question_facts
+from sessions.questions import QuestionFact, question_facts
 
 from insights.charts import FEW, THRESHOLD, Chart
 
@@ -74,7 +75,9 @@ async def event_report(access: EventAccess) -> Report:
         KeyFigure("Checked in at the venue", people(sum(bool(r.checked_in_at) for r in people_registered))),
         KeyFigure("Questions asked", people(len(facts))),
         KeyFigure("Questions answered", people(len(answered))),
-        KeyFigure("Median time to an answer", _median_hours([f.answered_at - f.asked_at for f in answered])),
+        KeyFigure(
+            "Median time to an answer", _median_hours([f.answered_at - f.asked_at for f in answered if f.answered_at])
+        ),
         KeyFigure("Speed-networking rounds", f"{speed.rounds:,}"),
         KeyFigure("Speed-networking groups formed", people(speed.groups)),
         KeyFigure("Sessions in the archive", f"{len(items):,}"),
@@ -95,7 +98,7 @@ async def event_report(access: EventAccess) -> Report:
     return Report(access.title, key_figures, charts)
 
 
-def registration_chart(people_registered: list, zone: ZoneInfo) -> Chart:
+def registration_chart(people_registered: list[Registration], zone: ZoneInfo) -> Chart:
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     for person in people_registered:
         per_day[person.registered_at.astimezone(zone).date().isoformat()][person.attendance] += 1
@@ -114,7 +117,7 @@ def _hour_label(bucket: datetime, zone: ZoneInfo) -> str:
     return bucket.astimezone(zone).strftime("%a %d %b %H:00")
 
 
-async def attendance_chart(event_id: int, people_registered: list, zone: ZoneInfo) -> Chart:
+async def attendance_chart(event_id: int, people_registered: list[Registration], zone: ZoneInfo) -> Chart:
     arrivals: Counter[datetime] = Counter()
     for person in people_registered:
         if person.checked_in_at:
@@ -135,14 +138,14 @@ async def attendance_chart(event_id: int, people_registered: list, zone: ZoneInf
     )
 
 
-def _peaks_by_key(found: list) -> dict[str, int]:
+def _peaks_by_key(found: list[Tally]) -> dict[str, int]:
     peaks: dict[str, int] = {}
     for tally in found:
         peaks[tally.key] = max(peaks.get(tally.key, 0), tally.value)
     return peaks
 
 
-async def room_peaks_chart(event_id: int, sessions: dict) -> Chart:
+async def room_peaks_chart(event_id: int, sessions: dict[str, ProgrammeSession]) -> Chart:
     peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
     rooms: dict[str, int] = {}
     for guid, session in sessions.items():
@@ -188,7 +191,7 @@ async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
     )
 
 
-async def live_viewers_chart(sessions: dict) -> Chart:
+async def live_viewers_chart(sessions: dict[str, ProgrammeSession]) -> Chart:
     peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
     top = sorted((g for g in peaks if g in sessions), key=lambda g: (-peaks[g], sessions[g].title))[:TOP]
     return Chart.of(
@@ -201,7 +204,7 @@ async def live_viewers_chart(sessions: dict) -> Chart:
     )
 
 
-def questions_chart(facts: list) -> Chart:
+def questions_chart(facts: list[QuestionFact]) -> Chart:
     asked = Counter(f.phase for f in facts)
     answered = Counter(f.phase for f in facts if f.answered_at)
     return Chart.of(
@@ -232,12 +235,13 @@ class ArchiveUse:
 
     views: Counter[str]
     plays: Counter[str]
-    topics: dict[str, list]
+    topics: dict[str, list[TopicView]]
 
 
 async def archive_use(items: list[ItemView]) -> ArchiveUse:
     handles = [item.handle for item in items]
-    views, plays = Counter(), Counter()
+    views: Counter[str] = Counter()
+    plays: Counter[str] = Counter()
     for tally in await tallies(ITEM_VIEW, handles):
         views[tally.key] += tally.value
     for tally in await tallies(ITEM_PLAY, handles):

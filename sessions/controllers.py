@@ -46,7 +46,8 @@ async def qa_thread(slug: FromPath[str], key: FromPath[str], viewer: NamedDepend
 
 
 def provide_qa_limits(state: State) -> QaLimits:
-    return state.qa_limits  # type: ignore[no-any-return]  (one per app: the same counters as the /qa socket)
+    limits: QaLimits = state.qa_limits  # one per app: the same counters as the /qa socket
+    return limits
 
 
 QA_THREAD = {"ctx": Provide(qa_thread), "limits": Provide(provide_qa_limits, sync_to_thread=False)}

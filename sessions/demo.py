@@ -84,7 +84,9 @@ async def _as(event_slug: str, session: ProgrammeSession, account: Account) -> Q
 
 
 async def load_qa_demo(
-    event_slug: str, threads: list[tuple] | None = None, poll: tuple[str, str, list[str]] | None = DEMO_POLL
+    event_slug: str,
+    threads: list[tuple[str, Phase, str, str, int, str | None]] | None = None,
+    poll: tuple[str, str, list[str]] | None = DEMO_POLL,
 ) -> bool:
     """Add demo threads (and a poll) unless the event already has questions. Returns whether it added them.
 

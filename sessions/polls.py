@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -81,7 +83,7 @@ async def create_poll(
     return poll.id
 
 
-async def _poll(ctx: QaContext, poll_id: object) -> dict:
+async def _poll(ctx: QaContext, poll_id: object) -> dict[str, Any]:
     if not is_row_id(poll_id):
         raise Invalid({"poll": "Name a poll by its number."})
     row = await Poll.select().where((Poll.id == poll_id) & (Poll.session_guid == uuid.UUID(ctx.session.guid))).first()

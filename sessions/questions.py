@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from piccolo.columns import Column
 from datetime import datetime, timezone
 
 import nh3
@@ -265,7 +267,7 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False, *,
     return question.id
 
 
-async def _question(ctx: QaContext, question_id: object) -> dict:
+async def _question(ctx: QaContext, question_id: object) -> dict[str, Any]:
     if not is_row_id(question_id):
         raise Invalid({"question": "Name a question by its number."})
     row = (
@@ -278,7 +280,7 @@ async def _question(ctx: QaContext, question_id: object) -> dict:
     return row
 
 
-def _may_see(ctx: QaContext, row: dict) -> bool:
+def _may_see(ctx: QaContext, row: dict[str, Any]) -> bool:
     if row["status"] in {QuestionStatus.visible, QuestionStatus.answered}:
         return True
     return ctx.is_moderator or (ctx.account is not None and row["author"] == ctx.account.id)
@@ -314,12 +316,13 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True, *, at: date
             change = -len(removed)
         if change:
             await Question.update({Question.votes: Question.votes + change}).where(Question.id == row["id"])
-    count = (await Question.select(Question.votes).where(Question.id == row["id"]).first())["votes"]
+    stored = await Question.select(Question.votes).where(Question.id == row["id"]).first()
+    count = int(stored["votes"]) if stored else 0
     await announce(QaVoteCounted(ctx.session.guid, row["id"], count))
     return count
 
 
-async def _own_open_question(ctx: QaContext, question_id: object) -> dict:
+async def _own_open_question(ctx: QaContext, question_id: object) -> dict[str, Any]:
     row = await _question(ctx, question_id)
     if ctx.account is None or row["author"] != ctx.account.id:
         raise NotAllowed("Only the person who asked a question may change or withdraw it.")
@@ -364,15 +367,15 @@ async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
     if action not in MODERATION_ACTIONS:
         raise Invalid({"action": "Choose approve, dismiss, pin, unpin, answered or reopen."})
     row = await _question(ctx, question_id)
-    changes = {
+    by_action: dict[str, dict[Column | str, Any]] = {
         "approve": {Question.status: QuestionStatus.visible},
         "reopen": {Question.status: QuestionStatus.visible, Question.answered_at: None},
         "dismiss": {Question.status: QuestionStatus.dismissed, Question.pinned: False},
         "pin": {Question.pinned: True},
         "unpin": {Question.pinned: False},
         "answered": {Question.status: QuestionStatus.answered, Question.answered_at: datetime.now(timezone.utc)},
-    }[action]
-    await Question.update(changes).where(Question.id == row["id"])
+    }
+    await Question.update(by_action[str(action)]).where(Question.id == row["id"])
     await announce(QaThreadChanged(ctx.session.guid))
 
 
@@ -390,6 +393,7 @@ async def answer_question(
         raise Invalid({"body": problem})
     row = await _question(ctx, question_id)
     now = at or datetime.now(timezone.utc)
+    assert ctx.account is not None  # moderators are logged in
     answer = Answer(
         question=row["id"],
         author=ctx.account.id,
