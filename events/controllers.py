@@ -22,6 +22,7 @@ from events.access import EventAccess, slugs_of_member, visible_event_ids
 from events.catalogue import list_events_by_slug, list_public_events
 from events.editing import valid_timezone
 from server.time_zones import chosen_zone_name
+from events.metrics import EVENT_VIEW
 from events.feeds import render_agenda, render_programme
 from events.programme import Programme, SessionFilter, clashes, now_and_next, schedule_grid
 from events.releases import list_releases, published_programme
@@ -38,7 +39,6 @@ from server.accounts import Account
 from server.settings import Settings
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
-EVENT_VIEW = "event.view"  # page views of an event's pages, per hour (for the organisers' insights)
 
 
 async def published(access: EventAccess, version: int | None = None) -> Programme:

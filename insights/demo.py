@@ -11,12 +11,16 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from archive.items import list_items
+from archive.metrics import ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING
 from events.access import event_access
+from events.metrics import EVENT_VIEW
 from events.registration import check_in, register
 from events.releases import published_programme
+from networking.metrics import ROOM_OCCUPANCY
 from networking.rooms import list_rooms
 from server.accounts import account_id_by_email, create_demo_account
 from server.activity import count, flush, peak
+from sessions.metrics import LIVE_VIEWERS, ONLINE_NOW
 
 FIRST = (
     "Amara",
@@ -74,14 +78,14 @@ async def load_insights_demo(event_slug: str, past_slug: str) -> bool:
             if moment > now:
                 continue
             busy = 60 - abs(hour - 11) * 6
-            count("event.view", str(access.event_id), busy * 3 + rng.randrange(20), at=moment)
-            peak("event.online", str(access.event_id), max(0, busy // 2 + rng.randrange(8)), at=moment)
+            count(EVENT_VIEW, str(access.event_id), busy * 3 + rng.randrange(20), at=moment)
+            peak(ONLINE_NOW, str(access.event_id), max(0, busy // 2 + rng.randrange(8)), at=moment)
     for session in programme.sessions:
         if session.kind not in ("break", "networking") and session.starts_at + timedelta(minutes=10) <= now:
-            peak("session.live", session.guid, rng.randrange(6, 48), at=session.starts_at + timedelta(minutes=10))
+            peak(LIVE_VIEWERS, session.guid, rng.randrange(6, 48), at=session.starts_at + timedelta(minutes=10))
     for room in await list_rooms(access.event_id):
         if opening + timedelta(hours=5) <= now:
-            peak("networking.room", str(room.id), rng.randrange(5, 30), at=opening + timedelta(hours=5))
+            peak(ROOM_OCCUPANCY, str(room.id), rng.randrange(5, 30), at=opening + timedelta(hours=5))
     await _archive_use(past_slug, rng)
     await flush()
     return True
@@ -96,9 +100,9 @@ async def _archive_use(past_slug: str, rng: random.Random) -> None:
         for months_ago in range(6):
             moment = now - timedelta(days=30 * months_ago + 2)
             views = rng.randrange(10, 60)
-            count("archive.view", item.handle, views, at=moment)
-            count("archive.play", item.handle, views // 2 + rng.randrange(5), at=moment)
+            count(ITEM_VIEW, item.handle, views, at=moment)
+            count(ITEM_PLAY, item.handle, views // 2 + rng.randrange(5), at=moment)
     for term, times in EMPTY_SEARCHES.items():
-        count("archive.search_nothing", term, times, at=now - timedelta(days=3), granularity="day")
+        count(SEARCH_NOTHING, term, times, at=now - timedelta(days=3), granularity="day")
     for days_ago in range(14):
-        count("archive.oai", "ListRecords", rng.randrange(2, 9), at=now - timedelta(days=days_ago), granularity="day")
+        count(OAI_REQUEST, "ListRecords", rng.randrange(2, 9), at=now - timedelta(days=days_ago), granularity="day")

@@ -17,12 +17,15 @@ from archive.items import ItemView, list_items
 from archive.metrics import ITEM_PLAY, ITEM_VIEW, OAI_REQUEST, SEARCH_NOTHING, SEARCH_NOTHING_IN_EVENT, event_search_key
 from archive.topics import TopicView, topics_by_session
 from events.access import EventAccess
+from events.metrics import EVENT_VIEW
 from events.programme import ProgrammeSession
 from events.registration import Registration, registrations
 from events.releases import published_programme
+from networking.metrics import ROOM_OCCUPANCY
 from networking.rooms import list_rooms
 from networking.speed import speed_summary
 from server.activity import Tally, tallies
+from sessions.metrics import LIVE_VIEWERS, ONLINE_NOW
 from sessions.polls import poll_participation
 from sessions.questions import QuestionFact, question_facts
 
@@ -122,7 +125,7 @@ async def attendance_chart(event_id: int, people_registered: list[Registration],
     for person in people_registered:
         if person.checked_in_at:
             arrivals[person.checked_in_at.replace(minute=0, second=0, microsecond=0)] += 1
-    online = {t.bucket: t.value for t in await tallies("event.online", [str(event_id)], peaks=True)}
+    online = {t.bucket: t.value for t in await tallies(ONLINE_NOW, [str(event_id)], peaks=True)}
     hours = sorted(set(arrivals) | set(online))
     return Chart.of(
         "attendance",
@@ -146,7 +149,7 @@ def _peaks_by_key(found: list[Tally]) -> dict[str, int]:
 
 
 async def room_peaks_chart(event_id: int, sessions: dict[str, ProgrammeSession]) -> Chart:
-    peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
+    peaks = _peaks_by_key(await tallies(LIVE_VIEWERS, list(sessions), peaks=True))
     rooms: dict[str, int] = {}
     for guid, session in sessions.items():
         room = session.room or "No room"
@@ -164,7 +167,7 @@ async def room_peaks_chart(event_id: int, sessions: dict[str, ProgrammeSession])
 
 async def networking_peaks_chart(event_id: int) -> Chart:
     rooms = await list_rooms(event_id)
-    peaks = _peaks_by_key(await tallies("networking.room", [str(r.id) for r in rooms], peaks=True))
+    peaks = _peaks_by_key(await tallies(ROOM_OCCUPANCY, [str(r.id) for r in rooms], peaks=True))
     ordered = sorted(rooms, key=lambda r: (-peaks.get(str(r.id), 0), r.name))
     return Chart.of(
         "networking-peaks",
@@ -178,7 +181,7 @@ async def networking_peaks_chart(event_id: int) -> Chart:
 
 async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
     by_hour: Counter[int] = Counter()
-    for tally in await tallies("event.view", [str(event_id)]):
+    for tally in await tallies(EVENT_VIEW, [str(event_id)]):
         by_hour[tally.bucket.astimezone(zone).hour] += tally.value
     hours = list(range(24))
     return Chart.of(
@@ -192,7 +195,7 @@ async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
 
 
 async def live_viewers_chart(sessions: dict[str, ProgrammeSession]) -> Chart:
-    peaks = _peaks_by_key(await tallies("session.live", list(sessions), peaks=True))
+    peaks = _peaks_by_key(await tallies(LIVE_VIEWERS, list(sessions), peaks=True))
     top = sorted((g for g in peaks if g in sessions), key=lambda g: (-peaks[g], sessions[g].title))[:TOP]
     return Chart.of(
         "live-viewers",

@@ -20,6 +20,7 @@ from litestar.stores.base import Store
 from events.access import EventAccess, event_access, event_access_by_id
 from networking import moderation, rooms, speed
 from networking.admission import admission
+from networking.metrics import ROOM_OCCUPANCY
 from networking.presence import HEARTBEAT, PresenceStore
 from networking.protocol import ROOMS_PROTOCOL
 from networking.rooms import RoomInfo
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 ACCESS_MEMORY_SECONDS = 5.0
 # Occupancy of a busy room is announced to the lounge at most this often.
 OCCUPANCY_EVERY_SECONDS = 1.0
-ROOM_OCCUPANCY = "networking.room"  # peak people in a networking room at once, per hour
 
 
 class ShortMemory:

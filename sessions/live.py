@@ -20,12 +20,11 @@ from server.auth import account_of_session
 from server.live import BackgroundTasks, Coalesced, Handler, acknowledged, identify
 from server.problems import Invalid, NotFound
 from sessions import polls, questions
+from sessions.metrics import LIVE_VIEWERS, ONLINE_NOW
 from sessions.protocol import QA_PROTOCOL
 from sessions.questions import QaContext, QaLimits, qa_context
 
 NAMESPACE = "/qa"
-LIVE_VIEWERS = "session.live"  # peak people on a session's live page at once, per hour
-ONLINE_NOW = "event.online"  # peak people on any of an event's live pages at once, per hour
 VOTE_COUNTS_EVERY = 0.2
 log = logging.getLogger(__name__)
 
