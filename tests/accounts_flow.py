@@ -1,17 +1,27 @@
-"""Register and log in over HTTP against a running server, returning the session cookie."""
+"""The one place tests register and log in, as a person would: through the pages.
+
+``log_in`` and ``post`` drive the in-process client; ``register`` and ``login`` a running server over
+HTTP (returning its cookies); browser tests use ``tests/browser/conftest.register_in``, which fills the
+same form in Chromium.
+"""
 
 from __future__ import annotations
 
 import re
 
+from typing import Any
+
 import httpx
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
 from server.auth import SESSION_COOKIE
 
 CSRF_COOKIE = "hallway_csrf"
+PASSWORD = "correct horse battery"
 
 
-async def register(base_url: str, email: str, name: str, password: str = "correct horse battery") -> httpx.Cookies:
+async def register(base_url: str, email: str, name: str, password: str = PASSWORD) -> httpx.Cookies:
     async with httpx.AsyncClient(base_url=base_url) as client:
         await client.get("/register")
         response = await client.post(
@@ -54,3 +64,27 @@ async def confirmation_path(email: str) -> str:
 
 def cookie_header(cookies: httpx.Cookies) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+async def log_in(client: AsyncTestClient[Litestar], email: str, name: str = "Someone", *, create: bool = True) -> None:
+    """Register (or log in) through the pages of the in-process app, as a person would."""
+    await client.get("/login")
+    token = client.cookies[CSRF_COOKIE]
+    path, data = (
+        ("/register", {"email": email, "display_name": name, "password": PASSWORD})
+        if create
+        else ("/login", {"email": email, "password": PASSWORD})
+    )
+    response = await client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 302, response.text
+    if create:  # they open the link we mailed, as people settled in have
+        await client.get(await confirmation_path(email))
+
+
+async def post(client: AsyncTestClient[Litestar], path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """A form post with the page's CSRF token, without following the redirect."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/login")
+    return await client.post(
+        path, data={**(data or {}), "_csrf_token": client.cookies[CSRF_COOKIE]}, follow_redirects=False, **kwargs
+    )

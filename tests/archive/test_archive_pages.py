@@ -19,7 +19,7 @@ from events import editing
 from events.releases import publish_release
 from server.accounts import account_id_by_email
 from tests.archive.factories import CONTU_CAPTIONS, RECORDING, archived_talk, vocabulary
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.factories import local, make_event, make_session
 
 Client = AsyncTestClient[Litestar]

@@ -26,7 +26,7 @@ from server import jobs as jobs_module
 from server.jobs import run_pending
 from server.tables import Job
 from tests.archive.factories import archived_talk, chunks, vocabulary
-from tests.events.conftest import log_in
+from tests.accounts_flow import log_in
 from tests.services import missing_service
 
 Client = AsyncTestClient[Litestar]

@@ -13,7 +13,7 @@ from archive.publishing import withdraw_from_archive
 from server.jobs import run_pending
 from events.releases import publish_release
 from tests.archive.factories import archived_talk, vocabulary
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.factories import local, make_event, make_session
 
 Client = AsyncTestClient[Litestar]

@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from events.access import event_access, list_members
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 
 Client = AsyncTestClient[Litestar]
 EVENT = {

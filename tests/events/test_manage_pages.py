@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from events.access import event_access, list_members
 from events.catalogue import event_summary
 from events.releases import working_programme
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.interop import INTEROP
 
 Client = AsyncTestClient[Litestar]

@@ -14,7 +14,7 @@ from events.demo import CANCELLED_TITLE, DEMO_SLUG
 from events.releases import publish_release
 from events.tables import MemberRole
 from server.accounts import account_id_by_email
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.factories import local, make_event, make_session
 
 Client = AsyncTestClient[Litestar]

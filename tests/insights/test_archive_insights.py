@@ -16,7 +16,7 @@ from insights.figures import archive_report
 from server import activity
 from server.accounts import create_account, get_account
 from server.tables import ActivityCount
-from tests.events.conftest import PASSWORD, log_in
+from tests.accounts_flow import PASSWORD, log_in
 from tests.archive.factories import archived_talk, vocabulary
 
 Client = AsyncTestClient[Litestar]

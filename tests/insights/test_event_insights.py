@@ -20,7 +20,7 @@ from server import activity
 from server.accounts import account_id_by_email, create_account, get_account
 from sessions.polls import answer_poll, create_poll, set_poll_status
 from sessions.questions import answer_question, ask_question, qa_context
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.factories import local, make_event, make_session
 
 Client = AsyncTestClient[Litestar]

@@ -19,7 +19,7 @@ from networking.demo import load_networking_demo
 from networking.tables import SanctionKind
 from server.accounts import account_id_by_email
 from server.ratelimit import AVATARS_PER_HOUR
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 
 Client = AsyncTestClient[Litestar]
 LOUNGE = f"/events/{DEMO_SLUG}/lounge/"

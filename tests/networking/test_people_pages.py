@@ -12,7 +12,7 @@ from events.access import event_access
 from events.demo import DEMO_SLUG, load_demo
 from networking.demo import load_networking_demo
 from server.accounts import ProfileInput, account_id_by_email, update_profile
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 
 Client = AsyncTestClient[Litestar]
 

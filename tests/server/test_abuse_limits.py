@@ -16,7 +16,7 @@ from events.releases import publish_release
 from server.accounts import account_id_by_email
 from server.ratelimit import SEARCHES_PER_MINUTE, UPLOADS_PER_HOUR
 from server.settings import Settings
-from tests.events.conftest import log_in
+from tests.accounts_flow import log_in
 from tests.events.factories import local, make_event, make_session
 from tests.hallway_process import HallwayServer, hallway_env, prepare_site
 from tests.services import require_redis

@@ -7,7 +7,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from events.demo import DEMO_SLUG
-from tests.events.conftest import demo, log_in  # noqa: F401 (demo: a fixture)
+from tests.accounts_flow import log_in
+from tests.events.conftest import demo  # noqa: F401 (a fixture)
 
 Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.usefixtures("demo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 
 Client = AsyncTestClient[Litestar]
 

@@ -11,7 +11,8 @@ from litestar.testing import AsyncTestClient
 from events.demo import DEMO_SLUG
 from server import notifications
 from server.accounts import account_id_by_email
-from tests.events.conftest import demo, log_in, post  # noqa: F401 (demo: a fixture)
+from tests.accounts_flow import log_in, post
+from tests.events.conftest import demo  # noqa: F401 (a fixture)
 
 Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.usefixtures("demo")

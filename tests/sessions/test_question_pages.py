@@ -14,7 +14,7 @@ from server.accounts import account_id_by_email
 from server.jobs import run_pending
 from server.notifications import list_notifications
 from sessions.questions import set_qa_settings
-from tests.events.conftest import log_in, post
+from tests.accounts_flow import log_in, post
 from tests.events.factories import local, make_event, make_session
 
 Client = AsyncTestClient[Litestar]
