@@ -288,7 +288,13 @@ async def live_thread(ctx: QaContext, mode: str, order: str = "votes") -> dict[s
     if mode == PRESENT:
         views = [view for view in views if view.status in ("visible", "answered")][:6]
     shown_polls = [poll for poll in await polls.polls_for(ctx) if poll.status != "draft"]
-    return {"questions": views, "polls": shown_polls, "mode": mode, "may_vote": ctx.may_ask or ctx.is_moderator}
+    return {
+        "ctx": ctx,
+        "questions": views,
+        "polls": shown_polls,
+        "mode": mode,
+        "may_vote": ctx.may_ask or ctx.is_moderator,
+    }
 
 
 async def _room_of(ctx: QaContext) -> Any:

@@ -242,6 +242,7 @@ async def test_the_live_thread_is_one_server_fragment_for_the_page_and_the_proje
     assert live.index("Question number 0?") < live.index("Question number 6?")  # by time
     assert f'data-vote="{asked[0]}"' in live and 'aria-label="Up-vote: Question number 0?"' in live
     assert 'hx-swap-oob="true"' in live and "Lend e-books?" in live and 'data-poll="' in live  # polls, out of band
+    assert f'action="{THREAD}polls/{poll}/answer"' in live  # the same form as the thread page's: it posts without JS
     assert "asked before the session" in live
 
     projector = (await client.get(LIVE_THREAD + "?mode=present")).text
