@@ -351,11 +351,15 @@ class ItemController(Controller):
         }
         return await page(request, "archive/item.html", context)
 
-    @post("/{handle:str}/played", status_code=204, name="item-played")
+    @post("/{handle:str}/played", status_code=204, name="item-played", exclude_from_csrf=True)
     async def played(
         self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]
     ) -> None:
-        """The player started (archive.js says so once per page): counted, not attributed to anyone."""
+        """The player started (static/archive/player.js says so once per page): counted, not attributed to anyone.
+
+        Without a CSRF check: the embedded player runs on other sites, where no Hallway page gave it a token,
+        and a forged count changes nothing but a number anyone could raise by pressing play.
+        """
         if not item.withdrawn:
             count(ITEM_PLAY, item.handle)
 

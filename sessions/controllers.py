@@ -31,7 +31,6 @@ from events.access import EventAccess
 from sessions import polls, questions
 from sessions.forms import POLL_FIELDS, poll_choices, poll_input
 from sessions.questions import QaContext, QaLimits, qa_context
-from sessions.tables import Moderation
 
 THREAD = "/events/{slug:str}/sessions/{key:str}/questions"
 ORGANISERS_QA = organised_for("change its Q&A settings")
@@ -119,9 +118,7 @@ class QuestionsController(Controller):
             )
         flash(
             request,
-            "Your question is waiting for a moderator."
-            if ctx.moderation == Moderation.pre and not ctx.is_moderator
-            else "Your question is posted.",
+            "Your question is waiting for a moderator." if ctx.questions_wait else "Your question is posted.",
             category="success",
         )
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
@@ -287,7 +284,9 @@ async def live_thread(ctx: QaContext, mode: str, order: str = "votes") -> dict[s
     views = await questions.thread(ctx, "time" if order == "time" else "votes")
     if mode == PRESENT:
         views = [view for view in views if view.status in ("visible", "answered")][:6]
-    shown_polls = [poll for poll in await polls.polls_for(ctx) if poll.status != "draft"]
+    # The projector shows only the open poll: a closed one would push the questions off a screen nobody scrolls.
+    hidden = {"draft", "closed"} if mode == PRESENT else {"draft"}
+    shown_polls = [poll for poll in await polls.polls_for(ctx) if poll.status not in hidden]
     return {
         "ctx": ctx,
         "questions": views,

@@ -118,7 +118,8 @@ class QaNamespace:
         ctx = await self._context(sid, data)
         await self.limits.check("ask", ctx)
         question_id = await questions.ask_question(ctx, data.get("body"), bool(data.get("anonymous")))
-        return {"id": question_id}  # the change it announced reaches every watcher (see connect_packages)
+        # The change it announced reaches every watcher (see connect_packages).
+        return {"id": question_id, "waiting": ctx.questions_wait}
 
     async def vote(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         ctx = await self._context(sid, data)

@@ -14,7 +14,11 @@ QA_PROTOCOL = LiveNamespace(
     receives=(
         LiveEvent("watch", ("event", "session"), "follow a session's thread and polls, as this person may see them"),
         LiveEvent("thread", ("order",), "the thread now, by `votes` or by `time`"),
-        LiveEvent("ask", ("body", "anonymous"), "ask a question"),
+        LiveEvent(
+            "ask",
+            ("body", "anonymous"),
+            "ask a question (the answer says its `id`, and `waiting` when a moderator approves it first)",
+        ),
         LiveEvent("vote", ("question", "up"), "up-vote a question, or take the vote back"),
         LiveEvent("poll_answer", ("poll", "choices"), "answer an open poll (choices by their numbers)"),
     ),

@@ -117,6 +117,11 @@ class QaContext:
         return self.access.can_organise or self.is_presenter
 
     @property
+    def questions_wait(self) -> bool:
+        """Whether this person's questions wait for a moderator before others see them (pre-moderation)."""
+        return self.moderation == Moderation.pre and not self.is_moderator
+
+    @property
     def may_ask(self) -> bool:
         if self.account is None:
             return False
@@ -249,9 +254,7 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False, *,
         raise NotAllowed("Only members of this event may ask questions.")
     body = _checked_question(body)
     now = at or datetime.now(timezone.utc)
-    status = (
-        QuestionStatus.awaiting if ctx.moderation == Moderation.pre and not ctx.is_moderator else QuestionStatus.visible
-    )
+    status = QuestionStatus.awaiting if ctx.questions_wait else QuestionStatus.visible
     question = Question(
         event=ctx.access.event_id,
         session_guid=uuid.UUID(ctx.session.guid),
@@ -336,7 +339,7 @@ async def edit_question(ctx: QaContext, question_id: object, body: object) -> No
     """The asker rewords their question before it is answered; under pre-moderation it waits for approval again."""
     row = await _own_open_question(ctx, question_id)
     changes: dict[Any, Any] = {Question.body: _checked_question(body).strip()}
-    if ctx.moderation == Moderation.pre and not ctx.is_moderator:
+    if ctx.questions_wait:
         changes[Question.status] = QuestionStatus.awaiting
     await Question.update(changes).where(Question.id == row["id"])
     await announce(QaThreadChanged(ctx.session.guid))

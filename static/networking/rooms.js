@@ -3,6 +3,12 @@
 import { element } from "../base/dom.js";
 import { openSocket } from "../base/live.js";
 
+// A room's page (or, for "", the lounge itself) under the lounge the page names in data-lounge-url.
+function roomUrl(page, slug) {
+  const lounge = new URL(page.dataset.loungeUrl.replace(/\/?$/, "/"), window.location.href);
+  return slug ? new URL(encodeURIComponent(slug) + "/", lounge).href : lounge.href;
+}
+
 (function () {
   if (typeof window.io !== "function") { return; }
 
@@ -237,11 +243,11 @@ import { openSocket } from "../base/live.js";
       const names = group.partners.map(function (p) { return p.name; }).join(" and ");
       status.textContent = "Round " + group.round + ": you are with " + names + ". Taking you to your room…";
       setTimeout(function () {
-        window.location.href = new URL(group.slug + "/", new URL(page.dataset.loungeUrl, window.location.href)).href;
+        window.location.href = roomUrl(page, group.slug);
       }, 1500);
     });
     socket.on("speed_round_over", function (event) {
-      window.location.href = new URL(event.back_to + "/", new URL(page.dataset.loungeUrl, window.location.href)).href;
+      window.location.href = roomUrl(page, event.back_to);
     });
     const countdown = document.getElementById("countdown");
     if (countdown) {
@@ -260,7 +266,7 @@ import { openSocket } from "../base/live.js";
     const leave = document.getElementById("leave-room");  // guests are never seated, so they have none
     if (leave) {
       leave.addEventListener("click", function () {
-        socket.emit("leave", { room: roomId }, function () { window.location.href = page.dataset.loungeUrl; });
+        socket.emit("leave", { room: roomId }, function () { window.location.href = roomUrl(page, ""); });
       });
     }
 

@@ -1,6 +1,7 @@
 // The live Q&A (templates/sessions/live.html and present.html). The server renders the thread
-// (sessions/live_thread.html, at the page's data-thread-url); this swaps it in with htmx whenever the /qa
+// (sessions/live_parts.html, at the page's data-thread-url); this swaps it in with htmx whenever the /qa
 // socket says the thread or its votes changed, and sends questions, votes and poll answers over the socket.
+// A swap keeps what the person was doing: the button they were on, the poll options they ticked.
 import { openSocket } from "../base/live.js";
 
 const root = document.querySelector(".qa-live");
@@ -11,34 +12,64 @@ function follow(root, socket) {
   const mode = root.dataset.mode === "present" ? "present" : "live";
   const list = document.getElementById("qa-questions");
   const announcer = document.getElementById("qa-announcer");
+  const feedback = document.getElementById("qa-feedback");  // visible: what went wrong, for everyone
   const where = { event: root.dataset.event, session: root.dataset.session };
+  const mine = new Set();  // questions this page asked: their arrival is not news to the asker
   let order = "votes";
+  let primed = false;  // the first view after connecting is not news either
   let pending = null;
   let again = false;
+
+  function say(text) { if (announcer) { announcer.textContent = text; } }
+  function complain(text) { if (feedback) { feedback.textContent = text; } say(text); }
 
   function questionIds() {
     return new Set(Array.from(list.querySelectorAll("li[id^='question-']"), function (li) { return li.id; }));
   }
 
+  // What a swap would take away: the ticks in a poll not yet sent, and which vote button had the focus.
+  function remember() {
+    const ticked = {};
+    document.querySelectorAll("form[data-poll][data-touched]").forEach(function (form) {
+      ticked[form.dataset.poll] = Array.from(form.querySelectorAll("input:checked"), function (input) { return input.value; });
+    });
+    const focused = document.activeElement && document.activeElement.closest("button[data-vote]");
+    return { ticked: ticked, vote: focused ? focused.dataset.vote : null };
+  }
+
+  function restore(kept) {
+    Object.keys(kept.ticked).forEach(function (poll) {
+      const form = document.querySelector('form[data-poll="' + CSS.escape(poll) + '"]');
+      if (!form) { return; }
+      form.dataset.touched = "true";
+      form.querySelectorAll("input").forEach(function (input) { input.checked = kept.ticked[poll].indexOf(input.value) >= 0; });
+    });
+    if (kept.vote) {
+      const button = list.querySelector('button[data-vote="' + CSS.escape(kept.vote) + '"]');
+      if (button) { button.focus(); }
+    }
+  }
+
   function refresh() {
     if (pending) { again = true; return pending; }  // a burst of changes is one more request, not one each
     const before = questionIds();
+    const kept = remember();
     const url = new URL(root.dataset.threadUrl, window.location.href);
     url.searchParams.set("mode", mode);
     url.searchParams.set("order", order);
     pending = window.htmx.ajax("GET", url.pathname + url.search, { target: list, swap: "innerHTML" }).then(function () {
-      const fresh = Array.from(list.querySelectorAll("li[id^='question-']")).filter(function (li) { return !before.has(li.id); });
-      if (announcer && before.size && fresh.length) {
-        announcer.textContent = "New question: " + fresh[0].querySelector(".question-body").textContent;
-      }
+      restore(kept);
+      const fresh = Array.from(list.querySelectorAll("li[id^='question-']")).filter(function (li) {
+        return !before.has(li.id) && !mine.has(li.id);
+      });
+      if (primed && fresh.length) { say("New question: " + fresh[0].querySelector(".question-body").textContent); }
+      primed = true;
     }).finally(function () {
       pending = null;
       if (again) { again = false; refresh(); }
     });
     return pending;
   }
-
-  function say(text) { if (announcer) { announcer.textContent = text; } }
 
   socket.on("connect", function () { socket.emit("watch", Object.assign({ order: order }, where), refresh); });
   socket.on("thread_changed", refresh);
@@ -53,8 +84,16 @@ function follow(root, socket) {
   list.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-vote]");
     if (!button) { return; }
-    const vote = { question: parseInt(button.dataset.vote, 10), up: button.dataset.up === "true" };
-    socket.emit("vote", Object.assign(vote, where), function (answer) { if (!answer.ok) { say(answer.error); } refresh(); });
+    const up = button.dataset.up === "true";
+    socket.emit("vote", Object.assign({ question: parseInt(button.dataset.vote, 10), up: up }, where), function (answer) {
+      if (answer.ok) { say(up ? "Your vote is counted." : "Your vote is taken back."); } else { complain(answer.error); }
+      refresh();
+    });
+  });
+
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest("form[data-poll]");
+    if (form) { form.dataset.touched = "true"; }
   });
 
   document.addEventListener("submit", function (event) {
@@ -63,7 +102,7 @@ function follow(root, socket) {
     event.preventDefault();
     const choices = Array.from(form.querySelectorAll("input:checked"), function (input) { return parseInt(input.value, 10); });
     socket.emit("poll_answer", Object.assign({ poll: parseInt(form.dataset.poll, 10), choices: choices }, where), function (answer) {
-      say(answer.ok ? "Your answer is counted." : answer.error);
+      if (answer.ok) { delete form.dataset.touched; say("Your answer is counted."); } else { complain(answer.error); }
       refresh();
     });
   });
@@ -84,8 +123,15 @@ function follow(root, socket) {
       const error = document.getElementById("qa-error");
       const question = { body: body.value, anonymous: document.getElementById("qa-anonymous").checked };
       socket.emit("ask", Object.assign(question, where), function (answer) {
-        if (answer.ok) { body.value = ""; error.textContent = ""; say("Your question is posted."); refresh(); }
-        else { error.textContent = answer.error; }
+        if (answer.ok) {
+          mine.add("question-" + answer.id);
+          body.value = "";
+          error.textContent = "";
+          say(answer.waiting ? "Your question is waiting for a moderator." : "Your question is posted.");
+          refresh();
+        } else {
+          error.textContent = answer.error;
+        }
       });
     });
   }

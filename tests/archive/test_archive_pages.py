@@ -458,3 +458,24 @@ async def test_an_item_says_how_long_its_recording_is_beside_the_sessions_length
     page = (await client.get(f"/a/{talk.item.handle}")).text
 
     assert "a 45-minute talk · recording 0:16" in page  # a sixteen-second clip is not passed off as 45 minutes
+
+
+async def test_the_embedded_player_counts_plays_without_a_token_but_never_for_hidden_items(
+    app: Litestar, client: Client
+) -> None:
+    """A player embedded on another site has no Hallway page to take a CSRF token from; its play still counts."""
+    from server.activity import flush, tallies
+
+    await vocabulary()
+    talk = await archived_talk(media_root(app))
+    embed = (await client.get(f"/a/{talk.item.handle}/embed")).text
+    played_url = re.search(r'data-played-url="([^"]+)"', embed).group(1)
+    assert played_url == f"/a/{talk.item.handle}/played"
+    client.cookies.clear()  # a visitor on another site: no cookie, no token
+
+    assert (await client.post(played_url)).status_code == 204
+    await flush()
+    assert sum(t.value for t in await tallies("archive.play", [talk.item.handle])) == 1
+
+    secret = await archived_talk(media_root(app), slug="closed-meeting", visibility="private", title="Budget secrets")
+    assert (await client.post(f"/a/{secret.item.handle}/played")).status_code == 404

@@ -7,10 +7,11 @@ import uuid
 from playwright.async_api import Browser, expect
 
 from events import editing
-from events.access import event_access
+from events.access import add_member, event_access
 from events.demo import DEMO_SLUG
 from events.releases import publish_release, published_programme
-from server.accounts import account_id_by_email, get_account
+from events.tables import MemberRole
+from server.accounts import account_id_by_email, create_account, get_account
 from sessions.polls import create_poll, set_poll_status
 from sessions.questions import qa_context
 from server.database import engine_from_url, use_engine
@@ -90,3 +91,51 @@ async def open_a_poll(email: str, question: str, options: list[str]) -> None:
     """The presenter opens a poll with live results (written to the server's database, as the page would)."""
     ctx = await qa_context(DEMO_SLUG, SESSION, await get_account(await account_id_by_email(email)))
     await set_poll_status(ctx, await create_poll(ctx, question, options, results_live=True), "open")
+
+
+async def test_a_live_update_keeps_what_the_person_was_doing(server: HallwayServer, browser: Browser) -> None:
+    """Someone else's question arrives while Ann is half-way through a poll and on a vote button: the thread
+    is rendered again by the server, and her ticks, her focus and her view of the news survive it."""
+    session = "measuring-what-matters-assessment-beyond-fill-rates"
+    organiser = f"org-{uuid.uuid4().hex[:6]}@library.org"
+    ann = await (await browser.new_context()).new_page()
+    ben = await (await browser.new_context()).new_page()
+    await register_in(ann, server, "Ann Attendee")
+    await register_in(ben, server, "Ben Borrower")
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    await create_account(organiser, PASSWORD, "Olga Organiser", confirmed=True)
+    await add_member(
+        (await event_access(DEMO_SLUG, None)).event_id, await account_id_by_email(organiser), MemberRole.organiser
+    )
+    ctx = await qa_context(DEMO_SLUG, session, await get_account(await account_id_by_email(organiser)))
+    await set_poll_status(
+        ctx, await create_poll(ctx, "Which figure matters most?", ["Fill rate", "Turnaround"]), "open"
+    )
+
+    live = f"{server.url}/events/{DEMO_SLUG}/sessions/{session}/live/"
+    await ann.goto(live)
+    await ben.goto(live)
+    await ben.get_by_label("Your question").fill("How do you count requests that were cancelled?")
+    await ben.get_by_role("button", name="Ask").click()
+    await expect(ann.locator("#qa-announcer")).to_have_text(
+        "New question: How do you count requests that were cancelled?"
+    )
+    await expect(ben.locator("#qa-announcer")).to_have_text("Your question is posted.")  # not news to the asker
+
+    await ann.get_by_label("Turnaround").check()
+    vote = ann.get_by_role("button", name="Up-vote: How do you count requests that were cancelled?")
+    await vote.focus()
+    await ben.get_by_label("Your question").fill("And interlibrary loans between branches?")
+    await ben.get_by_role("button", name="Ask").click()
+    await expect(ann.locator("#qa-questions")).to_contain_text("And interlibrary loans between branches?")
+    await expect(ann.get_by_label("Turnaround")).to_be_checked()  # her unsent answer is still ticked
+    await expect(
+        ann.get_by_role("button", name="Up-vote: How do you count requests that were cancelled?")
+    ).to_be_focused()
+
+    await ann.keyboard.press("Enter")  # the focused vote, from the keyboard
+    await expect(ann.locator("#qa-announcer")).to_have_text("Your vote is counted.")
+    await expect(ann.get_by_role("button", name="Withdraw my vote: How do you count requests")).to_be_focused()
+    await ann.get_by_role("button", name="Answer").click()
+    await expect(ann.locator("#qa-announcer")).to_have_text("Your answer is counted.")
+    await screenshot(ann, "live-update-keeps-state")
