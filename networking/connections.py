@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from piccolo.columns.combination import Or
+
 from networking.tables import ConnectionRequest
 from server.accounts import PublicProfile, contact_details, display_names, is_listed, public_profiles
 from server.notifications import notify
@@ -27,7 +29,7 @@ class Connection:
     created_at: datetime
 
 
-def _pair(first: int, second: int) -> object:
+def _pair(first: int, second: int) -> Or:
     return ((ConnectionRequest.sender == first) & (ConnectionRequest.recipient == second)) | (
         (ConnectionRequest.sender == second) & (ConnectionRequest.recipient == first)
     )

@@ -47,7 +47,8 @@ async def occupancy(presence: PresenceStore, room_list: list[RoomInfo]) -> dict[
 
 
 def provide_presence(state: State) -> PresenceStore:
-    return state.presence  # type: ignore[no-any-return]  (who is in which room, across workers)
+    presence: PresenceStore = state.presence  # who is in which room, across workers
+    return presence
 
 
 class LoungeController(Controller):

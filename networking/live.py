@@ -81,6 +81,7 @@ def _int(data: Any, key: str) -> int:
     value = data.get(key) if isinstance(data, dict) else None
     if not is_row_id(value):  # a number no row can have never reaches the database
         raise Invalid({key: f"'{key}' must be a positive whole number."})
+    assert isinstance(value, int)
     return value
 
 
@@ -121,9 +122,10 @@ class RoomsNamespace:
         session_id = (await self.sio.get_session(sid, namespace=NAMESPACE)).get("session_id")
         if not session_id:
             return None
-        return await self.recent.get(
+        account: Account | None = await self.recent.get(
             ("session", session_id), lambda: account_of_session(session_id, self.session_store)
         )
+        return account
 
     async def _room_and_access(self, room_id: int, account: Account | None) -> tuple[RoomInfo, EventAccess]:
         async def look_up() -> tuple[RoomInfo | None, EventAccess | None]:
@@ -150,7 +152,7 @@ class RoomsNamespace:
         room = await rooms.get_room(room_id)
         verdict = await admission(room, access, account)
         if not verdict.admitted:
-            raise NotAllowed(verdict.refusal)
+            raise NotAllowed(verdict.refusal or "You may not join this room.")
         assert room is not None and access is not None and account is not None
         if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
             raise NotAllowed("This room is closed now.")
@@ -181,7 +183,7 @@ class RoomsNamespace:
         present = await self.presence.people(room.id)
         peak(ROOM_OCCUPANCY, str(room.id), len(present))
         people = await public_profiles(sorted(present))
-        muted = bool(account) and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
+        muted = account is not None and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
         return {
             "room": {
                 "id": room.id,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, cast, runtime_checkable
 
 from redis.asyncio import Redis
 
@@ -59,14 +59,14 @@ def _split(member: str | bytes) -> tuple[int, str]:
 class MemoryPresence:
     """One process: the store is this process's memory."""
 
-    def __init__(self, clock: callable = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._alive: dict[str, float] = {}
         self._rooms: dict[int, dict[str, int]] = defaultdict(dict)  # room -> sid -> user
         self._waiting: dict[int, list[tuple[int, str]]] = defaultdict(list)
 
     def _is_alive(self, sid: str) -> bool:
-        return self._alive.get(sid, 0) > self._clock()
+        return self._alive.get(sid, 0.0) > self._clock()
 
     async def mark_alive(self, sids: list[str]) -> None:
         until = self._clock() + ALIVE_FOR
@@ -138,13 +138,17 @@ class RedisPresence:
     arrival order; ``rooms`` lists the rooms anyone is in, for the sweep.
     """
 
-    def __init__(self, redis: Redis, prefix: str, clock: callable = time.time) -> None:
+    def __init__(self, redis: Redis, prefix: str, clock: Callable[[], float] = time.time) -> None:
         self._redis = redis
         self._prefix = f"{prefix}:presence"
         self._clock = clock
 
     def _key(self, *parts: object) -> str:
         return ":".join([self._prefix, *map(str, parts)])
+
+    async def _members(self, key: str) -> list[str | bytes]:
+        """A sorted set's members, oldest first (redis-py types its answers loosely; these are strings)."""
+        return cast(list[str | bytes], await self._redis.zrange(key, 0, -1))
 
     async def _alive(self, sids: list[str]) -> set[str]:
         if not sids:
@@ -173,7 +177,7 @@ class RedisPresence:
         return newcomer
 
     async def leave(self, room_id: int, sid: str) -> int | None:
-        members = await self._redis.zrange(self._key("room", room_id), 0, -1)
+        members = await self._members(self._key("room", room_id))
         mine = [m for m in members if _split(m)[1] == sid]
         if not mine:
             return None
@@ -185,7 +189,7 @@ class RedisPresence:
         return user_id
 
     async def people(self, room_id: int) -> set[int]:
-        members = [_split(m) for m in await self._redis.zrange(self._key("room", room_id), 0, -1)]
+        members = [_split(m) for m in await self._members(self._key("room", room_id))]
         alive = await self._alive([sid for _, sid in members])
         return {user for user, sid in members if sid in alive}
 
@@ -193,7 +197,7 @@ class RedisPresence:
         return {int(room) for room in await self._redis.smembers(self._key("sid", sid))}
 
     async def sids_of(self, room_id: int, user_id: int) -> list[str]:
-        members = [_split(m) for m in await self._redis.zrange(self._key("room", room_id), 0, -1)]
+        members = [_split(m) for m in await self._members(self._key("room", room_id))]
         return [sid for user, sid in members if user == user_id]
 
     async def wait(self, room_id: int, user_id: int, sid: str) -> int:
@@ -202,20 +206,20 @@ class RedisPresence:
         return await self.position(room_id, sid) or 1
 
     async def position(self, room_id: int, sid: str) -> int | None:
-        waiting = [_split(m) for m in await self._redis.zrange(self._key("wait", room_id), 0, -1)]
+        waiting = [_split(m) for m in await self._members(self._key("wait", room_id))]
         alive = await self._alive([s for _, s in waiting])
         live = [s for _, s in waiting if s in alive]
         return live.index(sid) + 1 if sid in live else None
 
     async def stop_waiting(self, room_id: int, sid: str) -> None:
-        waiting = await self._redis.zrange(self._key("wait", room_id), 0, -1)
+        waiting = await self._members(self._key("wait", room_id))
         mine = [m for m in waiting if _split(m)[1] == sid]
         if mine:
             await self._redis.zrem(self._key("wait", room_id), *mine)
 
     async def next_waiting(self, room_id: int) -> tuple[int, str] | None:
         while True:
-            popped = await self._redis.zpopmin(self._key("wait", room_id))
+            popped = cast(list[tuple[str | bytes, float]], await self._redis.zpopmin(self._key("wait", room_id)))
             if not popped:
                 return None
             user_id, sid = _split(popped[0][0])
@@ -226,7 +230,7 @@ class RedisPresence:
         gone: list[Departure] = []
         for raw in await self._redis.smembers(self._key("rooms")):
             room_id = int(raw)
-            members = [_split(m) for m in await self._redis.zrange(self._key("room", room_id), 0, -1)]
+            members = [_split(m) for m in await self._members(self._key("room", room_id))]
             if not members:
                 await self._redis.srem(self._key("rooms"), room_id)
                 continue

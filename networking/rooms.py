@@ -7,6 +7,7 @@ broadcasts what they return.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -80,7 +81,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _room(row: dict) -> RoomInfo:
+def _room(row: dict[str, Any]) -> RoomInfo:
     return RoomInfo(
         id=row["id"],
         event_id=row["event"],
@@ -141,7 +142,9 @@ async def create_room(event_id: int, data: RoomInput, parent_id: int | None = No
         created_at=datetime.now(timezone.utc),
     )
     await row.save()
-    return await get_room(row.id)
+    created = await get_room(row.id)
+    assert created is not None
+    return created
 
 
 async def get_room(room_id: int) -> RoomInfo | None:
@@ -230,7 +233,7 @@ async def _message_with_key(key: str) -> Message | None:
     return (await _messages(rows))[0] if rows else None
 
 
-async def _messages(rows: list[dict]) -> list[Message]:
+async def _messages(rows: list[dict[str, Any]]) -> list[Message]:
     names = await display_names(sorted({row["author"] for row in rows if row["author"]}))
     return [
         Message(
@@ -239,7 +242,7 @@ async def _messages(rows: list[dict]) -> list[Message]:
             row["author"],
             names.get(row["author"], "Former member"),
             row["body"],
-            _utc(row["created_at"]),
+            _utc(row["created_at"]) or datetime.now(timezone.utc),  # never missing: the column has a default
             row["deleted_at"] is not None,
         )
         for row in rows

@@ -40,7 +40,7 @@ class NetworkingRoom(Table):
     closes_at = Timestamptz(null=True, default=None)
     video_url = Varchar(length=500, default="")
     position = Integer(default=0)
-    parent = ForeignKey(references="self", null=True, on_delete=OnDelete.cascade)
+    parent: ForeignKey["NetworkingRoom"] = ForeignKey(references="self", null=True, on_delete=OnDelete.cascade)
     archived_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
