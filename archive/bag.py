@@ -67,7 +67,7 @@ async def export_bag(
                 "slug": t.slug,
                 "name": t.name,
                 "description": t.description,
-                "parent": slugs.get(t.parent_id, ""),
+                "parent": slugs.get(t.parent_id, "") if t.parent_id is not None else "",
                 "synonyms": list(t.synonyms),
             }
             for t in topics
@@ -217,7 +217,7 @@ def _read_bag(directory: Path) -> dict[str, Any]:
     except (bagit.BagError, bagit.BagValidationError) as error:
         raise BagProblem(f"{directory} is not a valid bag: {error}") from None
     try:
-        document = json.loads((directory / "data" / "archive.json").read_text())
+        document: dict[str, Any] = json.loads((directory / "data" / "archive.json").read_text())
     except (OSError, ValueError) as error:
         raise BagProblem(f"{directory} has no readable data/archive.json: {error}") from None
     if document.get("format") != FORMAT:

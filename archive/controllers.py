@@ -63,7 +63,8 @@ ICS = "text/calendar"  # Litestar adds the charset to text/ types (declared here
 
 
 def _base_url(request: Request[Any, Any, Any]) -> str:
-    return request.app.state.settings.base_url.rstrip("/")
+    settings: Settings = request.app.state.settings
+    return settings.base_url.rstrip("/")
 
 
 def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ...]:
@@ -439,7 +440,7 @@ class MediaController(Controller):
         file_name = file_name.lstrip("/")
         path = media_path(settings.media_root, file_name)
         found = await stored_file(file_name) if path is not None else None
-        if found is None or not path.exists():
+        if found is None or path is None or not path.exists():
             raise NotFoundException("There is no such file.")
         session_guid, mime_type, download_name = found
         public = await _media_visible(viewer, session_guid)

@@ -69,7 +69,8 @@ def atom_feed(
         for name in item.presenter_names or ["Hallway"]:
             entry.author(name=_text(name))
         entry.category(term=item.event_slug, label=_text(item.event_title))
-    return feed.atom_str(pretty=True)
+    atom: bytes = feed.atom_str(pretty=True)
+    return atom
 
 
 async def podcast_feed(
@@ -105,7 +106,8 @@ async def podcast_feed(
         entry.podcast.itunes_author(_text(", ".join(item.presenter_names)) or "Hallway")
         if recording.duration:
             entry.podcast.itunes_duration(int(recording.duration))
-    return feed.rss_str(pretty=True)
+    rss: bytes = feed.rss_str(pretty=True)
+    return rss
 
 
 async def upcoming_topic_calendar(

@@ -19,6 +19,8 @@ from events.programme import ProgrammeSession
 from server.accounts import Account
 from server.problems import Invalid
 
+from piccolo.columns import Column
+
 from archive.tables import ArchiveItem, ArchivePath, ItemStatus
 
 HANDLE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: handles get read aloud and typed
@@ -101,7 +103,7 @@ async def publish_session(access: EventAccess, session: ProgrammeSession) -> Ite
     if session.cancelled:
         raise Invalid({"session": "A cancelled session cannot be archived."})
     now = datetime.now(timezone.utc)
-    values = {
+    values: dict[Column | str, Any] = {
         ArchiveItem.event_id: access.event_id,
         ArchiveItem.event_slug: access.slug,
         ArchiveItem.event_title: access.title,
@@ -130,7 +132,7 @@ async def publish_session(access: EventAccess, session: ProgrammeSession) -> Ite
                 handle=await _unused_handle(),
                 session_guid=guid,
                 published_at=now,
-                **{column._meta.name: value for column, value in values.items()},
+                **{column._meta.name: value for column, value in values.items() if isinstance(column, Column)},
             )
             await row.save()
             item_id = row.id

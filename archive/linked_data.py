@@ -154,7 +154,8 @@ def oembed_xml(document: dict[str, Any]) -> bytes:
     root = ET.Element("oembed")
     for name, value in document.items():
         ET.SubElement(root, name).text = str(value)
-    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + body
 
 
 def oembed(

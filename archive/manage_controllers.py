@@ -214,7 +214,7 @@ class ArchiveManageController(Controller):
             raise NotFoundException("There is no such recording in this session.")
         form = await request.form()
         upload = form.get("file")
-        chosen = {
+        chosen: dict[str, Any] = {
             "recording": recording_id,
             "language": str(form.get("language") or "en")[:16],
             "provenance": str(form.get("provenance") or "machine")[:16],

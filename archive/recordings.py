@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import io
 import uuid
 import wave
@@ -197,7 +199,7 @@ async def session_recordings(session_guid: str) -> list[RecordingView]:
     ]
 
 
-def _recording_view(row: dict, captions: tuple[CaptionView, ...] = ()) -> RecordingView:
+def _recording_view(row: dict[str, Any], captions: tuple[CaptionView, ...] = ()) -> RecordingView:
     return RecordingView(
         row["id"],
         row["kind"],
@@ -326,7 +328,7 @@ class SessionMedia:
     kinds: frozenset[str]
     languages: frozenset[str]
     mime_types: frozenset[str]
-    cues: list[dict]
+    cues: list[dict[str, Any]]
     first_file: RecordingView | None = None
 
 
@@ -354,10 +356,10 @@ async def media_by_session(session_guids: list[str], *, with_cues: bool = True) 
         else []
     )
     session_of = {r["id"]: str(r["session_guid"]) for r in recordings}
-    cues_of: dict[str, list[dict]] = {}
+    cues_of: dict[str, list[dict[str, Any]]] = {}
     for cue in cues:
         cues_of.setdefault(str(cue["session_guid"]), []).append(cue)
-    recordings_of: dict[str, list[dict]] = {}
+    recordings_of: dict[str, list[dict[str, Any]]] = {}
     for recording in recordings:
         recordings_of.setdefault(str(recording["session_guid"]), []).append(recording)
     languages_of: dict[str, set[str]] = {}

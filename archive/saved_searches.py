@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import logging
 from dataclasses import dataclass
@@ -67,7 +69,7 @@ async def saved_searches(user_id: int) -> list[SavedSearchView]:
     return [_view(row) for row in rows]
 
 
-def _view(row: dict) -> SavedSearchView:
+def _view(row: dict[str, Any]) -> SavedSearchView:
     filters = row["filters"]
     filters = json.loads(filters) if isinstance(filters, str) else filters or {}
     return SavedSearchView(row["id"], row["query"], tuple(sorted(filters.items())), row["notify"])
@@ -108,7 +110,7 @@ async def announce_item(item: ItemView) -> int:
     return told
 
 
-async def _tell_if_matching(row: dict, item: ItemView, variants: dict[str, list[str]]) -> int:
+async def _tell_if_matching(row: dict[str, Any], item: ItemView, variants: dict[str, list[str]]) -> int:
     saved = _view(row)
     query = parse_query(saved.query, variants)
     if query.is_empty:

@@ -49,7 +49,7 @@ class Topic(Table):
     slug = Varchar(length=80, unique=True)
     name = Varchar(length=120)
     description = Text(default="")
-    parent = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
+    parent: ForeignKey["Topic"] = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
     synonyms = Array(base_column=Varchar(length=120), default=list)
 
 

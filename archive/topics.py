@@ -7,6 +7,8 @@ word find sessions that used the other.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 import time
 import uuid
@@ -16,6 +18,8 @@ from server.changes import announce, transaction
 from server.problems import Invalid
 
 from archive.changes import ArchiveSessionChanged
+from piccolo.columns import Column
+
 from archive.tables import SessionTopic, Topic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -31,7 +35,7 @@ class TopicView:
     synonyms: tuple[str, ...]
 
 
-def _view(row: dict) -> TopicView:
+def _view(row: dict[str, Any]) -> TopicView:
     return TopicView(
         row["id"], row["slug"], row["name"], row["description"], row["parent"], tuple(row["synonyms"] or ())
     )
@@ -62,7 +66,7 @@ async def save_topic(
     if errors:
         raise Invalid(errors)
     clean_synonyms = sorted({s.strip() for s in synonyms or [] if s.strip()} - {name})
-    values = {
+    values: dict[Column | str, Any] = {
         Topic.name: name,
         Topic.description: description.strip(),
         Topic.synonyms: clean_synonyms,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from piccolo.engine.postgres import PostgresEngine
 
@@ -52,7 +52,9 @@ async def index_entries(items: list[ItemView]) -> list[IndexEntry]:
     entries = []
     for item in items:
         item_topics, item_media = topics.get(item.session_guid, []), media[item.session_guid]
-        thread = [{"body": q.body, "answers": q.answers} for q in threads.get(item.session_guid, [])]
+        thread: list[dict[str, Any]] = [
+            {"body": q.body, "answers": q.answers} for q in threads.get(item.session_guid, [])
+        ]
         questions = " ".join(
             q["body"] + " " + " ".join(TAGS.sub(" ", a["body_html"]) for a in q["answers"])
             for q in thread or item.questions

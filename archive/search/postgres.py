@@ -50,11 +50,12 @@ def tsquery(query: SearchQuery, *, any_term: bool = False) -> tuple[str, list[st
 
 
 class PostgresSearch:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine[Any]) -> None:
         self.engine = engine
 
     async def _run(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        return await self.engine.run_querystring(QueryString(sql, *args))
+        rows: list[dict[str, Any]] = await self.engine.run_querystring(QueryString(sql, *args))
+        return rows
 
     async def index_items(self, entries: list[tuple[ItemDocument, list[IndexedCue]]]) -> None:
         async with self.engine.transaction():
