@@ -12,19 +12,26 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from events.editing import SessionInput, save_session, slugify
+from events.editing import (
+    EventInput,
+    RoomInput,
+    SessionInput,
+    create_event,
+    save_presenter,
+    save_room,
+    save_session,
+    save_track,
+    slugify,
+)
 from events.programme import ProgrammeSession
 from events.releases import publish_release, working_programme
 from server.accounts import account_id_by_email, create_account
 from events.tables import (
     Event,
     EventMode,
-    Presenter,
-    Room,
     RoomKind,
     SessionKind,
     SessionStatus,
-    Track,
     Visibility,
 )
 
@@ -381,48 +388,37 @@ async def load_demo(today: date | None = None) -> bool:
         return False
     zone = ZoneInfo(DEMO_ZONE)
     first_day = today or datetime.now(zone).date()
-    async with Event._meta.db.transaction():
-        event = Event(
-            slug=DEMO_SLUG,
-            title="Resource Sharing Forum",
-            description=(
-                "Two days on interlibrary loan and document supply: copyright and licensing, international "
-                "lending, workflow automation, purchase on demand and assessment. In Minneapolis and online."
-            ),
-            timezone=DEMO_ZONE,
-            start_date=first_day,
-            end_date=first_day + timedelta(days=1),
-            venue="Riverside Conference Centre, Minneapolis",
-            mode=EventMode.hybrid,
-            visibility=Visibility.public,
-        )
-        await event.save()
+    details = EventInput(
+        slug=DEMO_SLUG,
+        title="Resource Sharing Forum",
+        description=(
+            "Two days on interlibrary loan and document supply: copyright and licensing, international "
+            "lending, workflow automation, purchase on demand and assessment. In Minneapolis and online."
+        ),
+        timezone=DEMO_ZONE,
+        start_date=first_day,
+        end_date=first_day + timedelta(days=1),
+        venue="Riverside Conference Centre, Minneapolis",
+        mode=EventMode.hybrid.value,
+        visibility=Visibility.public.value,
+    )
+    async with Event._meta.db.transaction():  # the same doors as the organisers' pages, all or nothing
+        event_id = await create_event(details, None)
         for name, colour in TRACKS.values():
-            await _save(Track(event=event.id, name=name, colour=colour))
+            await save_track(event_id, name, colour)
         for position, (name, kind, capacity, location, stream) in enumerate(ROOMS):
-            await _save(
-                Room(
-                    event=event.id,
-                    name=name,
-                    kind=kind,
-                    capacity=capacity,
-                    location=location,
-                    stream_url=stream,
-                    position=position,
-                )
-            )
+            room = RoomInput(name, kind.value, capacity, location, stream_url=stream, position=position)
+            await save_room(event_id, room)
         accounts = {key: await _presenter_account(PRESENTERS[key][0]) for key in PRESENTERS_WITH_ACCOUNTS}
         people = {
-            key: await _save(
-                Presenter(event=event.id, name=name, affiliation=affiliation, bio=bio, user=accounts.get(key))
-            )
+            key: await save_presenter(event_id, name, affiliation, bio, user_id=accounts.get(key))
             for key, (name, affiliation, bio) in PRESENTERS.items()
         }
         for item in SESSIONS:
-            await _save_session(event.id, item, first_day, zone, people)
-        await publish_release(event.id, "The first programme.")
-        await _revise(event.id)
-        await publish_release(event.id, "Purchase on demand moves to the ballroom; the payments talk is cancelled.")
+            await _save_session(event_id, item, first_day, zone, people)
+        await publish_release(event_id, "The first programme.")
+        await _revise(event_id)
+        await publish_release(event_id, "Purchase on demand moves to the ballroom; the payments talk is cancelled.")
     return True
 
 
@@ -482,8 +478,3 @@ async def _save_session(
         presenter_ids=[people[key] for key in item.presenters],
     )
     await save_session(event_id, data, new_guid=uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:demo:{slugify(item.title)}"))
-
-
-async def _save(row: Track | Room | Presenter) -> int:
-    await row.save()
-    return row.id

@@ -302,6 +302,13 @@ async def save_presenter(
     return presenter_id
 
 
+async def link_presenter(event_id: int, presenter_id: int, user_id: int) -> None:
+    """The account that speaks for a presenter entry (an accepted invitation): they answer its questions."""
+    await Presenter.update({Presenter.user: user_id}).where(
+        (Presenter.id == presenter_id) & (Presenter.event == event_id)
+    )
+
+
 @dataclass(frozen=True)
 class PresenterEntry:
     id: int

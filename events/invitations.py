@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from events.editing import link_presenter
 from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
@@ -48,9 +49,7 @@ class AcceptedInvitation:
 async def _join(event_id: int, user_id: int, role: str, presenter_id: int | None) -> None:
     await add_member(event_id, user_id, MemberRole(role))
     if presenter_id is not None:
-        await Presenter.update({Presenter.user: user_id}).where(
-            (Presenter.id == presenter_id) & (Presenter.event == event_id)
-        )
+        await link_presenter(event_id, presenter_id, user_id)
 
 
 def _hash(token: str) -> str:

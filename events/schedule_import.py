@@ -22,14 +22,19 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from events.editing import (
+    COLOUR,
     LATEST_DAY_CHANGE,
     TAG,
     TEXT_MAX,
     EventInput,
+    RoomInput,
     SessionInput,
     check_event,
     create_event,
+    save_presenter,
+    save_room,
     save_session,
+    save_track,
     set_day_change,
     valid_timezone,
 )
@@ -544,20 +549,18 @@ async def _merge(
     else:
         event_id = event["id"]
         await _follow_day_change(event_id, time_of_day(event["day_change"]), schedule.day_change, report)
-    rooms = await _ensure_named(
-        Room,
+    rooms = await _ensure_rooms(
         event_id,
         [name for name, _ in schedule.rooms] + [s.room for s in schedule.sessions if s.room],
+        {name[:100].strip(): cap for name, cap in schedule.rooms if cap},
         report.rooms_added,
-        extra={name: {"capacity": cap} for name, cap in schedule.rooms if cap},
     )
-    colours = {name: colour for name, colour in schedule.tracks if re.match(r"^#[0-9a-fA-F]{6}$", colour)}
-    tracks = await _ensure_named(
-        Track,
+    colours = {name[:100].strip(): colour for name, colour in schedule.tracks if COLOUR.match(colour)}
+    tracks = await _ensure_tracks(
         event_id,
         [name for name, _ in schedule.tracks] + [s.track for s in schedule.sessions if s.track],
+        colours,
         report.tracks_added,
-        extra={name: {"colour": colour} for name, colour in colours.items()},
     )
     people = {
         row["name"]: row["id"]
@@ -577,17 +580,31 @@ async def _follow_day_change(event_id: int, current: time, from_file: time | Non
     report.notes.append(f"each day now ends at {from_file:%H:%M}, as the file says (it ended at {current:%H:%M})")
 
 
-async def _ensure_named(
-    table: type[Room] | type[Track], event_id: int, names: list[str], added: list[str], extra: dict[str, dict[str, Any]]
+async def _ensure_rooms(
+    event_id: int, names: list[str], capacities: dict[str, int], added: list[str]
 ) -> dict[str, int]:
-    known = {row["name"]: row["id"] for row in await table.select(table.id, table.name).where(table.event == event_id)}
-    for name in dict.fromkeys(name[:100].strip() for name in names if name[:100].strip()):
-        if name not in known:
-            row = table(event=event_id, name=name, **extra.get(name, {}))
-            await row.save()
-            known[name] = row.id
-            added.append(name)
+    """Every room the file names, added through the organisers' own door (``editing.save_room``)."""
+    known = {row["name"]: row["id"] for row in await Room.select(Room.id, Room.name).where(Room.event == event_id)}
+    for name in _new_names(names, known):
+        capacity = capacities.get(name)
+        room = RoomInput(name, capacity=capacity if capacity and 0 < capacity <= 100_000 else None, position=len(known))
+        known[name] = await save_room(event_id, room)
+        added.append(name)
     return known
+
+
+async def _ensure_tracks(event_id: int, names: list[str], colours: dict[str, str], added: list[str]) -> dict[str, int]:
+    """Every track the file names, added through ``editing.save_track`` (a colour it cannot use is left out)."""
+    known = {row["name"]: row["id"] for row in await Track.select(Track.id, Track.name).where(Track.event == event_id)}
+    for name in _new_names(names, known):
+        known[name] = await save_track(event_id, name, *([colours[name]] if name in colours else []))
+        added.append(name)
+    return known
+
+
+def _new_names(names: list[str], known: dict[str, int]) -> list[str]:
+    """The names not yet known, once each, cut to what a room or track name may be."""
+    return [name for name in dict.fromkeys(name[:100].strip() for name in names) if name and name not in known]
 
 
 async def _merge_session(
@@ -620,9 +637,7 @@ async def _merge_session(
     presenter_ids = []
     for person in item.persons:
         if person.name not in people:
-            presenter = Presenter(event=event_id, name=person.name[:200], bio=person.bio)
-            await presenter.save()
-            people[person.name] = presenter.id
+            people[person.name] = await save_presenter(event_id, person.name[:200], bio=person.bio[:TEXT_MAX])
             report.presenters_added.append(person.name)
         presenter_ids.append(people[person.name])
     presenter_ids = list(dict.fromkeys(presenter_ids))
