@@ -13,6 +13,7 @@ from typing import Awaitable, Callable
 from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.columns.combination import Where
 
 from server.accounts import Account, display_names
 from server.problems import NotAllowed, NotFound
@@ -61,7 +62,7 @@ async def event_access_by_id(event_id: int, account: Account | None) -> EventAcc
     return await _access(Event.id == event_id, account)
 
 
-async def _access(condition: object, account: Account | None) -> EventAccess | None:
+async def _access(condition: Where, account: Account | None) -> EventAccess | None:
     row = (
         await Event.select(Event.id, Event.slug, Event.title, Event.timezone, Event.visibility).where(condition).first()
     )

@@ -42,7 +42,10 @@ async def list_events_by_slug(slugs: list[str]) -> list[ProgrammeEvent]:
 
 
 async def event_summary(event_id: int) -> ProgrammeEvent:
-    return _event(await Event.select(*_COLUMNS).where(Event.id == event_id).first())
+    row = await Event.select(*_COLUMNS).where(Event.id == event_id).first()
+    if row is None:
+        raise LookupError(f"there is no event {event_id}")  # callers pass the id of an event they looked up
+    return _event(row)
 
 
 def _event(row: dict[str, Any]) -> ProgrammeEvent:
@@ -50,7 +53,7 @@ def _event(row: dict[str, Any]) -> ProgrammeEvent:
 
 
 async def count_events() -> int:
-    return await Event.count()
+    return int(await Event.count())
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,8 @@ async def presented_sessions(user_id: int) -> list[PresentedSession]:
         SessionPresenter.session.guid,
         SessionPresenter.session.slug,
         SessionPresenter.session.title,
-        SessionPresenter.session.event.slug,
-        SessionPresenter.session.event.title,
+        SessionPresenter.session._.event._.slug,
+        SessionPresenter.session._.event._.title,
     ).where(SessionPresenter.presenter.user == user_id)
     return [
         PresentedSession(

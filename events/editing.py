@@ -7,12 +7,16 @@ programme; the public sees them only after :func:`events.releases.publish_releas
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from piccolo.columns import Column
 
 from events.access import add_member
 from events.programme import programme_from_snapshot
@@ -198,7 +202,7 @@ async def update_event(event_id: int, data: EventInput) -> None:
     clash = await Event.select(Event.id).where((Event.slug == data.slug) & (Event.id != event_id)).first()
     if clash or data.slug in RESERVED_SLUGS:
         _check({"slug": ADDRESS_UNAVAILABLE})
-    await Event.update(_event_values(data)).where(Event.id == event_id)
+    await Event.update(_columns(_event_values(data))).where(Event.id == event_id)
 
 
 async def set_day_change(event_id: int, day_change: str) -> None:
@@ -208,7 +212,12 @@ async def set_day_change(event_id: int, day_change: str) -> None:
     await Event.update({Event.day_change: time.fromisoformat(day_change)}).where(Event.id == event_id)
 
 
-def _event_values(data: EventInput) -> dict[str, object]:
+def _columns(values: dict[str, Any]) -> dict[Column | str, Any]:
+    """Values by column name, as Piccolo's update takes them (its type asks for columns or names)."""
+    return cast(dict[Column | str, Any], values)
+
+
+def _event_values(data: EventInput) -> dict[str, Any]:
     return {
         "slug": data.slug,
         "title": data.title.strip(),
@@ -260,7 +269,7 @@ async def save_room(event_id: int, data: RoomInput, room_id: int | None = None) 
     if "name" not in errors and await same_name.first():
         errors["name"] = "This event already has a room with this name."
     _check(errors)
-    values = {
+    values: dict[str, Any] = {
         "name": data.name.strip(),
         "kind": data.kind,
         "capacity": data.capacity,
@@ -275,7 +284,7 @@ async def save_room(event_id: int, data: RoomInput, room_id: int | None = None) 
         await room.save()
         return room.id
     await _owned(Room, event_id, room_id)
-    await Room.update(values).where(Room.id == room_id)
+    await Room.update(_columns(values)).where(Room.id == room_id)
     return room_id
 
 
@@ -292,13 +301,18 @@ async def save_presenter(
     _check_text(errors, "affiliation", affiliation, 200)
     _check_text(errors, "bio", bio, TEXT_MAX)
     _check(errors)
-    values = {"name": name.strip(), "affiliation": affiliation.strip(), "bio": bio.strip(), "user": user_id}
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "affiliation": affiliation.strip(),
+        "bio": bio.strip(),
+        "user": user_id,
+    }
     if presenter_id is None:
         presenter = Presenter(event=event_id, **values)
         await presenter.save()
         return presenter.id
     await _owned(Presenter, event_id, presenter_id)
-    await Presenter.update(values).where(Presenter.id == presenter_id)
+    await Presenter.update(_columns(values)).where(Presenter.id == presenter_id)
     return presenter_id
 
 
@@ -337,7 +351,7 @@ async def save_session(
     """
     errors, room_id, track_id = await _check_session(event_id, data)
     _check(errors)
-    values = {
+    values: dict[str, Any] = {
         "title": data.title.strip(),
         "subtitle": data.subtitle.strip(),
         "abstract": data.abstract.strip(),
@@ -364,7 +378,7 @@ async def save_session(
             session_id, guid = session.id, str(session.guid)
         else:
             session_id = await _session_id(event_id, guid)
-            await Session.update(values).where(Session.id == session_id)
+            await Session.update(_columns(values)).where(Session.id == session_id)
         await SessionPresenter.delete().where(SessionPresenter.session == session_id)
         for position, presenter_id in enumerate(data.presenter_ids):
             await SessionPresenter(session=session_id, presenter=presenter_id, position=position).save()
@@ -415,7 +429,7 @@ async def _named_id(
     if row is None:
         errors[key] = f"This event has no {key} called {name.strip()!r}."
         return None
-    return row["id"]
+    return int(row["id"])
 
 
 async def delete_session(event_id: int, guid: str) -> None:
@@ -431,7 +445,7 @@ async def _session_id(event_id: int, guid: str) -> int:
     row = await Session.select(Session.id).where((Session.event == event_id) & (Session.guid == key)).first()
     if row is None:
         raise NotFound("This event has no such session.")
-    return row["id"]
+    return int(row["id"])
 
 
 async def _owned(table: type[Track] | type[Room] | type[Presenter], event_id: int, row_id: int) -> None:

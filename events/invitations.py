@@ -10,6 +10,8 @@ no invitation.
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -82,7 +84,8 @@ async def invite(
     ).save()
     user_id = await account_id_by_email(email)
     if user_id is not None:
-        title = (await Event.select(Event.title).where(Event.id == event_id).first())["title"]
+        event = await Event.select(Event.title).where(Event.id == event_id).first()
+        title = event["title"] if event else "an event"
         await notify(user_id, "invitation", f"You are invited to {title} as {role}.", invitation_path(token))
     return InviteResult(token=token)
 
@@ -118,11 +121,15 @@ async def open_invitation(token: str) -> AcceptedInvitation | None:
     row = await _open_row(token)
     if row is None:
         return None
+    return await _accepted(row)
+
+
+async def _accepted(row: dict[str, Any]) -> AcceptedInvitation | None:
     event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
-    return AcceptedInvitation(row["role"], event["slug"], event["title"])
+    return AcceptedInvitation(row["role"], event["slug"], event["title"]) if event else None
 
 
-async def _open_row(token: str) -> dict | None:
+async def _open_row(token: str) -> dict[str, Any] | None:
     if len(token) > 100:
         return None
     return (
@@ -145,5 +152,4 @@ async def accept_invitation(token: str, user_id: int) -> AcceptedInvitation | No
     if not claimed:
         return None  # someone else opened the same link a moment earlier
     await _join(row["event"], user_id, row["role"], row["presenter"])
-    event = await Event.select(Event.slug, Event.title).where(Event.id == row["event"]).first()
-    return AcceptedInvitation(row["role"], event["slug"], event["title"])
+    return await _accepted(row)

@@ -56,6 +56,8 @@ def presenter_guid(presenter_id: int) -> str:
 async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict[str, Any]:
     """The programme as it stands in the tables now, in release form (drafts only when asked)."""
     event = await Event.select().where(Event.id == event_id).first()
+    if event is None:
+        raise LookupError(f"there is no event {event_id}")  # callers pass the id of an event they looked up
     rooms = await Room.select().where(Room.event == event_id).order_by(Room.position).order_by(Room.id)
     tracks = await Track.select().where(Track.event == event_id).order_by(Track.name)
     sessions = (
@@ -294,7 +296,7 @@ async def publish_release(
         snapshot = carry_forward(previous, await build_snapshot(event_id), now)
         if previous is None and not snapshot["sessions"]:
             raise NothingToPublish("There is nothing to publish yet: add a session (not a draft) first.")
-        if previous is not None and _comparable(previous) == _comparable(snapshot):
+        if latest is not None and previous is not None and _comparable(previous) == _comparable(snapshot):
             raise NothingToPublish(f"Nothing has changed since version {latest['version']}.")
         entries = changelog(previous, snapshot)
         version = (latest["version"] if latest else 0) + 1
@@ -335,8 +337,10 @@ async def published_programme(event_id: int, version: int | None = None) -> Prog
     key = (row["id"], _utc(row["published_at"]).isoformat())
     cached = _programme_cache.get(key)
     if cached is None:
-        snapshot = await ScheduleRelease.select(ScheduleRelease.snapshot).where(ScheduleRelease.id == row["id"]).first()
-        cached = programme_from_snapshot(json.loads(snapshot["snapshot"]), row["version"], _utc(row["published_at"]))
+        stored = await ScheduleRelease.select(ScheduleRelease.snapshot).where(ScheduleRelease.id == row["id"]).first()
+        if stored is None:  # deleted with its event a moment ago
+            return None
+        cached = programme_from_snapshot(json.loads(stored["snapshot"]), row["version"], _utc(row["published_at"]))
         _programme_cache[key] = cached
         if len(_programme_cache) > _CACHE_SIZE:
             _programme_cache.popitem(last=False)

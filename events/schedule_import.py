@@ -157,6 +157,12 @@ def parse_schedule(data: bytes, fmt: str = "auto", filename: str = "") -> Import
     return schedule
 
 
+def _decoded(component: Any, name: str) -> Any:
+    """A property's value as Python reads it (a datetime, a date, a timedelta); None when it is missing."""
+    found = component.get(name)
+    return getattr(found, "dt", None) if found is not None else None
+
+
 def _text(value: Any) -> str:
     """Text as the file has it, less control characters (lenient: an import keeps what it can)."""
     return "" if value is None else without_control_characters(str(value)).strip()
@@ -402,18 +408,18 @@ def _read_ical(data: bytes) -> ImportedSchedule:
         label = f"event {title!r}" if title else "an event without a SUMMARY"
         if not title:
             raise ImportFailed(f"{label} (UID {_text(event.get('UID'))!r}): SUMMARY is missing")
-        if event.get("DTSTART") is None or not isinstance(event["DTSTART"].dt, datetime):
+        starts = _decoded(event, "DTSTART")
+        if not isinstance(starts, datetime):
             raise ImportFailed(f"{label}: DTSTART is missing or has no time of day")
-        starts = event["DTSTART"].dt
         starts = starts.replace(tzinfo=zone) if starts.tzinfo is None else starts
         if event.get("DTEND") is not None:
-            ends = event["DTEND"].dt
+            ends = _decoded(event, "DTEND")
             if not isinstance(ends, datetime):  # RFC 5545 3.6.1: DTEND has the value type of DTSTART
                 raise ImportFailed(f"{label}: DTEND is a date without a time of day, but DTSTART has one")
             ends = ends.replace(tzinfo=zone) if ends.tzinfo is None else ends
         elif event.get("DURATION") is not None:
             try:
-                ends = starts + event["DURATION"].dt
+                ends = starts + _decoded(event, "DURATION")
             except (OverflowError, TypeError):
                 raise ImportFailed(f"{label}: its DURATION ends past any date a calendar can hold") from None
         else:  # RFC 5545 3.6.1: a date-time DTSTART alone is a moment, such as a deadline
@@ -597,7 +603,9 @@ async def _ensure_tracks(event_id: int, names: list[str], colours: dict[str, str
     """Every track the file names, added through ``editing.save_track`` (a colour it cannot use is left out)."""
     known = {row["name"]: row["id"] for row in await Track.select(Track.id, Track.name).where(Track.event == event_id)}
     for name in _new_names(names, known):
-        known[name] = await save_track(event_id, name, *([colours[name]] if name in colours else []))
+        known[name] = await (
+            save_track(event_id, name, colours[name]) if name in colours else save_track(event_id, name)
+        )
         added.append(name)
     return known
 
@@ -620,7 +628,7 @@ async def _merge_session(
         raise ImportFailed(f"{label}: it ends before it starts")
     # Lenient where a file may be longer or looser than the form allows; every rule else is editing's.
     tags = sorted({tag for tag in item.tags if TAG.match(tag)})[:20]
-    values = {
+    values: dict[str, Any] = {
         "title": item.title[:300],
         "subtitle": item.subtitle[:300],
         "abstract": item.abstract[:TEXT_MAX],
