@@ -147,6 +147,7 @@ function roomUrl(page, slug) {
       document.getElementById("people-count").textContent = String(snapshot.people.length);
       messages.textContent = "";
       snapshot.messages.forEach(function (message) { messages.appendChild(messageItem(message, moderator)); });
+      messages.scrollTop = messages.scrollHeight;  // a conversation opens at its newest message
       older.hidden = snapshot.messages.length < 50;
       const video = document.getElementById("video-link");
       if (snapshot.room.video_url) { video.href = snapshot.room.video_url; video.hidden = false; }
@@ -180,7 +181,10 @@ function roomUrl(page, slug) {
     });
     socket.on("message", function (message) {
       if (messages.querySelector('[data-message="' + message.id + '"]')) { return; }  // already shown
+      // Follow the conversation, unless the person scrolled up to read something older.
+      const following = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
       messages.appendChild(messageItem(message, moderator));
+      if (following || String(message.author.id) === page.dataset.me) { messages.scrollTop = messages.scrollHeight; }
       announcer.textContent = message.author.name + ": " + message.body;
       typing.textContent = "";
     });

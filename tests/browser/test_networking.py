@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from playwright.async_api import Browser, Page, expect
+
+from events.access import event_access
+from events.demo import DEMO_SLUG
+from networking.rooms import post_message, room_by_slug
+from server.accounts import create_account
+from server.database import engine_from_url, use_engine
 
 from tests.browser.conftest import register_in, screenshot
 from tests.hallway_process import HallwayServer
@@ -17,7 +25,18 @@ async def person(browser: Browser, server: HallwayServer, name: str, width: int 
     return page
 
 
+async def earlier_conversation(server: HallwayServer, lines: int) -> None:
+    """A table that has been busy all morning: more messages than its history box shows at once."""
+    use_engine(engine_from_url(server.env["HALLWAY_DATABASE_URL"]))
+    event_id = (await event_access(DEMO_SLUG, None)).event_id
+    room = await room_by_slug(event_id, TABLE.rstrip("/").rsplit("/", 1)[1])
+    author = await create_account(f"{uuid.uuid4().hex[:8]}@library.org", "a long password 1", "Early Bird")
+    for number in range(lines):
+        await post_message(room.id, author, f"Morning note {number}: requests from abroad were slow today.")
+
+
 async def test_two_people_at_a_table_see_each_other_and_talk(server: HallwayServer, browser: Browser) -> None:
+    await earlier_conversation(server, 30)
     maja, tomas = await person(browser, server, "Maja Lindqvist"), await person(browser, server, "Tomás Ramírez", 390)
     await maja.goto(server.url + TABLE)
     await expect(maja.get_by_text("You are in the room.")).to_be_visible()
@@ -34,6 +53,9 @@ async def test_two_people_at_a_table_see_each_other_and_talk(server: HallwayServ
     await expect(maja.locator("#chat-announcer")).to_have_text(
         "Tomás Ramírez: Does anyone use IFLA vouchers? See https://example.org/vouchers"
     )
+    for page in (maja, tomas):  # the conversation follows its newest message, for reader and sender alike
+        unread_below = "(m => m.scrollHeight - m.scrollTop - m.clientHeight)(document.getElementById('messages'))"
+        assert await page.evaluate(unread_below) < 5
     await screenshot(maja, "room-desktop")
     await screenshot(tomas, "room-phone")
     assert await tomas.evaluate("document.documentElement.scrollWidth") <= 390
