@@ -30,6 +30,7 @@ from events.releases import (
     working_programme,
 )
 from events.manage_controllers import limit_event_creation
+from server.ratelimit import AbuseLimits
 from server.auth import requires_login
 from server.accounts import Account
 from server.settings import Settings
@@ -96,9 +97,13 @@ class EventsApi(Controller):
 
     @post("/", guards=[requires_login])
     async def create_event(
-        self, request: Request[Any, Any, Any], data: JSONBody[EventInput], account: NamedDependency[Account]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[EventInput],
+        account: NamedDependency[Account],
+        abuse: NamedDependency[AbuseLimits],
     ) -> Created:
-        await limit_event_creation(request, account)
+        await limit_event_creation(abuse, account)
         await editing.create_event(data, account.id)
         return Created(id=data.slug)
 

@@ -216,10 +216,14 @@ class ProgrammeController(Controller):
         name="schedule-feed",
     )
     async def schedule_feed(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], access: NamedDependency[EventAccess]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        access: NamedDependency[EventAccess],
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         programme = await published(access)
-        return self._feed(request, programme, request.url.path.rsplit(".", 1)[1])
+        return self._feed(request, programme, request.url.path.rsplit(".", 1)[1], settings.base_url)
 
     @get("/events/{slug:str}/schedule/v/{filename:str}", name="schedule-version")
     async def schedule_version(
@@ -228,15 +232,16 @@ class ProgrammeController(Controller):
         slug: FromPath[str],
         filename: FromPath[str],
         access: NamedDependency[EventAccess],
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         version, _, fmt = filename.partition(".")
         if whole_number(version) is None or fmt not in {"ics", "xml", "json"}:
             raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
-        return self._feed(request, await published(access, int(version)), fmt)
+        return self._feed(request, await published(access, int(version)), fmt, settings.base_url)
 
-    def _feed(self, request: Request[Any, Any, Any], programme: Programme, fmt: str) -> Response[bytes]:
+    def _feed(self, request: Request[Any, Any, Any], programme: Programme, fmt: str, base_url: str) -> Response[bytes]:
         selection = read_filter(request, programme) if fmt == "ics" else SessionFilter()
-        feed = render_programme(programme, fmt, selection, request.app.state.settings.base_url)
+        feed = render_programme(programme, fmt, selection, base_url)
         private = programme.event.visibility == "private"
         return cached_response(
             request,

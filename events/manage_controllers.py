@@ -43,7 +43,7 @@ from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionS
 from server.pagination import page_of
 from server.auth import requires_login
 from server.accounts import Account
-from server.ratelimit import enforce
+from server.ratelimit import AbuseLimits, enforce
 from server.templating import page, read_form
 from server.validation import is_row_id, whole_number
 from server.problems import Invalid
@@ -68,7 +68,7 @@ async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
 INVITATION_ROLES = [MemberRole.presenter.value, MemberRole.attendee.value, MemberRole.organiser.value]
 
 
-async def limit_event_creation(request: Request[Any, Any, Any], account: Account) -> None:
+async def limit_event_creation(abuse: AbuseLimits, account: Account) -> None:
     """Only a confirmed address creates events; each try counts (site administrators set events up for others)."""
     if not account.email_confirmed and not account.is_admin:
         raise PermissionDeniedException(
@@ -76,7 +76,7 @@ async def limit_event_creation(request: Request[Any, Any, Any], account: Account
             "mailed you, or send it again from your profile."
         )
     if not account.is_admin:
-        await enforce(request.app.state.abuse.event_creation, f"user:{account.id}", "new events")
+        await enforce(abuse.event_creation, f"user:{account.id}", "new events")
 
 
 class EventCreationController(Controller):
@@ -89,10 +89,10 @@ class EventCreationController(Controller):
 
     @post("/events/new", guards=[requires_login])
     async def create(
-        self, request: Request[Any, Any, Any], account: NamedDependency[Account]
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account], abuse: NamedDependency[AbuseLimits]
     ) -> Response[Any] | Template:
         values = await read_form(request, *EVENT_FIELDS)
-        await limit_event_creation(request, account)
+        await limit_event_creation(abuse, account)
         try:
             await editing.create_event(event_input(values), account.id)
         except Invalid as error:
