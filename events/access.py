@@ -9,7 +9,6 @@ does not leak either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
@@ -93,19 +92,15 @@ async def visible_event(slug: str, viewer: Account | None) -> EventAccess:
     return access
 
 
-def organised_event_for(doing: str) -> Callable[[str, Account | None], Awaitable[EventAccess]]:
-    """A provider of the event for its organisers: not found for those who may not see it, else not allowed.
+async def organised_event(slug: str, viewer: Account | None, doing: str = "do this") -> EventAccess:
+    """The event at ``slug`` for its organisers: not found for those who may not see it, else not allowed.
 
     ``doing`` completes "Only the organisers of this event can ..." for everyone else.
     """
-
-    async def organised_event(slug: str, viewer: Account | None) -> EventAccess:
-        access = await visible_event(slug, viewer)
-        if not access.can_organise:
-            raise NotAllowed(f"Only the organisers of this event can {doing}.")
-        return access
-
-    return organised_event
+    access = await visible_event(slug, viewer)
+    if not access.can_organise:
+        raise NotAllowed(f"Only the organisers of this event can {doing}.")
+    return access
 
 
 async def add_member(event_id: int, user_id: int, role: MemberRole) -> bool:

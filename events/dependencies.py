@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
-from events.access import EventAccess, organised_event_for, visible_event
+from events.access import EventAccess, organised_event, visible_event
 from server.accounts import Account
 
 
@@ -22,10 +22,8 @@ async def provide_visible_event(slug: FromPath[str], viewer: NamedDependency[Acc
 
 
 def _organised(doing: str) -> Callable[..., Awaitable[EventAccess]]:
-    rule = organised_event_for(doing)
-
     async def provide_organised_event(slug: FromPath[str], viewer: NamedDependency[Account | None]) -> EventAccess:
-        return await rule(slug, viewer)
+        return await organised_event(slug, viewer, doing)
 
     return provide_organised_event
 
