@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from events.editing import EventInput, RoomInput, SessionInput
 from events.programme import DAY_CHANGE, DAY_CHANGE_TEXT
 from events.tables import EventMode, Visibility
-from server.forms import chosen_numbers, optional_whole_number
+from server.forms import SEATS, chosen_numbers, optional_whole_number
 from server.validation import whole_number
 from server.problems import Invalid
 
@@ -113,7 +113,7 @@ def room_input(values: dict[str, str], position: int) -> RoomInput:
     return RoomInput(
         name=values["name"],
         kind=values["kind"] or "physical",
-        capacity=optional_whole_number(values, "capacity", "Enter a whole number of seats, or leave it empty."),
+        capacity=optional_whole_number(values, "capacity", SEATS),
         location=values["location"],
         stream_url=values["stream_url"].strip(),
         join_url=values["join_url"].strip(),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from networking.rooms import RoomInput
 from networking.tables import RoomKind
-from server.forms import comma_list, optional_whole_number
+from server.forms import SEATS, comma_list, optional_whole_number
 
 ROOM_FIELDS = ("name", "slug", "kind", "description", "tags", "capacity", "video_url")
-SEATS = "Enter a whole number of seats, or leave it empty."
 
 
 def room_input(values: dict[str, str]) -> RoomInput:

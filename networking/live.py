@@ -29,7 +29,7 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_of_session
 from server.ratelimit import RateLimit
-from server.validation import is_row_id
+from server.validation import row_id
 from server.live import BackgroundTasks, Coalesced, acknowledged, identify
 from server.problems import Invalid, NotAllowed, NotFound, TooFast
 
@@ -78,11 +78,8 @@ def lounge_channel(event_id: int) -> str:
 
 
 def _int(data: Any, key: str) -> int:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not is_row_id(value):  # a number no row can have never reaches the database
-        raise Invalid({key: f"'{key}' must be a positive whole number."})
-    assert isinstance(value, int)
-    return value
+    """A row id the payload names under ``key`` (a number no row can have never reaches the database)."""
+    return row_id(key, data.get(key) if isinstance(data, dict) else None)
 
 
 class RoomsNamespace:

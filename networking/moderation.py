@@ -15,7 +15,7 @@ from networking.rooms import RoomInfo
 from networking.tables import SanctionKind
 from server.accounts import Account
 from server.problems import Invalid, NotAllowed, NotFound
-from server.validation import is_row_id
+from server.validation import row_id
 
 ACTIONS = ("delete", "mute", "unmute", "remove", "ban", "unban")
 
@@ -58,11 +58,11 @@ async def moderate(
     moderator = require_moderator(access, account)
     assert room is not None, "a moderator's room was looked up"
     if action == "delete":
-        message_id = _row_id("message", message)
+        message_id = row_id("message", message)
         if not await rooms.delete_message(room.id, message_id, moderator.id):
             raise NotFound("There is no such message in this room.")
         return Moderated("delete", message_id=message_id)
-    target = _row_id("user", user)
+    target = row_id("user", user)
     if target == moderator.id:
         raise NotAllowed("Moderators cannot sanction themselves.")
     if action not in ACTIONS:
@@ -87,10 +87,3 @@ def require_round_organiser(access: EventAccess | None, account: Account | None)
     if access is None or not access.can_organise:
         raise NotAllowed("Only the event's organisers start speed-networking rounds.")
     return account
-
-
-def _row_id(name: str, value: object) -> int:
-    if not is_row_id(value):  # a number no row can have never reaches the database
-        raise Invalid({name: f"'{name}' must be a positive whole number."})
-    assert isinstance(value, int)
-    return value

@@ -26,6 +26,7 @@ PROFILE_FIELDS = (
     "listed",
 )
 EMAIL_FIELD = "email_pref"
+SEATS = "Enter a whole number of seats, or leave it empty."  # rooms of the programme and of the lounge
 
 
 def checked(values: Mapping[str, str], name: str) -> bool:

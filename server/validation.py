@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import re
 
+from server.problems import Invalid
+
 
 ID_LIMIT = 2**31  # PostgreSQL's integer ids; SQLite refuses numbers past 2**63 with an OverflowError
+
+
+def row_id(name: str, value: object) -> int:
+    """``value`` as the id of a row, or refused by its field (``name``) when no row could have it."""
+    if not is_row_id(value):
+        raise Invalid({name: f"'{name}' must be a positive whole number."})
+    assert isinstance(value, int)
+    return value
 
 
 def is_row_id(value: object) -> bool:
