@@ -292,7 +292,6 @@ async def live_thread(ctx: QaContext, mode: str, order: str = "votes") -> dict[s
         "questions": views,
         "polls": shown_polls,
         "mode": mode,
-        "may_vote": ctx.may_ask or ctx.is_moderator,
     }
 
 

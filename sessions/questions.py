@@ -117,6 +117,11 @@ class QaContext:
         return self.access.can_organise or self.is_presenter
 
     @property
+    def may_vote(self) -> bool:
+        """Anyone logged in who sees the thread up-votes and answers polls (asking may be for members only)."""
+        return self.account is not None
+
+    @property
     def questions_wait(self) -> bool:
         """Whether this person's questions wait for a moderator before others see them (pre-moderation)."""
         return self.moderation == Moderation.pre and not self.is_moderator
@@ -291,7 +296,7 @@ def _may_see(ctx: QaContext, row: dict[str, Any]) -> bool:
 
 async def vote(ctx: QaContext, question_id: object, up: bool = True, *, at: datetime | None = None) -> int:
     """Up-vote (or withdraw it); idempotent, and the stored count is always the number of votes."""
-    if ctx.account is None:
+    if not ctx.may_vote or ctx.account is None:  # one test; the second spells it out for the type checker
         raise NotAllowed("Log in to vote.")
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:

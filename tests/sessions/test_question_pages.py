@@ -255,3 +255,18 @@ async def test_the_live_thread_is_one_server_fragment_for_the_page_and_the_proje
     assert "Question number 3?" in guest and "data-vote" not in guest and "data-poll" not in guest
     for bad in ("?mode=projector", "?order=popular"):
         assert (await client.get(LIVE_THREAD + bad)).status_code == 400
+
+
+async def test_the_thread_page_and_the_live_page_offer_votes_to_the_same_people(client: Client, talk: int) -> None:
+    """Asking may be for members only; up-voting and polls are for anyone logged in, on every page alike."""
+    await log_in(client, "ben@library.org", "Ben")
+    question = await ask(client, "Is scanning for a patron a copy under CONTU?")
+    await post(client, "/logout")
+    await set_qa_settings(talk, "post", "members")
+
+    await log_in(client, "cleo@library.org", "Cleo")  # logged in, not a member
+    thread, live = (await client.get(THREAD)).text, (await client.get(LIVE_THREAD)).text
+    assert 'action="' + THREAD + f'{question}/vote"' in thread and f'data-vote="{question}"' in live
+    assert 'id="question-body"' not in thread  # but she cannot ask
+    assert (await post(client, THREAD + f"{question}/vote")).status_code == 302
+    assert "▲ 1" in (await client.get(LIVE_THREAD)).text
