@@ -180,13 +180,11 @@ class ArchiveController(Controller):
         viewer: NamedDependency[Account | None],
     ) -> Redirect:
         handle = await handle_for_path(event_slug, session_slug)
-        try:
-            if handle is None:
-                raise NotFoundException()
-            await visible_item(handle, viewer)  # a private item's handle is not given away by its old address
-        except (NotFoundException, NotFound):
-            raise NotFoundException(NO_ARCHIVED_SESSION) from None  # missing and private read the same
-        return Redirect(f"/a/{handle}", status_code=301)
+        try:  # a private item's handle is not given away by its old address: missing and private read the same
+            item = await visible_item(handle or "", viewer)
+        except NotFound:
+            raise NotFound(NO_ARCHIVED_SESSION) from None
+        return Redirect(f"/a/{item.handle}", status_code=301)
 
     @get("/saved/", guards=[requires_login])
     async def saved(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
