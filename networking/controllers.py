@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from events.access import EventAccess, list_members
-from networking import rooms
+from networking import protocol, rooms
 from networking.admission import LOG_IN, admission
 from networking.connections import answer_request, ask_to_connect, connections_of, may_see_profile
 from networking.forms import ROOM_FIELDS, room_input
@@ -135,7 +135,7 @@ class LoungeController(Controller):
         before: FromQuery[int],
         access: NamedDependency[EventAccess],
         viewer: NamedDependency[Account | None],
-    ) -> list[dict[str, object]]:
+    ) -> list[protocol.ChatMessage]:
         """Messages before ``before`` (50 at a time), for scrolling back through a room's history."""
         room = await _room(access, room_slug)
         verdict = await admission(room, access, viewer)

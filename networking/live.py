@@ -18,7 +18,7 @@ import socketio
 from litestar.stores.base import Store
 
 from events.access import EventAccess, event_access, event_access_by_id
-from networking import moderation, rooms, speed
+from networking import moderation, protocol, rooms, speed
 from networking.admission import admission
 from networking.metrics import ROOM_OCCUPANCY
 from networking.presence import HEARTBEAT, PresenceStore
@@ -29,9 +29,9 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_of_session
 from server.ratelimit import RateLimit
-from server.validation import row_id
 from server.live import BackgroundTasks, Coalesced, acknowledged, identify
-from server.problems import Invalid, NotAllowed, NotFound, TooFast
+from server.problems import NotAllowed, NotFound, TooFast
+from server.protocol import Named, Nothing, Payload
 
 NAMESPACE = "/rooms"
 MESSAGES_PER_WINDOW = 10
@@ -77,11 +77,6 @@ def lounge_channel(event_id: int) -> str:
     return f"lounge:{event_id}"
 
 
-def _int(data: Any, key: str) -> int:
-    """A row id the payload names under ``key`` (a number no row can have never reaches the database)."""
-    return row_id(key, data.get(key) if isinstance(data, dict) else None)
-
-
 class RoomsNamespace:
     """Handlers of the rooms namespace, bound to one socket.io server, presence store and rate-limit store."""
 
@@ -96,8 +91,8 @@ class RoomsNamespace:
         self.typing_sent: dict[tuple[int, int], float] = {}  # (person, room) -> when last relayed, this worker
         self.background = BackgroundTasks()
         self.occupancy_soon = Coalesced(OCCUPANCY_EVERY_SECONDS, self._send_occupancy, self.background)
-        for name in ROOMS_PROTOCOL.received_names:  # exactly what the protocol declares, README included
-            sio.on(name, acknowledged(getattr(self, name)), namespace=NAMESPACE)
+        for event in ROOMS_PROTOCOL.receives:  # exactly what the protocol declares, README included
+            sio.on(event.name, acknowledged(getattr(self, event.name), event), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
 
@@ -136,17 +131,13 @@ class RoomsNamespace:
 
     # Joining and leaving -------------------------------------------------------------------
 
-    async def join(self, sid: str, data: Any) -> dict[str, Any]:
+    async def join(self, sid: str, data: protocol.Join) -> protocol.Seated | protocol.Waiting:
         """Take a seat (or a place on the waiting list); the room is named under its event, as on its page."""
         account = await self._account(sid)
-        slug = data.get("event") if isinstance(data, dict) else None
-        if not isinstance(slug, str) or not 0 < len(slug) <= 100:
-            raise Invalid({"event": "'event' must be an event address."})
-        room_id = _int(data, "room")
         access = await self.recent.get(
-            ("event", slug, account.id if account else None), lambda: event_access(slug, account)
+            ("event", data.event, account.id if account else None), lambda: event_access(data.event, account)
         )
-        room = await rooms.get_room(room_id)
+        room = await rooms.get_room(data.room)
         verdict = await admission(room, access, account)
         if not verdict.admitted:
             raise NotAllowed(verdict.refusal or "You may not join this room.")
@@ -157,7 +148,9 @@ class RoomsNamespace:
         full = room.capacity is not None and len(present) >= room.capacity and account.id not in present
         if full and not access.can_organise:
             position = await self.presence.wait(room.id, account.id, sid)
-            return {"waitlisted": True, "position": position, "room": {"id": room.id, "name": room.name}}
+            return protocol.Waiting(
+                waitlisted=True, position=position, room=protocol.RoomNamed(id=room.id, name=room.name)
+            )
         await self._seat(room, account.id, sid)
         return await self._snapshot(room, access, account)
 
@@ -167,41 +160,37 @@ class RoomsNamespace:
         await self.sio.enter_room(sid, room_channel(room.id), namespace=NAMESPACE)
         if newcomer:
             person = (await public_profiles([user_id]))[user_id].as_payload()
-            await self.sio.emit(
-                "presence",
-                {"room": room.id, "joined": person},
-                to=room_channel(room.id),
-                namespace=NAMESPACE,
-                skip_sid=sid,
-            )
+            await self._emit(protocol.Presence(room=room.id, joined=person), to=room_channel(room.id), skip_sid=sid)
             await self._announce_occupancy(room)
 
-    async def _snapshot(self, room: RoomInfo, access: EventAccess, account: Account | None) -> dict[str, Any]:
+    async def _snapshot(self, room: RoomInfo, access: EventAccess, account: Account | None) -> protocol.Seated:
         present = await self.presence.people(room.id)
         peak(ROOM_OCCUPANCY, str(room.id), len(present))
         people = await public_profiles(sorted(present))
         muted = account is not None and await rooms.has_sanction(room.id, account.id, SanctionKind.mute)
-        return {
-            "room": {
-                "id": room.id,
-                "name": room.name,
-                "description": room.description,
-                "kind": room.kind,
-                "capacity": room.capacity,
-                "video_url": room.video_url if account else "",
-            },
-            "people": [profile.as_payload() for profile in people.values()],
-            "messages": [message.as_payload() for message in await rooms.recent_messages(room.id)],
-            "moderator": access.can_organise,
-            "muted": muted,
-            "me": account.id if account else None,
-        }
+        return protocol.Seated(
+            room=protocol.RoomShown(
+                id=room.id,
+                name=room.name,
+                description=room.description,
+                kind=room.kind,
+                capacity=room.capacity,
+                video_url=room.video_url if account else "",
+            ),
+            people=[profile.as_payload() for profile in people.values()],
+            messages=[message.as_payload() for message in await rooms.recent_messages(room.id)],
+            moderator=access.can_organise,
+            muted=muted,
+            me=account.id if account else None,
+        )
 
-    async def leave(self, sid: str, data: Any) -> dict[str, Any]:
-        room_id = _int(data, "room")
-        await self.presence.stop_waiting(room_id, sid)
-        await self._depart(room_id, sid)
-        return {}
+    async def _emit(self, payload: Payload, *, to: str, skip_sid: str | None = None) -> None:
+        await ROOMS_PROTOCOL.emit(self.sio, payload, to=to, skip_sid=skip_sid)
+
+    async def leave(self, sid: str, data: protocol.InRoom) -> Nothing:
+        await self.presence.stop_waiting(data.room, sid)
+        await self._depart(data.room, sid)
+        return Nothing()
 
     async def _depart(self, room_id: int, sid: str) -> None:
         await self.sio.leave_room(sid, room_channel(room_id), namespace=NAMESPACE)
@@ -210,9 +199,7 @@ class RoomsNamespace:
             await self._after_departure(room_id, user_id)
 
     async def _after_departure(self, room_id: int, user_id: int) -> None:
-        await self.sio.emit(
-            "presence", {"room": room_id, "left": user_id}, to=room_channel(room_id), namespace=NAMESPACE
-        )
+        await self._emit(protocol.Presence(room=room_id, left=user_id), to=room_channel(room_id))
         room = await rooms.get_room(room_id)
         if room is not None:
             await self._admit_waiting(room)
@@ -230,7 +217,7 @@ class RoomsNamespace:
             if not (await admission(room, access, account)).admitted or account is None or access is None:
                 continue  # banned or no longer allowed while waiting: the seat goes to the next person
             await self._seat(room, user_id, sid)
-            await self.sio.emit("admitted", await self._snapshot(room, access, account), to=sid, namespace=NAMESPACE)
+            await self._emit(await self._snapshot(room, access, account), to=sid)  # "admitted"
 
     async def _announce_occupancy(self, room: RoomInfo) -> None:
         """Tell the lounge who sits where, at most once a second per room however many arrive."""
@@ -242,19 +229,14 @@ class RoomsNamespace:
         present = await self.presence.people(room.id)
         peak(ROOM_OCCUPANCY, str(room.id), len(present))
         people = await public_profiles(sorted(present))
-        await self.sio.emit(
-            "occupancy",
-            {"room": room.id, "people": [p.as_payload() for p in people.values()]},
+        await self._emit(
+            protocol.Occupancy(room=room.id, people=[p.as_payload() for p in people.values()]),
             to=lounge_channel(room.event_id),
-            namespace=NAMESPACE,
         )
 
-    async def watch_lounge(self, sid: str, data: Any) -> dict[str, Any]:
+    async def watch_lounge(self, sid: str, data: protocol.WatchLounge) -> protocol.Lounge:
         """Follow the occupancy of every room of an event (the lounge floor plan)."""
-        slug = data.get("event") if isinstance(data, dict) else None
-        if not isinstance(slug, str) or len(slug) > 100:
-            raise Invalid({"event": "'event' must be an event address."})
-        access = await event_access(slug, await self._account(sid))
+        access = await event_access(data.event, await self._account(sid))
         if access is None or not access.can_view:
             raise NotFound("There is no such event.")
         await self.sio.enter_room(sid, lounge_channel(access.event_id), namespace=NAMESPACE)
@@ -262,94 +244,80 @@ class RoomsNamespace:
         for room in await rooms.list_rooms(access.event_id):
             people = await public_profiles(sorted(await self.presence.people(room.id)))
             occupancy[str(room.id)] = [p.as_payload() for p in people.values()]
-        return {"occupancy": occupancy}
+        return protocol.Lounge(occupancy=occupancy)
 
     # Talking -------------------------------------------------------------------------------
 
-    async def _seated(self, sid: str, data: Any) -> tuple[RoomInfo, EventAccess, Account]:
+    async def _seated(self, sid: str, room_id: int) -> tuple[RoomInfo, EventAccess, Account]:
         account = await self._account(sid)
         if account is None:
             raise NotAllowed("Log in to take part.")
-        room_id = _int(data, "room")
         if room_id not in await self.presence.rooms_of(sid):
             raise NotAllowed("Join the room first.")
         room, access = await self._room_and_access(room_id, account)
         return room, access, account
 
-    async def send(self, sid: str, data: Any) -> dict[str, Any]:
-        room, _access, account = await self._seated(sid, data)
-        body = rooms.check_message(data.get("body"))
+    async def send(self, sid: str, data: protocol.Send) -> protocol.Sent:
+        room, _access, account = await self._seated(sid, data.room)
+        body = rooms.check_message(data.body)
         await moderation.require_voice(room, account)
         key = f"chat:{account.id}"
         wait = await self.message_limit.retry_after(key)
         if wait is not None:
             raise TooFast(f"You are sending messages too fast; wait {wait} seconds.", wait)
         await self.message_limit.hit(key)
-        message = await rooms.post_message(room.id, account.id, body, rooms.check_nonce(data.get("nonce")))
-        await self.sio.emit("message", message.as_payload(), to=room_channel(room.id), namespace=NAMESPACE)
-        return {"id": message.id}
+        message = await rooms.post_message(room.id, account.id, body, rooms.check_nonce(data.nonce))
+        await self._emit(message.as_payload(), to=room_channel(room.id))
+        return protocol.Sent(id=message.id)
 
-    async def typing(self, sid: str, data: Any) -> dict[str, Any]:
+    async def typing(self, sid: str, data: protocol.InRoom) -> protocol.Relayed:
         """Tell the room someone is typing: at most once every two seconds per person and room."""
-        room, _access, account = await self._seated(sid, data)
+        room, _access, account = await self._seated(sid, data.room)
         now, key = time.monotonic(), (account.id, room.id)
         if now - self.typing_sent.get(key, float("-inf")) < TYPING_EVERY_SECONDS:
-            return {"relayed": False}
+            return protocol.Relayed(relayed=False)
         if len(self.typing_sent) > 10_000:
             self.typing_sent.clear()
         self.typing_sent[key] = now
-        await self.sio.emit(
-            "typing",
-            {"room": room.id, "user": {"id": account.id, "name": account.display_name}},
+        await self._emit(
+            protocol.Typing(room=room.id, user=Named(id=account.id, name=account.display_name)),
             to=room_channel(room.id),
-            namespace=NAMESPACE,
             skip_sid=sid,
         )
-        return {"relayed": True}
+        return protocol.Relayed(relayed=True)
 
     # Moderation ----------------------------------------------------------------------------
 
-    async def moderate(self, sid: str, data: Any) -> dict[str, Any]:
+    async def moderate(self, sid: str, data: protocol.Moderate) -> Nothing:
         """The rules are networking.moderation's; this tells the room and removes whoever must leave."""
         account = await self._account(sid)
-        room, access = await self._room_and_access(_int(data, "room"), account) if account else (None, None)
-        payload = data if isinstance(data, dict) else {}
-        done = await moderation.moderate(
-            room, access, account, payload.get("action"), payload.get("message"), payload.get("user")
-        )
+        room, access = await self._room_and_access(data.room, account) if account else (None, None)
+        done = await moderation.moderate(room, access, account, data.action, data.message, data.user)
         assert room is not None
         if done.message_id is not None:
-            await self.sio.emit(
-                "message_deleted",
-                {"room": room.id, "id": done.message_id},
-                to=room_channel(room.id),
-                namespace=NAMESPACE,
-            )
-            return {}
-        await self.sio.emit(
-            "moderation",
-            {"room": room.id, "action": done.action, "user": done.user_id},
-            to=room_channel(room.id),
-            namespace=NAMESPACE,
+            await self._emit(protocol.MessageDeleted(room=room.id, id=done.message_id), to=room_channel(room.id))
+            return Nothing()
+        await self._emit(
+            protocol.Moderation(room=room.id, action=done.action, user=done.user_id), to=room_channel(room.id)
         )
         if done.removes and done.user_id is not None:
             await self._remove(room, done.user_id)
-        return {}
+        return Nothing()
 
     async def _remove(self, room: RoomInfo, user_id: int) -> None:
         for sid in await self.presence.sids_of(room.id, user_id):
-            await self.sio.emit("removed", {"room": room.id}, to=sid, namespace=NAMESPACE)
+            await self._emit(protocol.Removed(room=room.id), to=sid)
             await self._depart(room.id, sid)
 
     # Speed networking ----------------------------------------------------------------------
 
-    async def speed_round(self, sid: str, data: Any) -> dict[str, Any]:
+    async def speed_round(self, sid: str, data: protocol.StartSpeedRound) -> protocol.RoundStarted:
         """Group everyone waiting in a speed-networking room and send each group to its breakout."""
         account = await self._account(sid)
-        room, access = await self._room_and_access(_int(data, "room"), account) if account else (None, None)
+        room, access = await self._room_and_access(data.room, account) if account else (None, None)
         account = moderation.require_round_organiser(access, account)
         assert room is not None
-        minutes, size = speed.check_round(data.get("minutes"), data.get("size", 2))
+        minutes, size = speed.check_round(data.minutes, data.size)
         waiting = sorted(await self.presence.people(room.id) - {account.id})
         started = await speed.start_round(room, waiting, minutes, size)
         everyone = await public_profiles(waiting)
@@ -357,41 +325,31 @@ class RoomsNamespace:
             for user_id in group.members:
                 partners = [everyone[other].as_payload() for other in group.members if other != user_id]
                 for member_sid in await self.presence.sids_of(room.id, user_id):
-                    await self.sio.emit(
-                        "speed_group",
-                        {
-                            "round": started.number,
-                            "room": group.breakout.id,
-                            "slug": group.breakout.slug,
-                            "name": group.breakout.name,
-                            "ends_at": started.ends_at.isoformat(),
-                            "partners": partners,
-                        },
+                    await self._emit(
+                        protocol.SpeedGroup(
+                            round=started.number,
+                            room=group.breakout.id,
+                            slug=group.breakout.slug,
+                            name=group.breakout.name,
+                            ends_at=started.ends_at.isoformat(),
+                            partners=partners,
+                        ),
                         to=member_sid,
-                        namespace=NAMESPACE,
                     )
-        await self.sio.emit(
-            "speed_round",
-            {
-                "room": room.id,
-                "round": started.number,
-                "groups": len(started.groups),
-                "ends_at": started.ends_at.isoformat(),
-            },
+        await self._emit(
+            protocol.SpeedRound(
+                room=room.id, round=started.number, groups=len(started.groups), ends_at=started.ends_at.isoformat()
+            ),
             to=room_channel(room.id),
-            namespace=NAMESPACE,
         )
         self.background.start(self._finish_round(room, started))
-        return {"round": started.number, "groups": [group.members for group in started.groups]}
+        return protocol.RoundStarted(round=started.number, groups=[list(group.members) for group in started.groups])
 
     async def _finish_round(self, room: RoomInfo, started: speed.StartedRound) -> None:
         await asyncio.sleep(max(0.0, (started.ends_at - datetime.now(timezone.utc)).total_seconds()))
         for group in started.groups:
-            await self.sio.emit(
-                "speed_round_over",
-                {"round": started.number, "back_to": room.slug},
-                to=room_channel(group.breakout.id),
-                namespace=NAMESPACE,
+            await self._emit(
+                protocol.SpeedRoundOver(round=started.number, back_to=room.slug), to=room_channel(group.breakout.id)
             )
         await speed.end_round(started)
 

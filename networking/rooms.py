@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from networking import protocol
 from networking.tables import MESSAGE_MAX, ChatMessage, NetworkingRoom, RoomKind, RoomSanction, SanctionKind
 from server.accounts import display_names
+from server.protocol import Named
 from server.problems import Invalid
 
 HISTORY_SIZE = 50
@@ -50,15 +52,15 @@ class Message:
     created_at: datetime
     deleted: bool
 
-    def as_payload(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "room": self.room_id,
-            "author": {"id": self.author_id, "name": self.author_name},
-            "body": "" if self.deleted else self.body,
-            "deleted": self.deleted,
-            "created_at": self.created_at.isoformat(),
-        }
+    def as_payload(self) -> protocol.ChatMessage:
+        return protocol.ChatMessage(
+            id=self.id,
+            room=self.room_id,
+            author=Named(id=self.author_id, name=self.author_name),
+            body="" if self.deleted else self.body,
+            deleted=self.deleted,
+            created_at=self.created_at.isoformat(),
+        )
 
 
 @dataclass

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
+from server.protocol import Person
 from server.validation import line_problem, text_problem
 from server.problems import Invalid
 from server.tables import AFFILIATION_MAX, BIO_MAX, DISPLAY_NAME_MAX, Profile
@@ -276,16 +277,16 @@ class PublicProfile:
     expertise: tuple[str, ...]
     avatar_url: str
 
-    def as_payload(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "name": self.display_name,
-            "affiliation": self.affiliation,
-            "pronouns": self.pronouns,
-            "role": self.job_role,
-            "expertise": list(self.expertise),
-            "avatar": self.avatar_url,
-        }
+    def as_payload(self) -> Person:
+        return Person(
+            id=self.id,
+            name=self.display_name,
+            affiliation=self.affiliation,
+            pronouns=self.pronouns,
+            role=self.job_role,
+            expertise=list(self.expertise),
+            avatar=self.avatar_url,
+        )
 
 
 async def public_profiles(user_ids: list[int]) -> dict[int, PublicProfile]:

@@ -21,6 +21,7 @@ from server.accounts import Account
 from server.auth import account_of_session, session_id_from_cookie_header
 from server.notifications import publish_notifications_with
 from server.problems import Invalid, Problem, TooFast
+from server.protocol import LiveEvent, Payload, decode, wire
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,16 +44,21 @@ def refusal(problem: Problem) -> dict[str, Any]:
     return answer
 
 
-def acknowledged(handler: Handler) -> Handler:
+def acknowledged(handler: Callable[[str, Any], Awaitable[Payload]], event: LiveEvent) -> Handler:
     """Every handler's answer: ``{"ok": true, ...}``, a refusal for a problem, and a polite fault otherwise.
 
-    The client always hears back (its callback never waits for a timeout); the log gets the traceback.
+    The client's payload reaches the handler decoded as the event's declared shape (or is refused with
+    the field it got wrong), and the handler's answer must be one of the shapes the event declares. The
+    client always hears back (its callback never waits for a timeout); the log gets the traceback.
     """
 
     @functools.wraps(handler)
     async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
         try:
-            return {"ok": True, **await handler(sid, data)}
+            answer = await handler(sid, decode(event.shape, data))
+            if not isinstance(answer, event.answers):
+                raise TypeError(f"{event.name} answered {type(answer).__name__}, not one of its declared shapes")
+            return {"ok": True, **wire(answer)}
         except Problem as problem:
             return refusal(problem)
         except Exception:

@@ -10,16 +10,17 @@ many votes arrive: a vote storm costs the watchers a handful of messages.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import socketio
 from litestar.stores.base import Store
 
 from server.activity import LiveGauge, peak
 from server.auth import account_of_session
-from server.live import BackgroundTasks, Coalesced, Handler, acknowledged, identify
+from server.live import BackgroundTasks, Coalesced, acknowledged, identify
 from server.problems import Invalid, NotFound
-from sessions import polls, questions
+from server.protocol import Nothing
+from sessions import polls, protocol, questions
 from sessions.metrics import LIVE_VIEWERS, ONLINE_NOW
 from sessions.protocol import QA_PROTOCOL
 from sessions.questions import QaContext, QaLimits, qa_context
@@ -47,26 +48,19 @@ class QaNamespace:
         self.polls_soon = Coalesced(VOTE_COUNTS_EVERY, self.thread_changed, self.background)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
-        for name in QA_PROTOCOL.received_names:  # exactly what the protocol declares, README included
-            sio.on(name, self._acknowledged(getattr(self, name)), namespace=NAMESPACE)
-
-    def _acknowledged(self, handler: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]) -> Handler:
-        async def with_a_dict(sid: str, data: Any = None) -> dict[str, Any]:
-            return await handler(sid, data if isinstance(data, dict) else {})
-
-        with_a_dict.__qualname__ = handler.__qualname__
-        return acknowledged(with_a_dict)
+        for event in QA_PROTOCOL.receives:  # exactly what the protocol declares, README included
+            sio.on(event.name, acknowledged(getattr(self, event.name), event), namespace=NAMESPACE)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         await identify(self.sio, sid, environ, self.session_store, NAMESPACE)
 
-    async def _context(self, sid: str, data: dict[str, Any]) -> QaContext:
+    async def _context(self, sid: str, data: protocol.AboutThread) -> QaContext:
         """The thread an event names: the payload's ``event`` and ``session``, else the one this connection watches."""
         stored = await self.sio.get_session(sid, namespace=NAMESPACE)
         watched = stored.get("watched") or {}
-        event, session = data.get("event", watched.get("event")), data.get("session", watched.get("session"))
-        if not isinstance(event, str) or not isinstance(session, str) or len(event) > 100 or len(session) > 130:
-            raise Invalid({"session": "Watch a session first, or name the event and the session."})
+        event, session = data.event or watched.get("event"), data.session or watched.get("session")
+        if event is None or session is None:
+            raise Invalid({"session": protocol.NAME_A_SESSION})
         session_id = stored.get("session_id")
         account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
         ctx = await qa_context(event, session, account)
@@ -74,7 +68,7 @@ class QaNamespace:
             raise NotFound("There is no such session.")
         return ctx
 
-    async def watch(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def watch(self, sid: str, data: protocol.ShowThread) -> protocol.Thread:
         """Follow a thread; the connection's later events (thread, ask, vote, poll_answer) are about it."""
         ctx = await self._context(sid, data)
         stored = await self.sio.get_session(sid, namespace=NAMESPACE)
@@ -82,7 +76,7 @@ class QaNamespace:
         await self.sio.save_session(sid, stored, namespace=NAMESPACE)
         await self.sio.enter_room(sid, thread_channel(ctx.session.guid), namespace=NAMESPACE)
         await self._count_viewer(sid, ctx)
-        return await self._thread(ctx, data.get("order"))
+        return await self._thread(ctx, data.order)
 
     async def _count_viewer(self, sid: str, ctx: QaContext) -> None:
         """Keep the live viewer counts (per session and per event) that the organisers' insights show."""
@@ -101,37 +95,36 @@ class QaNamespace:
             await self.viewers.down(f"session:{guid}")
             await self.viewers.down(f"event:{event_id}")
 
-    async def thread(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
-        return await self._thread(await self._context(sid, data), data.get("order"))
+    async def thread(self, sid: str, data: protocol.ShowThread) -> protocol.Thread:
+        return await self._thread(await self._context(sid, data), data.order)
 
-    async def _thread(self, ctx: QaContext, order: object) -> dict[str, Any]:
+    async def _thread(self, ctx: QaContext, order: str) -> protocol.Thread:
         views = await questions.thread(ctx, "time" if order == "time" else "votes")
-        return {
-            "questions": [view.as_payload() for view in views],
-            "moderator": ctx.is_moderator,
-            "may_ask": ctx.may_ask,
-            "moderation": ctx.moderation,
-            "polls": [poll.as_payload() for poll in await polls.polls_for(ctx)],
-        }
+        return protocol.Thread(
+            questions=[view.as_payload() for view in views],
+            moderator=ctx.is_moderator,
+            may_ask=ctx.may_ask,
+            moderation=ctx.moderation,
+            polls=[poll.as_payload() for poll in await polls.polls_for(ctx)],
+        )
 
-    async def ask(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def ask(self, sid: str, data: protocol.Ask) -> protocol.Asked:
         ctx = await self._context(sid, data)
         await self.limits.check("ask", ctx)
-        question_id = await questions.ask_question(ctx, data.get("body"), bool(data.get("anonymous")))
+        question_id = await questions.ask_question(ctx, data.body, data.anonymous)
         # The change it announced reaches every watcher (see connect_packages).
-        return {"id": question_id, "waiting": ctx.questions_wait}
+        return protocol.Asked(id=question_id, waiting=ctx.questions_wait)
 
-    async def vote(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def vote(self, sid: str, data: protocol.Vote) -> protocol.Votes:
         ctx = await self._context(sid, data)
         await self.limits.check("vote", ctx)
-        count = await questions.vote(ctx, data.get("question"), up=data.get("up", True) is not False)
-        return {"votes": count}
+        return protocol.Votes(votes=await questions.vote(ctx, data.question, up=data.up))
 
-    async def poll_answer(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def poll_answer(self, sid: str, data: protocol.AnswerPoll) -> Nothing:
         ctx = await self._context(sid, data)
         await self.limits.check("vote", ctx)
-        await polls.answer_poll(ctx, data.get("poll"), data.get("choices"))
-        return {}
+        await polls.answer_poll(ctx, data.poll, data.choices)
+        return Nothing()
 
     # Listeners (connected in server/app.py): whichever door a change came through, page or socket, every
     # watcher hears of it once.
@@ -146,7 +139,7 @@ class QaNamespace:
 
     async def thread_changed(self, guid: str) -> None:
         """Tell every page watching this thread to fetch its view again."""
-        await self.sio.emit("thread_changed", {"session": guid}, to=thread_channel(guid), namespace=NAMESPACE)
+        await QA_PROTOCOL.emit(self.sio, protocol.ThreadChanged(session=guid), to=thread_channel(guid))
 
     def _count_changed(self, guid: str, question_id: int, count: int) -> None:
         self.pending_counts[(guid, question_id)] = count
@@ -158,9 +151,8 @@ class QaNamespace:
             del self.pending_counts[(guid, qid)]
         # The latest stored counts, not the ones seen by this worker's votes alone.
         fresh = await questions.vote_counts(list(counts))
-        await self.sio.emit(
-            "votes",
-            {"session": guid, "counts": {str(k): v for k, v in fresh.items()}},
+        await QA_PROTOCOL.emit(
+            self.sio,
+            protocol.VoteCounts(session=guid, counts={str(k): v for k, v in fresh.items()}),
             to=thread_channel(guid),
-            namespace=NAMESPACE,
         )

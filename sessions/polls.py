@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from server.changes import announce, transaction
 from server.validation import is_row_id, line_problem
 from server.problems import Invalid, NotAllowed, NotFound
+from sessions.protocol import PollShown
 from sessions.questions import PollAnswered, QaContext, QaThreadChanged
 from sessions.tables import Poll, PollStatus, PollVote
 
@@ -29,17 +30,17 @@ class PollView:
     voters: int | None
     mine: list[int]
 
-    def as_payload(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "question": self.question,
-            "options": self.options,
-            "multiple": self.multiple,
-            "status": self.status,
-            "results": self.results,
-            "voters": self.voters,
-            "mine": self.mine,
-        }
+    def as_payload(self) -> PollShown:
+        return PollShown(
+            id=self.id,
+            question=self.question,
+            options=self.options,
+            multiple=self.multiple,
+            status=self.status,
+            results=self.results,
+            voters=self.voters,
+            mine=self.mine,
+        )
 
 
 def _moderator(ctx: QaContext) -> None:

@@ -29,6 +29,7 @@ from server.notifications import notify
 from server.ratelimit import RateLimit
 from server.validation import is_row_id, text_problem
 from server.problems import Invalid, NotAllowed, NotFound, TooFast
+from sessions.protocol import AnswerShown, QuestionShown
 from sessions.tables import (
     ANSWER_MAX,
     QUESTION_MAX,
@@ -156,29 +157,29 @@ class QuestionView:
     created_at: datetime
     answers: list[AnswerView] = field(default_factory=list)
 
-    def as_payload(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "body": self.body,
-            "author": self.author,
-            "mine": self.mine,
-            "phase": self.phase,
-            "status": self.status,
-            "pinned": self.pinned,
-            "votes": self.votes,
-            "voted": self.voted,
-            "created_at": self.created_at.isoformat(),
-            "answers": [
-                {
-                    "id": a.id,
-                    "author": a.author,
-                    "html": a.body_html,
-                    "by_presenter": a.by_presenter,
-                    "created_at": a.created_at.isoformat(),
-                }
+    def as_payload(self) -> QuestionShown:
+        return QuestionShown(
+            id=self.id,
+            body=self.body,
+            author=self.author,
+            mine=self.mine,
+            phase=self.phase,
+            status=self.status,
+            pinned=self.pinned,
+            votes=self.votes,
+            voted=self.voted,
+            created_at=self.created_at.isoformat(),
+            answers=[
+                AnswerShown(
+                    id=a.id,
+                    author=a.author,
+                    html=a.body_html,
+                    by_presenter=a.by_presenter,
+                    created_at=a.created_at.isoformat(),
+                )
                 for a in self.answers
             ],
-        }
+        )
 
 
 class QaLimits:
