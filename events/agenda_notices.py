@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.access import who_may_see
+from events.programme import Programme
 from events.releases import ReleasePublished, release_changes
 from events.tables import Star
 from server.jobs import JobFailed, Progress, enqueue
@@ -27,17 +28,16 @@ async def queue_agenda_notices(change: ReleasePublished) -> None:
         await enqueue(JOB_KIND, f"{change.event_id}:{change.version}")
 
 
-def agenda_notices(snapshot: dict[str, Any], changelog: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+def agenda_notices(snapshot: Programme, changelog: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     """Per session guid, what to tell someone who starred it, and the link to its page."""
-    event = snapshot["event"]
-    zone = ZoneInfo(event["timezone"])
-    slugs = {item["guid"]: item["slug"] for item in snapshot["sessions"]}
+    zone = snapshot.event.zone
+    slugs = {item.guid: item.slug for item in snapshot.sessions}
     notices: dict[str, list[str]] = {}
     for entry in changelog:
         if entry.get("change") in TOLD and entry["guid"] in slugs:
             notices.setdefault(entry["guid"], []).append(_sentence(entry, zone))
     return {
-        guid: (" ".join(sentences), f"/events/{event['slug']}/sessions/{slugs[guid]}/")
+        guid: (" ".join(sentences), f"/events/{snapshot.event.slug}/sessions/{slugs[guid]}/")
         for guid, sentences in notices.items()
     }
 

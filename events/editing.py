@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from piccolo.columns import Column
 
 from events.access import add_member
-from events.programme import programme_from_snapshot
 from events.releases import build_snapshot
 from events.tables import (
     Event,
@@ -476,7 +475,7 @@ class Conflict:
 
 async def find_conflicts(event_id: int) -> list[Conflict]:
     """Double-booked rooms, presenters in two places, sessions outside the event's dates."""
-    programme = programme_from_snapshot(await build_snapshot(event_id))
+    programme = await build_snapshot(event_id)
     active = sorted((s for s in programme.sessions if not s.cancelled), key=lambda s: s.starts_at)
     lasting = [s for s in active if s.ends_at > s.starts_at]  # a moment (a deadline) takes no room and no one's time
     found: list[Conflict] = []

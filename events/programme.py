@@ -5,7 +5,7 @@ built from the live tables for organisers), so the public always sees a
 published release and every format is drawn from the same data.
 
 The published shape is one set of msgspec structs: the API answers with them (and documents them),
-a release's stored JSON is decoded into them by :func:`programme_from_snapshot`, and no other code
+releases are written and read with them (:func:`programme_json`, :func:`programme_from_json`), and no other code
 spells a session's fields again.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -221,11 +221,17 @@ def clashes(sessions: Iterable[ProgrammeSession]) -> set[str]:
     return clashing
 
 
-def programme_from_snapshot(
-    snapshot: dict[str, Any], version: int | None = None, published_at: datetime | None = None
+def programme_json(programme: Programme) -> str:
+    """A programme as a release keeps it (without its version and publication time, which the release row holds)."""
+    return msgspec.json.encode(replace(programme, version=None, published_at=None)).decode()
+
+
+def programme_from_json(
+    text: str | bytes, version: int | None = None, published_at: datetime | None = None
 ) -> Programme:
-    """The programme a snapshot describes; its dates, times and lists are read by the structs' own types."""
-    return msgspec.convert({**snapshot, "version": version, "published_at": published_at}, Programme)
+    """The programme a release keeps, read by the same structs that wrote it (older releases: fields they
+    predate take their defaults)."""
+    return replace(msgspec.json.decode(text, type=Programme), version=version, published_at=published_at)
 
 
 GRID_MINUTES = 5

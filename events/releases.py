@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from events.programme import DAY_CHANGE_TEXT, Programme, programme_from_snapshot, time_of_day
+from msgspec.structs import replace
+
+from events.programme import (
+    Programme,
+    ProgrammeEvent,
+    ProgrammePerson,
+    ProgrammeRoom,
+    ProgrammeSession,
+    ProgrammeTrack,
+    programme_from_json,
+    programme_json,
+    time_of_day,
+)
 from events.tables import (
     Event,
     Room,
@@ -53,7 +65,7 @@ def presenter_guid(presenter_id: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hallway:presenter:{presenter_id}"))
 
 
-async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict[str, Any]:
+async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> Programme:
     """The programme as it stands in the tables now, in release form (drafts only when asked)."""
     event = await Event.select().where(Event.id == event_id).first()
     if event is None:
@@ -68,59 +80,59 @@ async def build_snapshot(event_id: int, *, include_drafts: bool = False) -> dict
     if not include_drafts:
         sessions = [row for row in sessions if row["status"] != SessionStatus.draft]
     people = await _presenters_by_session([row["id"] for row in sessions])
-    return {
-        "event": {
-            "slug": event["slug"],
-            "title": event["title"],
-            "description": event["description"],
-            "timezone": event["timezone"],
-            "start_date": event["start_date"].isoformat(),
-            "end_date": event["end_date"].isoformat(),
-            "venue": event["venue"],
-            "mode": event["mode"],
-            "visibility": event["visibility"],
-            "day_change": time_of_day(event["day_change"]).isoformat("minutes"),
-        },
-        "rooms": [
-            {
-                "guid": str(room["guid"]),
-                "name": room["name"],
-                "kind": room["kind"],
-                "capacity": room["capacity"],
-                "location": room["location"],
-                "stream_url": room["stream_url"],
-                "join_url": room["join_url"],
-                "description": room["description"],
-                "position": room["position"],
-            }
+    return Programme(
+        event=ProgrammeEvent(
+            slug=event["slug"],
+            title=event["title"],
+            description=event["description"],
+            timezone=event["timezone"],
+            start_date=event["start_date"],
+            end_date=event["end_date"],
+            venue=event["venue"],
+            mode=event["mode"],
+            visibility=event["visibility"],
+            day_change=time_of_day(event["day_change"]).isoformat("minutes"),
+        ),
+        rooms=tuple(
+            ProgrammeRoom(
+                guid=str(room["guid"]),
+                name=room["name"],
+                kind=room["kind"],
+                capacity=room["capacity"],
+                location=room["location"],
+                stream_url=room["stream_url"],
+                join_url=room["join_url"],
+                description=room["description"],
+                position=room["position"],
+            )
             for room in rooms
-        ],
-        "tracks": [{"name": track["name"], "colour": track["colour"]} for track in tracks],
-        "sessions": [
-            {
-                "id": row["id"],
-                "guid": str(row["guid"]),
-                "slug": row["slug"],
-                "title": row["title"],
-                "subtitle": row["subtitle"],
-                "abstract": row["abstract"],
-                "description": row["description"],
-                "kind": row["kind"],
-                "track": row["track.name"] or "",
-                "room": row["room.name"] or "",
-                "starts_at": _utc(row["starts_at"]).isoformat(),
-                "ends_at": _utc(row["ends_at"]).isoformat(),
-                "language": row["language"],
-                "status": row["status"],
-                "tags": list(row["tags"] or []),
-                "presenters": people.get(row["id"], []),
-            }
+        ),
+        tracks=tuple(ProgrammeTrack(name=track["name"], colour=track["colour"]) for track in tracks),
+        sessions=tuple(
+            ProgrammeSession(
+                id=row["id"],
+                guid=str(row["guid"]),
+                slug=row["slug"],
+                title=row["title"],
+                subtitle=row["subtitle"],
+                abstract=row["abstract"],
+                description=row["description"],
+                kind=row["kind"],
+                track=row["track.name"] or "",
+                room=row["room.name"] or "",
+                starts_at=_utc(row["starts_at"]),
+                ends_at=_utc(row["ends_at"]),
+                language=row["language"],
+                status=row["status"],
+                tags=tuple(row["tags"] or ()),
+                presenters=people.get(row["id"], ()),
+            )
             for row in sessions
-        ],
-    }
+        ),
+    )
 
 
-async def _presenters_by_session(session_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+async def _presenters_by_session(session_ids: list[int]) -> dict[int, tuple[ProgrammePerson, ...]]:
     if not session_ids:
         return {}
     links = (
@@ -135,71 +147,67 @@ async def _presenters_by_session(session_ids: list[int]) -> dict[int, list[dict[
         .where(SessionPresenter.session.is_in(session_ids))
         .order_by(SessionPresenter.position)
     )
-    people: dict[int, list[dict[str, Any]]] = {}
+    people: dict[int, list[ProgrammePerson]] = {}
     for link in links:
         people.setdefault(link["session"], []).append(
-            {
-                "id": link["presenter.id"],
-                "guid": presenter_guid(link["presenter.id"]),
-                "name": link["presenter.name"],
-                "affiliation": link["presenter.affiliation"],
-                "bio": link["presenter.bio"],
-                "user_id": link["presenter.user"],
-            }
+            ProgrammePerson(
+                id=link["presenter.id"],
+                guid=presenter_guid(link["presenter.id"]),
+                name=link["presenter.name"],
+                affiliation=link["presenter.affiliation"],
+                bio=link["presenter.bio"],
+                user_id=link["presenter.user"],
+            )
         )
-    return people
+    return {session: tuple(presenters) for session, presenters in people.items()}
 
 
-def carry_forward(previous: dict[str, Any] | None, current: dict[str, Any], now: datetime) -> dict[str, Any]:
+def carry_forward(previous: Programme | None, current: Programme, now: datetime) -> Programme:
     """Give every session its SEQUENCE and LAST-MODIFIED, and keep vanished ones as cancelled."""
-    stamp = now.isoformat()
-    before = {item["guid"]: item for item in previous["sessions"]} if previous else {}
+    before = {item.guid: item for item in previous.sessions} if previous else {}
     sessions = []
-    for item in current["sessions"]:
-        old = before.get(item["guid"])
+    for item in current.sessions:
+        old = before.get(item.guid)
         if old is None:
-            sessions.append({**item, "sequence": 0, "last_modified": stamp})
-        elif any(old[name] != item[name] for name in SCHEDULING_FIELDS):
-            sessions.append({**item, "sequence": old["sequence"] + 1, "last_modified": stamp})
+            sessions.append(replace(item, sequence=0, last_modified=now))
+        elif any(getattr(old, name) != getattr(item, name) for name in SCHEDULING_FIELDS):
+            sessions.append(replace(item, sequence=old.sequence + 1, last_modified=now))
         else:
-            sessions.append({**item, "sequence": old["sequence"], "last_modified": old["last_modified"]})
-    present = {item["guid"] for item in current["sessions"]}
+            sessions.append(replace(item, sequence=old.sequence, last_modified=old.last_modified))
+    present = {item.guid for item in current.sessions}
     for guid, old in before.items():
         if guid in present:
             continue
-        if old["status"] == SessionStatus.cancelled:
+        if old.status == SessionStatus.cancelled:
             sessions.append(old)
         else:
-            sessions.append({**old, "status": "cancelled", "sequence": old["sequence"] + 1, "last_modified": stamp})
-    sessions.sort(key=lambda item: (item["starts_at"], item["room"], item["title"]))
-    return {**current, "sessions": sessions}
+            sessions.append(replace(old, status="cancelled", sequence=old.sequence + 1, last_modified=now))
+    sessions.sort(key=lambda item: (item.starts_at, item.room, item.title))
+    return replace(current, sessions=tuple(sessions))
 
 
-def changelog(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, Any]]:
+def _place(item: ProgrammeSession) -> dict[str, str]:
+    return {"starts_at": item.starts_at.isoformat(), "ends_at": item.ends_at.isoformat(), "room": item.room}
+
+
+def changelog(previous: Programme | None, current: Programme) -> list[dict[str, Any]]:
     """What changed for attendees between two snapshots, one entry per change."""
-    before = {item["guid"]: item for item in previous["sessions"]} if previous else {}
+    before = {item.guid: item for item in previous.sessions} if previous else {}
     entries: list[dict[str, Any]] = []
-    for item in current["sessions"]:
-        old = before.get(item["guid"])
-        base = {"guid": item["guid"], "title": item["title"]}
+    for item in current.sessions:
+        old = before.get(item.guid)
+        base = {"guid": item.guid, "title": item.title}
         if old is None:
-            entries.append({**base, "change": "added", "starts_at": item["starts_at"], "room": item["room"]})
+            entries.append({**base, "change": "added", "starts_at": item.starts_at.isoformat(), "room": item.room})
             continue
-        if old["status"] != item["status"]:
-            change = "cancelled" if item["status"] == SessionStatus.cancelled else "reinstated"
+        if old.status != item.status:
+            change = "cancelled" if item.status == SessionStatus.cancelled else "reinstated"
             entries.append({**base, "change": change})
-        if (old["starts_at"], old["ends_at"], old["room"]) != (item["starts_at"], item["ends_at"], item["room"]):
-            entries.append(
-                {
-                    **base,
-                    "change": "moved",
-                    "from": {"starts_at": old["starts_at"], "ends_at": old["ends_at"], "room": old["room"]},
-                    "to": {"starts_at": item["starts_at"], "ends_at": item["ends_at"], "room": item["room"]},
-                }
-            )
-        if old["title"] != item["title"]:
-            entries.append({**base, "change": "renamed", "from": old["title"], "to": item["title"]})
-        details = [label for name, label in SESSION_DETAILS.items() if old.get(name) != item.get(name)]
+        if (old.starts_at, old.ends_at, old.room) != (item.starts_at, item.ends_at, item.room):
+            entries.append({**base, "change": "moved", "from": _place(old), "to": _place(item)})
+        if old.title != item.title:
+            entries.append({**base, "change": "renamed", "from": old.title, "to": item.title})
+        details = [label for name, label in SESSION_DETAILS.items() if getattr(old, name) != getattr(item, name)]
         if details:
             entries.append({**base, "change": "updated", "fields": details})
     if previous is not None:
@@ -230,18 +238,23 @@ EVENT_DETAILS = {
 }
 
 
-def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+def _event_changes(previous: Programme, current: Programme) -> list[dict[str, Any]]:
     """Changes beyond the sessions: the event's own details, its rooms and its tracks, each named."""
     entries: list[dict[str, Any]] = []
-    before_event, after_event = _with_defaults(previous["event"]), _with_defaults(current["event"])
     event_fields = sorted(
-        {label for name, label in EVENT_DETAILS.items() if before_event.get(name) != after_event.get(name)}
+        {
+            label
+            for name, label in EVENT_DETAILS.items()
+            if getattr(previous.event, name) != getattr(current.event, name)
+        }
     )
     if event_fields:
-        entries.append({"guid": "", "title": current["event"]["title"], "change": "event", "fields": event_fields})
-    for kind in ("rooms", "tracks"):
-        before = {item["name"]: item for item in previous.get(kind, [])}
-        after = {item["name"]: item for item in current.get(kind, [])}
+        entries.append({"guid": "", "title": current.event.title, "change": "event", "fields": event_fields})
+    kinds: dict[str, tuple[tuple[ProgrammeRoom | ProgrammeTrack, ...], tuple[ProgrammeRoom | ProgrammeTrack, ...]]]
+    kinds = {"rooms": (previous.rooms, current.rooms), "tracks": (previous.tracks, current.tracks)}
+    for kind, (earlier, later) in kinds.items():
+        before = {item.name: item for item in earlier}
+        after = {item.name: item for item in later}
         added, removed = sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys())
         changed = sorted(name for name in after.keys() & before.keys() if after[name] != before[name])
         if added or removed or changed:
@@ -251,20 +264,12 @@ def _event_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[di
     return entries
 
 
-def _with_defaults(event: dict[str, Any]) -> dict[str, Any]:
-    """An event's details as released; releases from before a field existed carry its default."""
-    return {"day_change": DAY_CHANGE_TEXT, **event}
-
-
-def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
-    sessions = [
-        {k: v for k, v in item.items() if k not in ("sequence", "last_modified")} for item in snapshot["sessions"]
-    ]
-    return {
-        **snapshot,
-        "event": _with_defaults(snapshot["event"]),
-        "sessions": sorted(sessions, key=lambda item: item["guid"]),
-    }
+def _comparable(snapshot: Programme) -> Programme:
+    """A snapshot without what publishing stamps on it, so two can say whether anything changed."""
+    sessions = sorted(
+        (replace(item, sequence=0, last_modified=None) for item in snapshot.sessions), key=lambda item: item.guid
+    )
+    return replace(snapshot, sessions=tuple(sessions), version=None, published_at=None)
 
 
 @dataclass(frozen=True)
@@ -275,14 +280,14 @@ class ReleasePublished(Change):
     version: int
 
 
-async def release_changes(event_id: int, version: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+async def release_changes(event_id: int, version: int) -> tuple[Programme, list[dict[str, Any]]] | None:
     """``(snapshot, changelog)`` of one release, as stored; None if there is no such release."""
     row = (
         await ScheduleRelease.select(ScheduleRelease.snapshot, ScheduleRelease.changelog)
         .where((ScheduleRelease.event == event_id) & (ScheduleRelease.version == version))
         .first()
     )
-    return (json.loads(row["snapshot"]), json.loads(row["changelog"])) if row else None
+    return (programme_from_json(row["snapshot"]), json.loads(row["changelog"])) if row else None
 
 
 async def publish_release(
@@ -292,9 +297,9 @@ async def publish_release(
     now = now or datetime.now(timezone.utc)
     async with transaction(ScheduleRelease):
         latest = await _latest_row(event_id)
-        previous = json.loads(latest["snapshot"]) if latest else None
+        previous = programme_from_json(latest["snapshot"]) if latest else None
         snapshot = carry_forward(previous, await build_snapshot(event_id), now)
-        if previous is None and not snapshot["sessions"]:
+        if previous is None and not snapshot.sessions:
             raise NothingToPublish("There is nothing to publish yet: add a session (not a draft) first.")
         if latest is not None and previous is not None and _comparable(previous) == _comparable(snapshot):
             raise NothingToPublish(f"Nothing has changed since version {latest['version']}.")
@@ -306,7 +311,7 @@ async def publish_release(
             comment=comment.strip(),
             published_at=now,
             published_by=published_by,
-            snapshot=json.dumps(snapshot),
+            snapshot=programme_json(snapshot),
             changelog=json.dumps(entries),
         ).save()
         await announce(ReleasePublished(event_id, version))  # heard once it is committed
@@ -340,7 +345,7 @@ async def published_programme(event_id: int, version: int | None = None) -> Prog
         stored = await ScheduleRelease.select(ScheduleRelease.snapshot).where(ScheduleRelease.id == row["id"]).first()
         if stored is None:  # deleted with its event a moment ago
             return None
-        cached = programme_from_snapshot(json.loads(stored["snapshot"]), row["version"], _utc(row["published_at"]))
+        cached = programme_from_json(stored["snapshot"], row["version"], _utc(row["published_at"]))
         _programme_cache[key] = cached
         if len(_programme_cache) > _CACHE_SIZE:
             _programme_cache.popitem(last=False)
@@ -350,13 +355,13 @@ async def published_programme(event_id: int, version: int | None = None) -> Prog
 
 async def working_programme(event_id: int) -> Programme:
     """Everything organisers are working on, drafts included, as it stands now."""
-    return programme_from_snapshot(await build_snapshot(event_id, include_drafts=True))
+    return await build_snapshot(event_id, include_drafts=True)
 
 
 async def pending_changes(event_id: int) -> list[dict[str, Any]]:
     """The changelog the next release would have."""
     latest = await _latest_row(event_id)
-    previous = json.loads(latest["snapshot"]) if latest else None
+    previous = programme_from_json(latest["snapshot"]) if latest else None
     current = carry_forward(previous, await build_snapshot(event_id), datetime.now(timezone.utc))
     return changelog(previous, current)
 

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from events.agenda_notices import agenda_notices
-from events.programme import ProgrammeSession, clashes
+from msgspec.structs import replace
+
+from events.programme import Programme, ProgrammeEvent, ProgrammeSession, clashes
 from events.schedule_import import _file_day_change
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -104,14 +106,26 @@ def test_moments_and_cancelled_sessions_never_clash() -> None:
 
 
 def test_agenda_notices_word_moves_in_the_events_zone_and_ignore_what_agendas_do_not_show() -> None:
-    snapshot = {
-        "event": {"slug": "ill-days", "timezone": "Europe/Berlin"},
-        "sessions": [
-            {"guid": "a", "slug": "fair-use"},
-            {"guid": "b", "slug": "couriers"},
-            {"guid": "c", "slug": "lending"},
-        ],
-    }
+    ten = datetime(2027, 3, 27, 10, tzinfo=UTC)
+    snapshot = Programme(
+        event=ProgrammeEvent(
+            slug="ill-days",
+            title="ILL days",
+            description="",
+            timezone="Europe/Berlin",
+            start_date=date(2027, 3, 27),
+            end_date=date(2027, 3, 28),
+            venue="",
+            mode="hybrid",
+            visibility="public",
+        ),
+        rooms=(),
+        tracks=(),
+        sessions=tuple(
+            replace(session(guid, ten, 60), slug=slug)
+            for guid, slug in (("a", "fair-use"), ("b", "couriers"), ("c", "lending"))
+        ),
+    )
     changelog = [
         {
             "guid": "a",

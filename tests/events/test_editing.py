@@ -129,7 +129,7 @@ async def test_sessions_get_readable_unique_slugs() -> None:
 
     from events.releases import build_snapshot
 
-    slugs = sorted(item["slug"] for item in (await build_snapshot(event_id))["sessions"])
+    slugs = sorted(item.slug for item in (await build_snapshot(event_id)).sessions)
     assert slugs == ["fair-use-a-primer", "fair-use-a-primer-2"]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from events import editing
 from events.editing import SessionInput
+from events.programme import programme_from_json, programme_json
 from events.releases import NothingToPublish, list_releases, pending_changes, publish_release, published_programme
 from tests.events.factories import local, make_event, make_session
 
@@ -181,3 +183,22 @@ async def test_a_release_says_exactly_what_changed_beyond_times_and_titles() -> 
     ]
     rooms = next(e for e in release.changelog if e["change"] == "rooms")
     assert (rooms["added"], rooms["removed"], rooms["changed"]) == (["Annex"], [], [])
+
+
+async def test_a_release_kept_in_the_old_json_form_reads_as_the_same_programme() -> None:
+    """Releases written before the snapshot was a struct (ISO text with +00:00, no day change) still read the same."""
+    event_id = await make_event()
+    await make_session(event_id, "Courier networks", local(DAY, 9))
+    await publish_release(event_id)
+    programme = await published_programme(event_id)
+    assert programme is not None
+    old_form = json.loads(programme_json(programme))
+    del old_form["event"]["day_change"]
+    for item in old_form["sessions"]:
+        for name in ("starts_at", "ends_at", "last_modified"):
+            item[name] = datetime.fromisoformat(item[name]).isoformat()  # "+00:00", as json.dumps wrote it
+
+    read = programme_from_json(json.dumps(old_form), programme.version, programme.published_at)
+
+    assert read == programme and read.event.day_change == "04:00"
+    assert old_form["sessions"][0]["starts_at"].endswith("+00:00")

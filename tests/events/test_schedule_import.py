@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
 from events.access import event_access
 from events.frab_export import frab_json, frab_xml
+from events.programme import Programme
 from events.releases import build_snapshot, publish_release, published_programme, working_programme
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from tests.events.interop import INTEROP, json_errors, xml_errors
@@ -22,7 +23,7 @@ def interop(name: str) -> bytes:
     return (INTEROP / name).read_bytes()
 
 
-async def imported(slug: str, name: str) -> dict:
+async def imported(slug: str, name: str) -> Programme:
     await import_schedule(slug, parse_schedule(interop(name)))
     return await build_snapshot((await event_access(slug, None)).event_id)
 
@@ -30,24 +31,25 @@ async def imported(slug: str, name: str) -> dict:
 async def test_the_pretalx_democon_export_imports_with_its_times_rooms_and_people() -> None:
     snapshot = await imported("democon", "pretalx-democon.json")
 
-    assert snapshot["event"]["title"] == "DemoCon" and snapshot["event"]["timezone"] == "UTC"
-    assert len(snapshot["sessions"]) == 36
-    first = next(s for s in snapshot["sessions"] if s["guid"] == "8079583e-8321-506c-95af-fd2903a5f075")
-    assert (first["title"], first["room"]) == ("Focused 5thgeneration hardware", "Gray Room")
-    assert first["starts_at"] == "2020-12-14T08:00:00+00:00"  # 09:00+01:00 in the file
-    assert [p["name"] for p in first["presenters"]] == ["Brian Robinson"]
-    assert {s["kind"] for s in snapshot["sessions"]} == {"talk", "workshop"}
+    assert snapshot.event.title == "DemoCon" and snapshot.event.timezone == "UTC"
+    assert len(snapshot.sessions) == 36
+    first = snapshot.session("8079583e-8321-506c-95af-fd2903a5f075")
+    assert first is not None and (first.title, first.room) == ("Focused 5thgeneration hardware", "Gray Room")
+    assert first.starts_at == datetime(2020, 12, 14, 8, tzinfo=timezone.utc)  # 09:00+01:00 in the file
+    assert [p.name for p in first.presenters] == ["Brian Robinson"]
+    assert {s.kind for s in snapshot.sessions} == {"talk", "workshop"}
 
 
 async def test_the_frab_camp_export_imports_despite_breaking_the_schema() -> None:
     snapshot = await imported("camp2019", "frab-camp2019.json")
 
-    assert snapshot["event"]["timezone"] == "Europe/Berlin"
-    assert (snapshot["event"]["start_date"], snapshot["event"]["end_date"]) == ("2019-08-21", "2019-08-26")
-    assert len(snapshot["sessions"]) == 79
-    opening = next(s for s in snapshot["sessions"] if s["guid"] == "a0a0fcfe-b7fb-46e3-84b6-97a5406016b4")
-    assert opening["starts_at"] == "2019-08-21T09:00:00+00:00" and opening["room"] == "Curie"
-    assert [p["name"] for p in opening["presenters"]] == ["jinxx", "smtw"]
+    assert snapshot.event.timezone == "Europe/Berlin"
+    assert (snapshot.event.start_date, snapshot.event.end_date) == (date(2019, 8, 21), date(2019, 8, 26))
+    assert len(snapshot.sessions) == 79
+    opening = snapshot.session("a0a0fcfe-b7fb-46e3-84b6-97a5406016b4")
+    assert opening is not None and opening.room == "Curie"
+    assert opening.starts_at == datetime(2019, 8, 21, 9, tzinfo=timezone.utc)
+    assert [p.name for p in opening.presenters] == ["jinxx", "smtw"]
 
 
 @pytest.mark.parametrize("name", ["pretalx-democon.json", "frab-camp2019.json"])
