@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from archive.urls import item_url
+from sessions.urls import thread_url
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -184,7 +186,7 @@ class ArchiveController(Controller):
             item = await visible_item(handle or "", viewer)
         except NotFound:
             raise NotFound(NO_ARCHIVED_SESSION) from None
-        return Redirect(f"/a/{item.handle}", status_code=301)
+        return Redirect(item_url(item.handle), status_code=301)
 
     @get("/saved/", guards=[requires_login])
     async def saved(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Template:
@@ -331,7 +333,11 @@ class ItemController(Controller):
             "materials": await session_materials(item.session_guid),
             "citations": citations,
             "permalink": permalink(base, item),
-            "qa_url": f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/" if ctx else "",
+            "qa_url": thread_url(
+                ctx.access.slug, ctx.session.slug, "?" + urlencode({"fragment": "true", "back": item_url(item.handle)})
+            )
+            if ctx
+            else "",
             "questions": [] if ctx else await questions_of(item),
             "json_ld": json_ld_script(
                 item_json_ld(

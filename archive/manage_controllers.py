@@ -6,6 +6,7 @@ so a 2 GB video streams to disk instead of being parsed into memory as a form.
 
 from __future__ import annotations
 
+from archive.urls import manage_archive_url
 from typing import Any
 
 from litestar.di import NamedDependency
@@ -110,7 +111,7 @@ class ArchiveManageController(Controller):
         )
 
     def _back(self, access: EventAccess, session: ProgrammeSession) -> Redirect:
-        return Redirect(f"/events/{access.slug}/manage/archive/{session.guid}/")
+        return Redirect(manage_archive_url(access.slug, session.guid))
 
     @post("/{guid:str}/topics")
     async def set_topics(

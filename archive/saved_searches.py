@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archive.urls import item_url
 from typing import Any
 
 import json
@@ -121,6 +122,6 @@ async def _tell_if_matching(row: dict[str, Any], item: ItemView, variants: dict[
     if not page.total:
         return 0
     await notify(
-        row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.", f"/a/{item.handle}"
+        row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.", item_url(item.handle)
     )
     return 1

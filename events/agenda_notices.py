@@ -7,6 +7,7 @@ agendas); each person is told in the app and, as they chose, by email (``server.
 from __future__ import annotations
 
 import uuid
+from events.urls import session_url
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,7 +38,7 @@ def agenda_notices(snapshot: Programme, changelog: list[dict[str, Any]]) -> dict
         if entry.get("change") in TOLD and entry["guid"] in slugs:
             notices.setdefault(entry["guid"], []).append(_sentence(entry, zone))
     return {
-        guid: (" ".join(sentences), f"/events/{snapshot.event.slug}/sessions/{slugs[guid]}/")
+        guid: (" ".join(sentences), session_url(snapshot.event.slug, slugs[guid]))
         for guid, sentences in notices.items()
     }
 

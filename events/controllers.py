@@ -6,6 +6,7 @@ event is a 404 for anyone who is not a member, on pages and feeds alike.
 
 from __future__ import annotations
 
+from events.urls import event_url, session_url
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -128,12 +129,12 @@ class ProgrammeController(Controller):
             new = await register(access, account.id, str(form.get("attendance", "")))
         except Invalid as error:
             flash(request, error.sentence, category="error")
-            return Redirect(f"/events/{slug}/")
+            return Redirect(event_url(slug))
         mode = "in person" if form.get("attendance") == "in_person" else "online"
         flash(
             request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success"
         )
-        return Redirect(f"/events/{slug}/")
+        return Redirect(event_url(slug))
 
     @get("/events/{slug:str}/schedule/", name="schedule")
     async def schedule(
@@ -288,7 +289,7 @@ class AgendaController(Controller):
             return Template(
                 template_name="events/star_button.html", context={"access": access, "item": item, "starred": starred}
             )
-        return Redirect(request.headers.get("referer") or f"/events/{access.slug}/sessions/{item.slug}/")
+        return Redirect(request.headers.get("referer") or session_url(access.slug, item.slug))
 
     @get("/me/agenda/", name="agenda", guards=[requires_login])
     async def my_agenda(

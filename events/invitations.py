@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from events.urls import invitation_url
 from events.editing import link_presenter
 from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
@@ -34,11 +35,7 @@ class InviteResult:
 
     @property
     def path(self) -> str:
-        return invitation_path(self.token)
-
-
-def invitation_path(token: str) -> str:
-    return f"/invitations/{token}"
+        return invitation_url(self.token)
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ async def invite(
     if user_id is not None:
         event = await Event.select(Event.title).where(Event.id == event_id).first()
         title = event["title"] if event else "an event"
-        await notify(user_id, "invitation", f"You are invited to {title} as {role}.", invitation_path(token))
+        await notify(user_id, "invitation", f"You are invited to {title} as {role}.", invitation_url(token))
     return InviteResult(token=token)
 
 

@@ -7,6 +7,7 @@ with the errors by their fields when the input is refused.
 
 from __future__ import annotations
 
+from events.urls import event_url, manage_session_url, manage_url
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,7 +100,7 @@ class EventCreationController(Controller):
             context = {"values": values, "errors": error.errors, "creating": True, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
         flash(request, "Your event is created. Add rooms and sessions, then publish the programme.", category="success")
-        return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
+        return Redirect(manage_url(values["slug"].strip().lower()))
 
     @get("/invitations/{token:str}", guards=[requires_login])
     async def show_invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
@@ -117,7 +118,7 @@ class EventCreationController(Controller):
         if accepted is None:
             raise NotFoundException("This invitation does not exist or has been used already.")
         flash(request, f"You are now {accepted.role} of {accepted.event_title}.", category="success")
-        return Redirect(f"/events/{accepted.event_slug}/")
+        return Redirect(event_url(accepted.event_slug))
 
 
 class ManageController(Controller):
@@ -165,9 +166,9 @@ class ManageController(Controller):
             release = await publish_release(access.event_id, comment[:2000], published_by=account.id)
         except NothingToPublish as error:
             flash(request, str(error), category="error")
-            return Redirect(f"/events/{slug}/manage/")
+            return Redirect(manage_url(slug))
         flash(request, f"Version {release.version} is published.", category="success")
-        return Redirect(f"/events/{slug}/manage/")
+        return Redirect(manage_url(slug))
 
     @post("/rooms")
     async def add_room(
@@ -180,7 +181,7 @@ class ManageController(Controller):
         except Invalid as error:
             return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Room {values['name'].strip()} added.", category="success")
-        return Redirect(f"/events/{slug}/manage/#rooms")
+        return Redirect(manage_url(slug, "#rooms"))
 
     @post("/tracks")
     async def add_track(
@@ -192,7 +193,7 @@ class ManageController(Controller):
         except Invalid as error:
             return await self._dashboard(request, access, {"track": {"values": values, "errors": error.errors}}, 400)
         flash(request, f"Track {values['name'].strip()} added.", category="success")
-        return Redirect(f"/events/{slug}/manage/#tracks")
+        return Redirect(manage_url(slug, "#tracks"))
 
     @post("/presenters")
     async def add_presenter(
@@ -206,7 +207,7 @@ class ManageController(Controller):
                 request, access, {"presenter": {"values": values, "errors": error.errors}}, 400
             )
         flash(request, f"{values['name'].strip()} added as a presenter.", category="success")
-        return Redirect(f"/events/{slug}/manage/#presenters")
+        return Redirect(manage_url(slug, "#presenters"))
 
     @post("/people")
     async def invite(
@@ -234,7 +235,7 @@ class ManageController(Controller):
             f"Send them this invitation link: {link}",
             category="info",
         )
-        return Redirect(f"/events/{slug}/manage/#people")
+        return Redirect(manage_url(slug, "#people"))
 
     @post("/import", request_max_body_size=IMPORT_MAX_BYTES + 64 * 1024)
     async def import_file(
@@ -259,7 +260,7 @@ class ManageController(Controller):
         flash(
             request, "Imported: " + report.lines()[-1] + ". " + "; ".join(report.lines()[:-1][:20]), category="success"
         )
-        return Redirect(f"/events/{slug}/manage/")
+        return Redirect(manage_url(slug))
 
     @get("/check-in")
     async def check_in_list(
@@ -303,7 +304,7 @@ class ManageController(Controller):
             flash(request, f"{name} is checked in.", category="success")
         # Back to the list as the desk left it (the search box is cleared for the next arrival).
         show = "?show=all" if form.get("show") == "all" else ""
-        return Redirect(f"/events/{slug}/manage/check-in{show}")
+        return Redirect(manage_url(slug, f"check-in{show}"))
 
     @get("/settings")
     async def settings_form(
@@ -328,7 +329,7 @@ class ManageController(Controller):
             context = {"values": values, "errors": error.errors, "creating": False, "access": access, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
         flash(request, "Event details saved. Publish to show them to attendees.", category="success")
-        return Redirect(f"/events/{values['slug'].strip().lower()}/manage/")
+        return Redirect(manage_url(values["slug"].strip().lower()))
 
     async def _session_form(
         self,
@@ -434,7 +435,7 @@ class ManageController(Controller):
         flash(request, "Session saved. It reaches attendees with the next release.", category="success")
         for message in clashes:
             flash(request, f"Conflict: {message}", category="error")
-        return Redirect(f"/events/{access.slug}/manage/sessions/{saved}/")
+        return Redirect(manage_session_url(access.slug, saved))
 
     @get("/sessions/{guid:str}/delete")
     async def confirm_deletion(
@@ -476,4 +477,4 @@ class ManageController(Controller):
         flash(
             request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success"
         )
-        return Redirect(f"/events/{slug}/manage/")
+        return Redirect(manage_url(slug))

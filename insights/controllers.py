@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from events.urls import event_url
 from typing import Any
 
 from litestar.di import NamedDependency, Provide
@@ -57,7 +58,7 @@ class InsightsController(Controller):
         return await page(
             request,
             "insights/report.html",
-            {"access": access, "report": report, "csv_base": f"/events/{slug}/insights/"},
+            {"access": access, "report": report, "csv_base": event_url(slug, "insights/")},
         )
 
     @get("/events/{slug:str}/insights/{chart:str}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from networking.urls import lounge_url
 from datetime import datetime
 from typing import Any
 
@@ -99,7 +100,7 @@ class LoungeController(Controller):
         except Invalid as error:
             return await self._lounge(request, access, presence, values, error.errors, 400)
         flash(request, f"{room.name} is open.", category="success")
-        return Redirect(f"/events/{slug}/lounge/")
+        return Redirect(lounge_url(slug))
 
     @get("/{room_slug:str}/")
     async def room(

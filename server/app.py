@@ -85,6 +85,10 @@ from server.notifications import email_notifications, queue_daily_digests
 from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
+from archive import urls as archive_urls
+from events import urls as events_urls
+from networking import urls as networking_urls
+from sessions import urls as sessions_urls
 from server.validation import is_row_id
 from server.problems import Problem
 
@@ -103,7 +107,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
     engine = configure_database(settings)
     redis_client = Redis.from_url(settings.redis_url) if settings.redis_url else None
     stores = _stores(settings, redis_client)
-    templates = template_config()
+    templates = template_config((*events_urls.URLS, *sessions_urls.URLS, *networking_urls.URLS, *archive_urls.URLS))
 
     sio = create_live_server(settings, stores.get("sessions"), settings.redis_prefix)
     presence = RedisPresence(redis_client, settings.redis_prefix) if redis_client is not None else MemoryPresence()

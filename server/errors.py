@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import asyncpg
 import redis.exceptions
@@ -12,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from server.urls import login_url
 from server.auth import cached_account
 from server.problems import Invalid, NotAllowed, NotFound, Problem, TooFast
 
@@ -34,7 +34,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             body["extra"] = exc.extra
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
-        return Redirect(f"/login?next={quote(request.url.path)}")
+        return Redirect(login_url(request.url.path))
     # Requests that matched no route never went through the session middleware;
     # the layout still asks for flash messages, which live in the session.
     request.scope.setdefault("session", {})

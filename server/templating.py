@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from typing import Any
+from typing import Any, Iterable
 
 from litestar import Request
 from litestar.enums import MediaType
@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from server.auth import current_account
 from server.notifications import unread_count
 from server.time_zones import chosen_zone_name, shown_zone, zone_label
+from server.urls import URLS, UrlFunction
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -63,8 +64,15 @@ def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["shown_in"] = shown_in
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=_add_filters)
+def template_config(urls: Iterable[UrlFunction] = ()) -> TemplateConfig[JinjaTemplateEngine]:
+    """Hallway's templates, with its filters and the packages' named addresses (``urls``) as globals."""
+    named = {function.__name__: function for function in (*URLS, *urls)}
+
+    def prepare(engine: JinjaTemplateEngine) -> None:
+        _add_filters(engine)
+        engine.engine.globals.update(named)
+
+    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=prepare)
 
 
 async def page(

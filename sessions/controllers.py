@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sessions.urls import qa_settings_url, questions_url
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -53,8 +54,7 @@ QA_THREAD = {"ctx": Provide(qa_thread), "limits": Provide(provide_qa_limits, syn
 
 
 def _thread_url(ctx: QaContext, question_id: int | None = None) -> str:
-    anchor = f"#question-{question_id}" if question_id else ""
-    return f"/events/{ctx.access.slug}/sessions/{ctx.session.slug}/questions/{anchor}"
+    return questions_url(ctx.access.slug, ctx.session.slug, question_id or None)
 
 
 class QuestionsController(Controller):
@@ -220,7 +220,7 @@ class InboxController(Controller):
             flash(request, error.sentence, category="error")
         else:
             flash(request, "Q&A settings saved.", category="success")
-        return Redirect(f"/events/{slug}/qa-settings")
+        return Redirect(qa_settings_url(slug))
 
 
 def qr_svg(url: str) -> Markup:

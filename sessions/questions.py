@@ -7,6 +7,7 @@ roles and the session's presenters, so pages, sockets and the inbox agree.
 from __future__ import annotations
 
 import uuid
+from sessions.urls import questions_url
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -447,7 +448,7 @@ async def tell_askers(key: str, progress: Progress) -> None:
     programme = await published_programme(answer["question.event"])
     session = programme.session(guid) if programme else None
     title, link = (
-        (session.title, f"/events/{programme.event.slug}/sessions/{session.slug}/questions/#question-{question_id}")
+        (session.title, questions_url(programme.event.slug, session.slug, question_id))
         if programme and session
         else ("a session", "")
     )
