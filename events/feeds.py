@@ -19,7 +19,7 @@ from events.agenda import member_event_ids, starred_by_event
 from events.calendar import CalendarPart, build_calendar, programme_calendar
 from events.frab_export import frab_json, frab_xml
 from events.programme import Programme, SessionFilter
-from events.releases import published_programme
+from events.releases import forget_parsed_releases, published_programme
 from server.accounts import Account
 
 # Litestar adds "; charset=utf-8" to every text/ type itself: said here too, it came out twice.
@@ -42,6 +42,12 @@ class RenderedFeed:
     @classmethod
     def of(cls, body: bytes, fmt: str, last_modified: datetime) -> "RenderedFeed":
         return cls(body, FEED_FORMATS[fmt], f'"{hashlib.sha256(body).hexdigest()[:32]}"', last_modified)
+
+
+def forget_rendered_programmes() -> None:
+    """Empty this worker's caches of rendered feeds and parsed releases (a database emptied under them)."""
+    _cache.clear()
+    forget_parsed_releases()
 
 
 def _host(base_url: str) -> str:

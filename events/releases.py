@@ -49,6 +49,10 @@ _CACHE_SIZE = 64
 _programme_cache: OrderedDict[tuple[int, str], Programme] = OrderedDict()
 
 
+def forget_parsed_releases() -> None:
+    _programme_cache.clear()
+
+
 class NothingToPublish(ValueError):
     """The programme is the same as the latest release."""
 

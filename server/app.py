@@ -79,9 +79,9 @@ from sessions.questions import (
 from networking.live import RoomsNamespace
 from networking.presence import MemoryPresence, RedisPresence
 from server.live import create_live_server
-from server.jobs import keep_working, register
+from server.jobs import forget_handlers, keep_working, register
 from server.mail import SmtpServer, keep_delivering
-from server.notifications import email_notifications, queue_daily_digests
+from server.notifications import email_notifications, queue_daily_digests, stop_publishing
 from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
@@ -223,6 +223,14 @@ def connect_packages(settings: Settings, qa_live: QaNamespace | None = None) -> 
         listen(QaThreadChanged, qa_live.on_thread_changed)
         listen(QaVoteCounted, qa_live.on_vote_counted)
         listen(PollAnswered, qa_live.on_poll_answered)
+
+
+def disconnect_packages() -> None:
+    """Undo the wiring (listeners, job kinds, where notifications go): what a process that builds Hallway
+    again, such as the test suite between tests, starts from."""
+    forget_all()
+    forget_handlers()
+    stop_publishing()
 
 
 async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:

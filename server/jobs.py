@@ -57,6 +57,11 @@ def register(kind: str, handler: Handler) -> None:
     _handlers[kind] = handler
 
 
+def forget_handlers() -> None:
+    """No job kinds at all (the wiring registers them again)."""
+    _handlers.clear()
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -49,6 +49,12 @@ def publish_notifications_with(publisher: Publisher) -> None:
     _publisher[:] = [publisher]
 
 
+def stop_publishing() -> None:
+    """Notifications reach no open page and no inbox by mail until the wiring says again how."""
+    _publisher.clear()
+    email_notifications("", "", enabled=False)
+
+
 def email_notifications(base_url: str, secret: str, enabled: bool) -> None:
     """Turn email on (when an SMTP server is configured) and say how to build its links."""
     _mail.base_url, _mail.secret, _mail.enabled = base_url, secret, enabled

@@ -19,7 +19,8 @@ from piccolo.table import sort_table_classes
 
 from archive.search.indexing import search_engine
 from archive.topics import forget_variants
-from server.changes import forget_all
+from events.feeds import forget_rendered_programmes
+from server.app import disconnect_packages
 from server.database import engine_from_url, migrate, use_engine
 from server.settings import Settings, load_settings
 from tests.mail_server import smtp  # noqa: F401  (a fixture shared by mail tests)
@@ -57,10 +58,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_listeners_left_over() -> Iterator[None]:
-    """Whatever listens to changes during a test (an app's wiring, the test itself) stops with it."""
+def no_wiring_left_over() -> Iterator[None]:
+    """No test leaves process-wide state for the next: whatever an app's wiring or the test itself
+    connected (change listeners, job kinds, where notifications go, email) is undone with it, and the
+    caches of rendered feeds and parsed releases are emptied."""
     yield
-    forget_all()
+    disconnect_packages()
+    forget_rendered_programmes()
 
 
 @pytest.fixture(scope="session")
