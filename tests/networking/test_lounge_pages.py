@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -53,6 +54,19 @@ async def test_a_room_page_shows_its_history_escaped_with_links(client: Client, 
         '<a href="https://example.org/contu" rel="nofollow noopener" target="_blank">https://example.org/contu</a>.'
         in page
     )
+
+
+async def test_chat_times_are_in_the_events_zone_until_someone_chooses_their_own(client: Client, event_id: int) -> None:
+    room = await rooms.room_by_slug(event_id, "copyright-table")
+    zone = (await event_access(DEMO_SLUG, None)).timezone
+    await log_in(client, "ada@library.org", "Ada")
+    ada = await account_id_by_email("ada@library.org")
+    said = await rooms.post_message(room.id, ada, "Which courier do you use?")
+
+    page = (await client.get(LOUNGE + "copyright-table/")).text
+
+    assert zone != "UTC" and f'data-zone="{zone}"' in page  # the footer says "each event's own time zone"
+    assert f">{said.created_at.astimezone(ZoneInfo(zone)):%H:%M}</time>" in page
 
 
 async def test_older_messages_come_in_pages_of_fifty(client: Client, event_id: int) -> None:
