@@ -6,7 +6,8 @@ import asyncio
 import uuid
 
 import httpx
-from playwright.async_api import Page, expect
+import pytest
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import screenshot, wait_until
 from tests.hallway_process import HallwayServer, run_hallway
@@ -106,3 +107,17 @@ async def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(server: Hal
     await page.keyboard.press("Enter")
     await asyncio.sleep(0.1)
     assert await page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize(("device", "offered"), [("UTC", "UTC"), ("Africa/Nairobi", "Nairobi (Africa/Nairobi)")])
+async def test_the_time_zone_page_offers_the_devices_own_zone(
+    server: HallwayServer, browser: Browser, device: str, offered: str
+) -> None:
+    context = await browser.new_context(timezone_id=device)
+    page = await context.new_page()
+    await page.goto(server.url + "/time-zone")
+
+    await page.get_by_role("button", name=f"Use this device's time zone: {offered}").click()
+
+    await expect(page.get_by_label("Time zone")).to_have_value(offered)
+    await context.close()
