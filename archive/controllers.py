@@ -64,11 +64,6 @@ RSS = "application/rss+xml; charset=utf-8"
 ICS = "text/calendar"  # Litestar adds the charset to text/ types (declared here too, it came out twice)
 
 
-def _base_url(request: Request[Any, Any, Any]) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.base_url.rstrip("/")
-
-
 def _facet_filters(request: Request[Any, Any, Any]) -> tuple[tuple[str, str], ...]:
     """One value per facet: an address naming a facet twice is refused, so links cannot pile up without end."""
     for facet in FACETS:
@@ -126,9 +121,9 @@ class ArchiveController(Controller):
         )
 
     @get("/feed.atom", media_type=ATOM)
-    async def atom(self, request: Request[Any, Any, Any]) -> bytes:
+    async def atom(self, request: Request[Any, Any, Any], base_url: NamedDependency[str]) -> bytes:
         items = await list_items(await listable_scope(None))
-        base = _base_url(request)
+        base = base_url
         return feeds.atom_feed(
             items,
             title="Hallway archive",
@@ -138,9 +133,9 @@ class ArchiveController(Controller):
         )
 
     @get("/podcast.rss", media_type=RSS)
-    async def podcast(self, request: Request[Any, Any, Any]) -> bytes:
+    async def podcast(self, request: Request[Any, Any, Any], base_url: NamedDependency[str]) -> bytes:
         items = await list_items(await listable_scope(None))
-        base = _base_url(request)
+        base = base_url
         return await feeds.podcast_feed(
             items,
             title="Hallway archive",
@@ -150,9 +145,11 @@ class ArchiveController(Controller):
         )
 
     @get("/events/{event_slug:str}/feed.atom", media_type=ATOM)
-    async def event_atom(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
+    async def event_atom(
+        self, request: Request[Any, Any, Any], event_slug: FromPath[str], base_url: NamedDependency[str]
+    ) -> bytes:
         items, title = await _event_items(event_slug)
-        base = _base_url(request)
+        base = base_url
         return feeds.atom_feed(
             items,
             title=f"{title}: archive",
@@ -162,9 +159,11 @@ class ArchiveController(Controller):
         )
 
     @get("/events/{event_slug:str}/podcast.rss", media_type=RSS)
-    async def event_podcast(self, request: Request[Any, Any, Any], event_slug: FromPath[str]) -> bytes:
+    async def event_podcast(
+        self, request: Request[Any, Any, Any], event_slug: FromPath[str], base_url: NamedDependency[str]
+    ) -> bytes:
         items, title = await _event_items(event_slug)
-        base = _base_url(request)
+        base = base_url
         return await feeds.podcast_feed(
             items,
             title=f"{title}: recordings",
@@ -254,9 +253,9 @@ class TopicController(Controller):
         )
 
     @get("/{slug:str}/feed.atom", media_type=ATOM)
-    async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+    async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]) -> bytes:
         topic, items, _ = await self._topic(slug)
-        base = _base_url(request)
+        base = base_url
         return feeds.atom_feed(
             items,
             title=f"{topic.name}: Hallway archive",
@@ -267,9 +266,11 @@ class TopicController(Controller):
         )
 
     @get("/{slug:str}/podcast.rss", media_type=RSS)
-    async def podcast(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+    async def podcast(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]
+    ) -> bytes:
         topic, items, _ = await self._topic(slug)
-        base = _base_url(request)
+        base = base_url
         return await feeds.podcast_feed(
             items,
             title=f"{topic.name}: recordings",
@@ -280,9 +281,11 @@ class TopicController(Controller):
         )
 
     @get("/{slug:str}/upcoming.ics", media_type=ICS)
-    async def upcoming(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> bytes:
+    async def upcoming(
+        self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]
+    ) -> bytes:
         topic, _, guids = await self._topic(slug)
-        base = _base_url(request)
+        base = base_url
         return await feeds.upcoming_topic_calendar(
             guids, topic_name=topic.name, base_url=base, page_url=f"{base}/topics/{slug}/"
         )
@@ -309,8 +312,9 @@ class ItemController(Controller):
         handle: FromPath[str],
         item: NamedDependency[ItemView],
         viewer: NamedDependency[Account | None],
+        base_url: NamedDependency[str],
     ) -> Template:
-        base = _base_url(request)
+        base = base_url
         citations = {"text": plain_citation(item, base), "bibtex": bibtex_citation(item, base)}
         if item.withdrawn:
             return await page(
@@ -370,7 +374,11 @@ class ItemController(Controller):
 
     @get("/{handle:str}/embed")
     async def embed(
-        self, request: Request[Any, Any, Any], handle: FromPath[str], item: NamedDependency[ItemView]
+        self,
+        request: Request[Any, Any, Any],
+        handle: FromPath[str],
+        item: NamedDependency[ItemView],
+        base_url: NamedDependency[str],
     ) -> Template:
         if item.withdrawn:
             raise NotFoundException("This item was withdrawn.")
@@ -382,7 +390,7 @@ class ItemController(Controller):
                 "recordings": recordings,
                 "copies": await derivatives_of([r.id for r in recordings if r.is_file]),
                 "transcript": await transcript(item.session_guid),
-                "permalink": permalink(_base_url(request), item),
+                "permalink": permalink(base_url, item),
             },
         )
 
@@ -406,8 +414,9 @@ class ItemController(Controller):
         handle: FromPath[str],
         item: NamedDependency[ItemView],
         style: FromPath[str],
+        base_url: NamedDependency[str],
     ) -> Response[str]:
-        base = _base_url(request)
+        base = base_url
         formats = {
             "bibtex": ("application/x-bibtex", "bib", bibtex_citation),
             "ris": ("application/x-research-info-systems", "ris", ris_citation),
@@ -474,7 +483,7 @@ class OaiController(Controller):
 
     # Harvesters POST without cookies or a CSRF token (OAI-PMH 2.0, section 3.1.1); nothing here changes state.
     @route("/", http_method=["GET", "POST"], media_type=MediaType.XML, status_code=200, exclude_from_csrf=True)
-    async def endpoint(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def endpoint(self, request: Request[Any, Any, Any], base_url: NamedDependency[str]) -> Response[bytes]:
         arguments: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             arguments.setdefault(key, []).append(value)
@@ -482,7 +491,7 @@ class OaiController(Controller):
             form = await request.form()
             for key, value in form.multi_items():
                 arguments.setdefault(key, []).append(str(value))
-        body = await oai_response(arguments, _base_url(request))
+        body = await oai_response(arguments, base_url)
         count(OAI_REQUEST, (arguments.get("verb") or ["(none)"])[0][:40], granularity="day")
         return Response(body, media_type="text/xml")
 
@@ -495,6 +504,7 @@ class OEmbedController(Controller):
         self,
         request: Request[Any, Any, Any],
         url: FromQuery[str],
+        base_url: NamedDependency[str],
         format: FromQuery[str] = "json",
         maxwidth: FromQuery[int | None] = None,
         maxheight: FromQuery[int | None] = None,
@@ -503,14 +513,14 @@ class OEmbedController(Controller):
         if format not in ("json", "xml"):
             raise HTTPException(status_code=501, detail="oEmbed comes as json or xml.")
         parts = urlsplit(url)
-        base = urlsplit(_base_url(request))
+        base = urlsplit(base_url)
         segments = parts.path.strip("/").split("/")
         if parts.netloc != base.netloc or len(segments) != 2 or segments[0] != "a":
             raise NotFoundException("This address is not an archive item here.")
         item = await item_by_handle(segments[1])
         if item is None or item.withdrawn or not await may_view(item, None):
             raise NotFoundException("There is no public archive item at this address.")
-        document = oembed(item, _base_url(request), maxwidth, maxheight)
+        document = oembed(item, base_url, maxwidth, maxheight)
         if format == "xml":
             return Response(oembed_xml(document), media_type="text/xml")
         return Response(document, media_type=MediaType.JSON)
@@ -527,6 +537,7 @@ class ArchiveApi(Controller):
         request: Request[Any, Any, Any],
         viewer: NamedDependency[Account | None],
         abuse: NamedDependency[AbuseLimits],
+        base_url: NamedDependency[str],
         q: FromQuery[str] = "",
     ) -> dict[str, Any]:
         """Search the archive: items grouped by session, each with its matching moments in seconds."""
@@ -535,7 +546,7 @@ class ArchiveApi(Controller):
             q, viewer, filters=_facet_filters(request), page=_page_number(request.query_params.get("page", ""))
         )
         _count_search(results)
-        base = _base_url(request)
+        base = base_url
         return {
             "query": q,
             "total": results.total,

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
@@ -421,10 +422,10 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/readyz")
-    async def readyz(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    async def readyz(self, state: State) -> Response[dict[str, Any]]:
         """The process can do useful work: its database (and Redis, when configured) answer."""
-        checks = {"database": await database_reachable(request.app.state.engine)}
-        redis_client = request.app.state.redis
+        checks = {"database": await database_reachable(state.engine)}
+        redis_client = state.redis
         if redis_client is not None:
             try:
                 checks["redis"] = bool(await redis_client.ping())

@@ -47,6 +47,12 @@ def provide_settings(state: State) -> Settings:
     return state.settings  # type: ignore[no-any-return]
 
 
+def provide_base_url(state: State) -> str:
+    """The configured address every absolute link starts with (without its final slash)."""
+    settings: Settings = state.settings
+    return settings.base_url.rstrip("/")
+
+
 def provide_abuse(state: State) -> AbuseLimits:
     return state.abuse  # type: ignore[no-any-return]
 
@@ -64,6 +70,7 @@ SERVER_DEPENDENCIES = {
     "viewer": Provide(provide_viewer),
     "account": Provide(provide_account),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "base_url": Provide(provide_base_url, sync_to_thread=False),
     "abuse": Provide(provide_abuse, sync_to_thread=False),
     "throttle": Provide(provide_throttle, sync_to_thread=False),
     "sio": Provide(provide_live_server, sync_to_thread=False),
