@@ -82,7 +82,7 @@ def refusal(shape: type[Payload], name: str) -> str:
         return f"'{name}' must be true or false."
     if isinstance(kind, msgspec.inspect.ListType):
         return f"'{name}' must be a list."
-    if isinstance(kind, (msgspec.inspect.FloatType, msgspec.inspect.IntType)):
+    if isinstance(kind, msgspec.inspect.FloatType):
         return f"'{name}' must be a number."
     return f"'{name}' is not valid here."
 
@@ -127,9 +127,6 @@ class LiveNamespace:
     @property
     def emitted_names(self) -> frozenset[str]:
         return frozenset(event.name for event in self.emits)
-
-    def received(self, name: str) -> LiveEvent:
-        return next(event for event in self.receives if event.name == name)
 
     async def emit(self, sio: socketio.AsyncServer, payload: Payload, *, to: str, skip_sid: str | None = None) -> None:
         """Send ``payload`` under the event name its shape is declared with (an undeclared shape cannot be sent)."""
