@@ -8,7 +8,7 @@ PORT   ?= 8000
 HALLWAY_BASE_URL ?= http://$(HOST):$(PORT)
 export HALLWAY_BASE_URL
 
-.PHONY: run test test-fast bench install install-test assets browser clean
+.PHONY: run test test-fast bench install install-test assets browser clean messages
 
 run: install assets
 	$(BIN)/hallway migrate
@@ -24,6 +24,15 @@ test: install-test assets browser
 # The inner loop: pure logic, domain functions and pages, on SQLite (no browser, no spawned servers).
 test-fast: install-test assets
 	$(BIN)/pytest -q -n 2 -m "unit or data or pages" -k "not postgres" -p no:cacheprovider
+
+# Gather every marked message into server/locales/messages.pot and add the new ones to each catalogue
+# (translate them there; a test fails while one is missing). See server/i18n.py.
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-wrap --sort-by-file \
+		--project Hallway -o server/locales/messages.pot .
+	for language in de es fr; do \
+		$(BIN)/pybabel update -i server/locales/messages.pot -d server/locales -l $$language --no-wrap --no-fuzzy-matching; \
+	done
 
 bench: install-test
 	$(BIN)/python bench/live_socketio.py --quick

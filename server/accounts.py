@@ -47,6 +47,7 @@ class Account:
     avatar: str = ""
     email_confirmed: bool = False
     time_zone: str = ""
+    language: str = ""  # the interface and mail language chosen; "" follows the browser
 
 
 @dataclass
@@ -205,6 +206,7 @@ async def get_account(user_id: int) -> Account | None:
             Profile.avatar,
             Profile.email_confirmed_at,
             Profile.time_zone,
+            Profile.language,
         )
         .where(Profile.user == user_id)
         .first()
@@ -227,7 +229,13 @@ async def get_account(user_id: int) -> Account | None:
         avatar=row["avatar"],
         email_confirmed=row["email_confirmed_at"] is not None,
         time_zone=row["time_zone"],
+        language=row["language"],
     )
+
+
+async def remember_language(user_id: int, code: str) -> None:
+    """Keep an account's interface and mail language (``""``: follow the browser; mail in English)."""
+    await Profile.update({Profile.language: code}).where(Profile.user == user_id)
 
 
 async def update_profile(user_id: int, data: ProfileInput) -> Account:

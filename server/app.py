@@ -85,6 +85,7 @@ from server.notifications import email_notifications, queue_daily_digests, stop_
 from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
+from server.i18n import LanguageMiddleware
 from archive import urls as archive_urls
 from events import urls as events_urls
 from networking import urls as networking_urls
@@ -169,6 +170,7 @@ def build_litestar_app(settings: Settings) -> Litestar:
         ],
         # The session is loaded first, so the CSRF check knows whose session a token must belong to.
         middleware=[
+            LanguageMiddleware,  # first: everything after it, error pages included, speaks the request's language
             session_config(secure=settings.secure_cookies).middleware,
             SessionBoundCsrf(settings.secret_key, secure=settings.secure_cookies),
         ],

@@ -14,6 +14,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
+from server import i18n
+from server.i18n import _, use_language
 from server import accounts, email_confirmation, mail, notifications, password_reset, time_zones
 from server.validation import is_row_id, whole_number
 from server.problems import Invalid
@@ -32,6 +34,17 @@ from server.forms import EMAIL_FIELD, PROFILE_FIELDS, profile_input
 
 
 AVATAR_MAX_AGE = 3600
+
+
+def _remember_language_cookie(answer: Response[Any], code: str, settings: Settings) -> None:
+    answer.set_cookie(
+        i18n.LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
 
 
 class AccountController(Controller):
@@ -69,7 +82,10 @@ class AccountController(Controller):
 
     @post("/login")
     async def login(
-        self, request: Request[Any, Any, Any], throttle: NamedDependency[LoginThrottle]
+        self,
+        request: Request[Any, Any, Any],
+        throttle: NamedDependency[LoginThrottle],
+        settings: NamedDependency[Settings],
     ) -> Response[Any] | Template:
         values = await read_form(request, "email", "password", "next")
         next_path = safe_next_path(values["next"])
@@ -91,8 +107,14 @@ class AccountController(Controller):
             return await page(request, "server/login.html", context, status_code=400)
         await throttle.succeeded(address, email)
         start_session(request, user_id)
-        flash(request, "You are logged in.", category="success")
-        return Redirect(next_path)
+        account = await accounts.get_account(user_id)
+        chosen = account.language if account else ""
+        answer: Redirect = Redirect(next_path)
+        if chosen:  # the language this person chose elsewhere follows them to this browser
+            use_language(chosen)
+            _remember_language_cookie(answer, chosen, settings)
+        flash(request, _("You are logged in."), category="success")
+        return answer
 
     @get("/password/forgot", name="forgot_password")
     async def forgot_password_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -175,6 +197,31 @@ class AccountController(Controller):
             category="success",
         )
         return Redirect("/me/profile")
+
+    @post("/language")
+    async def choose_language(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Account | None],
+        settings: NamedDependency[Settings],
+    ) -> Redirect:
+        """The footer's choice: kept in a cookie (visitors have only that) and in an account's profile."""
+        values = await read_form(request, "language", "next")
+        code = i18n.supported(values["language"]) if values["language"] else ""
+        if code is None:
+            raise ClientException(_("Choose one of the languages offered."))
+        if viewer is not None:
+            await accounts.remember_language(viewer.id, code)
+        answer: Redirect = Redirect(safe_next_path(values["next"]))
+        if code:
+            _remember_language_cookie(answer, code, settings)
+            use_language(code)
+        else:
+            answer.delete_cookie(i18n.LANGUAGE_COOKIE)
+            use_language(i18n.language_of(None, request.headers.get("accept-language")))
+        language = i18n.LANGUAGES[i18n.current_language()].name
+        flash(request, _("Hallway now speaks %(language)s.", language=language), category="success")
+        return answer
 
     @get("/time-zone", name="time_zone")
     async def time_zone_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:

@@ -29,6 +29,7 @@ class Profile(Table):
     email_pref = Varchar(length=10, default="immediate", help_text="immediate, daily or never.")
     last_digest_at = Timestamptz(null=True, default=None)
     time_zone = Varchar(length=64, default="", help_text="IANA name the person reads times in; empty: each event's.")
+    language = Varchar(length=10, default="", help_text="Interface and mail language chosen; empty: the browser's.")
     email_confirmed_at = Timestamptz(
         null=True, default=None, help_text="When the account proved it reads its address; none: unconfirmed."
     )

@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from server.auth import current_account
 from server.notifications import unread_count
 from server.time_zones import chosen_zone_name, shown_zone, zone_label
+from server.i18n import LANGUAGES, TEMPLATE_GETTEXT, current_language, text_direction
 from server.urls import URLS, UrlFunction
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -70,7 +71,12 @@ def template_config(urls: Iterable[UrlFunction] = ()) -> TemplateConfig[JinjaTem
 
     def prepare(engine: JinjaTemplateEngine) -> None:
         _add_filters(engine)
+        engine.engine.add_extension("jinja2.ext.i18n")
+        engine.engine.install_gettext_callables(*TEMPLATE_GETTEXT, newstyle=True)  # type: ignore[attr-defined]
         engine.engine.globals.update(named)
+        engine.engine.globals.update(
+            current_language=current_language, text_direction=text_direction, languages=LANGUAGES.values()
+        )
 
     return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=prepare)
 

@@ -615,6 +615,7 @@ RULES: dict[str, Rule] = {
     ),
     "GET /time-zone": site(everyone, lambda c: get("/time-zone", next="/")),
     "POST /time-zone": site(everyone, lambda c: post("/time-zone", zone="Africa/Nairobi", next="/")),
+    "POST /language": site(everyone, lambda c: post("/language", language="de", next="/")),
     # A confirmation link is the permission: a forged one confirms nothing.
     "GET /email/confirm/{token:str}": site(nobody, lambda c: get("/email/confirm/forged-token")),
     "POST /email/confirm": site(logged_in, lambda c: post("/email/confirm")),

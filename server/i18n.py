@@ -1,0 +1,196 @@
+"""The interface's languages: which one a person reads, and its translations of every marked message.
+
+The language is chosen once per request (and per socket event, per email) and kept in a context variable,
+so every marked string in a template, a flash message, a form error or an acknowledgement is translated
+without being handed the request: ``gettext`` (also ``_`` in templates) and ``ngettext`` read it.
+
+A person's choice wins (the cookie a visitor or an account sets from the footer; an account's profile
+restores it at log-in and picks the language of its mail); otherwise the browser's ``Accept-Language``;
+otherwise English. A language without a catalogue, or a malformed header, falls back to English, never
+to an error. Catalogues are the ``.po`` files under ``server/locales``, read when first needed (no build
+step): ``make messages`` extracts the marked strings and updates them.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Iterator, cast
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGE_COOKIE = "hallway_lang"
+DEFAULT = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47, as in <html lang>
+    name: str  # in the language itself, as the switcher offers it
+    direction: str = "ltr"
+
+
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", "English"),
+        Language("de", "Deutsch"),
+        Language("es", "Español"),
+        Language("fr", "Français"),
+    )
+}
+
+_current: ContextVar[str] = ContextVar("hallway_language", default=DEFAULT)
+# One entry of Accept-Language: a tag (letters, digits and hyphens) and an optional quality.
+_ENTRY = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([01](?:\.[0-9]{0,3})?))?\s*$")
+_HEADER_MAX = 500  # a longer Accept-Language is not a browser's; its first part is read
+_TAG_MAX = 35  # the longest language tag RFC 5646 (4.4.1) asks implementations to accept
+
+
+def supported(code: str | None) -> str | None:
+    """The language ``code`` names among those Hallway speaks (``de-AT`` is German), else None."""
+    if not code:
+        return None
+    primary = code.strip().split("-")[0].split("_")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The language a browser prefers most among Hallway's, by its ``Accept-Language`` (RFC 9110 12.5.4)."""
+    wanted: list[tuple[float, int, str]] = []
+    for position, entry in enumerate((accept_language or "")[:_HEADER_MAX].split(",")):
+        match = _ENTRY.match(entry)
+        if not match or len(match.group(1)) > _TAG_MAX:
+            continue  # a malformed entry is ignored, not an error
+        quality = float(match.group(2)) if match.group(2) else 1.0
+        if quality > 0:
+            wanted.append((-quality, position, match.group(1)))
+    for _, _, tag in sorted(wanted):
+        found = DEFAULT if tag == "*" else supported(tag)
+        if found:
+            return found
+    return DEFAULT
+
+
+def language_of(cookie: str | None, accept_language: str | None) -> str:
+    """A request's language: the one the person chose (its cookie), else their browser's."""
+    return supported(cookie) or negotiate(accept_language)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+def text_direction() -> str:
+    return LANGUAGES[current_language()].direction
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[str]:
+    """Translate into ``code`` (a person's language, for their mail or their socket) inside the block."""
+    token = _current.set(supported(code) or DEFAULT)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def use_language(code: str) -> None:
+    """Set the language for the rest of this task (a request: the middleware calls it first)."""
+    _current.set(supported(code) or DEFAULT)
+
+
+@lru_cache(maxsize=None)
+def translations(code: str) -> NullTranslations:
+    """The catalogue of ``code`` (read from its .po file once per process); English is the source text."""
+    source = LOCALES_DIR / code / "LC_MESSAGES" / "messages.po"
+    if code == DEFAULT or not source.exists():
+        return NullTranslations()
+    with source.open("rb") as po:
+        catalogue = read_po(po, locale=code)
+    compiled = BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def gettext(message: str, **values: Any) -> str:
+    """``message`` in the current language; ``%(name)s`` placeholders are filled from ``values``."""
+    text = translations(current_language()).gettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
+    """The form of the message for ``count`` in the current language (``%(num)s`` is the count)."""
+    text = translations(current_language()).ngettext(singular, plural, count)
+    return text % {"num": count, **values}
+
+
+_ = gettext
+
+
+def _raw_gettext(message: str) -> str:
+    return translations(current_language()).gettext(message)
+
+
+def _raw_ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(current_language()).ngettext(singular, plural, count)
+
+
+TEMPLATE_GETTEXT = (_raw_gettext, _raw_ngettext)
+"""What Jinja's i18n extension calls (it fills the placeholders itself)."""
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class LanguageMiddleware:
+    """Choose each request's language before anything else runs, and say it in the response's headers.
+
+    Pages differ by language, so they vary by ``Accept-Language`` and by the cookie that overrides it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        code = language_of(_cookie(_header(scope, b"cookie"), LANGUAGE_COOKIE), _header(scope, b"accept-language"))
+        token = _current.set(code)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if kind.startswith(b"text/html"):
+                    headers += [(b"content-language", code.encode()), (b"vary", b"Accept-Language, Cookie")]
+                message = cast(Message, {**message, "headers": headers})
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language)
+        finally:
+            _current.reset(token)

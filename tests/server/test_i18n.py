@@ -1,0 +1,115 @@
+"""Hallway in the reader's language: chosen from the browser, overridden by the person, every message translated."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from server.i18n import LANGUAGE_COOKIE, LANGUAGES, LOCALES_DIR, gettext, negotiate, ngettext, speaking
+from tests.accounts_flow import log_in, post
+
+Client = AsyncTestClient[Litestar]
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "de"),
+        ("fr;q=0.1, es;q=0.5", "es"),
+        ("pt-BR, fr-CA;q=0.7", "fr"),  # the first language Hallway speaks, by quality
+        ("zh-CN, ja", "en"),  # none of them: English
+        ("", "en"),
+        ("*", "en"),
+        ("de;q=0", "en"),  # q=0 means "not this one"
+        ("en;q=abc, es", "es"),  # a malformed entry is skipped, the rest still counts
+        ("de;q=0.\u0661, fr", "fr"),  # Unicode digits are not a quality
+        ("\x00de\x01, es", "es"),
+        ("de-" * 5000, "en"),  # nothing a browser sends; read no further than a browser's header
+    ],
+)
+def test_the_browsers_preference_chooses_among_hallways_languages(header: str, chosen: str) -> None:
+    assert negotiate(header) == chosen
+
+
+def test_messages_and_plurals_come_in_the_language_spoken() -> None:
+    with speaking("de"):
+        assert gettext("Log in") == "Anmelden"
+        assert gettext("Hallway now speaks %(language)s.", language="Deutsch") == "Hallway spricht jetzt Deutsch."
+    with speaking("xx"):  # no catalogue: English, no error
+        assert gettext("Log in") == "Log in"
+    assert ngettext("%(num)s question", "%(num)s questions", 1) == "1 question"
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_catalogue_translates_every_message_with_the_same_placeholders(code: str) -> None:
+    with (LOCALES_DIR / "messages.pot").open("rb") as template:
+        wanted = {message.id for message in read_po(template) if message.id}
+    with (LOCALES_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalogue = {message.id: message for message in read_po(po, locale=code) if message.id}
+
+    assert wanted - catalogue.keys() == set(), f"{code} misses these messages: run make messages and translate"
+    for key in wanted:
+        message = catalogue[key]
+        sources = key if isinstance(key, tuple) else (key,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and "fuzzy" not in message.flags, f"{code}: {key!r} is not translated"
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(sources[0])), f"{code}: {key!r}"
+
+
+def test_the_message_template_holds_every_marked_message(tmp_path: Path) -> None:
+    """A string marked in code or a template but not yet extracted would stay English in every language."""
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_"]
+        + ["-k", "gettext", "-k", "ngettext:1,2", "--no-wrap", "-o", str(fresh), "."],
+        cwd=ROOT,
+        check=True,
+    )
+    with fresh.open("rb") as extracted, (LOCALES_DIR / "messages.pot").open("rb") as kept:
+        now = {message.id for message in read_po(extracted) if message.id}
+        before = {message.id for message in read_po(kept) if message.id}
+
+    assert now == before, "run make messages and translate what is new"
+
+
+async def test_a_page_speaks_the_browsers_language_and_says_so(client: Client) -> None:
+    german = await client.get("/", headers={"Accept-Language": "de-AT,de;q=0.9,en;q=0.5"})
+    unknown = await client.get("/", headers={"Accept-Language": "tlh;q=1, ??"})
+
+    assert '<html lang="de" dir="ltr">' in german.text and ">Veranstaltungen</a>" in german.text
+    assert german.headers["content-language"] == "de" and "Accept-Language" in german.headers["vary"]
+    assert unknown.status_code == 200 and '<html lang="en"' in unknown.text and ">Events</a>" in unknown.text
+
+
+async def test_a_visitor_chooses_a_language_that_outlasts_the_browsers(client: Client) -> None:
+    chosen = await post(client, "/language", {"language": "fr", "next": "/archive/"}, headers={"Accept-Language": "de"})
+    page = await client.get("/archive/", headers={"Accept-Language": "de"})
+    refused = await post(client, "/language", {"language": "tlh", "next": "/"})
+
+    assert chosen.status_code == 302 and chosen.headers["location"] == "/archive/"
+    assert client.cookies[LANGUAGE_COOKIE] == "fr"
+    assert '<html lang="fr"' in page.text and "Hallway est maintenant en Français." in page.text
+    assert refused.status_code == 400 and client.cookies[LANGUAGE_COOKIE] == "fr"
+
+
+async def test_an_accounts_language_follows_it_to_another_browser(client: Client, app: Litestar) -> None:
+    await log_in(client, "ada@library.org", "Ada")
+    await post(client, "/language", {"language": "es", "next": "/"})
+
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as elsewhere:
+        await log_in(elsewhere, "ada@library.org", create=False)
+        page = await elsewhere.get("/", headers={"Accept-Language": "de"})
+
+    assert elsewhere.cookies.get(LANGUAGE_COOKIE) == "es"
+    assert '<html lang="es"' in page.text and ">Cerrar sesión</button>" in page.text
