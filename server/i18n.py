@@ -17,11 +17,14 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Iterator, cast
 
+from babel import Locale
+from babel.dates import format_date, format_skeleton, match_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -136,6 +139,52 @@ def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
 
 
 _ = gettext
+
+
+# The strftime fields Hallway's pages use, as CLDR skeleton letters (in a skeleton's canonical order).
+_DATE_FIELDS = {"%Y": "y", "%B": "MMMM", "%b": "MMM", "%A": "EEEE", "%a": "E", "%-d": "d", "%d": "d"}
+_TIME_FIELDS = {"%H": "H", "%M": "m", "%S": "s"}
+_SKELETON_ORDER = "yMEd"
+
+
+def in_words(moment: date | datetime, pattern: str) -> str:
+    """``moment`` written as ``pattern`` (strftime) says, in the current language.
+
+    English keeps the pattern exactly. Other languages get their own order and names for the same
+    fields (CLDR's, through Babel): "%a %-d %b, %H:%M" is "Sa., 27. März, 10:05" in German. ISO dates
+    (%Y-%m-%d) and zone abbreviations (%Z) read the same everywhere.
+    """
+    code = current_language()
+    if code == DEFAULT or "%Y-%m-%d" in pattern:
+        return moment.strftime(pattern)
+    date_letters = [letters for field, letters in _DATE_FIELDS.items() if field in pattern]
+    skeleton = "".join(sorted(date_letters, key=lambda letters: _SKELETON_ORDER.index(letters[0])))
+    time_skeleton = "".join(letters for field, letters in _TIME_FIELDS.items() if field in pattern)
+    written_date = _date_in(skeleton, moment, code) if skeleton else ""
+    written_time = (
+        format_skeleton(time_skeleton, moment, locale=code) if time_skeleton and isinstance(moment, datetime) else ""
+    )
+    if written_date and written_time:
+        combined = str(Locale.parse(code).datetime_formats["medium"]).replace("{1}", written_date)
+        written = combined.replace("{0}", written_time)
+    else:
+        written = written_date or written_time
+    if "%Z" in pattern and isinstance(moment, datetime):
+        written += f" {moment.strftime('%Z')}"
+    return written
+
+
+def _date_in(skeleton: str, moment: date, code: str) -> str:
+    """The locale's nearest pattern for ``skeleton``, widened to full names where the skeleton asks for them
+    (CLDR offers "Sa., 27. März" for a skeleton that wants "Samstag, 27. März")."""
+    locale = Locale.parse(code)
+    nearest = match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    pattern = str(locale.datetime_skeletons.get(nearest, nearest))
+    if "EEEE" in skeleton:
+        pattern = re.sub(r"E+", "EEEE", pattern)
+    if "MMMM" in skeleton:
+        pattern = re.sub(r"(?<!M)M{3}(?!M)|L{3,4}", "MMMM", pattern)
+    return format_date(moment, pattern, locale=locale)
 
 
 def _raw_gettext(message: str) -> str:

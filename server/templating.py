@@ -19,7 +19,7 @@ from litestar.template.config import TemplateConfig
 from server.auth import current_account
 from server.notifications import unread_count
 from server.time_zones import chosen_zone_name, shown_zone, zone_label
-from server.i18n import LANGUAGES, TEMPLATE_GETTEXT, current_language, text_direction
+from server.i18n import LANGUAGES, TEMPLATE_GETTEXT, current_language, in_words, text_direction
 from server.urls import URLS, UrlFunction
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -33,7 +33,8 @@ def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     if value.tzinfo is None:  # SQLite hands timestamps back without their (UTC) zone
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(shown_zone(zone)).strftime(pattern)
+    return in_words(value.astimezone(shown_zone(zone)), pattern)
+
 
 
 def shown_in(chosen: str, fallback: ZoneInfo | str) -> ZoneInfo:
@@ -60,6 +61,7 @@ def linkify(text: str) -> Markup:
 
 def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_time"] = local_time
+    engine.engine.filters["in_words"] = in_words  # a date or time as a strftime pattern says, in the reader's language
     engine.engine.filters["linkify"] = linkify
     engine.engine.filters["zone_label"] = zone_label
     engine.engine.filters["shown_in"] = shown_in

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ from babel.messages.pofile import read_po
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from server.i18n import LANGUAGE_COOKIE, LANGUAGES, LOCALES_DIR, gettext, negotiate, ngettext, speaking
+from events.demo import DEMO_SLUG, load_demo
+from server.i18n import LANGUAGE_COOKIE, LANGUAGES, LOCALES_DIR, gettext, in_words, negotiate, ngettext, speaking
 from tests.accounts_flow import log_in, post
 
 Client = AsyncTestClient[Litestar]
@@ -113,3 +116,41 @@ async def test_an_accounts_language_follows_it_to_another_browser(client: Client
 
     assert elsewhere.cookies.get(LANGUAGE_COOKIE) == "es"
     assert '<html lang="es"' in page.text and ">Cerrar sesión</button>" in page.text
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("en", "Sat 27 Mar, 10:05 CET / Saturday 27 March / 2027-03-27 10:05 CET"),
+        ("de", "Sa., 27. März, 10:05 CET / Samstag, 27. März / 2027-03-27 10:05 CET"),
+        ("fr", "sam. 27 mars, 10:05 CET / samedi 27 mars / 2027-03-27 10:05 CET"),
+        ("es", "sáb, 27 mar, 10:05 CET / sábado, 27 de marzo / 2027-03-27 10:05 CET"),
+    ],
+)
+def test_dates_and_times_are_written_the_readers_way(code: str, written: str) -> None:
+    moment = datetime(2027, 3, 27, 10, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+
+    with speaking(code):
+        shown = [in_words(moment, "%a %-d %b, %H:%M %Z"), in_words(moment.date(), "%A %-d %B")]
+        shown.append(in_words(moment, "%Y-%m-%d %H:%M %Z"))  # ISO dates read the same everywhere
+
+    assert " / ".join(shown) == written
+
+
+async def test_the_schedule_names_its_days_in_the_readers_language(client: Client) -> None:
+    await load_demo(today=date(2027, 3, 9))
+    heading = re.compile(r'<h2 id="day-\d+">([^<]+)</h2>')
+
+    english = heading.findall((await client.get(f"/events/{DEMO_SLUG}/schedule/")).text)
+    german = heading.findall(
+        (await client.get(f"/events/{DEMO_SLUG}/schedule/", headers={"Accept-Language": "de"})).text
+    )
+
+    assert english and len(german) == len(english)
+    for in_english, in_german in zip(english, german):
+        day = datetime.strptime(in_english, "%A %d %B").replace(year=2027).date()
+        weekday = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"][day.weekday()]
+        assert in_german == f"{weekday}, {day.day}. {GERMAN_MONTHS[day.month - 1]}"
+
+
+GERMAN_MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
