@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS, HTTP_503_SERVICE_UNAVAILABLE
 
 from server import i18n
-from server.i18n import _, use_language
+from server.i18n import _, ngettext, use_language
 from server import accounts, email_confirmation, mail, notifications, password_reset, time_zones
 from server.validation import is_row_id, whole_number
 from server.problems import Invalid
@@ -94,16 +94,17 @@ class AccountController(Controller):
         wait = await throttle.try_to_log_in(address, email)  # counted before the (slow) password check
         if wait is not None:
             minutes = max(1, round(wait / 60))
-            context["error"] = (
-                f"Too many failed attempts for this account from here. Try again in about {minutes} "
-                f"minute{'s' if minutes > 1 else ''}."
+            context["error"] = ngettext(
+                "Too many failed attempts for this account from here. Try again in about %(num)s minute.",
+                "Too many failed attempts for this account from here. Try again in about %(num)s minutes.",
+                minutes,
             )
             template = await page(request, "server/login.html", context, status_code=HTTP_429_TOO_MANY_REQUESTS)
             template.headers["Retry-After"] = str(wait)
             return template
         user_id = await accounts.authenticate(values["email"], values["password"])
         if user_id is None:
-            context["error"] = "That email and password do not match an account."
+            context["error"] = _("That email and password do not match an account.")
             return await page(request, "server/login.html", context, status_code=400)
         await throttle.succeeded(address, email)
         start_session(request, user_id)
