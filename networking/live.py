@@ -29,7 +29,7 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_of_session
 from server.ratelimit import RateLimit
-from server.live import BackgroundTasks, Coalesced, acknowledged, identify
+from server.live import BackgroundTasks, Coalesced, acknowledged, identify, language_of_connection
 from server.problems import NotAllowed, NotFound, TooFast
 from server.protocol import Named, Nothing, Payload
 
@@ -92,11 +92,14 @@ class RoomsNamespace:
         self.background = BackgroundTasks()
         self.occupancy_soon = Coalesced(OCCUPANCY_EVERY_SECONDS, self._send_occupancy, self.background)
         for event in ROOMS_PROTOCOL.receives:  # exactly what the protocol declares, README included
-            sio.on(event.name, acknowledged(getattr(self, event.name), event), namespace=NAMESPACE)
+            sio.on(event.name, acknowledged(getattr(self, event.name), event, self._language), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
 
     # Connection ----------------------------------------------------------------------------
+
+    async def _language(self, sid: str) -> str:
+        return await language_of_connection(self.sio, sid, NAMESPACE)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         await identify(self.sio, sid, environ, self.session_store, NAMESPACE)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from server.i18n import N_
 from server.protocol import EventAddress, LiveEvent, LiveNamespace, Named, Payload, Person, RowId
 
-AN_EVENT_ADDRESS = "'event' must be an event address."
+AN_EVENT_ADDRESS = N_("'event' must be an event address.")
 
 # What clients send ------------------------------------------------------------------------
 
@@ -29,7 +30,7 @@ class Send(Payload):
     room: RowId
     body: str
     nonce: str | None = None  # the sender's own name for the message: sent again, it is stored once
-    refusals: ClassVar[dict[str, str]] = {"body": "A message must be text."}
+    refusals: ClassVar[dict[str, str]] = {"body": N_("A message must be text.")}
 
 
 class Moderate(Payload):

@@ -141,6 +141,11 @@ def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined (a constant); it is translated where it is said."""
+    return message
+
+
 # The strftime fields Hallway's pages use, as CLDR skeleton letters (in a skeleton's canonical order).
 _DATE_FIELDS = {"%Y": "y", "%B": "MMMM", "%b": "MMM", "%A": "EEEE", "%a": "E", "%-d": "d", "%d": "d"}
 _TIME_FIELDS = {"%H": "H", "%M": "m", "%S": "s"}
@@ -212,6 +217,11 @@ def _cookie(header: str, name: str) -> str | None:
         if key == name:
             return value
     return None
+
+
+def connection_language(cookie_header: str, accept_language: str) -> str:
+    """The language of a connection that carries these headers (a socket, as its page was chosen)."""
+    return language_of(_cookie(cookie_header, LANGUAGE_COOKIE), accept_language)
 
 
 class LanguageMiddleware:

@@ -19,6 +19,7 @@ from litestar.stores.base import Store
 
 from server.accounts import Account
 from server.auth import account_of_session, session_id_from_cookie_header
+from server.i18n import _, connection_language, speaking
 from server.notifications import publish_notifications_with
 from server.problems import Invalid, Problem, TooFast
 from server.protocol import LiveEvent, Payload, decode, wire
@@ -27,7 +28,6 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 ANNOUNCEMENT_MAX = 500
-SERVER_FAULT = "Something went wrong on the server; please try again."
 Handler = Callable[[str, Any], Awaitable[dict[str, Any]]]
 
 
@@ -44,16 +44,25 @@ def refusal(problem: Problem) -> dict[str, Any]:
     return answer
 
 
-def acknowledged(handler: Callable[[str, Any], Awaitable[Payload]], event: LiveEvent) -> Handler:
+def acknowledged(
+    handler: Callable[[str, Any], Awaitable[Payload]],
+    event: LiveEvent,
+    language_of: Callable[[str], Awaitable[str]] | None = None,
+) -> Handler:
     """Every handler's answer: ``{"ok": true, ...}``, a refusal for a problem, and a polite fault otherwise.
 
     The client's payload reaches the handler decoded as the event's declared shape (or is refused with
     the field it got wrong), and the handler's answer must be one of the shapes the event declares. The
     client always hears back (its callback never waits for a timeout); the log gets the traceback.
+    Refusals speak the connection's language (``language_of(sid)``, found when it connected).
     """
 
     @functools.wraps(handler)
     async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
+        with speaking(await language_of(sid) if language_of else None):
+            return await answer(sid, data)
+
+    async def answer(sid: str, data: Any) -> dict[str, Any]:
         try:
             answer = await handler(sid, decode(event.shape, data))
             if not isinstance(answer, event.answers):
@@ -63,7 +72,7 @@ def acknowledged(handler: Callable[[str, Any], Awaitable[Payload]], event: LiveE
             return refusal(problem)
         except Exception:
             log.exception("live event %s failed", getattr(handler, "__qualname__", handler))
-            return {"ok": False, "error": SERVER_FAULT}
+            return {"ok": False, "error": _("Something went wrong on the server; please try again.")}
 
     return wrapper
 
@@ -132,11 +141,22 @@ async def identify(
 ) -> Account | None:
     """Who a new connection is, from the login cookie it came with; its session keeps the id (asked anew later,
     so logging out ends a socket's rights too)."""
-    session_id = session_id_from_cookie_header(environ.get("HTTP_COOKIE", ""))
+    cookies = environ.get("HTTP_COOKIE", "")
+    session_id = session_id_from_cookie_header(cookies)
     account = await account_of_session(session_id, session_store)
-    remembered = {"user_id": account.id if account else None, "session_id": session_id if account else None}
+    remembered = {
+        "user_id": account.id if account else None,
+        "session_id": session_id if account else None,
+        "language": connection_language(cookies, environ.get("HTTP_ACCEPT_LANGUAGE", "")),
+    }
     await sio.save_session(sid, remembered, namespace=namespace)
     return account
+
+
+async def language_of_connection(sio: socketio.AsyncServer, sid: str, namespace: str) -> str:
+    """The language a connection's acknowledgements speak (chosen as its page's was, when it connected)."""
+    language: str = (await sio.get_session(sid, namespace=namespace)).get("language", "")
+    return language
 
 
 def create_live_server(settings: Settings, session_store: Store, redis_prefix: str) -> socketio.AsyncServer:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable
 
+from server.i18n import _, ngettext, speaking
 from server.mail import queue_mail
 from server.tables import Notification, Profile
 
@@ -77,15 +78,18 @@ async def notify(recipient_id: int, kind: str, text: str, link: str = "") -> Non
         await publisher(recipient_id, payload)
     if _mail.enabled:
         row = (
-            await Profile.select(Profile.email_pref, Profile.user.email)
+            await Profile.select(Profile.email_pref, Profile.user.email, Profile.language)
             .where((Profile.user == recipient_id) & Profile.email_confirmed_at.is_not_null())
             .first()
         )
         if row and row["email_pref"] == "immediate":  # an unconfirmed address is never written to
-            await queue_mail(row["user.email"], text[:200], _email_body([(text, link)], recipient_id))
+            with speaking(row["language"]):  # mail speaks the recipient's language, whoever caused it
+                body = _email_body([(text, link)], recipient_id)
+            await queue_mail(row["user.email"], text[:200], body)
 
 
 def _email_body(items: list[tuple[str, str]], recipient_id: int) -> str:
+    profile = _mail.base_url + "/me/profile"
     lines = []
     for text, link in items:
         lines.append(text)
@@ -94,9 +98,9 @@ def _email_body(items: list[tuple[str, str]], recipient_id: int) -> str:
         lines.append("")
     lines += [
         "--",
-        "You receive this because of your Hallway email settings.",
-        f"Stop these emails with one click: {unsubscribe_url(recipient_id)}",
-        f"Or choose a daily digest: {_mail.base_url}/me/profile",
+        _("You receive this because of your Hallway email settings."),
+        _("Stop these emails with one click: %(link)s", link=unsubscribe_url(recipient_id)),
+        _("Or choose a daily digest: %(link)s", link=profile),
     ]
     return "\n".join(lines)
 
@@ -106,7 +110,7 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
     now = now or datetime.now(timezone.utc)
     if not _mail.enabled:
         return 0
-    rows = await Profile.select(Profile.user, Profile.user.email, Profile.last_digest_at).where(
+    rows = await Profile.select(Profile.user, Profile.user.email, Profile.last_digest_at, Profile.language).where(
         (Profile.email_pref == "daily") & Profile.email_confirmed_at.is_not_null()
     )
     sent = 0
@@ -127,10 +131,12 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
         )
         await Profile.update({Profile.last_digest_at: now}).where(Profile.user == row["user"])
         if news:
-            subject = f"Hallway: {len(news)} update{'s' if len(news) != 1 else ''} since yesterday"
-            await queue_mail(
-                row["user.email"], subject, _email_body([(n["text"], n["link"]) for n in news], row["user"])
-            )
+            with speaking(row["language"]):
+                subject = ngettext(
+                    "Hallway: %(num)s update since yesterday", "Hallway: %(num)s updates since yesterday", len(news)
+                )
+                body = _email_body([(n["text"], n["link"]) for n in news], row["user"])
+            await queue_mail(row["user.email"], subject, body)
             sent += 1
     return sent
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 import msgspec
 import socketio
 
+from server.i18n import _
 from server.problems import Invalid
 from server.validation import ID_LIMIT
 
@@ -65,26 +66,26 @@ def _field_of(message: str, shape: type[Payload]) -> str:
 def refusal(shape: type[Payload], name: str) -> str:
     """What a client hears when the field ``name`` of ``shape`` is missing or wrong."""
     if name in shape.refusals:
-        return shape.refusals[name]
+        return _(shape.refusals[name])
     kinds = {info.name: info.type for info in msgspec.inspect.type_info(shape).fields}  # type: ignore[attr-defined]
     kind = kinds.get(name)
     if isinstance(kind, msgspec.inspect.UnionType):
         kind = next((t for t in kind.types if not isinstance(t, msgspec.inspect.NoneType)), kind)
     if isinstance(kind, msgspec.inspect.IntType):
-        return f"'{name}' must be a positive whole number." if kind.gt == 0 else f"'{name}' must be a whole number."
+        if kind.gt == 0:
+            return _("'%(name)s' must be a positive whole number.", name=name)
+        return _("'%(name)s' must be a whole number.", name=name)
     if isinstance(kind, msgspec.inspect.StrType):
-        return (
-            f"'{name}' must be text of at most {kind.max_length} characters."
-            if kind.max_length
-            else f"'{name}' must be text."
-        )
+        if kind.max_length:
+            return _("'%(name)s' must be text of at most %(most)s characters.", name=name, most=kind.max_length)
+        return _("'%(name)s' must be text.", name=name)
     if isinstance(kind, msgspec.inspect.BoolType):
-        return f"'{name}' must be true or false."
+        return _("'%(name)s' must be true or false.", name=name)
     if isinstance(kind, msgspec.inspect.ListType):
-        return f"'{name}' must be a list."
+        return _("'%(name)s' must be a list.", name=name)
     if isinstance(kind, msgspec.inspect.FloatType):
-        return f"'{name}' must be a number."
-    return f"'{name}' is not valid here."
+        return _("'%(name)s' must be a number.", name=name)
+    return _("'%(name)s' is not valid here.", name=name)
 
 
 def wire(payload: Payload) -> dict[str, Any]:

@@ -36,7 +36,6 @@ def local_time(moment: str | datetime, zone: str, pattern: str = "%a %-d %b, %H:
     return in_words(value.astimezone(shown_zone(zone)), pattern)
 
 
-
 def shown_in(chosen: str, fallback: ZoneInfo | str) -> ZoneInfo:
     """The zone to show an event's times in: the viewer's choice, else the event's own."""
     if chosen:

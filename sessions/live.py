@@ -17,7 +17,8 @@ from litestar.stores.base import Store
 
 from server.activity import LiveGauge, peak
 from server.auth import account_of_session
-from server.live import BackgroundTasks, Coalesced, acknowledged, identify
+from server.live import BackgroundTasks, Coalesced, acknowledged, identify, language_of_connection
+from server.i18n import _
 from server.problems import Invalid, NotFound
 from server.protocol import Nothing
 from sessions import polls, protocol, questions
@@ -49,7 +50,10 @@ class QaNamespace:
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
         for event in QA_PROTOCOL.receives:  # exactly what the protocol declares, README included
-            sio.on(event.name, acknowledged(getattr(self, event.name), event), namespace=NAMESPACE)
+            sio.on(event.name, acknowledged(getattr(self, event.name), event, self._language), namespace=NAMESPACE)
+
+    async def _language(self, sid: str) -> str:
+        return await language_of_connection(self.sio, sid, NAMESPACE)
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         await identify(self.sio, sid, environ, self.session_store, NAMESPACE)
@@ -60,7 +64,7 @@ class QaNamespace:
         watched = stored.get("watched") or {}
         event, session = data.event or watched.get("event"), data.session or watched.get("session")
         if event is None or session is None:
-            raise Invalid({"session": protocol.NAME_A_SESSION})
+            raise Invalid({"session": _(protocol.NAME_A_SESSION)})
         session_id = stored.get("session_id")
         account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
         ctx = await qa_context(event, session, account)

@@ -10,9 +10,10 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
+from server.i18n import N_
 from server.protocol import LiveEvent, LiveNamespace, Payload, RowId
 
-NAME_A_SESSION = "Watch a session first, or name the event and the session."
+NAME_A_SESSION = N_("Watch a session first, or name the event and the session.")
 
 # What clients send ------------------------------------------------------------------------
 
@@ -27,19 +28,19 @@ class AboutThread(Payload):
 
 class ShowThread(AboutThread, kw_only=True):
     order: Literal["votes", "time"] = "votes"
-    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "order": "'order' is votes or time."}
+    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "order": N_("'order' is votes or time.")}
 
 
 class Ask(AboutThread, kw_only=True):
     body: str
     anonymous: bool = False
-    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "body": "Write your question first."}
+    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "body": N_("Write your question first.")}
 
 
 class Vote(AboutThread, kw_only=True):
     question: RowId
     up: bool = True
-    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "question": "Name a question by its number."}
+    refusals: ClassVar[dict[str, str]] = {**AboutThread.refusals, "question": N_("Name a question by its number.")}
 
 
 class AnswerPoll(AboutThread, kw_only=True):
@@ -47,8 +48,8 @@ class AnswerPoll(AboutThread, kw_only=True):
     choices: list[int]
     refusals: ClassVar[dict[str, str]] = {
         **AboutThread.refusals,
-        "poll": "Name a poll by its number.",
-        "choices": "Choose options by their numbers.",
+        "poll": N_("Name a poll by its number."),
+        "choices": N_("Choose options by their numbers."),
     }
 
 

@@ -15,8 +15,14 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from events.demo import DEMO_SLUG, load_demo
+from networking.protocol import ROOMS_PROTOCOL, Join
+from server import accounts, notifications
+from server.live import acknowledged
+from server.mail import deliver_due
+from server.protocol import Nothing
 from server.i18n import LANGUAGE_COOKIE, LANGUAGES, LOCALES_DIR, gettext, in_words, negotiate, ngettext, speaking
 from tests.accounts_flow import log_in, post
+from tests.events.factories import make_account
 
 Client = AsyncTestClient[Litestar]
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +81,7 @@ def test_the_message_template_holds_every_marked_message(tmp_path: Path) -> None
     fresh = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_"]
-        + ["-k", "gettext", "-k", "ngettext:1,2", "--no-wrap", "-o", str(fresh), "."],
+        + ["-k", "N_", "-k", "gettext", "-k", "ngettext:1,2", "--no-wrap", "-o", str(fresh), "."],
         cwd=ROOT,
         check=True,
     )
@@ -154,3 +160,37 @@ async def test_the_schedule_names_its_days_in_the_readers_language(client: Clien
 
 
 GERMAN_MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+
+
+@pytest.mark.usefixtures("db")
+async def test_mail_speaks_its_recipients_language_whoever_caused_it(smtp) -> None:
+    server, inbox, _ = smtp
+    ada, ben = await make_account("ada@library.org", "Ada"), await make_account("ben@library.org", "Ben")
+    await accounts.remember_language(ada, "de")
+    notifications.email_notifications("https://hallway.example.org", "a-secret-key-long-enough-0123", enabled=True)
+
+    with speaking("fr"):  # a French-speaking organiser's action
+        for person in (ada, ben):
+            await notifications.notify(person, "test", "A session you starred moved.")
+    await deliver_due(server)
+
+    bodies = {message["To"]: message.get_payload(decode=True).decode() for message in inbox.messages}
+    assert "Sie erhalten diese Nachricht aufgrund Ihrer E-Mail-Einstellungen in Hallway." in bodies["ada@library.org"]
+    assert "You receive this because of your Hallway email settings." in bodies["ben@library.org"]
+
+
+async def test_a_live_refusal_speaks_the_connections_language() -> None:
+    async def join(sid: str, data: Join) -> Nothing:
+        return Nothing()
+
+    async def german(sid: str) -> str:
+        return "de"
+
+    answer = acknowledged(join, ROOMS_PROTOCOL.receives[0], german)
+
+    assert await answer("sid", {"event": "ill-days", "room": "7"}) == {
+        "ok": False,
+        "error": "'room' muss eine positive ganze Zahl sein.",
+        "fields": {"room": "'room' muss eine positive ganze Zahl sein."},
+    }
+    assert (await answer("sid", None))["error"] == "'event' muss die Adresse einer Veranstaltung sein."
