@@ -38,9 +38,10 @@ def saved_search_url(search_id: int, action: str) -> str:
     return f"/archive/saved/{int(search_id)}/{part(action)}"
 
 
-def manage_archive_url(event: str, session_guid: str | None = None) -> str:
-    """The organisers' archive of an event, or one session's recordings and materials."""
-    return manage_url(event, f"archive/{part(session_guid)}/" if session_guid else "archive/")
+def manage_archive_url(event: str, session_guid: str | None = None, tail: str = "") -> str:
+    """The organisers' archive of an event, or one session's recordings and materials (and what is under
+    them: ``publish``, ``upload``, ``recordings/7/captions``...)."""
+    return manage_url(event, f"archive/{part(session_guid)}/{tail}" if session_guid else "archive/")
 
 
 URLS: tuple[UrlFunction, ...] = (

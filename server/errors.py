@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from server.templating import requested_path
 from server.urls import login_url
 from server.auth import cached_account
 from server.problems import Invalid, NotAllowed, NotFound, Problem, TooFast
@@ -34,7 +35,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             body["extra"] = exc.extra
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
-        return Redirect(login_url(request.url.path))
+        return Redirect(login_url(requested_path(request)))
     # Requests that matched no route never went through the session middleware;
     # the layout still asks for flash messages, which live in the session.
     request.scope.setdefault("session", {})

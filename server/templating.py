@@ -82,12 +82,20 @@ def template_config(urls: Iterable[UrlFunction] = ()) -> TemplateConfig[JinjaTem
     return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=prepare)
 
 
+def requested_path(request: Request[Any, Any, Any]) -> str:
+    """The address as the browser asked for it, query included, to come back to (after logging in, after
+    choosing a time zone). Litestar's ``url.path`` drops a trailing slash, and ``/a/`` is not ``/a``."""
+    raw = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]  # some servers keep it
+    query = request.scope.get("query_string", b"")
+    return raw.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+
+
 async def page(
     request: Request[Any, Any, Any], template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Template:
     """Render a page with what the layout needs (the logged-in account) added to its context."""
     account = await current_account(request)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    here = requested_path(request)
     full_context = {
         "account": account,
         "unread": await unread_count(account.id) if account else 0,
