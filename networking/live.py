@@ -29,7 +29,14 @@ from server.accounts import Account, get_account, public_profiles
 from server.activity import peak
 from server.auth import account_of_session
 from server.ratelimit import RateLimit
-from server.live import BackgroundTasks, Coalesced, acknowledged, identify, language_of_connection
+from server.live import (
+    BackgroundTasks,
+    Coalesced,
+    acknowledged,
+    identify,
+    language_of_connection,
+    refuse_unknown_events,
+)
 from server.problems import NotAllowed, NotFound, TooFast
 from server.protocol import Named, Nothing, Payload
 
@@ -95,6 +102,7 @@ class RoomsNamespace:
             sio.on(event.name, acknowledged(getattr(self, event.name), event, self._language), namespace=NAMESPACE)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
+        refuse_unknown_events(sio, NAMESPACE)
 
     # Connection ----------------------------------------------------------------------------
 

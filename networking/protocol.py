@@ -175,7 +175,8 @@ ROOMS_PROTOCOL = LiveNamespace(
         'Every event a client sends is acknowledged with `{"ok": true, ...}` or `{"ok": false, "error": '
         '"..."}` (with `fields` naming the bad input, `retry_after` seconds when sent too fast). Messages are '
         "stored before they are acknowledged; each person may send 10 messages per 10 seconds. A field marked "
-        "`?` may be left out."
+        "`?` may be left out. An event the namespace does not have, or one sent with more than one argument, is "
+        "refused the same way; a packet over 1 MB closes the connection (engine.io's limit)."
     ),
     receives=(
         LiveEvent(

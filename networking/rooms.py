@@ -16,6 +16,7 @@ from networking import protocol
 from networking.tables import MESSAGE_MAX, ChatMessage, NetworkingRoom, RoomKind, RoomSanction, SanctionKind
 from server.accounts import display_names
 from server.protocol import Named
+from server.validation import has_visible_text, text_problem
 from server.problems import Invalid
 
 HISTORY_SIZE = 50
@@ -190,11 +191,13 @@ def check_message(body: object) -> str:
     if not isinstance(body, str):
         raise Invalid({"body": "A message must be text."})
     text = body.replace("\r\n", "\n").strip()
-    if not text:
+    if not has_visible_text(text):
         raise Invalid({"body": "A message cannot be empty."})
     if len(text) > MESSAGE_MAX:
         raise Invalid({"body": f"A message can be at most {MESSAGE_MAX} characters."})
-    return "".join(char for char in text if char in "\n\t" or ord(char) >= 32)
+    if problem := text_problem(text):  # refused, not silently dropped: what is stored is what was sent
+        raise Invalid({"body": problem})
+    return text
 
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

@@ -58,8 +58,10 @@ def acknowledged(
     """
 
     @functools.wraps(handler)
-    async def wrapper(sid: str, data: Any = None) -> dict[str, Any]:
+    async def wrapper(sid: str, data: Any = None, *more: Any) -> dict[str, Any]:
         with speaking(await language_of(sid) if language_of else None):
+            if more:  # a client may send several arguments; an event here takes one object
+                return refusal(Invalid({"payload": _("Send one object with the event's fields.")}))
             return await answer(sid, data)
 
     async def answer(sid: str, data: Any) -> dict[str, Any]:
@@ -195,7 +197,7 @@ def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store)
         if account:
             await sio.enter_room(sid, user_channel(account.id))
 
-    async def whoami(sid: str, data: Any = None) -> dict[str, Any]:
+    async def whoami(sid: str, data: Any = None, *more: Any) -> dict[str, Any]:
         """Tell a client who the server believes it is (a guest once its login session has ended)."""
         session_id = (await sio.get_session(sid)).get("session_id")
         account = await account_of_session(session_id, session_store)
@@ -205,6 +207,16 @@ def _register_identity_handlers(sio: socketio.AsyncServer, session_store: Store)
 
     sio.on("connect", connect)
     sio.on("whoami", whoami)
+    refuse_unknown_events(sio, "/")
+
+
+def refuse_unknown_events(sio: socketio.AsyncServer, namespace: str) -> None:
+    """An event nobody handles is answered (a client waiting on its callback is told, not left to time out)."""
+
+    async def unknown(event: Any, sid: str, *data: Any) -> dict[str, Any]:
+        return {"ok": False, "error": _("This namespace has no event of that name.")}
+
+    sio.on("*", unknown, namespace=namespace)
 
 
 GUEST = {"user_id": None, "display_name": "Guest", "guest": True, "admin": False}

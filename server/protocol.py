@@ -9,6 +9,7 @@ and make the README's protocol section (``tests/server/test_protocol_docs.py`` k
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -46,11 +47,37 @@ def decode(shape: type[P], data: object) -> P:
 
     Anything that is not a JSON object counts as an empty one, so its first required field is refused.
     """
+    given = data if isinstance(data, dict) else {}
+    for name, value in given.items():
+        if _has_lone_surrogate(name) or _has_lone_surrogate(value):  # no database, no encoder can hold one
+            raise Invalid({str(name).encode("utf-8", "replace").decode(): _not_text()})
     try:
-        return msgspec.convert(data if isinstance(data, dict) else {}, shape, strict=True)
+        return msgspec.convert(given, shape, strict=True)
     except msgspec.ValidationError as error:
         name = _field_of(str(error), shape)
         raise Invalid({name: refusal(shape, name)}) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_text() -> str:
+    return _("This holds characters that are not text (unpaired surrogates).")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """Whether any text in ``value`` (however deeply nested) has a UTF-16 surrogate on its own."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            waiting += [*item.keys(), *item.values()]
+        elif isinstance(item, (list, tuple)):
+            waiting += item
+    return False
 
 
 def _field_of(message: str, shape: type[Payload]) -> str:

@@ -5,6 +5,7 @@ Bad input is reported with :class:`server.problems.Invalid`."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from server.problems import Invalid
 
@@ -47,6 +48,11 @@ def text_problem(text: str) -> str | None:
     if _CONTROL.search(text):
         return "Remove the control characters from this text."
     return None
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` shows anything: spaces, zero-width and other format characters alone show nothing."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs", "Zl", "Zp") for char in text)
 
 
 def without_control_characters(text: str) -> str:

@@ -17,7 +17,14 @@ from litestar.stores.base import Store
 
 from server.activity import LiveGauge, peak
 from server.auth import account_of_session
-from server.live import BackgroundTasks, Coalesced, acknowledged, identify, language_of_connection
+from server.live import (
+    BackgroundTasks,
+    Coalesced,
+    acknowledged,
+    identify,
+    language_of_connection,
+    refuse_unknown_events,
+)
 from server.i18n import _
 from server.problems import Invalid, NotFound
 from server.protocol import Nothing
@@ -49,6 +56,7 @@ class QaNamespace:
         self.polls_soon = Coalesced(VOTE_COUNTS_EVERY, self.thread_changed, self.background)
         sio.on("connect", self.connect, namespace=NAMESPACE)
         sio.on("disconnect", self.disconnect, namespace=NAMESPACE)
+        refuse_unknown_events(sio, NAMESPACE)
         for event in QA_PROTOCOL.receives:  # exactly what the protocol declares, README included
             sio.on(event.name, acknowledged(getattr(self, event.name), event, self._language), namespace=NAMESPACE)
 

@@ -28,7 +28,7 @@ from server.jobs import Progress, enqueue
 from server.changes import Change, announce
 from server.notifications import notify
 from server.ratelimit import RateLimit
-from server.validation import is_row_id, text_problem
+from server.validation import has_visible_text, is_row_id, text_problem
 from server.problems import Invalid, NotAllowed, NotFound, TooFast
 from sessions.protocol import AnswerShown, QuestionShown
 from sessions.tables import (
@@ -244,7 +244,7 @@ def phase_at(session: ProgrammeSession, now: datetime) -> Phase:
 
 def _checked_question(body: object) -> str:
     """The words of a question, asked or reworded, or the reason they cannot be one."""
-    if not isinstance(body, str) or not body.strip():
+    if not isinstance(body, str) or not has_visible_text(body):
         raise Invalid({"body": "Write your question first."})
     if len(body) > QUESTION_MAX:
         raise Invalid({"body": f"A question can be at most {QUESTION_MAX} characters."})

@@ -226,6 +226,23 @@ async def test_sending_too_fast_is_refused(server: HallwayServer, people: Any) -
     assert not results[10]["ok"] and "too fast" in results[10]["error"]
 
 
+async def test_an_event_sent_with_two_arguments_is_answered_not_left_hanging(
+    server: HallwayServer, people: Any
+) -> None:
+    ada = await people(server, "Ada")
+
+    answer = await ada.client.call("send", ({"room": 1, "body": "hi"}, {"extra": 1}), namespace="/rooms", timeout=10)
+
+    assert answer == {
+        "ok": False,
+        "error": "Send one object with the event's fields.",
+        "fields": {"payload": "Send one object with the event's fields."},
+    }
+
+
+NOT_TEXT = "This holds characters that are not text (unpaired surrogates)."
+
+
 @pytest.mark.parametrize(
     ("event", "payload", "error"),
     [
@@ -237,6 +254,10 @@ async def test_sending_too_fast_is_refused(server: HallwayServer, people: Any) -
         ("send", {"room": 1, "body": "hi"}, "Join the room first."),
         ("moderate", ["not", "a", "dict"], "'room' must be a positive whole number."),
         ("watch_lounge", {"event": 5}, "'event' must be an event address."),
+        ("join", {"event": DEMO_SLUG, "room": "\ud800"}, NOT_TEXT),  # a lone surrogate no encoder can hold
+        ("send", {"room": 1, "body": "why \udfff?"}, NOT_TEXT),
+        ("no_such_event", {"room": 1}, "This namespace has no event of that name."),
+        ("presence", {"room": 1}, "This namespace has no event of that name."),  # one the server sends
     ],
 )
 async def test_bad_payloads_get_an_error_acknowledgement(

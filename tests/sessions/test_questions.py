@@ -148,7 +148,7 @@ async def test_when_only_members_may_ask_others_cannot(talk: dict) -> None:
 
 
 async def test_guests_and_bad_input_are_refused(talk: dict) -> None:
-    for body in ("", "   ", 5, "x" * 1001):
+    for body in ("", "   ", 5, "x" * 1001, "\u200b", "\u200b\u2060 \ufeff"):  # zero-width characters alone show nothing
         with pytest.raises(Invalid):
             await questions.ask_question(await as_(talk["ben"]), body)
     with pytest.raises(NotAllowed):
