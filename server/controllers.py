@@ -36,10 +36,11 @@ from server.forms import EMAIL_FIELD, PROFILE_FIELDS, profile_input
 AVATAR_MAX_AGE = 3600
 
 
-def _remember_language_cookie(answer: Response[Any], code: str, settings: Settings) -> None:
+def _remember_choice(answer: Response[Any], cookie: str, value: str, settings: Settings) -> None:
+    """Keep a reader's choice (language, time zone) for a year in this browser; scripts cannot read it."""
     answer.set_cookie(
-        i18n.LANGUAGE_COOKIE,
-        code,
+        cookie,
+        value,
         max_age=365 * 24 * 3600,
         httponly=True,
         samesite="lax",
@@ -113,7 +114,7 @@ class AccountController(Controller):
         answer: Redirect = Redirect(next_path)
         if chosen:  # the language this person chose elsewhere follows them to this browser
             use_language(chosen)
-            _remember_language_cookie(answer, chosen, settings)
+            _remember_choice(answer, i18n.LANGUAGE_COOKIE, chosen, settings)
         flash(request, _("You are logged in."), category="success")
         return answer
 
@@ -215,7 +216,7 @@ class AccountController(Controller):
             await accounts.remember_language(viewer.id, code)
         answer: Redirect = Redirect(safe_next_path(values["next"]))
         if code:
-            _remember_language_cookie(answer, code, settings)
+            _remember_choice(answer, i18n.LANGUAGE_COOKIE, code, settings)
             use_language(code)
         else:
             answer.delete_cookie(i18n.LANGUAGE_COOKIE)
@@ -252,14 +253,7 @@ class AccountController(Controller):
             await time_zones.remember_zone(viewer.id, name)
         answer: Redirect = Redirect(safe_next_path(values["next"]))
         if name:
-            answer.set_cookie(
-                time_zones.ZONE_COOKIE,
-                name,
-                max_age=365 * 24 * 3600,
-                httponly=True,
-                samesite="lax",
-                secure=settings.secure_cookies,
-            )
+            _remember_choice(answer, time_zones.ZONE_COOKIE, name, settings)
         else:
             answer.delete_cookie(time_zones.ZONE_COOKIE)
         flash(
