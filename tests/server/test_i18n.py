@@ -205,7 +205,7 @@ NOT_YET_MARKED = set(
     archive/topic.html archive/topics.html events/agenda.html events/changes.html
     events/invitation.html events/manage/check_in.html events/manage/dashboard.html
     events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html events/now.html
-    events/schedule.html events/session.html insights/report.html networking/connections.html networking/lounge.html
+    insights/report.html networking/connections.html networking/lounge.html
     networking/people.html networking/person.html networking/room.html server/admin.html
     server/notifications.html server/profile.html
     server/time_zone.html server/unsubscribe.html server/unsubscribed.html
