@@ -202,9 +202,9 @@ async def test_a_live_refusal_speaks_the_connections_language() -> None:
 NOT_YET_MARKED = set(
     """archive/item.html archive/macros.html archive/manage/overview.html archive/manage/session.html
     archive/manage/topics.html archive/player.html archive/saved.html archive/search.html archive/tombstone.html
-    archive/topic.html archive/topics.html events/agenda.html events/changes.html
+    archive/topic.html archive/topics.html events/changes.html
     events/invitation.html events/manage/check_in.html events/manage/dashboard.html
-    events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html events/now.html
+    events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html
     insights/report.html networking/connections.html networking/lounge.html
     networking/people.html networking/person.html networking/room.html server/admin.html
     server/notifications.html server/profile.html
