@@ -207,8 +207,8 @@ NOT_YET_MARKED = set(
     events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html
     insights/report.html networking/connections.html networking/lounge.html
     networking/people.html networking/person.html networking/room.html server/admin.html
-    server/notifications.html server/profile.html
-    server/time_zone.html server/unsubscribe.html server/unsubscribed.html
+    server/profile.html
+    server/time_zone.html
     sessions/inbox.html sessions/live.html sessions/live_parts.html sessions/poll_parts.html sessions/present.html
     sessions/questions.html sessions/settings.html sessions/thread.html""".split()
 )
