@@ -71,8 +71,11 @@ class AccountController(Controller):
         await email_confirmation.send_confirmation_link(user_id, settings.base_url)
         flash(
             request,
-            f"Welcome to Hallway, {values['display_name'].strip()}. We sent a link to "
-            f"{accounts.normalise_email(values['email'])}: open it to confirm your address.",
+            _(
+                "Welcome to Hallway, %(name)s. We sent a link to %(email)s: open it to confirm your address.",
+                name=values["display_name"].strip(),
+                email=accounts.normalise_email(values["email"]),
+            ),
             category="success",
         )
         return Redirect(next_path)
@@ -146,7 +149,7 @@ class AccountController(Controller):
         except Invalid as error:
             context = {"errors": error.errors, "action": request.url.path}
             return await page(request, "server/reset_password.html", context, status_code=400)
-        flash(request, "Your new password is set. Log in with it.", category="success")
+        flash(request, _("Your new password is set. Log in with it."), category="success")
         return Redirect("/login")
 
     @get("/email/confirm/{token:str}", name="confirm_email")
@@ -156,7 +159,12 @@ class AccountController(Controller):
         """Opening the mailed link is the proof: the address is confirmed (or the account moves to it)."""
         user_id = await email_confirmation.confirm_address(token)
         account = await accounts.get_account(user_id)
-        flash(request, f"Thank you: {account.email if account else 'your address'} is confirmed.", category="success")
+        confirmed = (
+            _("Thank you: %(email)s is confirmed.", email=account.email)
+            if account
+            else _("Thank you: your address is confirmed.")
+        )
+        flash(request, confirmed, category="success")
         return Redirect("/me/profile" if viewer and viewer.id == user_id else "/login")
 
     @post("/email/confirm", guards=[requires_login])
@@ -169,9 +177,9 @@ class AccountController(Controller):
     ) -> Redirect:
         await enforce(abuse.email_confirmation, f"user:{account.id}", "confirmation mails")
         if await email_confirmation.send_confirmation_link(account.id, settings.base_url):
-            flash(request, f"We sent a new link to {account.email}.", category="success")
+            flash(request, _("We sent a new link to %(email)s.", email=account.email), category="success")
         else:
-            flash(request, "Your address is confirmed already.", category="info")
+            flash(request, _("Your address is confirmed already."), category="info")
         return Redirect("/me/profile")
 
     @post("/me/email", guards=[requires_login])
@@ -194,8 +202,11 @@ class AccountController(Controller):
             return await self._profile_page(request, account, profile, error.errors, status_code=400)
         flash(
             request,
-            f"We sent a link to {new_email}. Your account moves to it when you open the link; until "
-            f"then it stays at {account.email}.",
+            _(
+                "We sent a link to %(new)s. Your account moves to it when you open the link; until then it stays at %(old)s.",
+                new=new_email,
+                old=account.email,
+            ),
             category="success",
         )
         return Redirect("/me/profile")
@@ -246,7 +257,7 @@ class AccountController(Controller):
                 "zones": time_zones.offered_zones(),
                 "next": safe_next_path(values["next"]),
                 "typed": typed,
-                "errors": {"zone": "Choose a time zone from the list: type a city, such as Chicago or Nairobi."},
+                "errors": {"zone": _("Choose a time zone from the list: type a city, such as Chicago or Nairobi.")},
             }
             return await page(request, "server/time_zone.html", context, status_code=400)
         if viewer is not None:
@@ -258,9 +269,9 @@ class AccountController(Controller):
             answer.delete_cookie(time_zones.ZONE_COOKIE)
         flash(
             request,
-            f"Times are now shown in {time_zones.zone_label(name)}."
+            _("Times are now shown in %(zone)s.", zone=time_zones.zone_label(name))
             if name
-            else "Times are now shown in each event's own time zone.",
+            else _("Times are now shown in each event's own time zone."),
             category="success",
         )
         return answer
@@ -313,7 +324,7 @@ class AccountController(Controller):
         except Invalid as error:
             return await self._profile_page(request, account, values, error.errors, status_code=400)
         await notifications.set_email_preference(account.id, values[EMAIL_FIELD])
-        flash(request, "Your profile is saved.", category="success")
+        flash(request, _("Your profile is saved."), category="success")
         return Redirect("/me/profile")
 
     @post("/me/avatar", guards=[requires_login], request_max_body_size=UPLOAD_MAX_BYTES + 64 * 1024)
@@ -336,7 +347,7 @@ class AccountController(Controller):
             values["expertise"] = ", ".join(account.expertise)
             return await self._profile_page(request, account, values, error.errors, status_code=400)
         await accounts.set_avatar(account.id, name)
-        flash(request, "Your picture is saved.", category="success")
+        flash(request, _("Your picture is saved."), category="success")
         return Redirect("/me/profile")
 
     @get("/avatars/{filename:str}", name="avatar")

@@ -15,7 +15,21 @@ from jinja2 import Environment
 _ENV = Environment(extensions=["jinja2.ext.i18n"])
 SPOKEN_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "aria-description", "aria-roledescription"}
 # Names of things and formats, written the same in every language.
-SAME_IN_EVERY_LANGUAGE = {"Hallway", "frab", "XML", "JSON", "iCalendar", "RSS", "Atom", "BibTeX", "RIS", "CSV", "PDF", "OAI", "PMH"}
+SAME_IN_EVERY_LANGUAGE = {
+    "Hallway",
+    "frab",
+    "XML",
+    "JSON",
+    "iCalendar",
+    "RSS",
+    "Atom",
+    "BibTeX",
+    "RIS",
+    "CSV",
+    "PDF",
+    "OAI",
+    "PMH",
+}
 MARK = "\x00"
 
 

@@ -11,7 +11,8 @@
     return item.dataset.zone === detected;
   });
   if (!button || !input || !option) { return; }
-  button.textContent = "Use this device's time zone: " + option.value;
+  // The sentence comes from the page, in the reader's language; the script only fills in the zone.
+  button.textContent = button.dataset.label.replace("{zone}", option.value);
   button.hidden = false;
   button.addEventListener("click", function () { input.value = option.value; input.focus(); });
 }());

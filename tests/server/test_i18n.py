@@ -208,7 +208,7 @@ NOT_YET_MARKED = set(
     insights/report.html networking/connections.html networking/lounge.html
     networking/people.html networking/person.html networking/room.html server/admin.html
     server/profile.html
-    server/time_zone.html
+   
     sessions/inbox.html sessions/live.html sessions/live_parts.html sessions/poll_parts.html sessions/present.html
     sessions/questions.html sessions/settings.html sessions/thread.html""".split()
 )
