@@ -126,6 +126,29 @@ def translations(code: str) -> NullTranslations:
     return Translations(compiled)
 
 
+@lru_cache(maxsize=None)
+def _script_messages(code: str) -> dict[str, str]:
+    source = LOCALES_DIR / code / "LC_MESSAGES" / "messages.po"
+    if code == DEFAULT or not source.exists():
+        return {}
+    with source.open("rb") as po:
+        catalogue = read_po(po, locale=code)
+    return {
+        message.id: message.string
+        for message in catalogue
+        if isinstance(message.id, str)
+        and isinstance(message.string, str)
+        and message.string
+        and any(path.startswith("static/") for path, _ in message.locations)
+    }
+
+
+def script_messages() -> dict[str, str]:
+    """The translations the scripts under static/ use, in the current language (the layout embeds them as
+    JSON; static/base/i18n.js reads them): English text to translated text, nothing for English."""
+    return _script_messages(current_language())
+
+
 def gettext(message: str, **values: Any) -> str:
     """``message`` in the current language; ``%(name)s`` placeholders are filled from ``values``."""
     text = translations(current_language()).gettext(message)

@@ -1,6 +1,7 @@
 // Uploads of recordings and slides: the file is sent as the request body, with a progress bar,
 // so a large recording streams to the server instead of being held in memory as a form.
 import { csrfHeaders } from "../base/csrf.js";
+import { gettext } from "../base/i18n.js";
 
 (function () {
   const form = document.getElementById("upload-form");
@@ -11,7 +12,7 @@ import { csrfHeaders } from "../base/csrf.js";
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const file = form.querySelector('input[type="file"]').files[0];
-    if (!file) { status.textContent = "Choose a file first."; return; }
+    if (!file) { status.textContent = gettext("Choose a file first."); return; }
     const query = new URLSearchParams({
       kind: form.elements.kind.value, name: file.name, title: form.elements.title.value,
     });
@@ -24,8 +25,8 @@ import { csrfHeaders } from "../base/csrf.js";
       if (e.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * e.loaded / e.total); }
     });
     request.addEventListener("load", function () {
-      if (request.status === 201) { status.textContent = "Uploaded."; location.reload(); return; }
-      let message = "The upload failed (" + request.status + ").";
+      if (request.status === 201) { status.textContent = gettext("Uploaded."); location.reload(); return; }
+      let message = gettext("The upload failed (%(status)s).", { status: request.status });
       try {
         const body = JSON.parse(request.responseText);
         message = body.detail || message;
@@ -33,8 +34,8 @@ import { csrfHeaders } from "../base/csrf.js";
       } catch (ignored) { /* keep the generic message */ }
       status.textContent = message;
     });
-    request.addEventListener("error", function () { status.textContent = "The connection broke off; nothing was kept. Try again."; });
-    status.textContent = "Uploading…";
+    request.addEventListener("error", function () { status.textContent = gettext("The connection broke off; nothing was kept. Try again."); });
+    status.textContent = gettext("Uploading…");
     request.send(file);
   });
 })();

@@ -1,6 +1,7 @@
 // Networking rooms in the browser (templates/networking/lounge.html, room.html): the lounge floor plan and a
 // room's people and chat. Everything user-written is inserted as text; only web addresses become links.
 import { element } from "../base/dom.js";
+import { gettext } from "../base/i18n.js";
 import { openSocket } from "../base/live.js";
 
 // A room's page (or, for "", the lounge itself) under the lounge the page names in data-lounge-url.
@@ -71,12 +72,12 @@ function roomUrl(page, slug) {
     item.appendChild(element("time", { datetime: message.created_at },
       time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone() })));
     const body = element("p");
-    if (message.deleted) { body.appendChild(element("em", {}, "Removed by a moderator.")); }
+    if (message.deleted) { body.appendChild(element("em", {}, gettext("Removed by a moderator."))); }
     else { body.appendChild(linkified(message.body)); }
     item.appendChild(body);
     if (moderate && !message.deleted) {
       item.appendChild(element("button", { type: "button", class: "secondary small", "data-delete": String(message.id),
-        "aria-label": "Delete the message from " + message.author.name }, "Delete"));
+        "aria-label": gettext("Delete the message from %(name)s", { name: message.author.name }) }, gettext("Delete")));
     }
     return item;
   }
@@ -98,8 +99,10 @@ function roomUrl(page, slug) {
       for (let free = capacity - people.length; free > 0; free -= 1) {
         seats.appendChild(element("li", { class: "seat free", "aria-hidden": "true" }));
       }
-      card.querySelector(".occupancy").textContent = people.length + (capacity ? " of " + capacity + " seats taken" : " here");
-      card.querySelector(".join-label").textContent = capacity && people.length >= capacity ? "Join the waiting list" : "Join";
+      card.querySelector(".occupancy").textContent = capacity
+        ? gettext("%(taken)s of %(seats)s seats taken", { taken: people.length, seats: capacity })
+        : gettext("%(taken)s here", { taken: people.length });
+      card.querySelector(".join-label").textContent = capacity && people.length >= capacity ? gettext("Join the waiting list") : gettext("Join");
     }
     socket.on("connect", function () {
       socket.emit("watch_lounge", { event: plan.dataset.lounge }, function (answer) {
@@ -141,7 +144,7 @@ function roomUrl(page, slug) {
       offerChat(true);
       moderator = snapshot.moderator;
       page.dataset.me = String(snapshot.me);
-      status.textContent = snapshot.muted ? "You are in the room, but muted by the moderators." : "You are in the room.";
+      status.textContent = snapshot.muted ? gettext("You are in the room, but muted by the moderators.") : gettext("You are in the room.");
       peopleList.textContent = "";
       snapshot.people.forEach(function (person) { peopleList.appendChild(personItem(person, moderator && person.id !== snapshot.me)); });
       document.getElementById("people-count").textContent = String(snapshot.people.length);
@@ -158,7 +161,7 @@ function roomUrl(page, slug) {
         if (!answer.ok) { status.textContent = answer.error; return; }
         if (answer.waitlisted) {
           offerChat(false);
-          status.textContent = "The room is full. You are number " + answer.position + " on the waiting list; you will be let in when a seat frees.";
+          status.textContent = gettext("The room is full. You are number %(position)s on the waiting list; you will be let in when a seat frees.", { position: answer.position });
           return;
         }
         show(answer);
@@ -166,7 +169,7 @@ function roomUrl(page, slug) {
     }
 
     socket.on("connect", join);
-    socket.on("admitted", function (snapshot) { show(snapshot); announcer.textContent = "A seat freed up: you are in the room."; });
+    socket.on("admitted", function (snapshot) { show(snapshot); announcer.textContent = gettext("A seat freed up: you are in the room."); });
     socket.on("presence", function (event) {
       if (event.joined) {
         if (!peopleList.querySelector('[data-person="' + event.joined.id + '"]')) {
@@ -198,9 +201,9 @@ function roomUrl(page, slug) {
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () { typing.textContent = ""; }, 4000);
     });
-    socket.on("removed", function () { seated = false; offerChat(false); status.textContent = "A moderator removed you from this room."; });
+    socket.on("removed", function () { seated = false; offerChat(false); status.textContent = gettext("A moderator removed you from this room."); });
     socket.on("moderation", function (event) {
-      if (event.action === "mute" && page.dataset.me === String(event.user)) { status.textContent = "The moderators have muted you."; }
+      if (event.action === "mute" && page.dataset.me === String(event.user)) { status.textContent = gettext("The moderators have muted you."); }
     });
 
     if (form) {
@@ -209,7 +212,7 @@ function roomUrl(page, slug) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         error.textContent = "";
-        if (!seated) { error.textContent = "You are not in the room."; return; }
+        if (!seated) { error.textContent = gettext("You are not in the room."); return; }
         // The same words sent again (after an error or a dropped connection) keep their nonce: stored once.
         if (!pending || pending.body !== body.value) { pending = { body: body.value, nonce: newNonce() }; }
         socket.emit("send", { room: roomId, body: pending.body, nonce: pending.nonce }, function (answer) {
@@ -229,7 +232,7 @@ function roomUrl(page, slug) {
         socket.emit("moderate", { room: roomId, action: "delete", message: parseInt(target.dataset.delete, 10) }, function () {});
       } else if (target.dataset.action) {
         socket.emit("moderate", { room: roomId, action: target.dataset.action, user: parseInt(target.dataset.user, 10) },
-          function (answer) { status.textContent = answer.ok ? "Done." : answer.error; });
+          function (answer) { status.textContent = answer.ok ? gettext("Done.") : answer.error; });
       }
     });
 
@@ -239,13 +242,17 @@ function roomUrl(page, slug) {
         event.preventDefault();
         socket.emit("speed_round", { room: roomId, minutes: parseFloat(document.getElementById("speed-minutes").value),
           size: parseInt(document.getElementById("speed-size").value, 10) }, function (answer) {
-          status.textContent = answer.ok ? "Round " + answer.round + " started with " + answer.groups.length + (answer.groups.length === 1 ? " group." : " groups.") : answer.error;
+          status.textContent = answer.ok
+            ? (answer.groups.length === 1 ? gettext("Round %(round)s started with 1 group.", { round: answer.round })
+              : gettext("Round %(round)s started with %(groups)s groups.", { round: answer.round, groups: answer.groups.length }))
+            : answer.error;
         });
       });
     }
     socket.on("speed_group", function (group) {
-      const names = group.partners.map(function (p) { return p.name; }).join(" and ");
-      status.textContent = "Round " + group.round + ": you are with " + names + ". Taking you to your room…";
+      const names = new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" })
+        .format(group.partners.map(function (p) { return p.name; }));
+      status.textContent = gettext("Round %(round)s: you are with %(names)s. Taking you to your room…", { round: group.round, names: names });
       setTimeout(function () {
         window.location.href = roomUrl(page, group.slug);
       }, 1500);

@@ -2,6 +2,7 @@
 // (sessions/live_parts.html, at the page's data-thread-url); this swaps it in with htmx whenever the /qa
 // socket says the thread or its votes changed, and sends questions, votes and poll answers over the socket.
 // A swap keeps what the person was doing: the button they were on, the poll options they ticked.
+import { gettext } from "../base/i18n.js";
 import { openSocket } from "../base/live.js";
 
 const root = document.querySelector(".qa-live");
@@ -62,7 +63,7 @@ function follow(root, socket) {
       const fresh = Array.from(list.querySelectorAll("li[id^='question-']")).filter(function (li) {
         return !before.has(li.id) && !mine.has(li.id);
       });
-      if (primed && fresh.length) { say("New question: " + fresh[0].querySelector(".question-body").textContent); }
+      if (primed && fresh.length) { say(gettext("New question: %(question)s", { question: fresh[0].querySelector(".question-body").textContent })); }
       primed = true;
     }).finally(function () {
       pending = null;
@@ -86,7 +87,7 @@ function follow(root, socket) {
     if (!button) { return; }
     const up = button.dataset.up === "true";
     socket.emit("vote", Object.assign({ question: parseInt(button.dataset.vote, 10), up: up }, where), function (answer) {
-      if (answer.ok) { say(up ? "Your vote is counted." : "Your vote is taken back."); } else { complain(answer.error); }
+      if (answer.ok) { say(up ? gettext("Your vote is counted.") : gettext("Your vote is taken back.")); } else { complain(answer.error); }
       refresh();
     });
   });
@@ -102,7 +103,7 @@ function follow(root, socket) {
     event.preventDefault();
     const choices = Array.from(form.querySelectorAll("input:checked"), function (input) { return parseInt(input.value, 10); });
     socket.emit("poll_answer", Object.assign({ poll: parseInt(form.dataset.poll, 10), choices: choices }, where), function (answer) {
-      if (answer.ok) { delete form.dataset.touched; say("Your answer is counted."); } else { complain(answer.error); }
+      if (answer.ok) { delete form.dataset.touched; say(gettext("Your answer is counted.")); } else { complain(answer.error); }
       refresh();
     });
   });
@@ -127,7 +128,7 @@ function follow(root, socket) {
           mine.add("question-" + answer.id);
           body.value = "";
           error.textContent = "";
-          say(answer.waiting ? "Your question is waiting for a moderator." : "Your question is posted.");
+          say(answer.waiting ? gettext("Your question is waiting for a moderator.") : gettext("Your question is posted."));
           refresh();
         } else {
           error.textContent = answer.error;

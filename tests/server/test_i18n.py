@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -230,3 +231,15 @@ def test_the_unmarked_text_finder_sees_text_and_spoken_attributes_but_not_marked
     <p>{% trans n=3 %}{{ n }} people{% endtrans %} · {{ _("Archive") }}</p><script>let x = "words";</script>"""
 
     assert unmarked_text(source) == ['nav aria-label="Main"', "Events"]
+
+
+async def test_scripts_get_their_sentences_in_the_pages_language(client: Client) -> None:
+    german = (await client.get("/", headers={"Accept-Language": "de"})).text
+    english = (await client.get("/")).text
+
+    embedded = re.search(r'<script type="application/json" id="hallway-messages">(.*?)</script>', german, re.S)
+    assert embedded is not None
+    table = json.loads(embedded.group(1))
+    assert table["You are in the room."] == "Sie sind im Raum."
+    assert table["Your question is posted."] == "Ihre Frage ist veröffentlicht."
+    assert '<script type="application/json" id="hallway-messages">{}</script>' in english  # English is the source
