@@ -37,6 +37,7 @@ from server.templating import page
 from server.validation import whole_number
 from server.problems import Invalid
 from server.accounts import Account
+from server.i18n import _
 from server.settings import Settings
 
 FILTER_FIELDS = ("day", "track", "room", "kind", "tag")
@@ -46,9 +47,9 @@ async def published(access: EventAccess, version: int | None = None) -> Programm
     programme = await published_programme(access.event_id, version)
     if programme is None:
         raise NotFoundException(
-            "This programme has not been published yet."
+            _("This programme has not been published yet.")
             if version is None
-            else f"There is no version {version} of this programme."
+            else _("There is no version %(version)s of this programme.", version=version)
         )
     return programme
 
@@ -62,17 +63,21 @@ def read_filter(request: Request[Any, Any, Any], programme: Programme) -> Sessio
         try:
             day = date.fromisoformat(values["day"])
         except ValueError:
-            raise ClientException("The day must be a date like 2027-03-27.") from None
+            raise ClientException(_("The day must be a date like 2027-03-27.")) from None
     for name, known in (("track", {t.name for t in programme.tracks}), ("room", {r.name for r in programme.rooms})):
         if values[name] and values[name] not in known:
-            raise ClientException(f"This programme has no {name} called {values[name]!r}.")
+            raise ClientException(
+                _("This programme has no track called %(name)r.", name=values[name])
+                if name == "track"
+                else _("This programme has no room called %(name)r.", name=values[name])
+            )
     if values["kind"] and values["kind"] not in {kind.value for kind in SessionKind}:
-        raise ClientException(f"There is no kind of session called {values['kind']!r}.")
+        raise ClientException(_("There is no kind of session called %(name)r.", name=values["kind"]))
     guids = None
     if query.get("session"):
         item = programme.session(query["session"])
         if item is None:
-            raise ClientException("This programme has no such session.")
+            raise ClientException(_("This programme has no such session."))
         guids = frozenset([item.guid])
     return SessionFilter(
         day=day, track=values["track"], room=values["room"], kind=values["kind"], tag=values["tag"], guids=guids
@@ -130,10 +135,14 @@ class ProgrammeController(Controller):
         except Invalid as error:
             flash(request, error.sentence, category="error")
             return Redirect(event_url(slug))
-        mode = "in person" if form.get("attendance") == "in_person" else "online"
-        flash(
-            request, f"You are registered to attend {mode}." if new else f"You now attend {mode}.", category="success"
-        )
+        in_person = form.get("attendance") == "in_person"
+        if new:
+            said = (
+                _("You are registered to attend in person.") if in_person else _("You are registered to attend online.")
+            )
+        else:
+            said = _("You now attend in person.") if in_person else _("You now attend online.")
+        flash(request, said, category="success")
         return Redirect(event_url(slug))
 
     @get("/events/{slug:str}/schedule/", name="schedule")
@@ -148,7 +157,7 @@ class ProgrammeController(Controller):
         selection = read_filter(request, programme)
         view = request.query_params.get("view", "grid")
         if view not in {"grid", "list"}:
-            raise ClientException("The view is either grid or list.")
+            raise ClientException(_("The view is either grid or list."))
         stars = await agenda.starred_guids(viewer.id, access.event_id) if viewer else set()
         zone = await viewer_zone(request, programme, viewer)
         chosen = selection.apply(programme)
@@ -190,7 +199,7 @@ class ProgrammeController(Controller):
         programme = await published(access)
         item = programme.session(key)
         if item is None:
-            raise NotFoundException("This programme has no such session.")
+            raise NotFoundException(_("This programme has no such session."))
         stars = await agenda.starred_guids(viewer.id, access.event_id) if viewer else set()
         room = programme.room(item.room)
         context = {
@@ -235,9 +244,9 @@ class ProgrammeController(Controller):
         access: NamedDependency[EventAccess],
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
-        version, _, fmt = filename.partition(".")
+        version, _dot, fmt = filename.partition(".")
         if whole_number(version) is None or fmt not in {"ics", "xml", "json"}:
-            raise NotFoundException("Versions are at v/<number>.ics, .xml or .json.")
+            raise NotFoundException(_("Versions are at v/<number>.ics, .xml or .json."))
         return self._feed(request, await published(access, int(version)), fmt, settings.base_url)
 
     def _feed(self, request: Request[Any, Any, Any], programme: Programme, fmt: str, base_url: str) -> Response[bytes]:
@@ -280,7 +289,7 @@ class AgendaController(Controller):
     ) -> Response[Any]:
         item = (await published(access)).session(key)
         if item is None:
-            raise NotFoundException("This programme has no such session.")
+            raise NotFoundException(_("This programme has no such session."))
         if starred:
             await agenda.star(account.id, access.event_id, item.guid)
         else:
@@ -313,13 +322,13 @@ class AgendaController(Controller):
         self, request: Request[Any, Any, Any], account: NamedDependency[Account], settings: NamedDependency[Settings]
     ) -> Redirect:
         await agenda.create_agenda_feed(account.id, settings.secret_key)
-        flash(request, "Your calendar address is ready. Any earlier address no longer works.", category="success")
+        flash(request, _("Your calendar address is ready. Any earlier address no longer works."), category="success")
         return Redirect("/me/agenda/")
 
     @post("/me/agenda/feed/revoke", guards=[requires_login])
     async def revoke_feed(self, request: Request[Any, Any, Any], account: NamedDependency[Account]) -> Redirect:
         await agenda.revoke_agenda_feed(account.id)
-        flash(request, "Your calendar address is switched off.", category="success")
+        flash(request, _("Your calendar address is switched off."), category="success")
         return Redirect("/me/agenda/")
 
     @get("/calendars/agenda/{filename:str}", name="agenda-feed")
@@ -331,7 +340,7 @@ class AgendaController(Controller):
         owner = await agenda.agenda_feed_owner(token, settings.secret_key) if filename.endswith(".ics") else None
         account = await get_account(owner) if owner else None
         if account is None:
-            raise NotFoundException("There is no calendar at this address.")
+            raise NotFoundException(_("There is no calendar at this address."))
         feed = await render_agenda(account, settings.base_url)
         return cached_response(
             request,

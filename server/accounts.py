@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
+from server.i18n import _
 from server.protocol import Person
 from server.validation import line_problem, text_problem
 from server.problems import Invalid
@@ -72,9 +73,9 @@ def normalise_email(email: str) -> str:
 def check_profile_fields(data: ProfileInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.display_name.strip():
-        errors["display_name"] = "Enter the name other people will see."
+        errors["display_name"] = _("Enter the name other people will see.")
     elif len(data.display_name) > DISPLAY_NAME_MAX:
-        errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
+        errors["display_name"] = _("Use at most %(most)s characters.", most=DISPLAY_NAME_MAX)
     limits = {
         "affiliation": AFFILIATION_MAX,
         "bio": BIO_MAX,
@@ -85,7 +86,7 @@ def check_profile_fields(data: ProfileInput) -> dict[str, str]:
     }
     for name, maximum in limits.items():
         if len(getattr(data, name)) > maximum:
-            errors[name] = f"Use at most {maximum} characters."
+            errors[name] = _("Use at most %(most)s characters.", most=maximum)
     for name in ("display_name", "affiliation", "pronouns", "job_role"):
         if name not in errors and (problem := line_problem(getattr(data, name))):
             errors[name] = problem
@@ -93,9 +94,9 @@ def check_profile_fields(data: ProfileInput) -> dict[str, str]:
         if name not in errors and (problem := text_problem(getattr(data, name))):
             errors[name] = problem
     if "expertise" not in errors and any(line_problem(tag) for tag in data.expertise):
-        errors["expertise"] = "Name each subject on one line, without control characters."
+        errors["expertise"] = _("Name each subject on one line, without control characters.")
     if len(data.expertise) > 15 or any(len(tag.strip()) > 60 for tag in data.expertise):
-        errors["expertise"] = "Name up to 15 subjects of at most 60 characters each."
+        errors["expertise"] = _("Name up to 15 subjects of at most 60 characters each.")
     return errors
 
 
@@ -103,15 +104,15 @@ def check_new_account(email: str, password: str, display_name: str) -> dict[str,
     errors = check_profile_fields(ProfileInput(display_name))
     email = normalise_email(email)
     if not email:
-        errors["email"] = "Enter your email address."
+        errors["email"] = _("Enter your email address.")
     elif len(email) > EMAIL_MAX:
-        errors["email"] = f"Email addresses longer than {EMAIL_MAX} characters are not supported."
+        errors["email"] = _("Email addresses longer than %(most)s characters are not supported.", most=EMAIL_MAX)
     elif not _EMAIL.match(email):
-        errors["email"] = "Enter an email address like name@library.org."
+        errors["email"] = _("Enter an email address like name@library.org.")
     if len(password) < PASSWORD_MIN:
-        errors["password"] = f"Use at least {PASSWORD_MIN} characters."
+        errors["password"] = _("Use at least %(least)s characters.", least=PASSWORD_MIN)
     elif len(password) > PASSWORD_MAX:
-        errors["password"] = f"Use at most {PASSWORD_MAX} characters."
+        errors["password"] = _("Use at most %(most)s characters.", most=PASSWORD_MAX)
     return errors
 
 
@@ -128,7 +129,7 @@ async def create_account(
         raise Invalid(errors)
     email = normalise_email(email)
     if await BaseUser.exists().where(BaseUser.username == email):
-        raise Invalid({"email": "An account with this email already exists. Log in instead?"})
+        raise Invalid({"email": _("An account with this email already exists. Log in instead?")})
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     db = BaseUser._meta.db
     try:
@@ -143,7 +144,7 @@ async def create_account(
             ).save()
     except Exception as error:  # a racing registration hit the unique constraint
         if await BaseUser.exists().where(BaseUser.username == email):
-            raise Invalid({"email": "An account with this email already exists. Log in instead?"}) from error
+            raise Invalid({"email": _("An account with this email already exists. Log in instead?")}) from error
         raise
     return user.id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from babel import Locale
 from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
@@ -113,11 +114,13 @@ class AccountController(Controller):
         await throttle.succeeded(address, email)
         start_session(request, user_id)
         account = await accounts.get_account(user_id)
-        chosen = account.language if account else ""
         answer: Redirect = Redirect(next_path)
-        if chosen:  # the language this person chose elsewhere follows them to this browser
-            use_language(chosen)
-            _remember_choice(answer, i18n.LANGUAGE_COOKIE, chosen, settings)
+        chosen_here = i18n.supported(request.cookies.get(i18n.LANGUAGE_COOKIE))
+        if chosen_here:  # a choice made in this browser a moment ago wins, and the account keeps it
+            await accounts.remember_language(user_id, chosen_here)
+        elif account and account.language:  # the language chosen elsewhere follows them to this browser
+            use_language(account.language)
+            _remember_choice(answer, i18n.LANGUAGE_COOKIE, account.language, settings)
         flash(request, _("You are logged in."), category="success")
         return answer
 
@@ -138,7 +141,7 @@ class AccountController(Controller):
     @get("/password/reset/{token:str}")
     async def reset_password_form(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         if await password_reset.open_reset(token) is None:
-            raise NotFoundException("This link has expired or has been used. Ask for a new one.")
+            raise NotFoundException(_("This link has expired or has been used. Ask for a new one."))
         return await page(request, "server/reset_password.html", {"errors": {}, "action": request.url.path})
 
     @post("/password/reset/{token:str}")
@@ -232,7 +235,7 @@ class AccountController(Controller):
         else:
             answer.delete_cookie(i18n.LANGUAGE_COOKIE)
             use_language(i18n.language_of(None, request.headers.get("accept-language")))
-        language = i18n.LANGUAGES[i18n.current_language()].name
+        language = Locale.parse(i18n.current_language()).display_name  # "français" within a French sentence
         flash(request, _("Hallway now speaks %(language)s.", language=language), category="success")
         return answer
 
@@ -355,7 +358,7 @@ class AccountController(Controller):
         self, request: Request[Any, Any, Any], filename: FromPath[str], settings: NamedDependency[Settings]
     ) -> Response[bytes]:
         """A person's picture: the uploaded one, or their initials drawn on a colour."""
-        user_part, _, extension = filename.partition(".")
+        user_part, _dot, extension = filename.partition(".")
         user_id = whole_number(user_part)
         account = await accounts.get_account(user_id) if user_id is not None and is_row_id(user_id) else None
         if account is None or extension not in {"png", "svg"}:
@@ -378,7 +381,7 @@ class UnsubscribeController(Controller):
     ) -> Template:
         """The link in every email asks first: mail scanners and link previews open links, people decide."""
         if not notifications.unsubscribe_link_is_valid(user_id, signature[:64]):
-            raise NotFoundException("This unsubscribe link is not valid.")
+            raise NotFoundException(_("This unsubscribe link is not valid."))
         return await page(request, "server/unsubscribe.html", {"action": request.url.path})
 
     @post("/unsubscribe/{user_id:int}/{signature:str}", exclude_from_csrf=True)
@@ -387,7 +390,7 @@ class UnsubscribeController(Controller):
     ) -> Template:
         """No login and no CSRF token: the signature proves the link is theirs (RFC 8058 one-click POST too)."""
         if not await notifications.unsubscribe(user_id, signature[:64]):
-            raise NotFoundException("This unsubscribe link is not valid.")
+            raise NotFoundException(_("This unsubscribe link is not valid."))
         return await page(request, "server/unsubscribed.html", {})
 
 

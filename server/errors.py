@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from server.i18n import LANGUAGE_COOKIE, language_of, use_language
 from server.templating import requested_path
 from server.urls import login_url
 from server.auth import cached_account
@@ -36,9 +37,10 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
         return Redirect(login_url(requested_path(request)))
-    # Requests that matched no route never went through the session middleware;
-    # the layout still asks for flash messages, which live in the session.
+    # Requests that matched no route never went through the session and language middleware;
+    # the layout still asks for flash messages, which live in the session, and speaks the reader's language.
     request.scope.setdefault("session", {})
+    use_language(language_of(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")))
     account = cached_account(request)
     context = {"status_code": status, "detail": detail, "account": account}
     return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)

@@ -77,7 +77,7 @@ def negotiate(accept_language: str | None) -> str:
         quality = float(match.group(2)) if match.group(2) else 1.0
         if quality > 0:
             wanted.append((-quality, position, match.group(1)))
-    for _, _, tag in sorted(wanted):
+    for _quality, _position, tag in sorted(wanted):
         found = DEFAULT if tag == "*" else supported(tag)
         if found:
             return found
@@ -124,6 +124,14 @@ def translations(code: str) -> NullTranslations:
     write_mo(compiled, catalogue, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled)
+
+
+def language_name(code: str) -> str:
+    """A content language's name in the reader's language ("Englisch" for ``en`` in German), else the code."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(current_language()) or code
+    except (ValueError, TypeError):  # babel.UnknownLocaleError is a ValueError
+        return code
 
 
 @lru_cache(maxsize=None)
@@ -236,7 +244,7 @@ def _header(scope: Scope, name: bytes) -> str:
 
 def _cookie(header: str, name: str) -> str | None:
     for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
+        key, _equals, value = part.strip().partition("=")
         if key == name:
             return value
     return None

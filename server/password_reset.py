@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from piccolo.apps.user.tables import BaseUser
 
+from server.i18n import _
 from server.accounts import PASSWORD_MAX, PASSWORD_MIN, account_id_by_email, get_account
 from server.link_tokens import new_token, plausible, token_hash
 from server.mail import queue_mail
@@ -70,14 +71,14 @@ async def choose_new_password(token: str, password: str, now: datetime | None = 
     now = now or datetime.now(timezone.utc)
     user_id = await open_reset(token, now)
     if user_id is None:
-        raise NotFound("This link has expired or has been used. Ask for a new one.")
+        raise NotFound(_("This link has expired or has been used. Ask for a new one."))
     claimed = (
         await PasswordReset.update({PasswordReset.used_at: now})
         .where((PasswordReset.token_hash == token_hash(token)) & PasswordReset.used_at.is_null())
         .returning(PasswordReset.id)
     )
     if not claimed:  # the same link used twice at once: only one wins
-        raise NotFound("This link has expired or has been used. Ask for a new one.")
+        raise NotFound(_("This link has expired or has been used. Ask for a new one."))
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
     await PasswordReset.update({PasswordReset.used_at: now}).where(

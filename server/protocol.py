@@ -174,7 +174,7 @@ def _answer(event: LiveEvent) -> str:
 def _inner_shapes(kind: Any, holder: str, found: dict[type[msgspec.Struct], tuple[Any, list[str]]]) -> None:
     """Every struct met inside a field (``kind`` is its msgspec.inspect type), with the fields that hold it."""
     if isinstance(kind, msgspec.inspect.StructType):
-        _, holders = found.setdefault(kind.cls, (kind, []))
+        _kind, holders = found.setdefault(kind.cls, (kind, []))
         if holder not in holders:
             holders.append(holder)
         for info in kind.fields:

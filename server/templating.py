@@ -19,7 +19,15 @@ from litestar.template.config import TemplateConfig
 from server.auth import current_account
 from server.notifications import unread_count
 from server.time_zones import chosen_zone_name, shown_zone, zone_label
-from server.i18n import LANGUAGES, TEMPLATE_GETTEXT, current_language, in_words, script_messages, text_direction
+from server.i18n import (
+    LANGUAGES,
+    TEMPLATE_GETTEXT,
+    current_language,
+    in_words,
+    language_name,
+    script_messages,
+    text_direction,
+)
 from server.urls import URLS, UrlFunction
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -80,6 +88,7 @@ def template_config(urls: Iterable[UrlFunction] = ()) -> TemplateConfig[JinjaTem
             text_direction=text_direction,
             languages=LANGUAGES.values(),
             script_messages=script_messages,
+            language_name=language_name,
         )
 
     return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=prepare)

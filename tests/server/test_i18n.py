@@ -110,7 +110,7 @@ async def test_a_visitor_chooses_a_language_that_outlasts_the_browsers(client: C
 
     assert chosen.status_code == 302 and chosen.headers["location"] == "/archive/"
     assert client.cookies[LANGUAGE_COOKIE] == "fr"
-    assert '<html lang="fr"' in page.text and "Hallway est maintenant en Français." in page.text
+    assert '<html lang="fr"' in page.text and "Hallway est maintenant en français." in page.text
     assert refused.status_code == 400 and client.cookies[LANGUAGE_COOKIE] == "fr"
 
 
@@ -124,6 +124,21 @@ async def test_an_accounts_language_follows_it_to_another_browser(client: Client
 
     assert elsewhere.cookies.get(LANGUAGE_COOKIE) == "es"
     assert '<html lang="es"' in page.text and ">Cerrar sesión</button>" in page.text
+
+
+async def test_a_language_chosen_before_logging_in_wins_over_the_accounts(client: Client, app: Litestar) -> None:
+    await log_in(client, "ada@library.org", "Ada")
+    await post(client, "/language", {"language": "es", "next": "/"})
+
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as elsewhere:
+        await post(elsewhere, "/language", {"language": "fr", "next": "/login"})
+        await log_in(elsewhere, "ada@library.org", create=False)
+        page = await elsewhere.get("/")
+    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as third:
+        await log_in(third, "ada@library.org", create=False)
+
+    assert '<html lang="fr"' in page.text
+    assert third.cookies.get(LANGUAGE_COOKIE) == "fr"  # the account keeps the latest choice
 
 
 @pytest.mark.parametrize(
@@ -243,3 +258,22 @@ async def test_scripts_get_their_sentences_in_the_pages_language(client: Client)
     assert table["You are in the room."] == "Sie sind im Raum."
     assert table["Your question is posted."] == "Ihre Frage ist veröffentlicht."
     assert '<script type="application/json" id="hallway-messages">{}</script>' in english  # English is the source
+
+
+async def test_an_address_that_matches_nothing_is_refused_in_the_readers_language(client: Client) -> None:
+    missing = await client.get("/no-such-page", headers={"Accept-Language": "fr"})
+
+    assert missing.status_code == 404
+    assert '<html lang="fr"' in missing.text and "<h1>Introuvable</h1>" in missing.text
+
+
+async def test_a_sessions_language_is_named_in_the_readers_and_its_words_are_marked_as_its_own(client: Client) -> None:
+    await load_demo(today=date(2027, 3, 9))
+    schedule = (await client.get(f"/events/{DEMO_SLUG}/schedule/?view=list")).text
+    first = re.search(rf'href="(/events/{DEMO_SLUG}/sessions/[^"/]+/)"', schedule)
+    assert first is not None
+
+    german = (await client.get(first.group(1), headers={"Accept-Language": "de"})).text
+
+    assert "Sprache: Englisch" in german
+    assert re.search(r'<h1><span lang="en">[^<]+</span>', german)  # a screen reader reads the English title as English
