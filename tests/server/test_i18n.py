@@ -226,7 +226,7 @@ NOT_YET_MARKED = set(
     server/profile.html
    
     sessions/inbox.html sessions/live.html sessions/live_parts.html sessions/poll_parts.html sessions/present.html
-    sessions/questions.html sessions/settings.html sessions/thread.html""".split()
+    sessions/questions.html sessions/settings.html""".split()
 )
 TEMPLATES = ROOT / "templates"
 
