@@ -225,8 +225,8 @@ NOT_YET_MARKED = set(
     networking/people.html networking/person.html networking/room.html server/admin.html
     server/profile.html
    
-    sessions/inbox.html sessions/live.html sessions/live_parts.html sessions/poll_parts.html sessions/present.html
-    sessions/questions.html sessions/settings.html""".split()
+    sessions/inbox.html
+    sessions/settings.html""".split()
 )
 TEMPLATES = ROOT / "templates"
 
