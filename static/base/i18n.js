@@ -1,12 +1,13 @@
-// What scripts say, in the page's language: the layout embeds the translations the scripts use
-// (server/i18n.py, script_messages) and gettext() looks a sentence up by its English text, as gettext does.
+// What scripts say, in the page's language: the layout puts the translations the scripts use in a meta
+// element (server/i18n.py, script_messages; no inline script, so the CSP stays strict) and gettext() looks a
+// sentence up by its English text, as gettext does.
 // Placeholders are written %(name)s, as in the rest of Hallway's messages.
 let table = null;
 
 function translations() {
   if (table === null) {
-    const source = document.getElementById("hallway-messages");
-    try { table = source ? JSON.parse(source.textContent) : {}; } catch (error) { table = {}; }
+    const source = document.querySelector('meta[name="hallway-messages"]');
+    try { table = source ? JSON.parse(source.content) : {}; } catch (error) { table = {}; }
   }
   return table;
 }

@@ -121,3 +121,20 @@ async def test_the_time_zone_page_offers_the_devices_own_zone(
 
     await expect(page.get_by_label("Time zone")).to_have_value(offered)
     await context.close()
+
+
+async def test_scripts_speak_the_pages_language(server: HallwayServer, browser: Browser) -> None:
+    context = await browser.new_context(locale="de-DE")
+    page = await context.new_page()
+    await page.goto(server.url + "/")
+
+    said = await page.evaluate(
+        """import("/static/base/i18n.js").then(function (i18n) {
+             return [i18n.gettext("You are in the room."),
+                     i18n.gettext("The upload failed (%(status)s).", { status: 413 })];
+           })"""
+    )
+
+    assert said == ["Sie sind im Raum.", "Das Hochladen ist fehlgeschlagen (413)."]
+    assert await page.get_attribute("html", "lang") == "de"
+    await context.close()
