@@ -117,7 +117,7 @@ class QaNamespace:
             moderator=ctx.is_moderator,
             may_ask=ctx.may_ask,
             moderation=ctx.moderation,
-            polls=[poll.as_payload() for poll in await polls.polls_for(ctx)],
+            polls=await polls.polls_for(ctx),
         )
 
     async def ask(self, sid: str, data: protocol.Ask) -> protocol.Asked:

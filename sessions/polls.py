@@ -19,30 +19,6 @@ from sessions.tables import Poll, PollStatus, PollVote
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
 
 
-@dataclass(frozen=True)
-class PollView:
-    id: int
-    question: str
-    options: list[str]
-    multiple: bool
-    status: str
-    results: list[int] | None  # None while they are hidden from this person
-    voters: int | None
-    mine: list[int]
-
-    def as_payload(self) -> PollShown:
-        return PollShown(
-            id=self.id,
-            question=self.question,
-            options=self.options,
-            multiple=self.multiple,
-            status=self.status,
-            results=self.results,
-            voters=self.voters,
-            mine=self.mine,
-        )
-
-
 def _moderator(ctx: QaContext) -> None:
     if not ctx.is_moderator:
         raise NotAllowed("Only the session's presenters and the event's organisers run polls.")
@@ -121,7 +97,8 @@ async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
         await announce(PollAnswered(ctx.session.guid))
 
 
-async def polls_for(ctx: QaContext) -> list[PollView]:
+async def polls_for(ctx: QaContext) -> list[PollShown]:
+    """The session's polls as this person may see them: one shape for the pages and the /qa socket."""
     rows = await Poll.select().where(Poll.session_guid == uuid.UUID(ctx.session.guid)).order_by(Poll.id)
     rows = [row for row in rows if row["status"] != PollStatus.draft or ctx.is_moderator]
     votes = await PollVote.select().where(PollVote.poll.is_in([row["id"] for row in rows] or [0]))
@@ -135,7 +112,7 @@ async def polls_for(ctx: QaContext) -> list[PollView]:
         )
         counts = Counter(v["option"] for v in mine_votes)
         views.append(
-            PollView(
+            PollShown(
                 id=row["id"],
                 question=row["question"],
                 options=list(row["options"]),
