@@ -1,7 +1,9 @@
 """The demo conference: a two-day interlibrary-loan forum, loaded once by ``hallway demo``.
 
-It runs today and tomorrow in the event's time zone, so whoever tries Hallway
-finds something on "now and next". People and institutions are invented.
+It is always under way in the event's time zone: it runs today and tomorrow, or,
+before ten in the morning there, yesterday and today, so whoever tries Hallway finds
+something on "now and next" and a morning's figures in the insights. People and
+institutions are invented.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from events.tables import (
 
 DEMO_SLUG = "resource-sharing-forum"
 DEMO_ZONE = "America/Chicago"
+# Before this hour (in DEMO_ZONE) nothing of today's conference day has happened yet,
+# so the demo began the day before.
+UNDER_WAY_FROM = time(10, 0)
 
 TRACKS = {
     "copyright": ("Copyright & Licensing", "#8a3b12"),
@@ -378,6 +383,11 @@ MOVED_TITLE = "Purchase on Demand: When Buying Beats Borrowing"
 CANCELLED_TITLE = "IFLA Vouchers and International Payments Made Simple"
 
 
+def demo_first_day(now: datetime) -> date:
+    """The first day of a demo loaded at ``now`` (local to the demo's zone): one with a morning behind it."""
+    return now.date() if now.timetz().replace(tzinfo=None) >= UNDER_WAY_FROM else now.date() - timedelta(days=1)
+
+
 async def load_demo(today: date | None = None) -> bool:
     """Create the demo conference, published twice, unless it exists. Returns whether it was created.
 
@@ -387,7 +397,7 @@ async def load_demo(today: date | None = None) -> bool:
     if await Event.exists().where(Event.slug == DEMO_SLUG):
         return False
     zone = ZoneInfo(DEMO_ZONE)
-    first_day = today or datetime.now(zone).date()
+    first_day = today or demo_first_day(datetime.now(zone))
     details = EventInput(
         slug=DEMO_SLUG,
         title="Resource Sharing Forum",

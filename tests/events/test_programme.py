@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from events.access import event_access
 from events.catalogue import count_events, list_public_events
-from events.demo import CANCELLED_TITLE, DEMO_SLUG, MOVED_TITLE, load_demo
+from events.demo import CANCELLED_TITLE, DEMO_SLUG, DEMO_ZONE, MOVED_TITLE, demo_first_day, load_demo
 from events.programme import SessionFilter, clashes, now_and_next
 from events.releases import list_releases, published_programme
 from tests.events.factories import local, make_event, make_session
@@ -169,3 +171,12 @@ async def test_a_cancelled_session_that_overlaps_nothing_keeps_the_rooms_single_
 
     assert [(room.name, room.span) for room in day.rooms] == [("Main Hall", 1)]
     assert {cell.column for cell in day.cells} == {2}
+
+
+def test_the_demo_is_always_under_way() -> None:
+    """Loaded before ten in the morning in its zone, the demo began the day before: its insights have a morning."""
+    zone = ZoneInfo(DEMO_ZONE)
+    assert demo_first_day(datetime(2027, 3, 9, 0, 15, tzinfo=zone)) == date(2027, 3, 8)
+    assert demo_first_day(datetime(2027, 3, 9, 9, 59, tzinfo=zone)) == date(2027, 3, 8)
+    assert demo_first_day(datetime(2027, 3, 9, 10, 0, tzinfo=zone)) == date(2027, 3, 9)
+    assert demo_first_day(datetime(2027, 3, 9, 23, 59, tzinfo=zone)) == date(2027, 3, 9)
