@@ -229,6 +229,27 @@ class ArchiveManageController(Controller):
         flash(request, "Captions saved; their words are now searchable.", category="success")
         return self._back(access, session)
 
+    @post("/{guid:str}/captions/{track_id:int}/language")
+    async def relabel_captions(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        guid: FromPath[str],
+        track_id: FromPath[int],
+        access: NamedDependency[EventAccess],
+    ) -> Any:
+        """Correct a caption track's declared language (the page offers the language its text reads as)."""
+        session = await _session(access, guid)
+        form = await read_form(request, "language")
+        try:
+            await recordings.relabel_captions(session.guid, track_id, form["language"])
+        except Invalid as error:
+            if "captions" in error.errors:
+                raise NotFoundException(error.errors["captions"]) from error
+            return await self._render(request, access, session, {"captions": error.errors["language"]}, 400)
+        flash(request, "Captions relabelled; they are searched in their new language.", category="success")
+        return self._back(access, session)
+
     @post("/{guid:str}/recordings/{recording_id:int}/delete")
     async def delete_recording(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import io
+import re
 import uuid
 import wave
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from archive.captions import parse_captions
 from archive.changes import ArchiveSessionChanged, RecordingStored
 from archive.derivatives import remove_derivatives
 from archive.media import StoredFile, label_for, remove_stored
+from archive.text_language import mislabelled_as
 from archive.tables import CaptionTrack, Cue, Material, MediaDerivative, Provenance, Recording, RecordingKind
 
 LANGUAGE_MAX = 16
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")  # BCP 47's shape, in ASCII only
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class CaptionView:
     id: int
     language: str
     provenance: str
+    reads_as: str = ""  # the language its text seems to be in, when that is not the declared one
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def check_link(url: str) -> str:
 
 def check_language(language: str) -> str:
     language = (language or "en").strip().lower()
-    if not language.replace("-", "").isalpha() or len(language) > LANGUAGE_MAX:
+    if not LANGUAGE_TAG.fullmatch(language) or len(language) > LANGUAGE_MAX:
         raise Invalid({"language": "Use a language code such as en, fr or pt-br."})
     return language
 
@@ -143,7 +147,12 @@ async def add_captions(recording_id: int, data: bytes, language: str = "en", pro
             (CaptionTrack.recording == recording_id) & (CaptionTrack.language == language)
         )
         track = CaptionTrack(
-            recording=recording_id, language=language, provenance=provenance, vtt=parsed.vtt, created_at=_now()
+            recording=recording_id,
+            language=language,
+            provenance=provenance,
+            vtt=parsed.vtt,
+            reads_as=mislabelled_as(language, " ".join(c.text for c in parsed.cues)),
+            created_at=_now(),
         )
         await track.save()
         for start in range(0, len(parsed.cues), 500):
@@ -155,6 +164,31 @@ async def add_captions(recording_id: int, data: bytes, language: str = "en", pro
             )
     await announce(ArchiveSessionChanged(str(recording["session_guid"])))
     return track.id
+
+
+async def relabel_captions(session_guid: str, track_id: int, language: str) -> None:
+    """Declare a caption track's right language (one that said "en" for Spanish text, say).
+
+    A track already in that language for the same recording is replaced, as uploading would."""
+    language = check_language(language)
+    track = (
+        await CaptionTrack.select(CaptionTrack.recording, CaptionTrack.recording.session_guid.as_alias("guid"))
+        .where(CaptionTrack.id == track_id)
+        .first()
+    )
+    if track is None or str(track["guid"]) != session_guid:
+        raise Invalid({"captions": "There are no such captions in this session."})
+    text = " ".join(row["text"] for row in await Cue.select(Cue.text).where(Cue.caption == track_id))
+    async with CaptionTrack._meta.db.transaction():
+        await CaptionTrack.delete().where(
+            (CaptionTrack.recording == track["recording"])
+            & (CaptionTrack.language == language)
+            & (CaptionTrack.id != track_id)
+        )
+        await CaptionTrack.update(
+            {CaptionTrack.language: language, CaptionTrack.reads_as: mislabelled_as(language, text)}
+        ).where(CaptionTrack.id == track_id)
+    await announce(ArchiveSessionChanged(session_guid))
 
 
 async def add_material(
@@ -185,7 +219,11 @@ async def session_recordings(session_guid: str) -> list[RecordingView]:
     ids = [row["id"] for row in rows]
     tracks = (
         await CaptionTrack.select(
-            CaptionTrack.id, CaptionTrack.recording, CaptionTrack.language, CaptionTrack.provenance
+            CaptionTrack.id,
+            CaptionTrack.recording,
+            CaptionTrack.language,
+            CaptionTrack.provenance,
+            CaptionTrack.reads_as,
         ).where(CaptionTrack.recording.is_in(ids))
         if ids
         else []
@@ -193,7 +231,11 @@ async def session_recordings(session_guid: str) -> list[RecordingView]:
     return [
         _recording_view(
             row,
-            tuple(CaptionView(t["id"], t["language"], t["provenance"]) for t in tracks if t["recording"] == row["id"]),
+            tuple(
+                CaptionView(t["id"], t["language"], t["provenance"], t["reads_as"])
+                for t in tracks
+                if t["recording"] == row["id"]
+            ),
         )
         for row in rows
     ]
@@ -349,7 +391,7 @@ async def media_by_session(session_guids: list[str], *, with_cues: bool = True) 
         for r in await Material.select(Material.session_guid).where(Material.session_guid.is_in(guids))
     }
     cues = (
-        await Cue.select(Cue.id, Cue.session_guid, Cue.start, Cue.text)
+        await Cue.select(Cue.id, Cue.session_guid, Cue.start, Cue.text, Cue.caption.language.as_alias("language"))
         .where(Cue.session_guid.is_in(guids))
         .order_by(Cue.id)
         if with_cues

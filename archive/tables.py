@@ -93,6 +93,9 @@ class CaptionTrack(Table):
     language = Varchar(length=16, default="en")
     provenance = Varchar(length=12, choices=Provenance, default=Provenance.machine)
     vtt = Text(help_text="The captions as WebVTT, whatever format they arrived in.")
+    reads_as = Varchar(
+        length=16, default="", help_text="The language the text seems to be in when not the declared one: a flag."
+    )
     created_at = Timestamptz()
 
 

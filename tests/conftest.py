@@ -129,6 +129,15 @@ async def db(db_engine: Engine) -> AsyncIterator[Engine]:
     await _empty_all_tables()
 
 
+@pytest.fixture
+async def postgres_db(postgres_engine: Engine) -> AsyncIterator[Engine]:
+    """The data layer on PostgreSQL only, from empty tables: for what SQLite cannot do (say so in the test)."""
+    use_engine(postgres_engine)
+    await _empty_all_tables()
+    yield postgres_engine
+    await _empty_all_tables()
+
+
 async def _empty_all_tables() -> None:
     for table in reversed(sort_table_classes(Finder().get_table_classes())):
         await table.delete(force=True)

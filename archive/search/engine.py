@@ -25,6 +25,7 @@ class ItemDocument:
     abstract: str
     transcript: str
     questions: str
+    language: str = "en"  # the item's spoken language: it chooses the stemmer (archive.search.languages)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class IndexedCue:
     cue_id: int
     start: float
     text: str
+    language: str = "en"  # its caption track's declared language
 
 
 @dataclass(frozen=True)

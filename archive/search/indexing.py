@@ -67,6 +67,7 @@ async def index_entries(items: list[ItemView]) -> list[IndexEntry]:
             abstract=item.abstract,
             transcript=" ".join(c["text"] for c in item_media.cues),
             questions=questions,
+            language=item.language,
         )
         kinds = set(item_media.kinds) | ({"transcript"} if item_media.cues else set())
         facets = [
@@ -77,7 +78,7 @@ async def index_entries(items: list[ItemView]) -> list[IndexEntry]:
             *[("kind", k) for k in sorted(kinds)],
             *[("language", lang) for lang in sorted({item.language} | item_media.languages)],
         ]
-        cues = [IndexedCue(c["id"], c["start"], c["text"]) for c in item_media.cues]
+        cues = [IndexedCue(c["id"], c["start"], c["text"], c["language"]) for c in item_media.cues]
         entries.append(IndexEntry(document, cues, list(dict.fromkeys((f, v[:300]) for f, v in facets))))
     return entries
 

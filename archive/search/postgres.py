@@ -22,24 +22,29 @@ from archive.search.engine import (
     facet_counts,
     order_matches,
 )
+from archive.search.languages import search_configuration
 from archive.search.query import SearchQuery
 from archive.search.scope import scope_condition
 
 HEAD = (
-    "setweight(to_tsvector('english', {}), 'A') || setweight(to_tsvector('english', {}), 'B')"
-    " || setweight(to_tsvector('english', {}), 'C')"
-)
+    "setweight(to_tsvector({0}, {{}}), 'A') || setweight(to_tsvector({0}, {{}}), 'B')"
+    " || setweight(to_tsvector({0}, {{}}), 'C')"
+).format("{}::regconfig")
 HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=…"
 CUE_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 
 
-def tsquery(query: SearchQuery, *, any_term: bool = False) -> tuple[str, list[str]]:
-    """A tsquery expression with every phrase bound as a parameter."""
+def tsquery(query: SearchQuery, configurations: list[str], *, any_term: bool = False) -> tuple[str, list[str]]:
+    """A tsquery expression with every phrase bound as a parameter, read in each of ``configurations``."""
     args: list[str] = []
 
     def alternatives(phrases: tuple[tuple[str, ...], ...]) -> str:
-        args.extend(" ".join(p) for p in phrases)
-        return "(" + " || ".join("phraseto_tsquery('english', {})" for _ in phrases) + ")"
+        readings = []
+        for phrase in phrases:
+            for configuration in configurations:
+                args.extend((configuration, " ".join(phrase)))
+                readings.append("phraseto_tsquery({}::regconfig, {})")
+        return "(" + " || ".join(readings) + ")"
 
     if any_term:
         return alternatives(tuple(a for c in query.clauses for a in c.alternatives)), args
@@ -65,11 +70,12 @@ class PostgresSearch:
     async def _index(self, document: ItemDocument, cues: list[IndexedCue]) -> None:
         heading = f"{document.people} {document.topics}"
         body = f"{document.transcript} {document.questions}"
+        configuration = search_configuration(document.language)
         await self.remove_item(document.item_id)
         await self._run(
             "INSERT INTO archive_search_item (item_id, title, people, topics, abstract, transcript, questions,"
-            f" head, document) SELECT {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, head,"
-            f" head || setweight(to_tsvector('english', {{}}), 'D') FROM (SELECT {HEAD} AS head) AS parts",
+            " config, head, document) SELECT {}, {}, {}, {}, {}, {}, {}, {}::regconfig, head,"
+            f" head || setweight(to_tsvector({{}}::regconfig, {{}}), 'D') FROM (SELECT {HEAD} AS head) AS parts",
             document.item_id,
             document.title,
             document.people,
@@ -77,25 +83,46 @@ class PostgresSearch:
             document.abstract,
             document.transcript,
             document.questions,
+            configuration,
+            configuration,
             body,
+            configuration,
             document.title,
+            configuration,
             heading,
+            configuration,
             document.abstract,
         )
         for start in range(0, len(cues), 300):
             batch = cues[start : start + 300]
-            values = ", ".join("({}, {}, {}, {}, to_tsvector('english', {}))" for _ in batch)
-            args = [v for cue in batch for v in (cue.cue_id, document.item_id, cue.start, cue.text, cue.text)]
+            values = ", ".join("({}, {}, {}, {}, {}::regconfig, to_tsvector({}::regconfig, {}))" for _ in batch)
+            args = [
+                v
+                for cue in batch
+                for reading in [search_configuration(cue.language)]
+                for v in (cue.cue_id, document.item_id, cue.start, cue.text, reading, reading, cue.text)
+            ]
             await self._run(
-                f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, document) VALUES {values}", *args
+                f"INSERT INTO archive_search_cue (cue_id, item_id, start, text, config, document) VALUES {values}",
+                *args,
             )
+        readings = sorted({configuration} | {search_configuration(cue.language) for cue in cues})
+        await self._run(
+            "INSERT INTO archive_search_language (config) SELECT unnest({}::text[])::regconfig ON CONFLICT DO NOTHING",
+            readings,
+        )
+
+    async def _configurations(self) -> list[str]:
+        """The configurations of the languages the index holds: a query is read in each."""
+        rows = await self._run("SELECT config::text AS config FROM archive_search_language ORDER BY config::text")
+        return [row["config"] for row in rows] or [search_configuration("en")]
 
     async def remove_item(self, item_id: int) -> None:
         await self._run("DELETE FROM archive_search_item WHERE item_id = {}", item_id)
         await self._run("DELETE FROM archive_search_cue WHERE item_id = {}", item_id)
 
     async def clear(self) -> None:
-        await self._run("TRUNCATE archive_search_item, archive_search_cue")
+        await self._run("TRUNCATE archive_search_item, archive_search_cue, archive_search_language")
 
     async def optimize(self) -> None:
         """After a rebuild: planner statistics, and a visibility map so facet counts read only their index."""
@@ -116,7 +143,7 @@ class PostgresSearch:
         await self._run("SET LOCAL enable_indexscan = off")
 
     async def _search_items(self, query: SearchQuery, scope: SearchScope, limit: int, offset: int) -> ItemPage:
-        expression, query_args = tsquery(query)
+        expression, query_args = tsquery(query, await self._configurations())
         where, scope_args = scope_condition(scope)
         rows = await self._run(
             f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ai.starts_at,"
@@ -151,7 +178,7 @@ class PostgresSearch:
             {
                 r["item_id"]: r["snippet"] or ""
                 for r in await self._run(
-                    f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_headline('english',"
+                    f"WITH q AS (SELECT {expression} AS query) SELECT s.item_id, ts_headline(s.config,"
                     " concat_ws(' … ', s.abstract, s.questions), q.query, {}) AS snippet"
                     " FROM archive_search_item AS s CROSS JOIN q WHERE s.item_id = ANY({}::int[])",
                     *query_args,
@@ -175,12 +202,12 @@ class PostgresSearch:
     async def moments(self, query: SearchQuery, item_ids: list[int], per_item: int) -> list[Moment]:
         if not item_ids or query.is_empty:
             return []
-        expression, args = tsquery(query, any_term=True)
+        expression, args = tsquery(query, await self._configurations(), any_term=True)
         async with self.engine.transaction():
             await self._prefer_indexes()
             rows = await self._run(
                 f"WITH q AS (SELECT {expression} AS query) SELECT c.item_id AS item, c.start,"
-                " ts_headline('english', c.text, q.query, {}) AS snippet FROM archive_search_cue AS c CROSS JOIN q"
+                " ts_headline(c.config, c.text, q.query, {}) AS snippet FROM archive_search_cue AS c CROSS JOIN q"
                 " WHERE c.item_id = ANY({}::int[]) AND c.document @@ q.query"
                 " ORDER BY ts_rank(c.document, q.query) DESC, c.start",
                 *args,

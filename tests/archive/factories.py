@@ -63,6 +63,8 @@ async def archived_talk(
     presenter: str = "Ada Okafor",
     organiser_id: int | None = None,
     day: date = date(2026, 3, 27),
+    language: str = "en",
+    abstract: str = "",
 ) -> ArchivedTalk:
     """A published talk with a real WAV recording, captions and topics, archived."""
     access = await event_access(slug, None)
@@ -72,11 +74,18 @@ async def archived_talk(
         else await make_event(slug, visibility=visibility, start=day, organiser_id=organiser_id)
     )
     person = await editing.save_presenter(event_id, presenter, "Northgate University")
-    guid = await make_session(event_id, title, local(day, 10), presenter_ids=[person], abstract=f"All about {title}.")
+    guid = await make_session(
+        event_id,
+        title,
+        local(day, 10),
+        presenter_ids=[person],
+        abstract=abstract or f"All about {title}.",
+        language=language,
+    )
     await publish_release(event_id)
     stored = await store_upload(chunks(RECORDING), media_root, AUDIO)
     recording = await add_recording(guid, "audio", stored=stored, original_name="talk.wav", media_root=media_root)
-    await add_captions(recording, captions.encode(), "en", "corrected")
+    await add_captions(recording, captions.encode(), language, "corrected")
     if topics:
         await tag_session(guid, list(topics))
     access = await event_access(slug, None)  # private events too: this is the organiser's own call

@@ -479,3 +479,62 @@ async def test_the_embedded_player_counts_plays_without_a_token_but_never_for_hi
 
     secret = await archived_talk(media_root(app), slug="closed-meeting", visibility="private", title="Budget secrets")
     assert (await client.post(f"/a/{secret.item.handle}/played")).status_code == 404
+
+
+SPANISH_CAPTIONS = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+Hoy hablo del préstamo interbibliotecario entre países de América Latina.
+
+00:00:04.000 --> 00:00:08.000
+Muchas bibliotecas pequeñas no tienen presupuesto para los envíos internacionales.
+
+00:00:08.000 --> 00:00:12.000
+Por eso creamos una red de bibliotecas que se prestan sin cobrar entre sí, con los vales de la IFLA.
+"""
+
+
+async def test_captions_declared_in_the_wrong_language_are_flagged_and_relabelled(
+    client: Client, prepared: str
+) -> None:
+    await upload(client, prepared, wav_bytes(12), "audio", "talk.wav")
+    recording_id = re.search(r"recordings/(\d+)/captions", (await client.get(prepared)).text).group(1)
+    response = await client.post(
+        f"{prepared}recordings/{recording_id}/captions",
+        data={"_csrf_token": client.cookies["hallway_csrf"], "language": "en"},
+        files={"file": ("talk.vtt", SPANISH_CAPTIONS.encode(), "text/vtt")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302  # kept as declared
+
+    page = (await client.get(prepared)).text
+    assert "The English (en) captions read like Spanish (es)." in page
+    track_id = re.search(r"captions/(\d+)/language", page).group(1)
+    for hostile, message in (
+        ("\u0661\u0662", "Use a language code such as en, fr or pt-br."),
+        ("e" * 40, "Use a language code such as en, fr or pt-br."),
+        ("中文", "Use a language code such as en, fr or pt-br."),
+        ("es\x00", "cannot contain the NUL character"),
+    ):
+        refused = await post(client, f"{prepared}captions/{track_id}/language", {"language": hostile})
+        assert refused.status_code == 400 and message in refused.text, hostile
+    elsewhere = await post(client, f"{prepared}captions/{int(track_id) + 999}/language", {"language": "es"})
+    assert elsewhere.status_code == 404
+
+    relabelled = await post(client, f"{prepared}captions/{track_id}/language", {"language": "es"})
+
+    assert relabelled.status_code == 302
+    page = (await client.get(prepared)).text
+    assert "read like" not in page and "captions: es (machine)" in page
+
+
+async def test_captions_in_their_declared_language_raise_no_flag(client: Client, prepared: str) -> None:
+    await upload(client, prepared, wav_bytes(12), "audio", "talk.wav")
+    recording_id = re.search(r"recordings/(\d+)/captions", (await client.get(prepared)).text).group(1)
+    for language, text in (("es-MX", SPANISH_CAPTIONS), ("en", CONTU_CAPTIONS)):
+        await client.post(
+            f"{prepared}recordings/{recording_id}/captions",
+            data={"_csrf_token": client.cookies["hallway_csrf"], "language": language},
+            files={"file": ("talk.vtt", text.encode(), "text/vtt")},
+        )
+    assert "read like" not in (await client.get(prepared)).text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.captions import format_moment, parse_captions
+from archive.text_language import likely_language, mislabelled_as
 from server.problems import Invalid
 from tests.archive.factories import CONTU_CAPTIONS
 
@@ -52,3 +53,41 @@ def test_captions_that_are_not_utf8_name_the_line() -> None:
 
 def test_moments_are_written_as_people_read_them() -> None:
     assert [format_moment(s) for s in (0, 9.9, 754, 3723)] == ["0:00", "0:09", "12:34", "1:02:03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Los vales de la IFLA pagan los préstamos internacionales sin facturas, y las bibliotecas pequeñas "
+            "también pueden prestar a otros países con el envío por correo.",
+            "es",
+        ),
+        (
+            "Wir verschicken Aufsätze aus Zeitschriften per E-Mail, und die Bibliothek ist auch für die Fernleihe "
+            "mit den anderen Ländern zuständig, wenn es nicht anders geht.",
+            "de",
+        ),
+        (
+            "Nous envoyons les articles par courriel et la bibliothèque est aussi le centre du prêt entre "
+            "bibliothèques pour les pays qui ne sont pas dans le réseau avec nous.",
+            "fr",
+        ),
+        (
+            "The licence comes first: if it forbids interlibrary loan, the guidelines do not help, and we keep "
+            "the records for three years as they expect, with the title and the year.",
+            "en",
+        ),
+        ("Hola, buenas tardes.", None),  # too short to tell
+        ("ILL TIPASA OCLC Rapido 2026", None),  # names, not language
+    ],
+)
+def test_the_language_a_text_reads_as(text: str, language: str | None) -> None:
+    assert likely_language(text) == language
+
+
+def test_a_regional_tag_declares_its_language() -> None:
+    spanish = (
+        "Los vales de la IFLA pagan los préstamos internacionales sin facturas y con el envío por correo de la red."
+    )
+    assert mislabelled_as("es-MX", spanish) == "" and mislabelled_as("en", spanish) == "es"

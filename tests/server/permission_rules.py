@@ -561,6 +561,9 @@ RULES: dict[str, Rule] = {
             files={"file": ("c.vtt", VTT, "text/vtt")},
         ),
     ),
+    "POST /events/{slug:str}/manage/archive/{guid:str}/captions/{track_id:int}/language": rule(
+        organisers, lambda c: post(f"{manage_archive(c)}/captions/{c.event.caption_id}/language", language="en-GB")
+    ),
     "POST /events/{slug:str}/manage/archive/{guid:str}/recordings/{recording_id:int}/delete": rule(
         organisers, lambda c: post(f"{manage_archive(c)}/recordings/{c.victim('recording')}/delete")
     ),
