@@ -26,6 +26,7 @@ from typing import Any, Iterator, cast
 from babel import Locale
 from babel.dates import format_date, format_skeleton, match_skeleton
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -181,6 +182,11 @@ def N_(message: str) -> str:
 _DATE_FIELDS = {"%Y": "y", "%B": "MMMM", "%b": "MMM", "%A": "EEEE", "%a": "E", "%-d": "d", "%d": "d"}
 _TIME_FIELDS = {"%H": "H", "%M": "m", "%S": "s"}
 _SKELETON_ORDER = "yMEd"
+
+
+def in_numbers(value: float) -> str:
+    """A number as the reader writes it: "1.5" in English, "1,5" in German, "12 345" in French."""
+    return str(format_decimal(value, locale=current_language()))
 
 
 def in_words(moment: date | datetime, pattern: str) -> str:

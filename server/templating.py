@@ -24,6 +24,7 @@ from server.i18n import (
     TEMPLATE_GETTEXT,
     current_language,
     in_words,
+    in_numbers,
     language_name,
     script_messages,
     text_direction,
@@ -69,6 +70,7 @@ def linkify(text: str) -> Markup:
 def _add_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_time"] = local_time
     engine.engine.filters["in_words"] = in_words  # a date or time as a strftime pattern says, in the reader's language
+    engine.engine.filters["number"] = in_numbers  # a number written the reader's way (decimal comma...)
     engine.engine.filters["linkify"] = linkify
     engine.engine.filters["zone_label"] = zone_label
     engine.engine.filters["shown_in"] = shown_in
