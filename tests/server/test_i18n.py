@@ -223,11 +223,7 @@ NOT_YET_MARKED = set(
     events/invitation.html events/manage/check_in.html events/manage/dashboard.html
     events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html
     insights/report.html networking/connections.html networking/lounge.html
-    networking/people.html networking/person.html networking/room.html server/admin.html
-    server/profile.html
-   
-    sessions/inbox.html
-    sessions/settings.html""".split()
+    networking/people.html networking/person.html networking/room.html""".split()
 )
 TEMPLATES = ROOT / "templates"
 
