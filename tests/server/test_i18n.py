@@ -222,8 +222,7 @@ NOT_YET_MARKED = set(
     events/changes.html
     events/invitation.html events/manage/check_in.html events/manage/dashboard.html
     events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html
-    insights/report.html networking/connections.html networking/lounge.html
-    networking/people.html networking/person.html networking/room.html""".split()
+    insights/report.html""".split()
 )
 TEMPLATES = ROOT / "templates"
 
