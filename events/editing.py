@@ -35,6 +35,7 @@ from events.tables import (
     Visibility,
 )
 from server.validation import is_row_id, line_problem, text_problem, year_problem
+from server.i18n import _
 from server.problems import Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
@@ -469,7 +470,7 @@ def slugify(text: str) -> str:
 @dataclass(frozen=True)
 class Conflict:
     kind: str  # room, presenter, outside
-    message: str
+    message: str  # in the language of whoever asked
     guids: tuple[str, ...]
 
 
@@ -487,7 +488,12 @@ async def find_conflicts(event_id: int) -> list[Conflict]:
                 found.append(
                     Conflict(
                         "room",
-                        f"{first.room} is double-booked: {first.title!r} and {second.title!r}.",
+                        _(
+                            "%(room)s is double-booked: “%(first)s” and “%(second)s”.",
+                            room=first.room,
+                            first=first.title,
+                            second=second.title,
+                        ),
                         (first.guid, second.guid),
                     )
                 )
@@ -496,11 +502,18 @@ async def find_conflicts(event_id: int) -> list[Conflict]:
                 found.append(
                     Conflict(
                         "presenter",
-                        f"{person.name} is in two places: {first.title!r} and {second.title!r}.",
+                        _(
+                            "%(name)s is in two places: “%(first)s” and “%(second)s”.",
+                            name=person.name,
+                            first=first.title,
+                            second=second.title,
+                        ),
                         (first.guid, second.guid),
                     )
                 )
     for item in active:
         if not programme.event.start_date <= programme.day_of(item) <= programme.event.end_date:
-            found.append(Conflict("outside", f"{item.title!r} is outside the event's dates.", (item.guid,)))
+            found.append(
+                Conflict("outside", _("“%(title)s” is outside the event's dates.", title=item.title), (item.guid,))
+            )
     return found

@@ -41,6 +41,7 @@ from events.releases import (
 )
 from events.schedule_import import ImportFailed, import_schedule, parse_schedule
 from events.tables import EventMode, MemberRole, RoomKind, SessionKind, SessionStatus, Visibility
+from server.i18n import N_, _
 from server.pagination import page_of
 from server.auth import requires_login
 from server.accounts import Account
@@ -67,6 +68,12 @@ async def _presenter_ids(request: Request[Any, Any, Any]) -> list[int]:
 
 # The form offers the usual invitation first: inviting an organiser by accident gives away the event.
 INVITATION_ROLES = [MemberRole.presenter.value, MemberRole.attendee.value, MemberRole.organiser.value]
+ROLE_NAMES = {"organiser": N_("organiser"), "presenter": N_("presenter"), "attendee": N_("attendee")}
+
+
+def role_name(role: str) -> str:
+    """A member's role in the reader's language."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 async def limit_event_creation(abuse: AbuseLimits, account: Account) -> None:
@@ -99,7 +106,9 @@ class EventCreationController(Controller):
         except Invalid as error:
             context = {"values": values, "errors": error.errors, "creating": True, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
-        flash(request, "Your event is created. Add rooms and sessions, then publish the programme.", category="success")
+        flash(
+            request, _("Your event is created. Add rooms and sessions, then publish the programme."), category="success"
+        )
         return Redirect(manage_url(values["slug"].strip().lower()))
 
     @get("/invitations/{token:str}", guards=[requires_login])
@@ -107,7 +116,7 @@ class EventCreationController(Controller):
         """Opening the link only asks: joining is a POST, so no page elsewhere can make someone join by a redirect."""
         offer = await invitations.open_invitation(token)
         if offer is None:
-            raise NotFoundException("This invitation does not exist or has been used already.")
+            raise NotFoundException(_("This invitation does not exist or has been used already."))
         return await page(request, "events/invitation.html", {"offer": offer, "token": token})
 
     @post("/invitations/{token:str}", guards=[requires_login])
@@ -116,8 +125,12 @@ class EventCreationController(Controller):
     ) -> Redirect:
         accepted = await invitations.accept_invitation(token, account.id)
         if accepted is None:
-            raise NotFoundException("This invitation does not exist or has been used already.")
-        flash(request, f"You are now {accepted.role} of {accepted.event_title}.", category="success")
+            raise NotFoundException(_("This invitation does not exist or has been used already."))
+        flash(
+            request,
+            _("You are now %(role)s of %(event)s.", role=role_name(accepted.role), event=accepted.event_title),
+            category="success",
+        )
         return Redirect(event_url(accepted.event_slug))
 
 
@@ -167,7 +180,7 @@ class ManageController(Controller):
         except NothingToPublish as error:
             flash(request, str(error), category="error")
             return Redirect(manage_url(slug))
-        flash(request, f"Version {release.version} is published.", category="success")
+        flash(request, _("Version %(version)s is published.", version=release.version), category="success")
         return Redirect(manage_url(slug))
 
     @post("/rooms")
@@ -180,7 +193,7 @@ class ManageController(Controller):
             await editing.save_room(access.event_id, room_input(values, position))
         except Invalid as error:
             return await self._dashboard(request, access, {"room": {"values": values, "errors": error.errors}}, 400)
-        flash(request, f"Room {values['name'].strip()} added.", category="success")
+        flash(request, _("Room %(name)s added.", name=values["name"].strip()), category="success")
         return Redirect(manage_url(slug, "#rooms"))
 
     @post("/tracks")
@@ -192,7 +205,7 @@ class ManageController(Controller):
             await editing.save_track(access.event_id, values["name"], values["colour"] or "#3b6ea5")
         except Invalid as error:
             return await self._dashboard(request, access, {"track": {"values": values, "errors": error.errors}}, 400)
-        flash(request, f"Track {values['name'].strip()} added.", category="success")
+        flash(request, _("Track %(name)s added.", name=values["name"].strip()), category="success")
         return Redirect(manage_url(slug, "#tracks"))
 
     @post("/presenters")
@@ -206,7 +219,7 @@ class ManageController(Controller):
             return await self._dashboard(
                 request, access, {"presenter": {"values": values, "errors": error.errors}}, 400
             )
-        flash(request, f"{values['name'].strip()} added as a presenter.", category="success")
+        flash(request, _("%(name)s added as a presenter.", name=values["name"].strip()), category="success")
         return Redirect(manage_url(slug, "#presenters"))
 
     @post("/people")
@@ -222,7 +235,7 @@ class ManageController(Controller):
         presenter = values["presenter"]
         try:
             if presenter and whole_number(presenter) is None:
-                raise Invalid({"presenter": "Choose a presenter from the list."})
+                raise Invalid({"presenter": _("Choose a presenter from the list.")})
             result = await invitations.invite(
                 access.event_id, values["email"], values["role"], account.id, int(presenter) if presenter else None
             )
@@ -231,8 +244,12 @@ class ManageController(Controller):
         link = f"{settings.base_url}{result.path}"
         flash(
             request,
-            f"{values['email'].strip()} is invited as {values['role']}: they join once they accept. "
-            f"Send them this invitation link: {link}",
+            _(
+                "%(email)s is invited as %(role)s: they join once they accept. Send them this invitation link: %(link)s",
+                email=values["email"].strip(),
+                role=role_name(values["role"]),
+                link=link,
+            ),
             category="info",
         )
         return Redirect(manage_url(slug, "#people"))
@@ -296,12 +313,12 @@ class ManageController(Controller):
         form = await request.form()
         user_id = whole_number(str(form.get("user", "")))
         if user_id is None or not is_row_id(user_id):
-            raise Invalid({"user": "Choose a registered person."})
+            raise Invalid({"user": _("Choose a registered person.")})
         name = next((p.name for p in await registration.registrations(access.event_id) if p.user_id == user_id), None)
         if name is None or not await registration.check_in(access.event_id, user_id):
-            flash(request, "That person is not registered, or is already checked in.", category="error")
+            flash(request, _("That person is not registered, or is already checked in."), category="error")
         else:
-            flash(request, f"{name} is checked in.", category="success")
+            flash(request, _("%(name)s is checked in.", name=name), category="success")
         # Back to the list as the desk left it (the search box is cleared for the next arrival).
         show = "?show=all" if form.get("show") == "all" else ""
         return Redirect(manage_url(slug, f"check-in{show}"))
@@ -328,7 +345,7 @@ class ManageController(Controller):
         except Invalid as error:
             context = {"values": values, "errors": error.errors, "creating": False, "access": access, **CHOICES}
             return await page(request, "events/manage/event_form.html", context, status_code=400)
-        flash(request, "Event details saved. Publish to show them to attendees.", category="success")
+        flash(request, _("Event details saved. Publish to show them to attendees."), category="success")
         return Redirect(manage_url(values["slug"].strip().lower()))
 
     async def _session_form(
@@ -386,7 +403,7 @@ class ManageController(Controller):
     ) -> Template:
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
-            raise NotFoundException("This event has no such session.")
+            raise NotFoundException(_("This event has no such session."))
         # The programme day it is listed under, not its calendar date (a 04:30 concert is the night before).
         programme = await working_programme(access.event_id)
         start = item.starts_at.astimezone(programme.event.zone)
@@ -432,9 +449,9 @@ class ManageController(Controller):
                 request, access, {**values, "presenters": presenter_ids}, error.errors, guid, 400
             )
         clashes = [c.message for c in await editing.find_conflicts(access.event_id) if saved in c.guids]
-        flash(request, "Session saved. It reaches attendees with the next release.", category="success")
+        flash(request, _("Session saved. It reaches attendees with the next release."), category="success")
         for message in clashes:
-            flash(request, f"Conflict: {message}", category="error")
+            flash(request, _("Conflict: %(problem)s", problem=message), category="error")
         return Redirect(manage_session_url(access.slug, saved))
 
     @get("/sessions/{guid:str}/delete")
@@ -453,7 +470,7 @@ class ManageController(Controller):
     ) -> Template:
         item = (await working_programme(access.event_id)).session(guid)
         if item is None:
-            raise NotFoundException("This event has no such session.")
+            raise NotFoundException(_("This event has no such session."))
         published = await published_programme(access.event_id)
         context = {
             "access": access,
@@ -475,6 +492,8 @@ class ManageController(Controller):
             return await self._deletion_page(request, access, guid, status_code=400)
         await editing.delete_session(access.event_id, guid)
         flash(
-            request, "Session deleted. If it was published, the next release shows it as cancelled.", category="success"
+            request,
+            _("Session deleted. If it was published, the next release shows it as cancelled."),
+            category="success",
         )
         return Redirect(manage_url(slug))

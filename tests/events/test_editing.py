@@ -116,9 +116,9 @@ async def test_conflicts_name_double_booked_rooms_busy_presenters_and_sessions_o
     messages = sorted(conflict.message for conflict in await editing.find_conflicts(event_id))
 
     assert messages == [
-        "'Far too late' is outside the event's dates.",
-        "Ada Okafor is in two places: 'First' and 'Elsewhere'.",
-        "Main Hall is double-booked: 'First' and 'Second'.",
+        "Ada Okafor is in two places: “First” and “Elsewhere”.",
+        "Main Hall is double-booked: “First” and “Second”.",
+        "“Far too late” is outside the event's dates.",
     ]
 
 

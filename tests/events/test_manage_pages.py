@@ -103,7 +103,7 @@ async def test_saving_a_double_booking_warns_the_organiser(client: Client) -> No
     )
     page = (await client.get(second.headers["location"])).text
 
-    assert "Conflict: Main Hall is double-booked: &#39;Fair use at the desk&#39; and &#39;Overlapping&#39;." in page
+    assert "Conflict: Main Hall is double-booked: “Fair use at the desk” and “Overlapping”." in page
 
 
 async def test_deleting_a_published_session_publishes_it_as_cancelled(client: Client) -> None:

@@ -219,9 +219,6 @@ async def test_a_live_refusal_speaks_the_connections_language() -> None:
 NOT_YET_MARKED = set(
     """archive/manage/overview.html archive/manage/session.html
     archive/manage/topics.html
-    events/changes.html
-    events/invitation.html events/manage/check_in.html events/manage/dashboard.html
-    events/manage/delete_session.html events/manage/event_form.html events/manage/session_form.html
     insights/report.html""".split()
 )
 TEMPLATES = ROOT / "templates"
@@ -296,3 +293,14 @@ async def test_the_archive_speaks_the_readers_language_and_names_content_languag
     assert "Archiv durchsuchen" in search and "Diese Suche speichern" not in search  # saving needs an account
     assert "langue\u00a0: espagnol" in item and "Sous-titres en espagnol (WebVTT)" in item
     assert "Transcription" in item and "Citer" in item
+
+
+async def test_the_changes_page_reads_the_stored_changelog_in_the_readers_language(client: Client) -> None:
+    await load_demo(today=date(2027, 3, 9))
+
+    german = (await client.get(f"/events/{DEMO_SLUG}/changes/", headers={"Accept-Language": "de"})).text
+    spanish = (await client.get(f"/events/{DEMO_SLUG}/changes/", headers={"Accept-Language": "es"})).text
+
+    assert "Programmänderungen" in german and "<strong>Verschoben:</strong>" in german
+    assert "<strong>Abgesagt:</strong>" in german and "Moved:" not in german
+    assert "<strong>Cancelada:</strong>" in spanish and "Versión 2" in spanish
