@@ -16,11 +16,11 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
+from server.i18n import _
 from server.validation import without_control_characters
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 THRESHOLD = 5
-FEW = f"fewer than {THRESHOLD}"
 Kind = Literal["bar", "stacked", "line", "hbar"]
 STYLE = Style(
     background="transparent",
@@ -158,9 +158,14 @@ def spreadsheet_safe(cell: str) -> str:
     return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
+def few() -> str:
+    """What a withheld figure says instead of its value, in the reader's language."""
+    return _("fewer than %(count)s", count=THRESHOLD)
+
+
 def _cell(value: float | None) -> str:
     if value is None:
-        return FEW
+        return few()
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 

@@ -25,13 +25,15 @@ from networking.metrics import ROOM_OCCUPANCY
 from networking.rooms import list_rooms
 from networking.speed import speed_summary
 from server.activity import Tally, tallies
+from server.i18n import N_, _, in_numbers, in_words
 from sessions.metrics import LIVE_VIEWERS, ONLINE_NOW
 from sessions.polls import poll_participation
 from sessions.questions import QuestionFact, question_facts
 
-from insights.charts import FEW, THRESHOLD, Chart
+from insights.charts import THRESHOLD, Chart, few
 
 PHASES = ("before", "during", "after")
+PHASE_NAMES = {"before": N_("before"), "during": N_("during"), "after": N_("after")}
 TOP = 10
 
 
@@ -52,14 +54,17 @@ class Report:
 
 
 def people(value: int) -> str:
-    return FEW if 0 < value < THRESHOLD else f"{value:,}"
+    """A count of people, withheld below the threshold, written the reader's way."""
+    return few() if 0 < value < THRESHOLD else in_numbers(value)
 
 
 def _median_hours(durations: list[timedelta]) -> str:
     if len(durations) < THRESHOLD:
-        return f"{FEW} answers" if durations else "no answers"
+        return _("fewer than %(count)s answers", count=THRESHOLD) if durations else _("no answers")
     hours = statistics.median(d.total_seconds() for d in durations) / 3600
-    return f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
+    if hours < 1:
+        return _("%(minutes)s minutes", minutes=in_numbers(round(hours * 60)))
+    return _("%(hours)s hours", hours=in_numbers(round(hours, 1)))
 
 
 async def event_report(access: EventAccess) -> Report:
@@ -73,17 +78,18 @@ async def event_report(access: EventAccess) -> Report:
     use = await archive_use(items)
     answered = [f for f in facts if f.answered_at]
     key_figures = [
-        KeyFigure("Registered", people(len(people_registered))),
-        KeyFigure("Registered in person", people(sum(r.attendance == "in_person" for r in people_registered))),
-        KeyFigure("Checked in at the venue", people(sum(bool(r.checked_in_at) for r in people_registered))),
-        KeyFigure("Questions asked", people(len(facts))),
-        KeyFigure("Questions answered", people(len(answered))),
+        KeyFigure(_("Registered"), people(len(people_registered))),
+        KeyFigure(_("Registered in person"), people(sum(r.attendance == "in_person" for r in people_registered))),
+        KeyFigure(_("Checked in at the venue"), people(sum(bool(r.checked_in_at) for r in people_registered))),
+        KeyFigure(_("Questions asked"), people(len(facts))),
+        KeyFigure(_("Questions answered"), people(len(answered))),
         KeyFigure(
-            "Median time to an answer", _median_hours([f.answered_at - f.asked_at for f in answered if f.answered_at])
+            _("Median time to an answer"),
+            _median_hours([f.answered_at - f.asked_at for f in answered if f.answered_at]),
         ),
-        KeyFigure("Speed-networking rounds", f"{speed.rounds:,}"),
-        KeyFigure("Speed-networking groups formed", people(speed.groups)),
-        KeyFigure("Sessions in the archive", f"{len(items):,}"),
+        KeyFigure(_("Speed-networking rounds"), in_numbers(speed.rounds)),
+        KeyFigure(_("Speed-networking groups formed"), people(speed.groups)),
+        KeyFigure(_("Sessions in the archive"), in_numbers(len(items))),
     ]
     charts = [
         registration_chart(people_registered, zone),
@@ -108,16 +114,16 @@ def registration_chart(people_registered: list[Registration], zone: ZoneInfo) ->
     days = sorted(per_day)
     return Chart.of(
         "registrations",
-        "Registrations per day",
-        "New registrations each day, in person and online.",
+        _("Registrations per day"),
+        _("New registrations each day, in person and online."),
         days,
-        {"In person": [per_day[d]["in_person"] for d in days], "Online": [per_day[d]["online"] for d in days]},
+        {_("In person"): [per_day[d]["in_person"] for d in days], _("Online"): [per_day[d]["online"] for d in days]},
         "stacked",
     )
 
 
 def _hour_label(bucket: datetime, zone: ZoneInfo) -> str:
-    return bucket.astimezone(zone).strftime("%a %d %b %H:00")
+    return in_words(bucket.astimezone(zone), "%a %d %b %H:%M")  # buckets are whole hours
 
 
 async def attendance_chart(event_id: int, people_registered: list[Registration], zone: ZoneInfo) -> Chart:
@@ -129,13 +135,15 @@ async def attendance_chart(event_id: int, people_registered: list[Registration],
     hours = sorted(set(arrivals) | set(online))
     return Chart.of(
         "attendance",
-        "Attendance by hour",
-        "People checked in at the venue each hour, and the most "
-        "people following the event online at once in that hour.",
+        _("Attendance by hour"),
+        _(
+            "People checked in at the venue each hour, and the most "
+            "people following the event online at once in that hour."
+        ),
         [_hour_label(h, zone) for h in hours],
         {
-            "Checked in (in person)": [arrivals.get(h, 0) for h in hours],
-            "Online at once (peak)": [online.get(h, 0) for h in hours],
+            _("Checked in (in person)"): [arrivals.get(h, 0) for h in hours],
+            _("Online at once (peak)"): [online.get(h, 0) for h in hours],
         },
         "bar",
     )
@@ -152,15 +160,15 @@ async def room_peaks_chart(event_id: int, sessions: dict[str, ProgrammeSession])
     peaks = _peaks_by_key(await tallies(LIVE_VIEWERS, list(sessions), peaks=True))
     rooms: dict[str, int] = {}
     for guid, session in sessions.items():
-        room = session.room or "No room"
+        room = session.room or _("No room")
         rooms[room] = max(rooms.get(room, 0), peaks.get(guid, 0))
     names = sorted(rooms, key=lambda name: (-rooms[name], name))
     return Chart.of(
         "room-peaks",
-        "Peak live viewers per room",
-        "The most people watching a session in each room live at once.",
+        _("Peak live viewers per room"),
+        _("The most people watching a session in each room live at once."),
         names,
-        {"Viewers at once": [rooms[n] for n in names]},
+        {_("Viewers at once"): [rooms[n] for n in names]},
         "hbar",
     )
 
@@ -171,10 +179,10 @@ async def networking_peaks_chart(event_id: int) -> Chart:
     ordered = sorted(rooms, key=lambda r: (-peaks.get(str(r.id), 0), r.name))
     return Chart.of(
         "networking-peaks",
-        "Peak occupancy per networking room",
-        "The most people in each lounge or table at once.",
+        _("Peak occupancy per networking room"),
+        _("The most people in each lounge or table at once."),
         [r.name for r in ordered],
-        {"People at once": [peaks.get(str(r.id), 0) for r in ordered]},
+        {_("People at once"): [peaks.get(str(r.id), 0) for r in ordered]},
         "hbar",
     )
 
@@ -186,10 +194,10 @@ async def busiest_hours_chart(event_id: int, zone: ZoneInfo) -> Chart:
     hours = list(range(24))
     return Chart.of(
         "busiest-hours",
-        "Busiest hours",
-        "Views of the event's pages by hour of the day, in the event's time zone, over the whole event.",
+        _("Busiest hours"),
+        _("Views of the event's pages by hour of the day, in the event's time zone, over the whole event."),
         [f"{h:02d}:00" for h in hours],
-        {"Page views": [by_hour[h] for h in hours]},
+        {_("Page views"): [by_hour[h] for h in hours]},
         "bar",
     )
 
@@ -199,10 +207,10 @@ async def live_viewers_chart(sessions: dict[str, ProgrammeSession]) -> Chart:
     top = sorted((g for g in peaks if g in sessions), key=lambda g: (-peaks[g], sessions[g].title))[:TOP]
     return Chart.of(
         "live-viewers",
-        "Sessions by live viewers",
-        f"The {TOP} sessions with the most people on their live page at once.",
+        _("Sessions by live viewers"),
+        _("The %(count)s sessions with the most people on their live page at once.", count=TOP),
         [sessions[g].title for g in top],
-        {"Viewers at once": [peaks[g] for g in top]},
+        {_("Viewers at once"): [peaks[g] for g in top]},
         "hbar",
     )
 
@@ -212,10 +220,10 @@ def questions_chart(facts: list[QuestionFact]) -> Chart:
     answered = Counter(f.phase for f in facts if f.answered_at)
     return Chart.of(
         "questions",
-        "Questions per phase",
-        "Questions asked before, during and after the sessions, and how many were answered.",
-        list(PHASES),
-        {"Asked": [asked[p] for p in PHASES], "Answered": [answered[p] for p in PHASES]},
+        _("Questions per phase"),
+        _("Questions asked before, during and after the sessions, and how many were answered."),
+        [_(PHASE_NAMES[p]) for p in PHASES],
+        {_("Asked"): [asked[p] for p in PHASES], _("Answered"): [answered[p] for p in PHASES]},
         "bar",
     )
 
@@ -224,10 +232,10 @@ async def polls_chart(event_id: int) -> Chart:
     polls = await poll_participation(event_id)
     return Chart.of(
         "polls",
-        "Poll participation",
-        "How many people answered each poll.",
+        _("Poll participation"),
+        _("How many people answered each poll."),
         [p.question for p in polls],
-        {"People who answered": [p.voters for p in polls]},
+        {_("People who answered"): [p.voters for p in polls]},
         "hbar",
     )
 
@@ -257,10 +265,10 @@ def archive_use_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
     ordered = sorted(items, key=lambda i: (-views[i.handle], -plays[i.handle], i.title))[:TOP]
     return Chart.of(
         "archive-use",
-        "Archive views and plays",
-        "How often each archived session's page was opened and its recording played, since it was archived.",
+        _("Archive views and plays"),
+        _("How often each archived session's page was opened and its recording played, since it was archived."),
         [i.title for i in ordered],
-        {"Views": [views[i.handle] for i in ordered], "Plays": [plays[i.handle] for i in ordered]},
+        {_("Views"): [views[i.handle] for i in ordered], _("Plays"): [plays[i.handle] for i in ordered]},
         "hbar",
     )
 
@@ -273,10 +281,10 @@ def topics_chart(items: list[ItemView], use: ArchiveUse) -> Chart:
     top = sorted(per_topic, key=lambda name: (-per_topic[name], name))[:TOP]
     return Chart.of(
         "topics",
-        "Top topics",
-        "Topics by views and plays of their archived sessions.",
+        _("Top topics"),
+        _("Topics by views and plays of their archived sessions."),
         top,
-        {"Views and plays": [per_topic[t] for t in top]},
+        {_("Views and plays"): [per_topic[t] for t in top]},
         "hbar",
     )
 
@@ -298,10 +306,10 @@ async def empty_searches_chart(event_title: str | None = None) -> Chart:
     top = [term for term, n in totals.most_common() if n >= THRESHOLD][:TOP]
     return Chart.of(
         "empty-searches",
-        "Searches that found nothing",
-        "The archive searches most often made without a result: topics people look for and do not find.",
+        _("Searches that found nothing"),
+        _("The archive searches most often made without a result: topics people look for and do not find."),
         top,
-        {"Searches": [totals[t] for t in top]},
+        {_("Searches"): [totals[t] for t in top]},
         "hbar",
     )
 
@@ -319,8 +327,8 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
     topic_names = sorted(per_topic_year)
     items_chart = Chart.of(
         "items-per-topic",
-        "Archived sessions per topic and year",
-        "How many archived sessions each topic has, year by year.",
+        _("Archived sessions per topic and year"),
+        _("How many archived sessions each topic has, year by year."),
         topic_names,
         {str(y): [per_topic_year[t][y] for t in topic_names] for y in years},
         "stacked",
@@ -333,10 +341,10 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
     months = sorted(plays_by_month)
     plays_chart = Chart.of(
         "plays",
-        "Plays per month",
-        "Recordings played in the archive each month.",
+        _("Plays per month"),
+        _("Recordings played in the archive each month."),
         months,
-        {"Plays": [plays_by_month[m] for m in months]},
+        {_("Plays"): [plays_by_month[m] for m in months]},
         "line",
     )
     unanswered: Counter[str] = Counter()
@@ -346,10 +354,10 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
     event_names = sorted(unanswered, key=lambda name: (-unanswered[name], name))
     follow_ups = Chart.of(
         "follow-ups",
-        "Follow-up questions still unanswered",
-        "Questions asked after the sessions that no presenter has answered yet, per event.",
+        _("Follow-up questions still unanswered"),
+        _("Questions asked after the sessions that no presenter has answered yet, per event."),
         event_names,
-        {"Unanswered": [unanswered[n] for n in event_names]},
+        {_("Unanswered"): [unanswered[n] for n in event_names]},
         "hbar",
         people=False,
     )
@@ -359,22 +367,22 @@ async def archive_report(event_ids: frozenset[int]) -> Report:
     days = sorted(harvests)
     oai_chart = Chart.of(
         "oai",
-        "OAI-PMH requests per day",
-        "Requests from library harvesters to /oai.",
+        _("OAI-PMH requests per day"),
+        _("Requests from library harvesters to /oai."),
         days,
-        {"Requests": [harvests[d] for d in days]},
+        {_("Requests"): [harvests[d] for d in days]},
         "line",
         people=False,
     )
     key_figures = [
-        KeyFigure("Archived sessions", f"{len(items):,}"),
-        KeyFigure("Events", f"{len(events):,}"),
-        KeyFigure("Plays", people(sum(plays_by_month.values()))),
-        KeyFigure("Unanswered follow-up questions", f"{sum(unanswered.values()):,}"),
-        KeyFigure("OAI-PMH requests", f"{sum(harvests.values()):,}"),
+        KeyFigure(_("Archived sessions"), in_numbers(len(items))),
+        KeyFigure(_("Events"), in_numbers(len(events))),
+        KeyFigure(_("Plays"), people(sum(plays_by_month.values()))),
+        KeyFigure(_("Unanswered follow-up questions"), in_numbers(sum(unanswered.values()))),
+        KeyFigure(_("OAI-PMH requests"), in_numbers(sum(harvests.values()))),
     ]
     return Report(
-        "The archive",
+        _("The archive"),
         key_figures,
         [items_chart, plays_chart, topics_chart(items, use), follow_ups, oai_chart, await empty_searches_chart()],
     )

@@ -525,7 +525,7 @@ async def test_captions_declared_in_the_wrong_language_are_flagged_and_relabelle
 
     assert relabelled.status_code == 302
     page = (await client.get(prepared)).text
-    assert "read like" not in page and "captions: es (machine)" in page
+    assert "read like" not in page and "captions: es (machine-made)" in page
 
 
 async def test_captions_in_their_declared_language_raise_no_flag(client: Client, prepared: str) -> None:

@@ -132,6 +132,20 @@ async def test_the_page_shows_charts_tables_and_withheld_figures(client: Client,
     assert ">3<" not in page.split('id="room-peaks-heading"')[1].split("</section>")[0]
 
 
+async def test_the_figures_speak_the_readers_language_down_to_the_csv_headers(client: Client, forum: dict) -> None:
+    german = {"Accept-Language": "de"}
+
+    page = (await client.get("/events/ill-days/insights/", headers=german)).text
+    questions = await client.get("/events/ill-days/insights/questions.csv", headers=german)
+    registrations = await client.get("/events/ill-days/insights/registrations.csv", headers={"Accept-Language": "fr"})
+
+    assert "<dt>Vor Ort angemeldet</dt>" in page and "Als CSV herunterladen" in page
+    assert '<title id="attendance-title">Anwesenheit pro Stunde</title>' in page
+    assert "Sa., 27. März, 09:00" in page  # the hours, written the German way
+    assert list(csv.reader(io.StringIO(questions.text)))[:2] == [["", "Gestellt", "Beantwortet"], ["vorher", "6", "5"]]
+    assert list(csv.reader(io.StringIO(registrations.text)))[1] == ["2027-03-01", "7", "moins de 5"]
+
+
 @pytest.mark.parametrize("who", ["anonymous", "stranger", "attendee", "presenter"])
 async def test_only_organisers_find_the_insights(client: Client, forum: dict, who: str) -> None:
     await post(client, "/logout")
