@@ -28,7 +28,7 @@ test-fast: install-test assets
 # Gather every marked message into server/locales/messages.pot and add the new ones to each catalogue
 # (translate them there; a test fails while one is missing). See server/i18n.py.
 messages: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-wrap --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 -k said -k word --no-wrap --sort-by-file \
 		--project Hallway -o server/locales/messages.pot .
 	for language in de es fr; do \
 		$(BIN)/pybabel update -i server/locales/messages.pot -d server/locales -l $$language --no-wrap --no-fuzzy-matching; \

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from server.accounts import get_account
 from server.jobs import Progress, enqueue
-from server.notifications import notify
+from server.notifications import notify, said
 from server.problems import Invalid
 
 from archive.changes import ItemFirstPublished
@@ -122,6 +122,9 @@ async def _tell_if_matching(row: dict[str, Any], item: ItemView, variants: dict[
     if not page.total:
         return 0
     await notify(
-        row["user"], "saved-search", f"New in the archive for {saved.label}: “{item.title}”.", item_url(item.handle)
+        row["user"],
+        "saved-search",
+        said("New in the archive for %(search)s: “%(title)s”.", search=saved.label, title=item.title),
+        item_url(item.handle),
     )
     return 1

@@ -10,14 +10,13 @@ import uuid
 from events.urls import session_url
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from events.access import who_may_see
 from events.programme import Programme
 from events.releases import ReleasePublished, release_changes
 from events.tables import Star
 from server.jobs import JobFailed, Progress, enqueue
-from server.notifications import notify
+from server.notifications import Said, moment, notify, said, word
 
 JOB_KIND = "events.tell-agendas"
 TOLD = {"moved", "cancelled", "reinstated"}
@@ -29,44 +28,57 @@ async def queue_agenda_notices(change: ReleasePublished) -> None:
         await enqueue(JOB_KIND, f"{change.event_id}:{change.version}")
 
 
-def agenda_notices(snapshot: Programme, changelog: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
-    """Per session guid, what to tell someone who starred it, and the link to its page."""
-    zone = snapshot.event.zone
+def agenda_notices(snapshot: Programme, changelog: list[dict[str, Any]]) -> dict[str, tuple[list[Said], str]]:
+    """Per session guid, what to tell someone who starred it (said in their language), and its page's link."""
+    zone = snapshot.event.timezone
     slugs = {item.guid: item.slug for item in snapshot.sessions}
-    notices: dict[str, list[str]] = {}
+    notices: dict[str, list[Said]] = {}
     for entry in changelog:
         if entry.get("change") in TOLD and entry["guid"] in slugs:
             notices.setdefault(entry["guid"], []).append(_sentence(entry, zone))
-    return {
-        guid: (" ".join(sentences), session_url(snapshot.event.slug, slugs[guid]))
-        for guid, sentences in notices.items()
-    }
+    return {guid: (sentences, session_url(snapshot.event.slug, slugs[guid])) for guid, sentences in notices.items()}
 
 
-def _sentence(entry: dict[str, Any], zone: ZoneInfo) -> str:
-    title = f"“{entry['title']}”"
+def _sentence(entry: dict[str, Any], zone: str) -> Said:
+    title = entry["title"]
     if entry["change"] == "cancelled":
-        return f"{title} in your agenda is cancelled."
+        return said("“%(title)s” in your agenda is cancelled.", title=title)
     if entry["change"] == "reinstated":
-        return f"{title} in your agenda takes place after all."
+        return said("“%(title)s” in your agenda takes place after all.", title=title)
     before, after = entry["from"], entry["to"]
     if before["starts_at"] == after["starts_at"] and before["room"] == after["room"]:
-        return (
-            f"{title} in your agenda now ends at {_clock(after['ends_at'], zone)} "
-            f"(was {_clock(before['ends_at'], zone)})."
+        return said(
+            "“%(title)s” in your agenda now ends at %(end)s (was %(old_end)s).",
+            title=title,
+            end=_at(after["ends_at"], zone, "%H:%M"),
+            old_end=_at(before["ends_at"], zone, "%H:%M"),
         )
     if before["starts_at"] == after["starts_at"]:
-        return f"{title} in your agenda moved to {after['room'] or 'another room'} (was {before['room'] or 'no room'})."
-    return f"{title} in your agenda moved to {_when(after, zone)} (was {_when(before, zone)})."
+        return said(
+            "“%(title)s” in your agenda moved to %(room)s (was %(old_room)s).",
+            title=title,
+            room=after["room"] or word("another room"),
+            old_room=before["room"] or word("no room"),
+        )
+    if after["room"] == before["room"]:
+        return said(
+            "“%(title)s” in your agenda moved to %(when)s (was %(old_when)s).",
+            title=title,
+            when=_at(after["starts_at"], zone),
+            old_when=_at(before["starts_at"], zone),
+        )
+    return said(
+        "“%(title)s” in your agenda moved to %(when)s, %(room)s (was %(old_when)s, %(old_room)s).",
+        title=title,
+        when=_at(after["starts_at"], zone),
+        room=after["room"] or word("no room"),
+        old_when=_at(before["starts_at"], zone),
+        old_room=before["room"] or word("no room"),
+    )
 
 
-def _clock(moment: str, zone: ZoneInfo) -> str:
-    return f"{datetime.fromisoformat(moment).astimezone(zone):%H:%M}"
-
-
-def _when(place: dict[str, Any], zone: ZoneInfo) -> str:
-    moment = datetime.fromisoformat(place["starts_at"]).astimezone(zone)
-    return f"{moment:%a %-d %b %H:%M}" + (f", {place['room']}" if place["room"] else "")
+def _at(iso: str, zone: str, pattern: str = "%a %-d %b %H:%M") -> dict[str, str]:
+    return moment(datetime.fromisoformat(iso), zone, pattern)
 
 
 async def tell_agendas(key: str, progress: Progress) -> None:

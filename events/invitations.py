@@ -22,7 +22,7 @@ from events.editing import link_presenter
 from events.access import add_member
 from events.tables import Event, Invitation, MemberRole, Presenter
 from server.accounts import EMAIL_MAX, account_id_by_email, normalise_email
-from server.notifications import notify
+from server.notifications import notify, said, word
 from server.validation import is_row_id
 from server.problems import Invalid
 
@@ -83,7 +83,10 @@ async def invite(
     if user_id is not None:
         event = await Event.select(Event.title).where(Event.id == event_id).first()
         title = event["title"] if event else "an event"
-        await notify(user_id, "invitation", f"You are invited to {title} as {role}.", invitation_url(token))
+        words = said(
+            "You are invited to %(title)s as %(role)s.", title=title, role=word(role)
+        )  # a role is a message of its own
+        await notify(user_id, "invitation", words, invitation_url(token))
     return InviteResult(token=token)
 
 

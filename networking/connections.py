@@ -13,7 +13,7 @@ from piccolo.columns.combination import Or
 
 from networking.tables import ConnectionRequest
 from server.accounts import PublicProfile, contact_details, display_names, is_listed, public_profiles
-from server.notifications import notify
+from server.notifications import notify, said
 from server.problems import Invalid, NotFound
 
 MESSAGE_MAX = 500
@@ -62,7 +62,9 @@ async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int
     await request.save()
     sender = (await public_profiles([sender_id]))[sender_id]
     who = f"{sender.display_name} ({sender.affiliation})" if sender.affiliation else sender.display_name
-    await notify(recipient_id, "connection-request", f"{who} would like to connect with you.", "/me/connections/")
+    await notify(
+        recipient_id, "connection-request", said("%(who)s would like to connect with you.", who=who), "/me/connections/"
+    )
     return request.id
 
 
@@ -91,7 +93,10 @@ async def answer_request(request_id: int, recipient_id: int, accept: bool) -> No
     if accept:
         name = (await display_names([recipient_id]))[recipient_id]
         await notify(
-            row["sender"], "connection-accepted", f"{name} accepted your request to connect.", "/me/connections/"
+            row["sender"],
+            "connection-accepted",
+            said("%(name)s accepted your request to connect.", name=name),
+            "/me/connections/",
         )
 
 

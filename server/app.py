@@ -85,7 +85,7 @@ from server.notifications import email_notifications, queue_daily_digests, stop_
 from server.ratelimit import AbuseLimits, LoginThrottle
 from server.settings import Settings, load_settings
 from server.templating import STATIC_DIR, template_config
-from server.i18n import LanguageMiddleware
+from server.i18n import LanguageMiddleware, offer_pseudo_locales
 from archive import urls as archive_urls
 from events import urls as events_urls
 from networking import urls as networking_urls
@@ -106,6 +106,7 @@ def create_app() -> socketio.ASGIApp:
 def build_litestar_app(settings: Settings) -> Litestar:
     """Litestar with every controller, store and plugin; the socket.io server hangs off ``state.sio``."""
     engine = configure_database(settings)
+    offer_pseudo_locales(settings.pseudo_locales)
     redis_client = Redis.from_url(settings.redis_url) if settings.redis_url else None
     stores = _stores(settings, redis_client)
     templates = template_config((*events_urls.URLS, *sessions_urls.URLS, *networking_urls.URLS, *archive_urls.URLS))
@@ -233,6 +234,7 @@ def disconnect_packages() -> None:
     forget_all()
     forget_handlers()
     stop_publishing()
+    offer_pseudo_locales(False)
 
 
 async def refuse_impossible_input(request: Request[Any, Any, Any]) -> None:

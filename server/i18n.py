@@ -41,6 +41,7 @@ class Language:
     code: str  # BCP 47, as in <html lang>
     name: str  # in the language itself, as the switcher offers it
     direction: str = "ltr"
+    formats_as: str = ""  # the CLDR locale for dates and numbers, when it is not ``code``
 
 
 LANGUAGES: dict[str, Language] = {
@@ -53,6 +54,19 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
+# A pseudo-locale (Android's ar-XB): the English text laid out right to left, so a developer or a test sees
+# that every page mirrors before a right-to-left translation exists. Offered only with HALLWAY_PSEUDO_LOCALES.
+RIGHT_TO_LEFT_PSEUDO = Language("ar-XB", "English, right to left (pseudo-locale)", "rtl", formats_as="en")
+
+
+def offer_pseudo_locales(offered: bool) -> None:
+    """Add the pseudo-locale to the languages people can choose (development and tests), or take it away."""
+    if offered:
+        LANGUAGES[RIGHT_TO_LEFT_PSEUDO.code] = RIGHT_TO_LEFT_PSEUDO
+    else:
+        LANGUAGES.pop(RIGHT_TO_LEFT_PSEUDO.code, None)
+
+
 _current: ContextVar[str] = ContextVar("hallway_language", default=DEFAULT)
 # One entry of Accept-Language: a tag (letters, digits and hyphens) and an optional quality.
 _ENTRY = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([01](?:\.[0-9]{0,3})?))?\s*$")
@@ -64,6 +78,10 @@ def supported(code: str | None) -> str | None:
     """The language ``code`` names among those Hallway speaks (``de-AT`` is German), else None."""
     if not code:
         return None
+    exact = code.strip().replace("_", "-").lower()
+    found = next((known for known in LANGUAGES if known.lower() == exact), None)
+    if found:
+        return found
     primary = code.strip().split("-")[0].split("_")[0].lower()
     return primary if primary in LANGUAGES else None
 
@@ -98,6 +116,12 @@ def text_direction() -> str:
     return LANGUAGES[current_language()].direction
 
 
+def formatting_locale() -> str:
+    """The CLDR locale that writes dates, times and numbers for the current language."""
+    code = current_language()
+    return LANGUAGES[code].formats_as or code if code in LANGUAGES else DEFAULT
+
+
 @contextmanager
 def speaking(code: str | None) -> Iterator[str]:
     """Translate into ``code`` (a person's language, for their mail or their socket) inside the block."""
@@ -130,7 +154,7 @@ def translations(code: str) -> NullTranslations:
 def language_name(code: str) -> str:
     """A content language's name in the reader's language ("Englisch" for ``en`` in German), else the code."""
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(current_language()) or code
+        return Locale.parse(code.replace("-", "_")).get_display_name(formatting_locale()) or code
     except (ValueError, TypeError):  # babel.UnknownLocaleError is a ValueError
         return code
 
@@ -186,7 +210,7 @@ _SKELETON_ORDER = "yMEd"
 
 def in_numbers(value: float) -> str:
     """A number as the reader writes it: "1.5" in English, "1,5" in German, "12 345" in French."""
-    return str(format_decimal(value, locale=current_language()))
+    return str(format_decimal(value, locale=formatting_locale()))
 
 
 def in_words(moment: date | datetime, pattern: str) -> str:
@@ -196,7 +220,7 @@ def in_words(moment: date | datetime, pattern: str) -> str:
     fields (CLDR's, through Babel): "%a %-d %b, %H:%M" is "Sa., 27. März, 10:05" in German. ISO dates
     (%Y-%m-%d) and zone abbreviations (%Z) read the same everywhere.
     """
-    code = current_language()
+    code = formatting_locale()
     if code == DEFAULT or "%Y-%m-%d" in pattern:
         return moment.strftime(pattern)
     date_letters = [letters for field, letters in _DATE_FIELDS.items() if field in pattern]

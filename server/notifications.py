@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence, Union
+from zoneinfo import ZoneInfo
 
-from server.i18n import _, ngettext, speaking
+from server.i18n import _, gettext, in_words, ngettext, speaking
 from server.mail import queue_mail
 from server.tables import Notification, Profile
 
@@ -33,6 +35,68 @@ class MailLinks:
 
 
 _mail = MailLinks()
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence kept as its message and values, not as text: each person reads it in their own language,
+    whenever they read it (the page, a live push, an email or the digest). Values are plain words (names,
+    titles), a word to translate too (:func:`word`) or a moment to write the reader's way (:func:`moment`)."""
+
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"message": self.message, "values": self.values}
+
+
+def said(message: str, **values: Any) -> Said:
+    """Mark ``message`` (extracted like ``_``) to be said later, in the reader's language."""
+    return Said(message, values)
+
+
+def word(message: str) -> dict[str, str]:
+    """A value that is itself a message (a role, say), translated with the sentence."""
+    return {"say": message}
+
+
+def moment(at: datetime, zone: str, pattern: str = "%a %-d %b %H:%M") -> dict[str, str]:
+    """A value that is a moment, written in ``zone`` the reader's way when read."""
+    return {"at": at.isoformat(), "zone": zone, "pattern": pattern}
+
+
+Words = Union[str, Said, Sequence[Said]]
+
+
+def say(sentences: Sequence[Said]) -> str:
+    """What ``sentences`` say in the current language."""
+    return in_readers_words([sentence.as_json() for sentence in sentences])
+
+
+def in_readers_words(sentences: list[dict[str, Any]]) -> str:
+    """Stored sentences as the current language says them (one after another)."""
+    return " ".join(gettext(s["message"], **{k: _value(v) for k, v in s["values"].items()}) for s in sentences)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict) and "say" in value:
+        return gettext(str(value["say"]))
+    if isinstance(value, dict) and "at" in value:
+        local = datetime.fromisoformat(value["at"]).astimezone(ZoneInfo(value["zone"]))
+        return in_words(local, value["pattern"])
+    return str(value)
+
+
+def _sentences(text: Words) -> list[dict[str, Any]]:
+    if isinstance(text, str):
+        return []
+    return [s.as_json() for s in ([text] if isinstance(text, Said) else text)]
+
+
+def _readable(text: str, sentences: list[dict[str, Any]] | str) -> str:
+    """What a notification says now: its sentences in the current language, else the text stored long ago."""
+    loaded = json.loads(sentences) if isinstance(sentences, str) else sentences  # SQLite hands JSON back as text
+    return in_readers_words(loaded) if loaded else text
 
 
 @dataclass(frozen=True)
@@ -69,23 +133,35 @@ def unsubscribe_url(user_id: int) -> str:
     return f"{_mail.base_url}/unsubscribe/{user_id}/{unsubscribe_signature(user_id, _mail.secret)}"
 
 
-async def notify(recipient_id: int, kind: str, text: str, link: str = "") -> None:
+async def notify(recipient_id: int, kind: str, text: Words, link: str = "") -> None:
+    """Tell someone: ``text`` is what :func:`said` made (said in each reader's language), or plain words."""
+    sentences = _sentences(text)
+    with speaking("en"):
+        stored = _readable(text if isinstance(text, str) else "", sentences)
     await Notification(
-        recipient=recipient_id, kind=kind, text=text[:1000], link=link[:500], created_at=datetime.now(timezone.utc)
+        recipient=recipient_id,
+        kind=kind,
+        text=stored[:1000],
+        sentences=sentences,
+        link=link[:500],
+        created_at=datetime.now(timezone.utc),
     ).save()
-    payload = {"kind": kind, "text": text, "link": link, "unread": await unread_count(recipient_id)}
+    row = (
+        await Profile.select(Profile.email_pref, Profile.user.email, Profile.language, Profile.email_confirmed_at)
+        .where(Profile.user == recipient_id)
+        .first()
+    )
+    with speaking(row["language"] if row else ""):  # the recipient's language, whoever caused it
+        readable = _readable(stored, sentences)
+    payload = {"kind": kind, "text": readable, "link": link, "unread": await unread_count(recipient_id)}
     for publisher in _publisher:
         await publisher(recipient_id, payload)
-    if _mail.enabled:
-        row = (
-            await Profile.select(Profile.email_pref, Profile.user.email, Profile.language)
-            .where((Profile.user == recipient_id) & Profile.email_confirmed_at.is_not_null())
-            .first()
-        )
-        if row and row["email_pref"] == "immediate":  # an unconfirmed address is never written to
-            with speaking(row["language"]):  # mail speaks the recipient's language, whoever caused it
-                body = _email_body([(text, link)], recipient_id)
-            await queue_mail(row["user.email"], text[:200], body)
+    if row is None or row["email_confirmed_at"] is None:  # an unconfirmed address is never written to
+        return
+    if _mail.enabled and row["email_pref"] == "immediate":
+        with speaking(row["language"]):
+            body = _email_body([(readable, link)], recipient_id)
+        await queue_mail(row["user.email"], readable[:200], body)
 
 
 def _email_body(items: list[tuple[str, str]], recipient_id: int) -> str:
@@ -121,7 +197,7 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
         if now - since < timedelta(days=1):
             continue
         news = (
-            await Notification.select(Notification.text, Notification.link)
+            await Notification.select(Notification.text, Notification.sentences, Notification.link)
             .where(
                 (Notification.recipient == row["user"])
                 & (Notification.created_at > since)
@@ -135,7 +211,7 @@ async def queue_daily_digests(now: datetime | None = None) -> int:
                 subject = ngettext(
                     "Hallway: %(num)s update since yesterday", "Hallway: %(num)s updates since yesterday", len(news)
                 )
-                body = _email_body([(n["text"], n["link"]) for n in news], row["user"])
+                body = _email_body([(_readable(n["text"], n["sentences"]), n["link"]) for n in news], row["user"])
             await queue_mail(row["user.email"], subject, body)
             sent += 1
     return sent
@@ -177,7 +253,12 @@ async def list_notifications(user_id: int, limit: int = 50) -> list[Notification
     )
     return [
         NotificationItem(
-            row["id"], row["kind"], row["text"], row["link"], row["created_at"], row["read_at"] is not None
+            row["id"],
+            row["kind"],
+            _readable(row["text"], row["sentences"]),
+            row["link"],
+            row["created_at"],
+            row["read_at"] is not None,
         )
         for row in rows
     ]

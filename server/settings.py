@@ -36,6 +36,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For names the real client
     upload_gb_per_day: int = 20  # what one account may upload to the archive in a day
     background_jobs: bool = True  # each server process runs waiting jobs (media derivatives); off: `hallway jobs`
+    pseudo_locales: bool = False  # offer ar-XB (English, right to left) to check layouts mirror
 
     @property
     def uses_sqlite(self) -> bool:
@@ -80,6 +81,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_gb_per_day=_count("HALLWAY_UPLOAD_GB_PER_DAY", env.get("HALLWAY_UPLOAD_GB_PER_DAY") or "20"),
         trusted_proxies=_addresses("HALLWAY_TRUSTED_PROXIES", env.get("HALLWAY_TRUSTED_PROXIES") or ""),
         background_jobs=_switch("HALLWAY_BACKGROUND_JOBS", env.get("HALLWAY_BACKGROUND_JOBS") or "on"),
+        pseudo_locales=_switch("HALLWAY_PSEUDO_LOCALES", env.get("HALLWAY_PSEUDO_LOCALES") or "off"),
     )
 
 

@@ -1,7 +1,7 @@
 """Infrastructure tables: accounts are Piccolo's ``BaseUser``; a profile says who someone is."""
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Array, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns import Serial
 from piccolo.table import Table
 
@@ -43,7 +43,8 @@ class Notification(Table):
 
     recipient = ForeignKey(references=BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=40)
-    text = Text()
+    text = Text(help_text="What it says in English (and all that older notifications kept).")
+    sentences = JSON(default=[], help_text='[{"message": ..., "values": {...}}]: said in each reader\'s language.')
     link = Varchar(length=500, default="")
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)

@@ -26,7 +26,7 @@ from litestar.stores.base import Store
 from server.accounts import Account, display_names
 from server.jobs import Progress, enqueue
 from server.changes import Change, announce
-from server.notifications import notify
+from server.notifications import notify, said
 from server.ratelimit import RateLimit
 from server.validation import has_visible_text, is_row_id, text_problem
 from server.problems import Invalid, NotAllowed, NotFound, TooFast
@@ -463,7 +463,8 @@ async def tell_askers(key: str, progress: Progress) -> None:
     allowed = await who_may_see(answer["question.event"], recipients)  # removed from a private event: not told
     recipients = [r for r in recipients if r in allowed]
     for number, recipient in enumerate(recipients, start=1):
-        await notify(recipient, "question-answered", f"{name} answered a question on “{title}”.", link)
+        words = said("%(name)s answered a question on “%(title)s”.", name=name, title=title)
+        await notify(recipient, "question-answered", words, link)
         if number % 50 == 0:
             await progress(number * 100 // len(recipients))
 

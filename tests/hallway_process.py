@@ -104,9 +104,9 @@ def two_workers(env: dict[str, str]) -> Iterator[tuple[HallwayServer, HallwaySer
 
 
 @contextmanager
-def demo_server(var_dir: Path) -> Iterator[HallwayServer]:
+def demo_server(var_dir: Path, **extra: str) -> Iterator[HallwayServer]:
     """The quick start's site (migrated, the demo loaded) served by one real ``hallway serve``."""
-    env = hallway_env(var_dir)
+    env = hallway_env(var_dir, **extra)
     prepare_site(env)
     server = HallwayServer(env).start()
     try:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from events.agenda_notices import agenda_notices
+from server.i18n import speaking
+from server.notifications import say
 from msgspec.structs import replace
 
 from events.programme import Programme, ProgrammeEvent, ProgrammeSession, clashes
@@ -152,7 +154,15 @@ def test_agenda_notices_word_moves_in_the_events_zone_and_ignore_what_agendas_do
         {"guid": "", "title": "rooms", "change": "rooms", "added": ["Room C"], "removed": [], "changed": []},
     ]
 
-    assert agenda_notices(snapshot, changelog) == {
+    notices = {guid: (say(sentences), link) for guid, (sentences, link) in agenda_notices(snapshot, changelog).items()}
+    with speaking("de"):
+        in_german = say(agenda_notices(snapshot, changelog)["a"][0])
+
+    assert in_german == (
+        "„Fair use“ auf Ihrer Merkliste wurde auf So., 28. März, 14:00, Room B verschoben"
+        " (vorher Sa., 27. März, 10:00, Main Hall)."
+    )
+    assert notices == {
         "a": (
             "“Fair use” in your agenda moved to Sun 28 Mar 14:00, Room B (was Sat 27 Mar 10:00, Main Hall).",
             "/events/ill-days/sessions/fair-use/",

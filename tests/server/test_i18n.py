@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from email.header import decode_header, make_header
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 import subprocess
@@ -22,7 +24,20 @@ from server import accounts, notifications
 from server.live import acknowledged
 from server.mail import deliver_due
 from server.protocol import Nothing
-from server.i18n import LANGUAGE_COOKIE, LANGUAGES, LOCALES_DIR, gettext, in_words, negotiate, ngettext, speaking
+from server.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    LOCALES_DIR,
+    gettext,
+    in_numbers,
+    in_words,
+    negotiate,
+    ngettext,
+    offer_pseudo_locales,
+    speaking,
+    text_direction,
+)
+from server.settings import Settings
 from tests.accounts_flow import log_in, post
 from tests.events.factories import make_account
 from tests.unmarked_text import unmarked_text
@@ -84,7 +99,8 @@ def test_the_message_template_holds_every_marked_message(tmp_path: Path) -> None
     fresh = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_"]
-        + ["-k", "N_", "-k", "gettext", "-k", "ngettext:1,2", "--no-wrap", "-o", str(fresh), "."],
+        + ["-k", "N_", "-k", "gettext", "-k", "ngettext:1,2", "-k", "said", "-k", "word"]
+        + ["--no-wrap", "-o", str(fresh), "."],
         cwd=ROOT,
         check=True,
     )
@@ -294,3 +310,59 @@ async def test_the_changes_page_reads_the_stored_changelog_in_the_readers_langua
     assert "Programmänderungen" in german and "<strong>Verschoben:</strong>" in german
     assert "<strong>Abgesagt:</strong>" in german and "Moved:" not in german
     assert "<strong>Cancelada:</strong>" in spanish and "Versión 2" in spanish
+
+
+@pytest.mark.usefixtures("db")
+async def test_a_notification_is_kept_as_its_sentence_and_read_in_each_readers_language(smtp) -> None:
+    server, inbox, _ = smtp
+    ada = await make_account("ada@library.org", "Ada")
+    await accounts.remember_language(ada, "de")
+    pushed: list[dict[str, object]] = []
+
+    async def publisher(recipient: int, payload: dict[str, object]) -> None:
+        pushed.append(payload)
+
+    notifications.publish_notifications_with(publisher)
+    notifications.email_notifications("https://hallway.example.org", "a-secret-key-long-enough-0123", enabled=True)
+    words = notifications.said("%(name)s answered a question on “%(title)s”.", name="Ben", title="Fair use")
+
+    with speaking("fr"):  # whoever answered spoke French
+        await notifications.notify(ada, "question-answered", words, "/q/1")
+    await deliver_due(server)
+    with speaking("es"):
+        on_the_page = (await notifications.list_notifications(ada))[0].text
+
+    assert pushed[0]["text"] == "Ben hat eine Frage zu „Fair use“ beantwortet."  # her open pages: her language
+    assert (
+        str(make_header(decode_header(inbox.messages[0]["Subject"]))) == "Ben hat eine Frage zu „Fair use“ beantwortet."
+    )
+    assert on_the_page == "Ben respondió una pregunta sobre «Fair use»."  # read later, in the page's language
+
+
+async def test_the_right_to_left_pseudo_locale_is_offered_only_when_switched_on(
+    settings: Settings, sqlite_engine: object
+) -> None:
+    from server.app import build_litestar_app
+
+    async with AsyncTestClient(app=build_litestar_app(settings)) as plain:
+        ordinary = await plain.get("/", headers={"Accept-Language": "ar-XB"})
+    async with AsyncTestClient(app=build_litestar_app(replace(settings, pseudo_locales=True))) as client:
+        mirrored = await client.get("/", headers={"Accept-Language": "ar-XB, de;q=0.5"})
+        client.cookies.set(LANGUAGE_COOKIE, "ar-xb")
+        chosen = await client.get("/")
+
+    assert '<html lang="en" dir="ltr">' in ordinary.text and 'value="ar-XB"' not in ordinary.text
+    assert '<html lang="ar-XB" dir="rtl">' in mirrored.text and "Events" in mirrored.text  # English words
+    assert '<html lang="ar-XB" dir="rtl">' in chosen.text
+    assert 'value="ar-XB"' in mirrored.text  # the switcher offers it
+
+
+def test_the_pseudo_locale_writes_dates_and_numbers_as_english_does() -> None:
+    offer_pseudo_locales(True)
+    moment = datetime(2027, 3, 27, 10, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+    with speaking("ar-XB"):
+        assert (in_words(moment, "%a %-d %b, %H:%M"), in_numbers(12345.5), text_direction()) == (
+            "Sat 27 Mar, 10:05",
+            "12,345.5",
+            "rtl",
+        )
