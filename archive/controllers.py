@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 from archive.urls import item_url
 from sessions.urls import thread_url
 from typing import Any
@@ -87,7 +88,7 @@ def _page_number(value: str) -> int:
     try:
         return max(1, min(int(value or 1), 500))
     except ValueError:
-        raise ValidationException("page must be a whole number.") from None
+        raise ValidationException(_("page must be a whole number.")) from None
 
 
 class ArchiveController(Controller):
@@ -199,7 +200,7 @@ class ArchiveController(Controller):
         except Invalid as error:
             flash(request, error.sentence, category="error")
             return Redirect("/archive/saved/")
-        flash(request, "Search saved: you will be notified when a new archive item matches it.", category="success")
+        flash(request, _("Search saved: you will be notified when a new archive item matches it."), category="success")
         return Redirect("/archive/saved/")
 
     @post("/saved/{search_id:int}/delete", guards=[requires_login])
@@ -207,15 +208,15 @@ class ArchiveController(Controller):
         self, request: Request[Any, Any, Any], search_id: FromPath[int], account: NamedDependency[Account]
     ) -> Redirect:
         if not await delete_saved_search(account.id, search_id):
-            raise NotFoundException("There is no such saved search.")
-        flash(request, "Saved search deleted.", category="success")
+            raise NotFoundException(_("There is no such saved search."))
+        flash(request, _("Saved search deleted."), category="success")
         return Redirect("/archive/saved/")
 
 
 async def _event_items(event_slug: str) -> tuple[list[ItemView], str]:
     access = await event_access(event_slug, None)
     if access is None or access.visibility != "public":
-        raise NotFoundException("There is no such event.")
+        raise NotFoundException(_("There is no such event."))
     return await list_items(frozenset({access.event_id}), event_slug=event_slug), access.title
 
 
@@ -230,7 +231,7 @@ class TopicController(Controller):
         """The topic, its items as ``viewer`` may list them (the public's when ``None``), and its sessions."""
         topic = await topic_by_slug(slug)
         if topic is None:
-            raise NotFoundException("There is no such topic.")
+            raise NotFoundException(_("There is no such topic."))
         guids = await sessions_on_topics(await subtree_ids(topic.id))
         items = await list_items(await listable_scope(viewer), session_guids=guids)
         return topic, items, guids
@@ -297,7 +298,7 @@ async def visible_item(handle: FromPath[str], viewer: NamedDependency[Account | 
     Provided as ``item`` to the item's routes."""
     item = await item_by_handle(handle)
     if item is None or not await may_view(item, viewer):
-        raise NotFound("There is no archive item with this identifier.")
+        raise NotFound(_("There is no archive item with this identifier."))
     return item
 
 
@@ -381,7 +382,7 @@ class ItemController(Controller):
         base_url: NamedDependency[str],
     ) -> Template:
         if item.withdrawn:
-            raise NotFoundException("This item was withdrawn.")
+            raise NotFoundException(_("This item was withdrawn."))
         recordings = await session_recordings(item.session_guid)
         return Template(
             template_name="archive/embed.html",
@@ -404,7 +405,7 @@ class ItemController(Controller):
     ) -> str:
         found = await caption_vtt(caption_id)
         if item.withdrawn or found is None or found[0] != item.session_guid:
-            raise NotFoundException("There are no such captions.")
+            raise NotFoundException(_("There are no such captions."))
         return found[1]
 
     @get("/{handle:str}/cite/{style:str}")
@@ -423,7 +424,7 @@ class ItemController(Controller):
             "text": ("text/plain", "txt", plain_citation),
         }
         if style not in formats:
-            raise NotFoundException("Citations come as bibtex, ris or text.")
+            raise NotFoundException(_("Citations come as bibtex, ris or text."))
         media_type, extension, render = formats[style]
         if style == "ris":
             media = (await media_by_session([item.session_guid], with_cues=False)).get(item.session_guid)
@@ -454,7 +455,7 @@ class MediaController(Controller):
         path = media_path(settings.media_root, file_name)
         found = await stored_file(file_name) if path is not None else None
         if found is None or path is None or not path.exists():
-            raise NotFoundException("There is no such file.")
+            raise NotFoundException(_("There is no such file."))
         session_guid, mime_type, download_name = found
         public = await _media_visible(viewer, session_guid)
         return ranged_file_response(
@@ -474,7 +475,7 @@ async def _media_visible(account: Account | None, session_guid: str) -> bool:
     event_id = await session_event_id(session_guid)
     access = await event_access_by_id(event_id, account) if event_id is not None else None
     if access is None or not access.can_organise:
-        raise NotFoundException("There is no such file.")
+        raise NotFoundException(_("There is no such file."))
     return False
 
 
@@ -516,10 +517,10 @@ class OEmbedController(Controller):
         base = urlsplit(base_url)
         segments = parts.path.strip("/").split("/")
         if parts.netloc != base.netloc or len(segments) != 2 or segments[0] != "a":
-            raise NotFoundException("This address is not an archive item here.")
+            raise NotFoundException(_("This address is not an archive item here."))
         item = await item_by_handle(segments[1])
         if item is None or item.withdrawn or not await may_view(item, None):
-            raise NotFoundException("There is no public archive item at this address.")
+            raise NotFoundException(_("There is no public archive item at this address."))
         document = oembed(item, base_url, maxwidth, maxheight)
         if format == "xml":
             return Response(oembed_xml(document), media_type="text/xml")

@@ -7,6 +7,7 @@ citation (HTTP 410), so a link in a library catalogue never turns into a bare 40
 
 from __future__ import annotations
 
+from server.i18n import _
 import json
 import secrets
 import uuid
@@ -101,7 +102,7 @@ def new_handle() -> str:
 async def publish_session(access: EventAccess, session: ProgrammeSession) -> ItemView:
     """Put a published session into the archive, or refresh its copy; the handle never changes."""
     if session.cancelled:
-        raise Invalid({"session": "A cancelled session cannot be archived."})
+        raise Invalid({"session": _("A cancelled session cannot be archived.")})
     now = datetime.now(timezone.utc)
     values: dict[Column | str, Any] = {
         ArchiveItem.event_id: access.event_id,
@@ -160,7 +161,7 @@ async def remember_path(item_id: int, event_slug: str, session_slug: str) -> Non
 async def withdraw_item(item_id: int, reason: str) -> ItemView:
     reason = reason.strip()
     if not reason or len(reason) > 1000:
-        raise Invalid({"reason": "Say in a sentence why the item is withdrawn (kept on its tombstone)."})
+        raise Invalid({"reason": _("Say in a sentence why the item is withdrawn (kept on its tombstone).")})
     await ArchiveItem.update(
         {
             ArchiveItem.status: ItemStatus.withdrawn,

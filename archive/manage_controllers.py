@@ -6,6 +6,7 @@ so a 2 GB video streams to disk instead of being parsed into memory as a form.
 
 from __future__ import annotations
 
+from server.i18n import N_, _
 from archive.urls import manage_archive_url
 from typing import Any
 
@@ -44,14 +45,14 @@ async def _session(access: EventAccess, guid: str) -> ProgrammeSession:
     programme = await published_programme(access.event_id)
     session = programme.session(guid) if programme else None
     if session is None:
-        raise NotFoundException("Only sessions of the published programme can be archived.")
+        raise NotFoundException(_("Only sessions of the published programme can be archived."))
     return session
 
 
 class ArchiveManageController(Controller):
     path = "/events/{slug:str}/manage/archive"
     guards = [requires_login]
-    dependencies = organised_for("prepare the archive")
+    dependencies = organised_for(N_("prepare the archive"))
 
     @get("/")
     async def overview(
@@ -127,7 +128,7 @@ class ArchiveManageController(Controller):
             await tag_session(session.guid, chosen_topics(form.getall("topic") if "topic" in form else []))
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
-        flash(request, "Topics saved.", category="success")
+        flash(request, _("Topics saved."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/upload", request_max_body_size=UPLOAD_MAX + 1)
@@ -151,7 +152,7 @@ class ArchiveManageController(Controller):
         await enforce(abuse.upload, uploader, "uploads")
         rule = RULES.get(kind)
         if rule is None:
-            raise Invalid({"kind": "Upload audio, video or material."})
+            raise Invalid({"kind": _("Upload audio, video or material.")})
         announced = whole_number(request.headers.get("content-length", "")) or 0
         quota: RateLimit = abuse.upload_bytes
         if await quota.count(uploader) + announced > quota.limit:
@@ -198,7 +199,7 @@ class ArchiveManageController(Controller):
                 )
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
-        flash(request, "Link added.", category="success")
+        flash(request, _("Link added."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/recordings/{recording_id:int}/captions", request_max_body_size=CAPTIONS_MAX_BYTES + 64 * 1024)
@@ -212,7 +213,7 @@ class ArchiveManageController(Controller):
     ) -> Any:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
-            raise NotFoundException("There is no such recording in this session.")
+            raise NotFoundException(_("There is no such recording in this session."))
         form = await request.form()
         upload = form.get("file")
         chosen: dict[str, Any] = {
@@ -222,11 +223,11 @@ class ArchiveManageController(Controller):
         }
         try:
             if upload is None or isinstance(upload, str):
-                raise Invalid({"captions": "Choose a WebVTT or SRT file."})
+                raise Invalid({"captions": _("Choose a WebVTT or SRT file.")})
             await recordings.add_captions(recording_id, await upload.read(), chosen["language"], chosen["provenance"])
         except Invalid as error:  # on the page, at the top, with what was chosen kept
             return await self._render(request, access, session, error.errors, 400, chosen)
-        flash(request, "Captions saved; their words are now searchable.", category="success")
+        flash(request, _("Captions saved; their words are now searchable."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/captions/{track_id:int}/language")
@@ -247,7 +248,7 @@ class ArchiveManageController(Controller):
             if "captions" in error.errors:
                 raise NotFoundException(error.errors["captions"]) from error
             return await self._render(request, access, session, {"captions": error.errors["language"]}, 400)
-        flash(request, "Captions relabelled; they are searched in their new language.", category="success")
+        flash(request, _("Captions relabelled; they are searched in their new language."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/recordings/{recording_id:int}/delete")
@@ -262,9 +263,9 @@ class ArchiveManageController(Controller):
     ) -> Redirect:
         session = await _session(access, guid)
         if recording_id not in {r.id for r in await recordings.session_recordings(session.guid)}:
-            raise NotFoundException("There is no such recording in this session.")
+            raise NotFoundException(_("There is no such recording in this session."))
         await recordings.delete_recording(recording_id, settings.media_root)
-        flash(request, "Recording deleted.", category="success")
+        flash(request, _("Recording deleted."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/materials/{material_id:int}/delete")
@@ -279,9 +280,9 @@ class ArchiveManageController(Controller):
     ) -> Redirect:
         session = await _session(access, guid)
         if material_id not in {m.id for m in await recordings.session_materials(session.guid)}:
-            raise NotFoundException("There is no such material in this session.")
+            raise NotFoundException(_("There is no such material in this session."))
         await recordings.delete_material(material_id, settings.media_root)
-        flash(request, "Material deleted.", category="success")
+        flash(request, _("Material deleted."), category="success")
         return self._back(access, session)
 
     @post("/{guid:str}/publish")
@@ -297,7 +298,11 @@ class ArchiveManageController(Controller):
             item = await archive_session(access, session)
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
-        flash(request, f"Archived at /a/{item.handle}: this link will never change.", category="success")
+        flash(
+            request,
+            _("Archived at /a/%(handle)s: this link will never change.", handle=item.handle),
+            category="success",
+        )
         return self._back(access, session)
 
     @post("/{guid:str}/withdraw")
@@ -311,13 +316,13 @@ class ArchiveManageController(Controller):
         session = await _session(access, guid)
         item = await item_for_session(session.guid)
         if item is None:
-            raise NotFoundException("This session is not in the archive.")
+            raise NotFoundException(_("This session is not in the archive."))
         reason = (await read_form(request, "reason"))["reason"]
         try:
             await withdraw_from_archive(item, reason)
         except Invalid as error:
             return await self._render(request, access, session, error.errors, 400)
-        flash(request, "Withdrawn: the permanent link now shows a tombstone with the citation.", category="success")
+        flash(request, _("Withdrawn: the permanent link now shows a tombstone with the citation."), category="success")
         return self._back(access, session)
 
 
@@ -325,7 +330,7 @@ def _minutes(value: str) -> float:
     try:
         return max(0.0, float(value or 0))
     except ValueError:
-        raise Invalid({"duration": "Give the length in minutes, like 45."}) from None
+        raise Invalid({"duration": _("Give the length in minutes, like 45.")}) from None
 
 
 class TopicManageController(Controller):
@@ -352,5 +357,5 @@ class TopicManageController(Controller):
                 {"topics": await list_topics(), "errors": error.errors, "values": values},
                 status_code=400,
             )
-        flash(request, f"Topic {values['name'].strip()} saved.", category="success")
+        flash(request, _("Topic %(name)s saved.", name=values["name"].strip()), category="success")
         return Redirect("/archive/topics/")

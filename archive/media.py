@@ -8,6 +8,7 @@ as a label, so no upload can reach outside the media root.
 
 from __future__ import annotations
 
+from server.i18n import _
 import os
 import secrets
 import unicodedata
@@ -120,7 +121,7 @@ async def store_upload(chunks: AsyncIterable[bytes], media_root: Path, rule: Upl
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise UploadRefused("The file is empty.")
+            raise UploadRefused(_("The file is empty."))
         mime = sniff(head)
         if mime not in rule.mime_types:
             raise UploadRefused(f"This is not {rule.label} we can keep (it looks like {mime or 'unknown data'}).")

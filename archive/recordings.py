@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 from typing import Any
 
 import io
@@ -72,14 +73,14 @@ def check_link(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
-        raise Invalid({"url": "Give a full http(s) address of at most 1000 characters."})
+        raise Invalid({"url": _("Give a full http(s) address of at most 1000 characters.")})
     return url
 
 
 def check_language(language: str) -> str:
     language = (language or "en").strip().lower()
     if not LANGUAGE_TAG.fullmatch(language) or len(language) > LANGUAGE_MAX:
-        raise Invalid({"language": "Use a language code such as en, fr or pt-br."})
+        raise Invalid({"language": _("Use a language code such as en, fr or pt-br.")})
     return language
 
 
@@ -105,15 +106,17 @@ async def add_recording(
 ) -> int:
     """Attach an uploaded file (``stored``) or an external ``url`` to the session."""
     if kind not in RecordingKind.__members__:
-        raise Invalid({"kind": "A recording is video or audio."})
+        raise Invalid({"kind": _("A recording is video or audio.")})
     if stored is None:
         url = check_link(url)
     elif stored.mime_type.split("/")[0] != kind:
-        raise Invalid({"file": f"This file is {stored.mime_type.split('/')[0]}, not {kind}."})
+        raise Invalid(
+            {"file": _("This file is %(found)s, not %(kind)s.", found=stored.mime_type.split("/")[0], kind=_(kind))}
+        )
     if stored is not None and not duration and media_root is not None and stored.mime_type == "audio/wav":
         duration = wav_duration(media_root / stored.file_name)
         if not duration:
-            raise Invalid({"file": "This WAV file holds no sound (or is damaged); export it again."})
+            raise Invalid({"file": _("This WAV file holds no sound (or is damaged); export it again.")})
     row = Recording(
         session_guid=uuid.UUID(session_guid),
         kind=kind,
@@ -136,10 +139,10 @@ async def add_recording(
 async def add_captions(recording_id: int, data: bytes, language: str = "en", provenance: str = "machine") -> int:
     """Parse and store captions (replacing any in the same language); every cue is kept for search."""
     if provenance not in Provenance.__members__:
-        raise Invalid({"provenance": "Captions are machine-made or corrected."})
+        raise Invalid({"provenance": _("Captions are machine-made or corrected.")})
     recording = await Recording.select(Recording.session_guid).where(Recording.id == recording_id).first()
     if recording is None:
-        raise Invalid({"recording": "There is no such recording."})
+        raise Invalid({"recording": _("There is no such recording.")})
     parsed = parse_captions(data)
     language = check_language(language)
     async with CaptionTrack._meta.db.transaction():
@@ -177,7 +180,7 @@ async def relabel_captions(session_guid: str, track_id: int, language: str) -> N
         .first()
     )
     if track is None or str(track["guid"]) != session_guid:
-        raise Invalid({"captions": "There are no such captions in this session."})
+        raise Invalid({"captions": _("There are no such captions in this session.")})
     text = " ".join(row["text"] for row in await Cue.select(Cue.text).where(Cue.caption == track_id))
     async with CaptionTrack._meta.db.transaction():
         await CaptionTrack.delete().where(
@@ -196,7 +199,7 @@ async def add_material(
 ) -> int:
     title = title.strip() or label_for(original_name)
     if len(title) > 200:
-        raise Invalid({"title": "A title can be at most 200 characters."})
+        raise Invalid({"title": _("A title can be at most 200 characters.")})
     if stored is None:
         url = check_link(url)
     row = Material(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 from archive.urls import item_url
 from typing import Any
 
@@ -49,16 +50,18 @@ class SavedSearchView:
 async def save_search(user_id: int, query: str, filters: tuple[tuple[str, str], ...]) -> int:
     query = " ".join(query.split())
     if not query or len(query) > QUERY_MAX:
-        raise Invalid({"q": f"Type the words to search for (at most {QUERY_MAX} characters)."})
+        raise Invalid({"q": _("Type the words to search for (at most %(count)s characters).", count=QUERY_MAX)})
     if parse_query(query).is_empty:
         raise Invalid(
             {
-                "q": "This search has nothing to look for (only punctuation or excluded words); "
-                "add at least one word to find."
+                "q": _(
+                    "This search has nothing to look for (only punctuation or excluded words); "
+                    "add at least one word to find."
+                )
             }
         )
     if await SavedSearch.count().where(SavedSearch.user == user_id) >= SAVED_MAX:
-        raise Invalid({"q": f"You can keep at most {SAVED_MAX} saved searches; delete one first."})
+        raise Invalid({"q": _("You can keep at most %(count)s saved searches; delete one first.", count=SAVED_MAX)})
     clean = {facet: value for facet, value in filters if facet in FACETS}
     row = SavedSearch(user=user_id, query=query, filters=clean, created_at=datetime.now(timezone.utc))
     await row.save()

@@ -7,6 +7,7 @@ word find sessions that used the other.
 
 from __future__ import annotations
 
+from server.i18n import _
 from typing import Any
 
 import re
@@ -57,12 +58,12 @@ async def save_topic(
     slug, name = slug.strip().lower(), name.strip()
     errors = {}
     if not SLUG.match(slug) or len(slug) > 80:
-        errors["slug"] = "Use lower-case letters, digits and dashes (at most 80)."
+        errors["slug"] = _("Use lower-case letters, digits and dashes (at most 80).")
     if not name or len(name) > 120:
-        errors["name"] = "Give the topic a name of at most 120 characters."
+        errors["name"] = _("Give the topic a name of at most 120 characters.")
     parent = await topic_by_slug(parent_slug) if parent_slug else None
     if parent_slug and (parent is None or parent.slug == slug):
-        errors["parent"] = "The parent must be another existing topic."
+        errors["parent"] = _("The parent must be another existing topic.")
     if errors:
         raise Invalid(errors)
     clean_synonyms = sorted({s.strip() for s in synonyms or [] if s.strip()} - {name})
@@ -75,7 +76,7 @@ async def save_topic(
     existing = await topic_by_slug(slug)
     if existing is not None:
         if parent is not None and existing.id in await ancestor_ids(parent.id):
-            raise Invalid({"parent": "A topic cannot sit under its own sub-topic."})
+            raise Invalid({"parent": _("A topic cannot sit under its own sub-topic.")})
         await Topic.update(values).where(Topic.id == existing.id)
     else:
         await Topic(
@@ -122,7 +123,7 @@ async def tag_session(session_guid: str, topic_slugs: list[str]) -> list[TopicVi
     rows = await Topic.select().where(Topic.slug.is_in(wanted)) if wanted else []
     unknown = set(wanted) - {row["slug"] for row in rows}
     if unknown:
-        raise Invalid({"topics": f"There is no topic {', '.join(sorted(unknown))}."})
+        raise Invalid({"topics": _("There is no topic %(names)s.", names=", ".join(sorted(unknown)))})
     guid = uuid.UUID(session_guid)
     async with transaction(SessionTopic):
         await SessionTopic.delete().where(SessionTopic.session_guid == guid)

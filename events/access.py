@@ -8,6 +8,7 @@ does not leak either.
 
 from __future__ import annotations
 
+from server.i18n import N_, _
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -88,18 +89,18 @@ async def visible_event(slug: str, viewer: Account | None) -> EventAccess:
     """The event at ``slug`` as ``viewer`` may see it; not found when it is missing or private to them."""
     access = await event_access(slug, viewer)
     if access is None or not access.can_view:
-        raise NotFound("There is no event at this address.")
+        raise NotFound(_("There is no event at this address."))
     return access
 
 
-async def organised_event(slug: str, viewer: Account | None, doing: str = "do this") -> EventAccess:
+async def organised_event(slug: str, viewer: Account | None, doing: str = N_("do this")) -> EventAccess:
     """The event at ``slug`` for its organisers: not found for those who may not see it, else not allowed.
 
     ``doing`` completes "Only the organisers of this event can ..." for everyone else.
     """
     access = await visible_event(slug, viewer)
     if not access.can_organise:
-        raise NotAllowed(f"Only the organisers of this event can {doing}.")
+        raise NotAllowed(_("Only the organisers of this event can %(doing)s.", doing=_(doing)))
     return access
 
 

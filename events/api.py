@@ -7,6 +7,7 @@ change something need the CSRF header (``x-csrftoken``) like any form.
 
 from __future__ import annotations
 
+from server.i18n import _
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,7 +231,7 @@ class EventsApi(Controller):
         account: NamedDependency[Account],
     ) -> ReleaseSummary:
         if len(data.comment) > 2000:
-            raise ClientException("The comment can be at most 2000 characters.")
+            raise ClientException(_("The comment can be at most 2000 characters."))
         try:
             return await publish_release(access.event_id, data.comment, published_by=account.id)
         except NothingToPublish as error:

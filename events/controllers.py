@@ -88,7 +88,7 @@ async def viewer_zone(request: Request[Any, Any, Any], programme: Programme, vie
     """A zone named in the address (a shared link) wins; then the viewer's chosen one; then the event's."""
     name = request.query_params.get("tz")
     if name and not valid_timezone(name):
-        raise ClientException(f"{name!r} is not a time zone name.")
+        raise ClientException(_("“%(name)s” is not a time zone name.", name=name))
     chosen = name or chosen_zone_name(request, viewer)
     return ZoneInfo(chosen) if chosen else programme.event.zone
 

@@ -8,6 +8,7 @@ functions of ``events.access``; this module only tells Litestar where their argu
 
 from __future__ import annotations
 
+from server.i18n import N_
 from typing import Awaitable, Callable
 
 from litestar.di import NamedDependency, Provide
@@ -29,9 +30,10 @@ def _organised(doing: str) -> Callable[..., Awaitable[EventAccess]]:
 
 
 VISIBLE = {"access": Provide(provide_visible_event)}
-ORGANISED = {"access": Provide(_organised("do this"))}
+ORGANISED = {"access": Provide(_organised(N_("do this")))}
 
 
 def organised_for(doing: str) -> dict[str, Provide]:
-    """``ORGANISED`` whose refusal says what only organisers do ("Only the organisers ... can {doing}.")."""
+    """``ORGANISED`` whose refusal says what only organisers do ("Only the organisers ... can {doing}.");
+    mark ``doing`` with ``N_`` where it is written: it is translated when said."""
     return {"access": Provide(_organised(doing))}

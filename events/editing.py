@@ -35,7 +35,7 @@ from events.tables import (
     Visibility,
 )
 from server.validation import is_row_id, line_problem, text_problem, year_problem
-from server.i18n import _
+from server.i18n import N_, _
 from server.problems import Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,98}[a-z0-9]$")
@@ -46,6 +46,9 @@ TITLE_MAX = 200
 TEXT_MAX = 20_000
 SESSION_DAYS_MAX = 14
 LATEST_DAY_CHANGE = time(12, 0)  # a day that changes after noon would list afternoon talks under yesterday
+
+# The things an event holds, as messages say them ("This event has no room called ...").
+THINGS = {"room": N_("room"), "track": N_("track"), "presenter": N_("presenter")}
 
 
 @dataclass
@@ -101,16 +104,16 @@ def _check_text(errors: dict[str, str], name: str, value: str, maximum: int, *, 
     """Names and titles (up to 300 characters) are one line; longer texts may break lines. Neither takes
     control characters: feeds, calendars and OAI-PMH are XML, and PostgreSQL cannot store NUL."""
     if required and not value.strip():
-        errors[name] = "This cannot be empty."
+        errors[name] = _("This cannot be empty.")
     elif len(value) > maximum:
-        errors[name] = f"Use at most {maximum} characters."
+        errors[name] = _("Use at most %(count)s characters.", count=maximum)
     elif problem := (line_problem(value) if maximum <= 300 else text_problem(value)):
         errors[name] = problem
 
 
 def _check_url(errors: dict[str, str], name: str, value: str) -> None:
     if value and (urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).netloc or len(value) > 500):
-        errors[name] = "Enter a full web address starting with https://."
+        errors[name] = _("Enter a full web address starting with https://.")
 
 
 def valid_timezone(name: str) -> bool:
@@ -126,31 +129,31 @@ def valid_timezone(name: str) -> bool:
 def day_change_problem(day_change: str) -> str | None:
     """What is wrong with a day change given as text, if anything."""
     if not CLOCK.fullmatch(day_change):
-        return "Enter a time like 04:00."
+        return _("Enter a time like 04:00.")
     if time.fromisoformat(day_change) >= LATEST_DAY_CHANGE:
-        return "The day changes between midnight and noon, e.g. 04:00 or 06:00."
+        return _("The day changes between midnight and noon, e.g. 04:00 or 06:00.")
     return None
 
 
 def check_event(data: EventInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not SLUG.match(data.slug):
-        errors["slug"] = "Use 3 to 100 lower-case letters, digits and hyphens, e.g. ill-forum-2027."
+        errors["slug"] = _("Use 3 to 100 lower-case letters, digits and hyphens, e.g. ill-forum-2027.")
     _check_text(errors, "title", data.title, TITLE_MAX, required=True)
     _check_text(errors, "description", data.description, TEXT_MAX)
     _check_text(errors, "venue", data.venue, 300)
     if not valid_timezone(data.timezone):
-        errors["timezone"] = "Use a time zone name such as America/Chicago or Europe/Berlin."
+        errors["timezone"] = _("Use a time zone name such as America/Chicago or Europe/Berlin.")
     if problem := year_problem(data.start_date) or year_problem(data.end_date):
         errors["start_date"] = problem
     elif data.end_date < data.start_date:
-        errors["end_date"] = "The event cannot end before it starts."
+        errors["end_date"] = _("The event cannot end before it starts.")
     elif (data.end_date - data.start_date).days > 60:
-        errors["end_date"] = "An event can last at most 60 days."
+        errors["end_date"] = _("An event can last at most 60 days.")
     if data.mode not in {mode.value for mode in EventMode}:
-        errors["mode"] = "Choose in person, online or hybrid."
+        errors["mode"] = _("Choose in person, online or hybrid.")
     if data.visibility not in {v.value for v in Visibility}:
-        errors["visibility"] = "Choose public, unlisted or private."
+        errors["visibility"] = _("Choose public, unlisted or private.")
     if data.day_change is not None and (problem := day_change_problem(data.day_change)):
         errors["day_change"] = problem
     return errors
@@ -236,12 +239,12 @@ async def save_track(event_id: int, name: str, colour: str = "#3b6ea5", track_id
     errors: dict[str, str] = {}
     _check_text(errors, "name", name, 100, required=True)
     if not COLOUR.match(colour):
-        errors["colour"] = "Use a colour like #1d5f8a."
+        errors["colour"] = _("Use a colour like #1d5f8a.")
     same_name = Track.select(Track.id).where((Track.event == event_id) & (Track.name == name.strip()))
     if track_id is not None:
         same_name = same_name.where(Track.id != track_id)
     if "name" not in errors and await same_name.first():
-        errors["name"] = "This event already has a track with this name."
+        errors["name"] = _("This event already has a track with this name.")
     _check(errors)
     if track_id is None:
         track = Track(event=event_id, name=name.strip(), colour=colour)
@@ -258,16 +261,16 @@ async def save_room(event_id: int, data: RoomInput, room_id: int | None = None) 
     _check_text(errors, "location", data.location, 200)
     _check_text(errors, "description", data.description, TEXT_MAX)
     if data.kind not in {kind.value for kind in RoomKind}:
-        errors["kind"] = "Choose physical, virtual or hybrid."
+        errors["kind"] = _("Choose physical, virtual or hybrid.")
     if data.capacity is not None and not 0 < data.capacity <= 100_000:
-        errors["capacity"] = "Enter a number of seats between 1 and 100000, or leave it empty."
+        errors["capacity"] = _("Enter a number of seats between 1 and 100000, or leave it empty.")
     _check_url(errors, "stream_url", data.stream_url)
     _check_url(errors, "join_url", data.join_url)
     same_name = Room.select(Room.id).where((Room.event == event_id) & (Room.name == data.name.strip()))
     if room_id is not None:
         same_name = same_name.where(Room.id != room_id)
     if "name" not in errors and await same_name.first():
-        errors["name"] = "This event already has a room with this name."
+        errors["name"] = _("This event already has a room with this name.")
     _check(errors)
     values: dict[str, Any] = {
         "name": data.name.strip(),
@@ -393,20 +396,20 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
     _check_text(errors, "description", data.description, TEXT_MAX)
     _check_text(errors, "language", data.language, 16)
     if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
-        errors["starts_at"] = "Times need a time zone."
+        errors["starts_at"] = _("Times need a time zone.")
     elif problem := year_problem(data.starts_at) or year_problem(data.ends_at):
         errors["starts_at"] = problem
     elif data.ends_at < data.starts_at:  # equal is a moment, such as a deadline (RFC 5545 3.6.1)
-        errors["ends_at"] = "A session cannot end before it starts."
+        errors["ends_at"] = _("A session cannot end before it starts.")
     elif (data.ends_at - data.starts_at).days >= SESSION_DAYS_MAX:  # a camp's exhibition runs for days
-        errors["ends_at"] = f"A session can last at most {SESSION_DAYS_MAX} days."
+        errors["ends_at"] = _("A session can last at most %(days)s days.", days=SESSION_DAYS_MAX)
     if data.kind not in {kind.value for kind in SessionKind}:
-        errors["kind"] = "Choose talk, panel, workshop, keynote, break or networking."
+        errors["kind"] = _("Choose talk, panel, workshop, keynote, break or networking.")
     if data.status not in {status.value for status in SessionStatus}:
-        errors["status"] = "Choose draft, confirmed or cancelled."
+        errors["status"] = _("Choose draft, confirmed or cancelled.")
     bad_tags = [tag for tag in data.tags if tag.strip() and not TAG.match(tag.strip())]
     if bad_tags or len(data.tags) > 20:
-        errors["tags"] = "Use up to 20 tags of letters, digits, spaces and - & + . (60 characters each)."
+        errors["tags"] = _("Use up to 20 tags of letters, digits, spaces and - & + . (60 characters each).")
     room_id = await _named_id(Room, event_id, data.room, errors, "room")
     track_id = await _named_id(Track, event_id, data.track, errors, "track")
     if data.presenter_ids:
@@ -416,7 +419,7 @@ async def _check_session(event_id: int, data: SessionInput) -> tuple[dict[str, s
             else -1
         )
         if known != len(set(data.presenter_ids)):
-            errors["presenters"] = "Choose presenters of this event."
+            errors["presenters"] = _("Choose presenters of this event.")
     return errors, room_id, track_id
 
 
@@ -427,7 +430,9 @@ async def _named_id(
         return None
     row = await table.select(table.id).where((table.event == event_id) & (table.name == name.strip())).first()
     if row is None:
-        errors[key] = f"This event has no {key} called {name.strip()!r}."
+        errors[key] = _(
+            "This event has no %(what)s called “%(name)s”.", what=_(THINGS.get(key, key)), name=name.strip()
+        )
         return None
     return int(row["id"])
 
@@ -441,16 +446,22 @@ async def _session_id(event_id: int, guid: str) -> int:
     try:
         key = uuid.UUID(guid)
     except ValueError:
-        raise NotFound("This is not a session id.") from None
+        raise NotFound(_("This is not a session id.")) from None
     row = await Session.select(Session.id).where((Session.event == event_id) & (Session.guid == key)).first()
     if row is None:
-        raise NotFound("This event has no such session.")
+        raise NotFound(_("This event has no such session."))
     return int(row["id"])
 
 
 async def _owned(table: type[Track] | type[Room] | type[Presenter], event_id: int, row_id: int) -> None:
     if not await table.exists().where((table.id == row_id) & (table.event == event_id)):
-        raise Invalid({"id": f"This event has no such {table._meta.tablename}."})
+        raise Invalid(
+            {
+                "id": _(
+                    "This event has no such %(what)s.", what=_(THINGS.get(table._meta.tablename, table._meta.tablename))
+                )
+            }
+        )
 
 
 async def free_session_slug(event_id: int, title: str) -> str:

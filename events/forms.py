@@ -7,6 +7,7 @@ message per field for what cannot even be read (a date that is not a date). Ever
 
 from __future__ import annotations
 
+from server.i18n import _
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid({field: "Enter a date like 2027-03-27."}) from None
+        raise Invalid({field: _("Enter a date like 2027-03-27.")}) from None
 
 
 EVENT_FIELDS = (
@@ -77,14 +78,14 @@ def session_input(
     try:
         day = date.fromisoformat(values["day"])
     except ValueError:
-        errors["day"] = "Choose a day."
+        errors["day"] = _("Choose a day.")
     try:
         start = time.fromisoformat(values["start"])
     except ValueError:
-        errors["start"] = "Enter a time like 14:30."
+        errors["start"] = _("Enter a time like 14:30.")
     minutes = whole_number(values["minutes"].strip())
     if minutes is None or not 0 <= minutes <= 24 * 60:
-        errors["minutes"] = "Enter a length in minutes, up to 1440 (0 for a moment such as a deadline)."
+        errors["minutes"] = _("Enter a length in minutes, up to 1440 (0 for a moment such as a deadline).")
     if errors:
         raise Invalid(errors)
     starts = datetime.combine(day + timedelta(days=1 if start < day_change else 0), start, zone)

@@ -10,6 +10,7 @@ no invitation.
 
 from __future__ import annotations
 
+from server.i18n import _
 from typing import Any
 
 import hashlib
@@ -62,11 +63,11 @@ async def invite(
     email = normalise_email(email)
     errors = {}
     if presenter_id is not None and not await _claimable(event_id, role, presenter_id):
-        errors["presenter"] = "Choose a presenter of this event, and the presenter role."
+        errors["presenter"] = _("Choose a presenter of this event, and the presenter role.")
     if not email or "@" not in email or len(email) > EMAIL_MAX:
-        errors["email"] = "Enter the email address of the person to invite."
+        errors["email"] = _("Enter the email address of the person to invite.")
     if role not in INVITABLE:
-        errors["role"] = "Choose organiser, presenter or attendee."
+        errors["role"] = _("Choose organiser, presenter or attendee.")
     if errors:
         raise Invalid(errors)
     token = secrets.token_urlsafe(32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -15,9 +16,9 @@ from events.tables import Attendance, EventMember, MemberRole, Visibility
 async def register(access: EventAccess, user_id: int, attendance: str, *, at: datetime | None = None) -> bool:
     """Register ``user_id`` as an attendee (or change how they attend). Returns whether they were new."""
     if attendance not in Attendance.__members__:
-        raise Invalid({"attendance": "Choose in person or online."})
+        raise Invalid({"attendance": _("Choose in person or online.")})
     if access.visibility == Visibility.private and not access.roles:
-        raise Invalid({"attendance": "This event is by invitation only."})
+        raise Invalid({"attendance": _("This event is by invitation only.")})
     row = (
         await EventMember.select(EventMember.id)
         .where(

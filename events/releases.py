@@ -9,6 +9,7 @@ calendar entry silently vanishes.
 
 from __future__ import annotations
 
+from server.i18n import _
 import json
 import uuid
 from collections import OrderedDict
@@ -304,7 +305,7 @@ async def publish_release(
         previous = programme_from_json(latest["snapshot"]) if latest else None
         snapshot = carry_forward(previous, await build_snapshot(event_id), now)
         if previous is None and not snapshot.sessions:
-            raise NothingToPublish("There is nothing to publish yet: add a session (not a draft) first.")
+            raise NothingToPublish(_("There is nothing to publish yet: add a session (not a draft) first."))
         if latest is not None and previous is not None and _comparable(previous) == _comparable(snapshot):
             raise NothingToPublish(f"Nothing has changed since version {latest['version']}.")
         entries = changelog(previous, snapshot)

@@ -6,6 +6,7 @@ account's email address) are shown only between accepted connections.
 
 from __future__ import annotations
 
+from server.i18n import _
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -37,25 +38,25 @@ def _pair(first: int, second: int) -> Or:
 
 async def ask_to_connect(sender_id: int, recipient_id: int, message: str) -> int:
     if sender_id == recipient_id:
-        raise Invalid({"recipient": "You cannot connect with yourself."})
+        raise Invalid({"recipient": _("You cannot connect with yourself.")})
     if not await is_listed(recipient_id):
-        raise Invalid({"recipient": "This person is not in the directory."})
+        raise Invalid({"recipient": _("This person is not in the directory.")})
     if len(message) > MESSAGE_MAX:
-        raise Invalid({"message": f"Use at most {MESSAGE_MAX} characters."})
+        raise Invalid({"message": _("Use at most %(count)s characters.", count=MESSAGE_MAX)})
     existing = (
         await ConnectionRequest.select(ConnectionRequest.accepted_at, ConnectionRequest.declined_at)
         .where(_pair(sender_id, recipient_id))
         .first()
     )
     if existing and existing["declined_at"] is None:
-        raise Invalid({"recipient": "You are already connected, or a request is waiting for an answer."})
+        raise Invalid({"recipient": _("You are already connected, or a request is waiting for an answer.")})
     open_requests = await ConnectionRequest.count().where(
         (ConnectionRequest.sender == sender_id)
         & ConnectionRequest.accepted_at.is_null()
         & ConnectionRequest.declined_at.is_null()
     )
     if open_requests >= OPEN_REQUESTS_MAX:
-        raise Invalid({"recipient": "Wait for answers to your open requests before asking more people."})
+        raise Invalid({"recipient": _("Wait for answers to your open requests before asking more people.")})
     request = ConnectionRequest(
         sender=sender_id, recipient=recipient_id, message=message.strip(), created_at=datetime.now(timezone.utc)
     )
@@ -87,7 +88,7 @@ async def answer_request(request_id: int, recipient_id: int, accept: bool) -> No
         .first()
     )
     if row is None:
-        raise NotFound("There is no such request waiting for you.")
+        raise NotFound(_("There is no such request waiting for you."))
     column = ConnectionRequest.accepted_at if accept else ConnectionRequest.declined_at
     await ConnectionRequest.update({column: datetime.now(timezone.utc)}).where(ConnectionRequest.id == request_id)
     if accept:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import N_, _
 from networking.urls import lounge_url
 from datetime import datetime
 from typing import Any
@@ -35,7 +36,7 @@ from server.accounts import Account
 async def _room(access: EventAccess, room_slug: str) -> RoomInfo:
     room = await rooms.room_by_slug(access.event_id, room_slug)
     if room is None:
-        raise NotFoundException("This event has no such room.")
+        raise NotFoundException(_("This event has no such room."))
     return room
 
 
@@ -86,7 +87,7 @@ class LoungeController(Controller):
     ) -> Template:
         return await self._lounge(request, access, presence)
 
-    @post("/rooms", guards=[requires_login], dependencies=organised_for("add rooms"))
+    @post("/rooms", guards=[requires_login], dependencies=organised_for(N_("add rooms")))
     async def add_room(
         self,
         request: Request[Any, Any, Any],
@@ -99,7 +100,7 @@ class LoungeController(Controller):
             room = await rooms.create_room(access.event_id, room_input(values))
         except Invalid as error:
             return await self._lounge(request, access, presence, values, error.errors, 400)
-        flash(request, f"{room.name} is open.", category="success")
+        flash(request, _("%(name)s is open.", name=room.name), category="success")
         return Redirect(lounge_url(slug))
 
     @get("/{room_slug:str}/")
@@ -145,7 +146,7 @@ class LoungeController(Controller):
         if not verdict.admitted:
             raise PermissionDeniedException(verdict.refusal)
         if before <= 0:
-            raise ClientException("'before' must be a message id.")
+            raise ClientException(_("'before' must be a message id."))
         newest = min(before, ID_LIMIT - 1)  # past every id there can be: the newest messages
         return [message.as_payload() for message in await rooms.recent_messages(room.id, before=newest)]
 
@@ -200,7 +201,7 @@ class PeopleController(Controller):
         """Someone's page, for deciding whether to connect: listed people, or people you asked or who asked you."""
         person = await profile_page(user_id) if 0 < user_id <= ID_LIMIT else None
         if person is None or not await may_see_profile(account.id, user_id):
-            raise NotFoundException("There is no such person in the directory.")
+            raise NotFoundException(_("There is no such person in the directory."))
         known = await connections_of(account.id)
         status = next((group for group, items in known.items() for item in items if item.person.id == user_id), "")
         return await page(request, "networking/person.html", {"person": person, "status": status})
@@ -215,7 +216,7 @@ class PeopleController(Controller):
         except Invalid as error:
             flash(request, error.sentence, category="error")
         else:
-            flash(request, "Your request is sent. You will be notified when they answer.", category="success")
+            flash(request, _("Your request is sent. You will be notified when they answer."), category="success")
         return Redirect(request.headers.get("referer") or "/people/")
 
     @get("/me/connections/")
@@ -231,7 +232,7 @@ class PeopleController(Controller):
         account: NamedDependency[Account],
     ) -> Redirect:
         if answer not in {"accept", "decline"}:
-            raise NotFoundException("Answer with accept or decline.")
+            raise NotFoundException(_("Answer with accept or decline."))
         await answer_request(request_id, account.id, accept=answer == "accept")
-        flash(request, "You are connected." if answer == "accept" else "Request declined.", category="success")
+        flash(request, _("You are connected.") if answer == "accept" else _("Request declined."), category="success")
         return Redirect("/me/connections/")

@@ -8,6 +8,8 @@ from the event's visibility and roles at that moment.
 
 from __future__ import annotations
 
+from server.i18n import _
+
 import asyncio
 import logging
 import time
@@ -137,7 +139,7 @@ class RoomsNamespace:
 
         room, access = await self.recent.get(("room", room_id, account.id if account else None), look_up)
         if room is None or access is None or not access.can_view:
-            raise NotFound("There is no such room.")
+            raise NotFound(_("There is no such room."))
         return room, access
 
     # Joining and leaving -------------------------------------------------------------------
@@ -154,7 +156,7 @@ class RoomsNamespace:
             raise NotAllowed(verdict.refusal or "You may not join this room.")
         assert room is not None and access is not None and account is not None
         if not room.is_open(datetime.now(timezone.utc)) and not access.can_organise:
-            raise NotAllowed("This room is closed now.")
+            raise NotAllowed(_("This room is closed now."))
         present = await self.presence.people(room.id)
         full = room.capacity is not None and len(present) >= room.capacity and account.id not in present
         if full and not access.can_organise:
@@ -249,7 +251,7 @@ class RoomsNamespace:
         """Follow the occupancy of every room of an event (the lounge floor plan)."""
         access = await event_access(data.event, await self._account(sid))
         if access is None or not access.can_view:
-            raise NotFound("There is no such event.")
+            raise NotFound(_("There is no such event."))
         await self.sio.enter_room(sid, lounge_channel(access.event_id), namespace=NAMESPACE)
         occupancy = {}
         for room in await rooms.list_rooms(access.event_id):
@@ -262,9 +264,9 @@ class RoomsNamespace:
     async def _seated(self, sid: str, room_id: int) -> tuple[RoomInfo, EventAccess, Account]:
         account = await self._account(sid)
         if account is None:
-            raise NotAllowed("Log in to take part.")
+            raise NotAllowed(_("Log in to take part."))
         if room_id not in await self.presence.rooms_of(sid):
-            raise NotAllowed("Join the room first.")
+            raise NotAllowed(_("Join the room first."))
         room, access = await self._room_and_access(room_id, account)
         return room, access, account
 

@@ -7,6 +7,7 @@ later holds to the same rules by calling the same functions. (Who may enter a ro
 
 from __future__ import annotations
 
+from server.i18n import _
 from dataclasses import dataclass
 
 from events.access import EventAccess
@@ -37,9 +38,9 @@ class Moderated:
 def require_moderator(access: EventAccess | None, account: Account | None) -> Account:
     """Rooms are moderated by the event's organisers (and site administrators)."""
     if account is None:
-        raise NotAllowed("Log in to moderate.")
+        raise NotAllowed(_("Log in to moderate."))
     if access is None or not access.can_organise:
-        raise NotAllowed("Only the event's organisers moderate its rooms.")
+        raise NotAllowed(_("Only the event's organisers moderate its rooms."))
     return account
 
 
@@ -60,13 +61,13 @@ async def moderate(
     if action == "delete":
         message_id = row_id("message", message)
         if not await rooms.delete_message(room.id, message_id, moderator.id):
-            raise NotFound("There is no such message in this room.")
+            raise NotFound(_("There is no such message in this room."))
         return Moderated("delete", message_id=message_id)
     target = row_id("user", user)
     if target == moderator.id:
-        raise NotAllowed("Moderators cannot sanction themselves.")
+        raise NotAllowed(_("Moderators cannot sanction themselves."))
     if action not in ACTIONS:
-        raise Invalid({"action": "'action' must be delete, mute, unmute, remove, ban or unban."})
+        raise Invalid({"action": _("'action' must be delete, mute, unmute, remove, ban or unban.")})
     if action in {"mute", "ban"}:
         await rooms.sanction(room.id, target, SanctionKind(action), moderator.id)
     elif action in {"unmute", "unban"}:
@@ -77,13 +78,13 @@ async def moderate(
 async def require_voice(room: RoomInfo, account: Account) -> None:
     """Anyone seated may post, unless the moderators muted them in this room."""
     if await rooms.has_sanction(room.id, account.id, SanctionKind.mute):
-        raise NotAllowed("The moderators have muted you in this room.")
+        raise NotAllowed(_("The moderators have muted you in this room."))
 
 
 def require_round_organiser(access: EventAccess | None, account: Account | None) -> Account:
     """Speed-networking rounds are started by the event's organisers."""
     if account is None:
-        raise NotAllowed("Log in to run speed networking.")
+        raise NotAllowed(_("Log in to run speed networking."))
     if access is None or not access.can_organise:
-        raise NotAllowed("Only the event's organisers start speed-networking rounds.")
+        raise NotAllowed(_("Only the event's organisers start speed-networking rounds."))
     return account

@@ -6,6 +6,7 @@ broadcasts what they return.
 
 from __future__ import annotations
 
+from server.i18n import _
 import re
 from typing import Any
 from dataclasses import dataclass
@@ -105,19 +106,19 @@ def _room(row: dict[str, Any]) -> RoomInfo:
 def check_room(data: RoomInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.name.strip() or len(data.name) > 100:
-        errors["name"] = "Give the room a name of up to 100 characters."
+        errors["name"] = _("Give the room a name of up to 100 characters.")
     if not SLUG.match(data.slug):
-        errors["slug"] = "Use 2 to 80 lower-case letters, digits and hyphens."
+        errors["slug"] = _("Use 2 to 80 lower-case letters, digits and hyphens.")
     if data.kind not in {kind.value for kind in RoomKind}:
-        errors["kind"] = "Choose lounge, table, breakout or speed networking."
+        errors["kind"] = _("Choose lounge, table, breakout or speed networking.")
     if data.capacity is not None and not 1 <= data.capacity <= 10_000:
-        errors["capacity"] = "Seats must be between 1 and 10000, or empty for no limit."
+        errors["capacity"] = _("Seats must be between 1 and 10000, or empty for no limit.")
     if data.video_url and (urlsplit(data.video_url).scheme != "https" or not urlsplit(data.video_url).netloc):
-        errors["video_url"] = "Video links must start with https://."
+        errors["video_url"] = _("Video links must start with https://.")
     if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
-        errors["closes_at"] = "A room must close after it opens."
+        errors["closes_at"] = _("A room must close after it opens.")
     if len(data.description) > 2000:
-        errors["description"] = "Use at most 2000 characters."
+        errors["description"] = _("Use at most 2000 characters.")
     return errors
 
 
@@ -126,7 +127,7 @@ async def create_room(event_id: int, data: RoomInput, parent_id: int | None = No
     if "slug" not in errors and await NetworkingRoom.exists().where(
         (NetworkingRoom.event == event_id) & (NetworkingRoom.slug == data.slug)
     ):
-        errors["slug"] = "This event already has a room at this address."
+        errors["slug"] = _("This event already has a room at this address.")
     if errors:
         raise Invalid(errors)
     row = NetworkingRoom(
@@ -189,12 +190,12 @@ async def archive_room(room_id: int) -> None:
 def check_message(body: object) -> str:
     """The message text to store, or Invalid for anything that is not a short, non-empty text."""
     if not isinstance(body, str):
-        raise Invalid({"body": "A message must be text."})
+        raise Invalid({"body": _("A message must be text.")})
     text = body.replace("\r\n", "\n").strip()
     if not has_visible_text(text):
-        raise Invalid({"body": "A message cannot be empty."})
+        raise Invalid({"body": _("A message cannot be empty.")})
     if len(text) > MESSAGE_MAX:
-        raise Invalid({"body": f"A message can be at most {MESSAGE_MAX} characters."})
+        raise Invalid({"body": _("A message can be at most %(count)s characters.", count=MESSAGE_MAX)})
     if problem := text_problem(text):  # refused, not silently dropped: what is stored is what was sent
         raise Invalid({"body": problem})
     return text
@@ -208,7 +209,7 @@ def check_nonce(nonce: object) -> str | None:
     if nonce is None:
         return None
     if not isinstance(nonce, str) or not NONCE.match(nonce):
-        raise Invalid({"nonce": "A nonce is 8 to 64 letters, digits, - or _."})
+        raise Invalid({"nonce": _("A nonce is 8 to 64 letters, digits, - or _.")})
     return nonce
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -34,9 +35,9 @@ def check_round(minutes: object, size: object) -> tuple[float, int]:
     """Round length in minutes (fractions allowed: 0.5 is thirty seconds) and group size."""
     errors = {}
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0.1 <= minutes <= MINUTES_MAX:
-        errors["minutes"] = f"A round lasts from 0.1 to {MINUTES_MAX} minutes."
+        errors["minutes"] = _("A round lasts from 0.1 to %(most)s minutes.", most=MINUTES_MAX)
     if not isinstance(size, int) or isinstance(size, bool) or not GROUP_MIN <= size <= GROUP_MAX:
-        errors["size"] = f"Groups have {GROUP_MIN} to {GROUP_MAX} people."
+        errors["size"] = _("Groups have %(least)s to %(most)s people.", least=GROUP_MIN, most=GROUP_MAX)
     if errors:
         raise Invalid(errors)
     return minutes, size  # type: ignore[return-value]
@@ -55,9 +56,9 @@ async def met_pairs(room_id: int) -> set[frozenset[int]]:
 
 async def start_round(room: RoomInfo, participants: list[int], minutes: float, size: int) -> StartedRound:
     if room.kind != RoomKind.speed:
-        raise Invalid({"room": "Rounds start only in speed-networking rooms."})
+        raise Invalid({"room": _("Rounds start only in speed-networking rooms.")})
     if len(participants) < GROUP_MIN:
-        raise Invalid({"room": "At least two people must be waiting for a round."})
+        raise Invalid({"room": _("At least two people must be waiting for a round.")})
     profiles = await public_profiles(participants)
     interests = {user: {tag.lower() for tag in profile.expertise} for user, profile in profiles.items()}
     groups = await asyncio.to_thread(form_groups, participants, interests, await met_pairs(room.id), size)

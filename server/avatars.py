@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from server.i18n import _
 from pathlib import Path
 
 from markupsafe import escape
@@ -34,16 +35,16 @@ def save_avatar(media_root: Path, user_id: int, data: bytes) -> str:
     the smallest scale that still gives an avatar (``draft``), so phone photos stay cheap.
     """
     if len(data) > UPLOAD_MAX_BYTES:
-        raise Invalid({"avatar": "Use a picture of at most 5 MB."})
+        raise Invalid({"avatar": _("Use a picture of at most 5 MB.")})
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))  # JPEG only: decode at 1/2 to 1/8 scale
             if image.width * image.height > PIXELS_MAX:
-                raise Invalid({"avatar": "This picture is too large: use one of at most 4,000 × 4,000 pixels."})
+                raise Invalid({"avatar": _("This picture is too large: use one of at most 4,000 × 4,000 pixels.")})
             image.load()
             square = _square(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise Invalid({"avatar": "Use a JPEG, PNG, GIF or WebP picture."}) from None
+        raise Invalid({"avatar": _("Use a JPEG, PNG, GIF or WebP picture.")}) from None
     target = avatar_path(media_root, user_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")

@@ -362,7 +362,7 @@ class AccountController(Controller):
         user_id = whole_number(user_part)
         account = await accounts.get_account(user_id) if user_id is not None and is_row_id(user_id) else None
         if account is None or extension not in {"png", "svg"}:
-            raise NotFoundException("There is no such picture.")
+            raise NotFoundException(_("There is no such picture."))
         path = avatar_path(settings.media_root, account.id)
         # Public and the same for everyone (the session middleware does not even run here), so caches may
         # keep it for an hour; a new picture gets a new address (the profile links ``?v=...``).
@@ -438,9 +438,9 @@ class AdminController(Controller):
     ) -> Redirect:
         text = (await read_form(request, "text"))["text"].strip()
         if not text or len(text) > ANNOUNCEMENT_MAX:
-            raise ClientException(f"An announcement needs between 1 and {ANNOUNCEMENT_MAX} characters.")
+            raise ClientException(_("An announcement needs between 1 and %(most)s characters.", most=ANNOUNCEMENT_MAX))
         await announce(sio, text, author=account.display_name)
-        flash(request, "Announcement sent to every open page.", category="success")
+        flash(request, _("Announcement sent to every open page."), category="success")
         return Redirect("/admin/")
 
 

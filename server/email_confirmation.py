@@ -10,6 +10,7 @@ Only a hash of each link's token is kept; a link works once and for two days.
 
 from __future__ import annotations
 
+from server.i18n import _
 from datetime import datetime, timedelta, timezone
 
 from piccolo.apps.user.tables import BaseUser
@@ -70,15 +71,15 @@ async def ask_to_change_address(
     """
     account = await get_account(user_id)
     if account is None:
-        raise Invalid({"email": "This account no longer exists."})
+        raise Invalid({"email": _("This account no longer exists.")})
     new_email = normalise_email(new_email)
     errors = {name: problem for name, problem in check_new_account(new_email, "x" * 8, "x").items() if name == "email"}
     if not errors and new_email == account.email:
-        errors["email"] = "This is already your address."
+        errors["email"] = _("This is already your address.")
     elif not errors and await account_id_by_email(new_email) is not None:
-        errors["email"] = "Another account uses this address."
+        errors["email"] = _("Another account uses this address.")
     if not await password_is_right(user_id, password):
-        errors["current_password"] = "That is not your current password."
+        errors["current_password"] = _("That is not your current password.")
     if errors:
         raise Invalid(errors)
     now = now or datetime.now(timezone.utc)
@@ -131,12 +132,12 @@ async def confirm_address(token: str, now: datetime | None = None) -> int:
         raise NotFound(_USED_UP)
     owner = await account_id_by_email(email)
     if owner not in (None, user_id):
-        raise NotFound("Another account has taken this address since the link was sent.")
+        raise NotFound(_("Another account has taken this address since the link was sent."))
     try:
         await BaseUser.update({BaseUser.username: email, BaseUser.email: email}).where(BaseUser.id == user_id)
     except Exception as error:  # someone registered the address this very moment: the unique username refused it
         if await account_id_by_email(email) not in (None, user_id):
-            raise NotFound("Another account has taken this address since the link was sent.") from error
+            raise NotFound(_("Another account has taken this address since the link was sent.")) from error
         raise
     await Profile.update({Profile.email_confirmed_at: now}).where(Profile.user == user_id)
     # Links to the address the account had are void now; so are links to other new addresses.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from typing import Any
 
 import asyncpg
@@ -11,7 +13,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
-from server.i18n import LANGUAGE_COOKIE, language_of, use_language
+from server.i18n import LANGUAGE_COOKIE, N_, _, language_of, use_language
 from server.templating import requested_path
 from server.urls import login_url
 from server.auth import cached_account
@@ -26,9 +28,20 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+# What a page says when the framework refused a request with no words of its own ("Not Found").
+GENERIC = {
+    400: N_("The request could not be understood."),
+    401: N_("Log in first."),
+    403: N_("You may not do that."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not answer that kind of request."),
+    413: N_("What was sent is too large."),
+}
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    detail = exc.detail or "Something went wrong."
+    detail = exc.detail or _("Something went wrong.")
     headers = dict(exc.headers or {})
     if wants_json(request):
         body: dict[str, Any] = {"status_code": status, "detail": detail}
@@ -41,6 +54,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     # the layout still asks for flash messages, which live in the session, and speaks the reader's language.
     request.scope.setdefault("session", {})
     use_language(language_of(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")))
+    if status in GENERIC and detail == _reason(status):
+        detail = _(GENERIC[status])
     account = cached_account(request)
     context = {"status_code": status, "detail": detail, "account": account}
     return Template(template_name="base/error.html", context=context, status_code=status, headers=headers)
@@ -68,6 +83,13 @@ def _unavailable(exc: BaseException | None) -> bool:
     return False
 
 
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if _unavailable(exc):
         request.logger.warning("a service Hallway needs is not answering: %s", exc)
@@ -76,12 +98,13 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
             HTTPException(
                 status_code=HTTP_503_SERVICE_UNAVAILABLE,
                 headers={"Retry-After": "10"},
-                detail="The database is not answering; try again in a moment.",
+                detail=_("The database is not answering; try again in a moment."),
             ),
         )
     request.logger.exception("unhandled error", exc_info=exc)
     return http_error(
-        request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error; it has been logged.")
+        request,
+        HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail=_("Internal error; it has been logged.")),
     )
 
 
@@ -90,7 +113,7 @@ def problem_answer(request: Request[Any, Any, Any], problem: Problem) -> Respons
     if isinstance(problem, Invalid):
         if wants_json(request):
             return Response(
-                {"status_code": 400, "detail": "Some fields are not valid.", "errors": problem.errors},
+                {"status_code": 400, "detail": _("Some fields are not valid."), "errors": problem.errors},
                 status_code=400,
                 media_type=MediaType.JSON,
             )

@@ -8,6 +8,7 @@ the API refuse the same input with the same words.
 
 from __future__ import annotations
 
+from server.i18n import N_, _
 from collections.abc import Mapping, Sequence
 
 from server.accounts import ProfileInput
@@ -26,7 +27,7 @@ PROFILE_FIELDS = (
     "listed",
 )
 EMAIL_FIELD = "email_pref"
-SEATS = "Enter a whole number of seats, or leave it empty."  # rooms of the programme and of the lounge
+SEATS = N_("Enter a whole number of seats, or leave it empty.")  # rooms of the programme and of the lounge
 
 
 def checked(values: Mapping[str, str], name: str) -> bool:
@@ -46,7 +47,7 @@ def optional_whole_number(values: Mapping[str, str], name: str, message: str) ->
         return None
     number = whole_number(text)
     if number is None:
-        raise Invalid({name: message})
+        raise Invalid({name: _(message)})
     return number
 
 

@@ -23,7 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Iterator, cast
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, match_skeleton
 from babel.messages.mofile import write_mo
 from babel.numbers import format_decimal
@@ -155,7 +155,7 @@ def language_name(code: str) -> str:
     """A content language's name in the reader's language ("Englisch" for ``en`` in German), else the code."""
     try:
         return Locale.parse(code.replace("-", "_")).get_display_name(formatting_locale()) or code
-    except (ValueError, TypeError):  # babel.UnknownLocaleError is a ValueError
+    except (ValueError, TypeError, UnknownLocaleError):  # a code CLDR does not know is shown as it is
         return code
 
 

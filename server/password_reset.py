@@ -67,7 +67,7 @@ async def open_reset(token: str, now: datetime | None = None) -> int | None:
 async def choose_new_password(token: str, password: str, now: datetime | None = None) -> int:
     """Set the password through a valid link and use up every open link of that account; returns the account."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise Invalid({"password": f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."})
+        raise Invalid({"password": _("Use %(least)s to %(most)s characters.", least=PASSWORD_MIN, most=PASSWORD_MAX)})
     now = now or datetime.now(timezone.utc)
     user_id = await open_reset(token, now)
     if user_id is None:

@@ -4,6 +4,7 @@ Bad input is reported with :class:`server.problems.Invalid`."""
 
 from __future__ import annotations
 
+from server.i18n import _
 import re
 import unicodedata
 
@@ -16,7 +17,7 @@ ID_LIMIT = 2**31  # PostgreSQL's integer ids; SQLite refuses numbers past 2**63 
 def row_id(name: str, value: object) -> int:
     """``value`` as the id of a row, or refused by its field (``name``) when no row could have it."""
     if not is_row_id(value):
-        raise Invalid({name: f"'{name}' must be a positive whole number."})
+        raise Invalid({name: _("'%(name)s' must be a positive whole number.", name=name)})
     assert isinstance(value, int)
     return value
 
@@ -39,14 +40,14 @@ def has_control_characters(text: str) -> bool:
 def line_problem(text: str) -> str | None:
     """Why ``text`` cannot be a one-line value (a name, a title), or ``None`` when it can."""
     if _LINE_BREAK.search(text) or "\t" in text or _CONTROL.search(text):
-        return "Use one line of text, without line breaks or control characters."
+        return _("Use one line of text, without line breaks or control characters.")
     return None
 
 
 def text_problem(text: str) -> str | None:
     """Why ``text`` cannot be a longer text (an abstract, a message), or ``None`` when it can."""
     if _CONTROL.search(text):
-        return "Remove the control characters from this text."
+        return _("Remove the control characters from this text.")
     return None
 
 

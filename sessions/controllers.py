@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import N_, _
 from sessions.urls import qa_settings_url, questions_url
 from typing import Any
 
@@ -34,14 +35,14 @@ from sessions.forms import POLL_FIELDS, poll_choices, poll_input
 from sessions.questions import QaContext, QaLimits, qa_context
 
 THREAD = "/events/{slug:str}/sessions/{key:str}/questions"
-ORGANISERS_QA = organised_for("change its Q&A settings")
+ORGANISERS_QA = organised_for(N_("change its Q&A settings"))
 
 
 async def qa_thread(slug: FromPath[str], key: FromPath[str], viewer: NamedDependency[Account | None]) -> QaContext:
     """The Q&A thread of the session the route names, as the viewer may see it (provided as ``ctx``)."""
     ctx = await qa_context(slug, key, viewer)
     if ctx is None:
-        raise NotFound("There is no such session.")
+        raise NotFound(_("There is no such session."))
     return ctx
 
 
@@ -118,7 +119,7 @@ class QuestionsController(Controller):
             )
         flash(
             request,
-            "Your question is waiting for a moderator." if ctx.questions_wait else "Your question is posted.",
+            _("Your question is waiting for a moderator.") if ctx.questions_wait else _("Your question is posted."),
             category="success",
         )
         return Redirect(safe_next_path(values["next"]) if values["next"] else _thread_url(ctx, question_id))
@@ -133,7 +134,7 @@ class QuestionsController(Controller):
         except Invalid as error:
             flash(request, error.sentence, category="error")
         else:
-            flash(request, "Poll saved as a draft; open it when the room is ready.", category="success")
+            flash(request, _("Poll saved as a draft; open it when the room is ready."), category="success")
         return Redirect(_thread_url(ctx) + "#polls")
 
     @post("/polls/{poll_id:int}/{action:str}", guards=[requires_login])
@@ -153,7 +154,7 @@ class QuestionsController(Controller):
                 form = await request.form()
                 await polls.answer_poll(ctx, poll_id, poll_choices(form.getall("choice") if "choice" in form else []))
             else:
-                raise NotFoundException("There is no such action.")
+                raise NotFoundException(_("There is no such action."))
         except Invalid as error:
             flash(request, error.sentence, category="error")
         return Redirect(_thread_url(ctx) + "#polls")
@@ -173,10 +174,10 @@ class QuestionsController(Controller):
         try:
             if action == "edit":
                 await questions.edit_question(ctx, question_id, (await read_form(request, "body"))["body"])
-                flash(request, "Your question is changed.", category="success")
+                flash(request, _("Your question is changed."), category="success")
             elif action == "withdraw":
                 await questions.withdraw_question(ctx, question_id)
-                flash(request, "Your question is withdrawn.", category="success")
+                flash(request, _("Your question is withdrawn."), category="success")
                 if back == _thread_url(ctx, question_id):  # its anchor is gone with it
                     back = _thread_url(ctx)
             elif action in {"vote", "unvote"}:
@@ -185,11 +186,11 @@ class QuestionsController(Controller):
             elif action == "answer":
                 body = (await read_form(request, "body"))["body"]
                 await questions.answer_question(ctx, question_id, body)
-                flash(request, "Your answer is posted; the asker and voters are notified.", category="success")
+                flash(request, _("Your answer is posted; the asker and voters are notified."), category="success")
             elif action in questions.MODERATION_ACTIONS:
                 await questions.moderate(ctx, question_id, action)
             else:
-                raise NotFoundException("There is no such action.")
+                raise NotFoundException(_("There is no such action."))
         except Invalid as error:  # not allowed, not found and too fast have their own pages (server.errors)
             flash(request, error.sentence, category="error")
         return Redirect(back)  # the thread, or where the form came from (the presenter's inbox)
@@ -219,7 +220,7 @@ class InboxController(Controller):
         except Invalid as error:
             flash(request, error.sentence, category="error")
         else:
-            flash(request, "Q&A settings saved.", category="success")
+            flash(request, _("Q&A settings saved."), category="success")
         return Redirect(qa_settings_url(slug))
 
 
@@ -274,7 +275,7 @@ class LiveController(Controller):
         asks for it again (htmx) whenever the /qa socket says the thread or its votes changed.
         """
         if mode not in (LIVE, PRESENT) or order not in ("votes", "time"):
-            raise ClientException("The mode is live or present, and the order votes or time.")
+            raise ClientException(_("The mode is live or present, and the order votes or time."))
         context = await live_thread(ctx, mode, order)
         return Template(template_name="sessions/live_thread.html", media_type=MediaType.HTML, context=context)
 

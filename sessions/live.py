@@ -77,7 +77,7 @@ class QaNamespace:
         account = await account_of_session(session_id, self.session_store)  # asked anew: logging out ends it
         ctx = await qa_context(event, session, account)
         if ctx is None:
-            raise NotFound("There is no such session.")
+            raise NotFound(_("There is no such session."))
         return ctx
 
     async def watch(self, sid: str, data: protocol.ShowThread) -> protocol.Thread:

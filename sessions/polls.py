@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.i18n import _
 from typing import Any
 
 import uuid
@@ -21,7 +22,7 @@ OPTIONS_MIN, OPTIONS_MAX = 2, 10
 
 def _moderator(ctx: QaContext) -> None:
     if not ctx.is_moderator:
-        raise NotAllowed("Only the session's presenters and the event's organisers run polls.")
+        raise NotAllowed(_("Only the session's presenters and the event's organisers run polls."))
 
 
 async def create_poll(
@@ -37,13 +38,15 @@ async def create_poll(
     options = [option.strip() for option in options if option.strip()]
     errors = {}
     if not question.strip() or len(question) > 500:
-        errors["question"] = "Ask a question of up to 500 characters."
+        errors["question"] = _("Ask a question of up to 500 characters.")
     elif problem := line_problem(question.strip()):
         errors["question"] = problem
     if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX or any(len(option) > 200 for option in options):
-        errors["options"] = f"Give {OPTIONS_MIN} to {OPTIONS_MAX} options of up to 200 characters."
+        errors["options"] = _(
+            "Give %(least)s to %(most)s options of up to 200 characters.", least=OPTIONS_MIN, most=OPTIONS_MAX
+        )
     elif any(line_problem(option) for option in options):
-        errors["options"] = "Write each option on one line, without control characters."
+        errors["options"] = _("Write each option on one line, without control characters.")
     if errors:
         raise Invalid(errors)
     poll = Poll(
@@ -62,17 +65,17 @@ async def create_poll(
 
 async def _poll(ctx: QaContext, poll_id: object) -> dict[str, Any]:
     if not is_row_id(poll_id):
-        raise Invalid({"poll": "Name a poll by its number."})
+        raise Invalid({"poll": _("Name a poll by its number.")})
     row = await Poll.select().where((Poll.id == poll_id) & (Poll.session_guid == uuid.UUID(ctx.session.guid))).first()
     if row is None or (row["status"] == PollStatus.draft and not ctx.is_moderator):
-        raise NotFound("There is no such poll.")
+        raise NotFound(_("There is no such poll."))
     return row
 
 
 async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
     _moderator(ctx)
     if status not in {PollStatus.open, PollStatus.closed}:
-        raise Invalid({"status": "A poll is opened or closed."})
+        raise Invalid({"status": _("A poll is opened or closed.")})
     row = await _poll(ctx, poll_id)
     await Poll.update({Poll.status: status}).where(Poll.id == row["id"])
     await announce(QaThreadChanged(ctx.session.guid))
@@ -81,15 +84,15 @@ async def set_poll_status(ctx: QaContext, poll_id: object, status: str) -> None:
 async def answer_poll(ctx: QaContext, poll_id: object, choices: object) -> None:
     """Record a person's choices, replacing any earlier ones, while the poll is open."""
     if not ctx.may_vote or ctx.account is None:  # one test; the second spells it out for the type checker
-        raise NotAllowed("Log in to take part in polls.")
+        raise NotAllowed(_("Log in to take part in polls."))
     row = await _poll(ctx, poll_id)
     if row["status"] != PollStatus.open:
-        raise Invalid({"poll": "This poll is not open."})
+        raise Invalid({"poll": _("This poll is not open.")})
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
-        raise Invalid({"choices": "Choose options by their numbers."})
+        raise Invalid({"choices": _("Choose options by their numbers.")})
     picked = sorted(set(choices))
     if not picked or any(not 0 <= c < len(row["options"]) for c in picked) or (len(picked) > 1 and not row["multiple"]):
-        raise Invalid({"choices": "Choose one option." if not row["multiple"] else "Choose one or more options."})
+        raise Invalid({"choices": _("Choose one option.") if not row["multiple"] else _("Choose one or more options.")})
     async with transaction(Poll):
         await PollVote.delete().where((PollVote.poll == row["id"]) & (PollVote.voter == ctx.account.id))
         for choice in picked:

@@ -6,6 +6,7 @@ roles and the session's presenters, so pages, sockets and the inbox agree.
 
 from __future__ import annotations
 
+from server.i18n import _
 import uuid
 from sessions.urls import questions_url
 from dataclasses import dataclass, field
@@ -213,7 +214,7 @@ async def qa_settings(event_id: int) -> tuple[str, str]:
 
 async def set_qa_settings(event_id: int, moderation: str, who_may_ask: str) -> None:
     if moderation not in {m.value for m in Moderation} or who_may_ask not in {w.value for w in WhoMayAsk}:
-        raise Invalid({"moderation": "Choose pre- or post-moderation and who may ask."})
+        raise Invalid({"moderation": _("Choose pre- or post-moderation and who may ask.")})
     if await QaSettings.exists().where(QaSettings.event == event_id):
         await QaSettings.update({QaSettings.moderation: moderation, QaSettings.who_may_ask: who_may_ask}).where(
             QaSettings.event == event_id
@@ -245,9 +246,9 @@ def phase_at(session: ProgrammeSession, now: datetime) -> Phase:
 def _checked_question(body: object) -> str:
     """The words of a question, asked or reworded, or the reason they cannot be one."""
     if not isinstance(body, str) or not has_visible_text(body):
-        raise Invalid({"body": "Write your question first."})
+        raise Invalid({"body": _("Write your question first.")})
     if len(body) > QUESTION_MAX:
-        raise Invalid({"body": f"A question can be at most {QUESTION_MAX} characters."})
+        raise Invalid({"body": _("A question can be at most %(count)s characters.", count=QUESTION_MAX)})
     if problem := text_problem(body):
         raise Invalid({"body": problem})
     return body
@@ -256,9 +257,9 @@ def _checked_question(body: object) -> str:
 async def ask_question(ctx: QaContext, body: object, anonymous: bool = False, *, at: datetime | None = None) -> int:
     """Ask in the session's thread; ``at`` is when (now, unless a loader replays a thread of the past)."""
     if ctx.account is None:
-        raise NotAllowed("Log in to ask a question.")
+        raise NotAllowed(_("Log in to ask a question."))
     if not ctx.may_ask:
-        raise NotAllowed("Only members of this event may ask questions.")
+        raise NotAllowed(_("Only members of this event may ask questions."))
     body = _checked_question(body)
     now = at or datetime.now(timezone.utc)
     status = QuestionStatus.awaiting if ctx.questions_wait else QuestionStatus.visible
@@ -279,14 +280,14 @@ async def ask_question(ctx: QaContext, body: object, anonymous: bool = False, *,
 
 async def _question(ctx: QaContext, question_id: object) -> dict[str, Any]:
     if not is_row_id(question_id):
-        raise Invalid({"question": "Name a question by its number."})
+        raise Invalid({"question": _("Name a question by its number.")})
     row = (
         await Question.select()
         .where((Question.id == question_id) & (Question.session_guid == uuid.UUID(ctx.session.guid)))
         .first()
     )
     if row is None or not _may_see(ctx, row):
-        raise NotFound("There is no such question.")
+        raise NotFound(_("There is no such question."))
     return row
 
 
@@ -299,12 +300,12 @@ def _may_see(ctx: QaContext, row: dict[str, Any]) -> bool:
 async def vote(ctx: QaContext, question_id: object, up: bool = True, *, at: datetime | None = None) -> int:
     """Up-vote (or withdraw it); idempotent, and the stored count is always the number of votes."""
     if not ctx.may_vote or ctx.account is None:  # one test; the second spells it out for the type checker
-        raise NotAllowed("Log in to vote.")
+        raise NotAllowed(_("Log in to vote."))
     row = await _question(ctx, question_id)
     if row["status"] not in {QuestionStatus.visible, QuestionStatus.answered}:
-        raise Invalid({"question": "This question cannot be voted on."})
+        raise Invalid({"question": _("This question cannot be voted on.")})
     if row["author"] == ctx.account.id:
-        raise Invalid({"question": "Votes show what others want to hear: you cannot up-vote your own question."})
+        raise Invalid({"question": _("Votes show what others want to hear: you cannot up-vote your own question.")})
     # The stored count moves by exactly the vote rows added or removed, in the same transaction,
     # so concurrent votes on any number of workers can neither lose nor double a vote.
     async with Question._meta.db.transaction():
@@ -335,10 +336,10 @@ async def vote(ctx: QaContext, question_id: object, up: bool = True, *, at: date
 async def _own_open_question(ctx: QaContext, question_id: object) -> dict[str, Any]:
     row = await _question(ctx, question_id)
     if ctx.account is None or row["author"] != ctx.account.id:
-        raise NotAllowed("Only the person who asked a question may change or withdraw it.")
+        raise NotAllowed(_("Only the person who asked a question may change or withdraw it."))
     answered = row["status"] == QuestionStatus.answered or await Answer.exists().where(Answer.question == row["id"])
     if answered or row["status"] == QuestionStatus.dismissed:
-        raise Invalid({"question": "This question has been answered (or dismissed): it stays as it is."})
+        raise Invalid({"question": _("This question has been answered (or dismissed): it stays as it is.")})
     return row
 
 
@@ -373,9 +374,9 @@ async def vote_counts(question_ids: list[int]) -> dict[int, int]:
 
 async def moderate(ctx: QaContext, question_id: object, action: object) -> None:
     if not ctx.is_moderator:
-        raise NotAllowed("Only the session's presenters and the event's organisers moderate.")
+        raise NotAllowed(_("Only the session's presenters and the event's organisers moderate."))
     if action not in MODERATION_ACTIONS:
-        raise Invalid({"action": "Choose approve, dismiss, pin, unpin, answered or reopen."})
+        raise Invalid({"action": _("Choose approve, dismiss, pin, unpin, answered or reopen.")})
     row = await _question(ctx, question_id)
     by_action: dict[str, dict[Column | str, Any]] = {
         "approve": {Question.status: QuestionStatus.visible},
@@ -394,11 +395,11 @@ async def answer_question(
 ) -> int:
     """Answer as a presenter or organiser; the asker and everyone who up-voted hear about it."""
     if not ctx.is_moderator:
-        raise NotAllowed("Only the session's presenters and the event's organisers answer.")
+        raise NotAllowed(_("Only the session's presenters and the event's organisers answer."))
     if not isinstance(body, str) or not body.strip():
-        raise Invalid({"body": "Write the answer first."})
+        raise Invalid({"body": _("Write the answer first.")})
     if len(body) > ANSWER_MAX:
-        raise Invalid({"body": f"An answer can be at most {ANSWER_MAX} characters."})
+        raise Invalid({"body": _("An answer can be at most %(count)s characters.", count=ANSWER_MAX)})
     if problem := text_problem(body):
         raise Invalid({"body": problem})
     row = await _question(ctx, question_id)

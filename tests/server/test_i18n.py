@@ -31,6 +31,7 @@ from server.i18n import (
     gettext,
     in_numbers,
     in_words,
+    language_name,
     negotiate,
     ngettext,
     offer_pseudo_locales,
@@ -366,3 +367,11 @@ def test_the_pseudo_locale_writes_dates_and_numbers_as_english_does() -> None:
             "12,345.5",
             "rtl",
         )
+
+
+@pytest.mark.parametrize("code", ["NaN", "zz", "a" * 40, "x-\x00", "", "\u0661\u0662"])
+def test_a_content_language_nobody_knows_is_shown_as_it_is(code: str) -> None:
+    with speaking("de"):
+        assert language_name(code) == code
+    with speaking("de"):
+        assert language_name("es") == "Spanisch"
