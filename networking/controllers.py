@@ -97,7 +97,12 @@ class LoungeController(Controller):
     ) -> Response[Any] | Template:
         values = await read_form(request, *ROOM_FIELDS)
         try:
-            room = await rooms.create_room(access.event_id, room_input(values))
+            data = room_input(values)
+        except Invalid as unreadable:  # seats that are no number: said beside every other problem of the form
+            problems = {**rooms.check_room(room_input({**values, "capacity": ""})), **unreadable.errors}
+            return await self._lounge(request, access, presence, values, problems, 400)
+        try:
+            room = await rooms.create_room(access.event_id, data)
         except Invalid as error:
             return await self._lounge(request, access, presence, values, error.errors, 400)
         flash(request, _("%(name)s is open.", name=room.name), category="success")

@@ -114,6 +114,11 @@ async def test_organisers_open_rooms_and_others_cannot(client: Client, event_id:
     assert bad.status_code == 400 and "This event already has a room at this address." in bad.text
     assert "Video links must start with https://." in bad.text
 
+    muddled = await post(client, LOUNGE + "rooms", {**form, "name": "", "capacity": "many", "video_url": "ftp://x"})
+    summary = muddled.text.split('class="error-summary"')[1].split("</div>")[0]  # at the top, every problem at once
+    assert muddled.status_code == 400 and summary.index('href="#name"') < summary.index('href="#capacity"')
+    assert "Enter a whole number of seats, or leave it empty." in summary and 'href="#video_url"' in summary
+
 
 async def test_a_profile_can_be_listed_with_expertise_and_an_avatar(client: Client, event_id: int) -> None:
     await log_in(client, "ada@library.org", "Ada Okafor")
