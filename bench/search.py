@@ -4,8 +4,8 @@
 
 The transcripts are drawn from a resource-sharing vocabulary with Zipf-distributed word
 frequencies (a few words everywhere, most words rare), 100 cues of ~10 words per session.
-One session in ten is in Spanish and one in ten in German, captions included, so PostgreSQL
-reads every query in the three languages the index holds (archive.search.languages).
+One session in ten is in Spanish, one in German and one in French, captions included, so
+PostgreSQL reads every query in the four languages the index holds (archive.search.languages).
 Figures, per backend:
 - index build time (``reindex_all``, what ``hallway reindex`` runs);
 - p50/p95 of end-to-end HTTP search (``/api/v1/archive/search``, through a running server)
@@ -55,7 +55,7 @@ DOMAIN = (
     "interlibrary resource sharing document supply returnable nonreturnable digitisation lending borrowing"
 ).split()
 FUNCTION = "the of and to a in is that for it we on with as this you are be at by not or have from".split()
-# The Spanish and German talks draw from these (inflected forms, so their stemmers have work to do).
+# The Spanish, German and French talks draw from these (inflected forms, so their stemmers have work to do).
 SPANISH = (
     "el la los las de que y en un una para con por préstamo préstamos biblioteca bibliotecas interbibliotecario "
     "artículo artículos revista revistas libro libros capítulo licencia licencias derechos autor envío envíos "
@@ -68,7 +68,13 @@ GERMAN = (
     "Rechnung Gebühr Verbund Katalog Bestand Nutzer Nutzerinnen Personal Arbeitsablauf Bericht Zugang Richtlinie "
     "Digitalisierung Rückgabe Frist Bestellung Bestellungen Lieferung Lieferungen"
 ).split()
-LANGUAGE_OF = {7: "es", 8: "de"}  # by the session number's last digit; the rest are English
+FRENCH = (
+    "le la les de des et en un une pour avec par prêt prêts bibliothèque bibliothèques article articles revue "
+    "revues livre livres chapitre licence licences droit auteur envoi envois courrier bon bons facture paiement "
+    "réseau catalogue lecteur lecteurs personnel circuit rapport accès ouvert politique numérisation retour "
+    "délai demande demandes fourniture documents"
+).split()
+LANGUAGE_OF = {7: "es", 8: "de", 9: "fr"}  # by the session number's last digit; the rest are English
 COMMON, PHRASE, SPANISH_TERM = "library", '"fill rate"', "préstamos interbibliotecarios"
 TYPICAL_RANK = 2500  # a word found in a few percent of sessions, as most searched words are
 
@@ -190,7 +196,9 @@ async def _write_cues(
 ) -> None:
     """A million rows go in through the database driver: the ORM would spend minutes building objects."""
     rows = []
-    spoken = {"es": (SPANISH, zipf_weights(len(SPANISH))), "de": (GERMAN, zipf_weights(len(GERMAN)))}
+    spoken = {
+        code: (words, zipf_weights(len(words))) for code, words in (("es", SPANISH), ("de", GERMAN), ("fr", FRENCH))
+    }
     for number, (track, guid) in enumerate(tracks):
         language = LANGUAGE_OF.get(number % 10, "en")
         vocabulary_here, weights_here = spoken.get(language, (words, weights))

@@ -84,3 +84,29 @@ async def test_pages_mirror_right_to_left(server: HallwayServer, browser: Browse
     assert home and events and archive
     assert home["x"] > events["x"] > archive["x"]  # the name at the right, then the menu reading leftwards
     await context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "schedule", "search"), [("fr-FR", "Programme", "Chercher"), ("es-ES", "Programa", "Buscar")]
+)
+async def test_french_and_spanish_pages_fit_a_phone(
+    server: HallwayServer, browser: Browser, locale: str, schedule: str, search: str
+) -> None:
+    context = await browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    code = locale[:2]
+    for path, name in (
+        ("/events/resource-sharing-forum/", "event"),
+        ("/events/resource-sharing-forum/schedule/", "schedule"),
+        ("/archive/search?q=IFLA", "search"),
+    ):
+        await page.goto(server.url + path)
+        assert await page.get_attribute("html", "lang") == code
+        await fits(page)
+        await look(page, f"languages-{code}-phone-{name}")
+    await expect(page.get_by_role("button", name=search, exact=True)).to_be_visible()
+    await page.goto(server.url + "/events/resource-sharing-forum/")
+    await expect(
+        page.get_by_role("navigation", name="Resource Sharing Forum").get_by_role("link", name=schedule)
+    ).to_be_visible()
+    await context.close()
