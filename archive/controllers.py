@@ -240,7 +240,7 @@ class TopicController(Controller):
     async def show(
         self, request: Request[Any, Any, Any], slug: FromPath[str], viewer: NamedDependency[Account | None]
     ) -> Template:
-        topic, items, _ = await self._topic(slug, viewer)
+        topic, items, _guids = await self._topic(slug, viewer)
         topics = await list_topics()
         return await page(
             request,
@@ -255,7 +255,7 @@ class TopicController(Controller):
 
     @get("/{slug:str}/feed.atom", media_type=ATOM)
     async def atom(self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]) -> bytes:
-        topic, items, _ = await self._topic(slug)
+        topic, items, _guids = await self._topic(slug)
         base = base_url
         return feeds.atom_feed(
             items,
@@ -270,7 +270,7 @@ class TopicController(Controller):
     async def podcast(
         self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]
     ) -> bytes:
-        topic, items, _ = await self._topic(slug)
+        topic, items, _guids = await self._topic(slug)
         base = base_url
         return await feeds.podcast_feed(
             items,
@@ -285,7 +285,7 @@ class TopicController(Controller):
     async def upcoming(
         self, request: Request[Any, Any, Any], slug: FromPath[str], base_url: NamedDependency[str]
     ) -> bytes:
-        topic, _, guids = await self._topic(slug)
+        topic, _items, guids = await self._topic(slug)
         base = base_url
         return await feeds.upcoming_topic_calendar(
             guids, topic_name=topic.name, base_url=base, page_url=f"{base}/topics/{slug}/"

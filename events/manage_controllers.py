@@ -268,14 +268,17 @@ class ManageController(Controller):
             schedule = parse_schedule(data, "auto", getattr(upload, "filename", "") or "")
             report = await import_schedule(slug, schedule, dry_run=dry_run)
         except ImportFailed as error:
-            field, _, message = str(error).partition(": ")
+            field, _colon, message = str(error).partition(": ")
             wording = message[:1].upper() + message[1:] if field == "file" else str(error)[:1].upper() + str(error)[1:]
-            state = {"errors": {"file": f"The schedule was not imported. {wording}."}, "dry_run": dry_run}
+            state = {"errors": {"file": _("The schedule was not imported. %(why)s.", why=wording)}, "dry_run": dry_run}
             return await self._dashboard(request, access, {"import": state}, 400)
         if dry_run:  # nothing changed: show what would, item by item, with the file still to be chosen again
             return await self._dashboard(request, access, {"import": {"report": report.lines(), "dry_run": True}})
+        lines = report.lines()
         flash(
-            request, "Imported: " + report.lines()[-1] + ". " + "; ".join(report.lines()[:-1][:20]), category="success"
+            request,
+            _("Imported: %(summary)s. %(details)s", summary=lines[-1], details="; ".join(lines[:-1][:20])),
+            category="success",
         )
         return Redirect(manage_url(slug))
 

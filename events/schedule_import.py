@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from server.i18n import _
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
@@ -116,13 +117,21 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [*self.notes, *(["new event"] if self.event_created else [])]
-        out += [f"new session: {title}" for title in self.created]
-        out += [f"changed session: {title}" for title in self.updated]
-        out += [f"new room: {name}" for name in self.rooms_added]
-        out += [f"new track: {name}" for name in self.tracks_added]
-        out += [f"new presenter: {name}" for name in self.presenters_added]
-        out.append(f"{len(self.created)} new, {len(self.updated)} changed, {self.unchanged} unchanged sessions")
+        """What the import did (or would do), line by line, in the reader's language; the summary last."""
+        out = [*self.notes, *([_("new event")] if self.event_created else [])]
+        out += [_("new session: %(title)s", title=title) for title in self.created]
+        out += [_("changed session: %(title)s", title=title) for title in self.updated]
+        out += [_("new room: %(name)s", name=name) for name in self.rooms_added]
+        out += [_("new track: %(name)s", name=name) for name in self.tracks_added]
+        out += [_("new presenter: %(name)s", name=name) for name in self.presenters_added]
+        out.append(
+            _(
+                "%(new)s new, %(changed)s changed, %(unchanged)s unchanged sessions",
+                new=len(self.created),
+                changed=len(self.updated),
+                unchanged=self.unchanged,
+            )
+        )
         return out
 
 

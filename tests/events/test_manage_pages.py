@@ -261,6 +261,11 @@ async def test_a_dry_run_lists_each_change_and_saves_nothing(client: Client) -> 
     assert "changed session: Secured mobile concept, again (title)" in dry.text
     assert "0 new, 1 changed, 35 unchanged sessions" in dry.text
     assert "Secured mobile concept, again" not in sessions
+    client.cookies.set("hallway_lang", "de")
+    german = await _import(client, "democon.json", moved, dry_run=True)
+    assert "Probelauf: Was der Import dieser Datei ändern würde" in german.text
+    assert "Sitzungen: 0 neu, 1 geändert, 35 unverändert" in german.text
+    assert "geänderte Sitzung: Secured mobile concept, again" in german.text
 
 
 @pytest.mark.parametrize(
