@@ -57,7 +57,7 @@ async def test_registering_mails_a_link_that_confirms_the_address(client: Client
     assert message["To"] == "ada@library.org" and message["Subject"] == "Confirm your email address for Hallway"
     assert "Please confirm your address" in home.text and "ada@library.org" in home.text
     assert opened.status_code == 302 and opened.headers["location"] == "/me/profile"
-    assert "ada@library.org</strong>\n      (confirmed)" in profile.text
+    assert "ada@library.org</strong> (confirmed)" in profile.text
     assert "Please confirm your address" not in profile.text
     assert again.status_code == 404 and "expired or has been used" in again.text
 
